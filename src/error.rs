@@ -1,0 +1,29 @@
+//! The library's top-level error: every module's own error enum converts into it, and the
+//! binary maps it to an exit code (2 for bad input, 1 for an internal failure).
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in peakplan, by cause.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input from the user (arguments, files); exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// True when the user can fix it by changing their input (exit code 2).
+    pub fn is_input_error(&self) -> bool {
+        matches!(self, Error::Input(_))
+    }
+}
+
+/// Shorthand for the library's results.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,14 @@
+//! peakplan: workforce forecasting and peak planning for customer-contact centres.
+//!
+//! Modules follow the data flow; a module may use those listed before it, never after:
+//! `units` → `scenario` → `demand` → `erlang` → `sim` → `montecarlo` → `fit` → `report`
+//! (`staffing` and `cost` will sit between `fit` and `report`). See `ARCHITECTURE.md`.
+
+pub mod error;
+pub mod units;
+
+pub mod scenario;
+pub mod demand;
+pub mod erlang;
+
+pub use error::{Error, Result};
