@@ -11,4 +11,6 @@ pub mod demand;
 pub mod erlang;
 pub mod scenario;
 
+pub mod fit;
+
 pub use error::{Error, Result};

@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Workforce forecasting and peak-planning simulator for customer-contact centres.
 #[derive(Debug, Parser)]
@@ -14,10 +16,130 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Fit history: per-call records (--calls) or interval volumes (--counts).
+    Fit(FitArgs),
+}
+
+/// `peakplan fit`: see `peakplan::fit` for the estimators and the column mappings.
+#[derive(Debug, Args)]
+struct FitArgs {
+    /// Per-call record files (one or more; globs are expanded by the shell).
+    #[arg(long, num_args = 1.., required_unless_present = "counts", conflicts_with = "counts")]
+    calls: Vec<PathBuf>,
+    /// Interval (or daily) volume CSV.
+    #[arg(long)]
+    counts: Option<PathBuf>,
+    /// Column mapping of --calls files: auto (Anonymous Bank when the header shows it,
+    /// else generic), anonymous-bank or generic (the --col-* options).
+    #[arg(long, value_enum, default_value_t = MappingArg::Auto)]
+    mapping: MappingArg,
+    /// Generic call mapping: field delimiter (`,` `;` `tab`).
+    #[arg(long, default_value = ",")]
+    delimiter: String,
+    /// Generic call mapping: date column (then --col-arrival holds a clock time).
+    #[arg(long)]
+    col_date: Option<String>,
+    /// Generic call mapping: arrival time column.
+    #[arg(long, default_value = "arrival")]
+    col_arrival: String,
+    /// Generic call mapping: queue-join time column (`0:00:00` or empty = never queued).
+    #[arg(long)]
+    col_queue_start: Option<String>,
+    /// Generic call mapping: queue wait column (seconds).
+    #[arg(long, default_value = "wait_s")]
+    col_wait: String,
+    /// Generic call mapping: outcome column.
+    #[arg(long, default_value = "outcome")]
+    col_outcome: String,
+    /// Generic call mapping: outcome values meaning answered (comma-separated).
+    #[arg(long, default_value = "answered", value_delimiter = ',')]
+    answered_values: Vec<String>,
+    /// Generic call mapping: outcome values meaning abandoned (comma-separated).
+    #[arg(long, default_value = "abandoned", value_delimiter = ',')]
+    abandoned_values: Vec<String>,
+    /// Generic call mapping: outcome values whose rows are dropped (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    ignored_values: Vec<String>,
+    /// Generic call mapping: service (handling) time column (seconds).
+    #[arg(long, default_value = "service_s")]
+    col_service: String,
+    /// Generic call mapping: customer id column (enables the redial share).
+    #[arg(long)]
+    col_customer: Option<String>,
+    /// Generic call mapping: call type column.
+    #[arg(long)]
+    col_type: Option<String>,
+    /// Generic call mapping: agent column.
+    #[arg(long)]
+    col_agent: Option<String>,
+    /// A call from the same customer within this many seconds of an abandon is a redial.
+    #[arg(long, default_value_t = 3600.0)]
+    redial_window_s: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MappingArg {
+    Auto,
+    AnonymousBank,
+    Generic,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+}
+
+fn fit(a: FitArgs) -> peakplan::Result<()> {
+    use peakplan::fit::{self, CallColumns, Mapping};
+    let delimiter = match a.delimiter.as_str() {
+        "tab" | "\\t" => b'\t',
+        d if d.len() == 1 => d.as_bytes()[0],
+        d => {
+            return Err(peakplan::Error::Input(format!(
+                "--delimiter `{d}`: give one character, or `tab`"
+            )));
+        }
+    };
+    let generic = CallColumns {
+        delimiter,
+        date: a.col_date,
+        arrival: a.col_arrival,
+        queue_start: a.col_queue_start,
+        wait: a.col_wait,
+        outcome: a.col_outcome,
+        answered: a.answered_values,
+        abandoned: a.abandoned_values,
+        ignored: a.ignored_values,
+        service: a.col_service,
+        customer: a.col_customer,
+        call_type: a.col_type,
+        agent: a.col_agent,
+        service_start: None,
+    };
+    let mapping = match a.mapping {
+        MappingArg::Auto => Mapping::Auto(generic),
+        MappingArg::AnonymousBank => Mapping::Fixed(CallColumns::anonymous_bank()),
+        MappingArg::Generic => Mapping::Fixed(generic),
+    };
+    let set = fit::load_calls(&a.calls, &mapping)?;
+    let est = fit::estimate(&set, a.redial_window_s);
+    let text = match a.format {
+        FormatArg::Table => fit::render::calls_table(&est, &set),
+        FormatArg::Json => fit::render::calls_json(&est),
+    };
+    print!("{text}");
+    Ok(())
+}
 
 fn run(cli: Cli) -> peakplan::Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Fit(a) => fit(a),
+    }
 }
 
 fn main() -> ExitCode {
