@@ -34,7 +34,7 @@ struct FitArgs {
     /// else generic), anonymous-bank or generic (the --col-* options).
     #[arg(long, value_enum, default_value_t = MappingArg::Auto)]
     mapping: MappingArg,
-    /// Generic call mapping: field delimiter (`,` `;` `tab`).
+    /// Field delimiter of generic --calls files and of --counts files (`,` `;` `tab`).
     #[arg(long, default_value = ",")]
     delimiter: String,
     /// Generic call mapping: date column (then --col-arrival holds a clock time).
@@ -76,6 +76,43 @@ struct FitArgs {
     /// A call from the same customer within this many seconds of an abandon is a redial.
     #[arg(long, default_value_t = 3600.0)]
     redial_window_s: f64,
+    /// Counts: timestamp column (`YYYY-MM-DDTHH:MM` interval start, or `YYYY-MM-DD`).
+    #[arg(long, default_value = "interval_start")]
+    col_time: String,
+    /// Counts: count column.
+    #[arg(long, default_value = "calls")]
+    col_count: String,
+    /// Counts: channel column (rows are summed over channels unless --channel is given).
+    #[arg(long)]
+    col_channel: Option<String>,
+    /// Counts: keep only this channel.
+    #[arg(long, requires = "col_channel")]
+    channel: Option<String>,
+    /// Counts: reason column (rows are summed over reasons unless --reason is given).
+    #[arg(long)]
+    col_reason: Option<String>,
+    /// Counts: keep only this reason.
+    #[arg(long, requires = "col_reason")]
+    reason: Option<String>,
+    /// Counts: special day whose uplift is fitted, `NAME=YYYY-MM-DD` (repeatable; the same
+    /// name on several dates shares one uplift curve).
+    #[arg(long = "event")]
+    events: Vec<String>,
+    /// Counts: day offsets around each special day with their own uplift, `FROM..TO`.
+    #[arg(long, default_value = "-3..1", allow_hyphen_values = true)]
+    event_window: String,
+    /// Counts: backtest over the last N weeks, e.g. `4w`.
+    #[arg(long)]
+    holdout: Option<String>,
+    /// Counts: longest forecast horizon in the backtest, in days.
+    #[arg(long, default_value_t = 7)]
+    horizon_days: i64,
+    /// Counts: channel name used in the RON fragment's arrival profiles.
+    #[arg(long, default_value = "phone")]
+    profile_channel: String,
+    /// Counts: write the fitted RON scenario fragment here (atomically).
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
@@ -95,16 +132,29 @@ enum FormatArg {
 }
 
 fn fit(a: FitArgs) -> peakplan::Result<()> {
-    use peakplan::fit::{self, CallColumns, Mapping};
-    let delimiter = match a.delimiter.as_str() {
-        "tab" | "\\t" => b'\t',
-        d if d.len() == 1 => d.as_bytes()[0],
-        d => {
-            return Err(peakplan::Error::Input(format!(
-                "--delimiter `{d}`: give one character, or `tab`"
-            )));
-        }
-    };
+    use peakplan::fit::{self, CallColumns, CountColumns, Mapping};
+    let delimiter = fit::parse_delimiter(&a.delimiter)?;
+    let json = matches!(a.format, FormatArg::Json);
+    if let Some(path) = a.counts {
+        let cols = CountColumns {
+            delimiter,
+            time: a.col_time,
+            count: a.col_count,
+            channel: a.col_channel.map(|c| (c, a.channel)),
+            reason: a.col_reason.map(|c| (c, a.reason)),
+        };
+        let req = fit::CountsRequest {
+            events: a.events,
+            event_window: a.event_window,
+            holdout: a.holdout,
+            horizon_days: a.horizon_days,
+            profile_channel: a.profile_channel,
+            out: a.out,
+            json,
+        };
+        print!("{}", fit::run_counts(&path, &cols, &req)?);
+        return Ok(());
+    }
     let generic = CallColumns {
         delimiter,
         date: a.col_date,

@@ -4,11 +4,150 @@
 //! * [`calls`]: per-call records with a column mapping (built-in: Anonymous Bank);
 //! * [`estimate`]: queue figures, handling-time distribution, patience (Kaplan–Meier and
 //!   exponential MLE), redials;
-//! * [`render`]: the human table and JSON of `peakplan fit`.
+//! * [`counts`]: interval or daily volumes;
+//! * [`forecast`]: daily totals (log-linear regression with weekday, trend, post-holiday and
+//!   special-day terms, AR(1) residuals) × intraday profile per weekday, with prediction
+//!   intervals;
+//! * [`backtest`]: rolling origin over the last weeks against seasonal-naive;
+//! * [`render`]: the human tables, JSON and the RON scenario fragment of `peakplan fit`.
 
+pub mod backtest;
 pub mod calls;
+pub mod counts;
 pub mod estimate;
+pub mod forecast;
 pub mod render;
 
 pub use calls::{CallColumns, CallRecord, CallSet, Mapping, Outcome, load_calls};
+pub use counts::{CountColumns, CountSeries, load_counts};
 pub use estimate::{CallFit, estimate};
+pub use forecast::{ForecastOptions, SpecialDay, VolumeModel};
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A delimiter given on the command line: one character, or `tab`.
+pub fn parse_delimiter(d: &str) -> Result<u8> {
+    match d {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        d if d.len() == 1 => Ok(d.as_bytes()[0]),
+        d => Err(Error::Input(format!(
+            "--delimiter `{d}`: give one character (`,` `;` `|`) or `tab`"
+        ))),
+    }
+}
+
+/// What `peakplan fit --counts` should do besides fitting.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CountsRequest {
+    /// `NAME=YYYY-MM-DD` special days.
+    pub events: Vec<String>,
+    /// `FROM..TO` day offsets around each special day.
+    pub event_window: String,
+    /// `Nw` holdout for the backtest.
+    pub holdout: Option<String>,
+    pub horizon_days: i64,
+    /// Channel named in the RON fragment.
+    pub profile_channel: String,
+    /// Where to write the RON fragment.
+    pub out: Option<PathBuf>,
+    pub json: bool,
+}
+
+/// Parse `NAME=YYYY-MM-DD`.
+pub fn parse_event(s: &str) -> Result<SpecialDay> {
+    let bad = || {
+        Error::Input(format!(
+            "--event `{s}`: write NAME=YYYY-MM-DD, e.g. valentine=2027-02-14"
+        ))
+    };
+    let (name, date) = s.split_once('=').ok_or_else(bad)?;
+    let date = calls::parse_date(date.trim().as_bytes()).ok_or_else(bad)?;
+    let name = name.trim();
+    if name.is_empty() || name.contains(':') {
+        return Err(bad());
+    }
+    Ok(SpecialDay {
+        name: name.to_string(),
+        date,
+    })
+}
+
+/// Parse `FROM..TO` (e.g. `-3..1`).
+pub fn parse_window(s: &str) -> Result<(i32, i32)> {
+    let bad = || Error::Input(format!("--event-window `{s}`: write FROM..TO, e.g. -3..1"));
+    let (a, b) = s.split_once("..").ok_or_else(bad)?;
+    let a: i32 = a.trim().parse().map_err(|_| bad())?;
+    let b: i32 = b.trim().parse().map_err(|_| bad())?;
+    if a > b || b - a > 60 {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+/// Parse `4w` (weeks) or `28d` (days, a multiple of 7).
+pub fn parse_holdout(s: &str) -> Result<u32> {
+    let bad = || Error::Input(format!("--holdout `{s}`: write a number of weeks, e.g. 4w"));
+    let (num, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: u32 = num.parse().map_err(|_| bad())?;
+    match unit {
+        "w" if n > 0 => Ok(n),
+        "d" if n > 0 && n % 7 == 0 => Ok(n / 7),
+        _ => Err(bad()),
+    }
+}
+
+/// Write a file atomically: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let io = |e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().map_or_else(
+        || std::ffi::OsString::from("out"),
+        std::ffi::OsStr::to_os_string,
+    );
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(&name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+/// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
+/// returns the text to print.
+pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
+    let series = load_counts(path, cols)?;
+    let options = ForecastOptions {
+        events: req
+            .events
+            .iter()
+            .map(|e| parse_event(e))
+            .collect::<Result<_>>()?,
+        event_window: parse_window(&req.event_window)?,
+        ..ForecastOptions::default()
+    };
+    let holdout = req.holdout.as_deref().map(parse_holdout).transpose()?;
+    let model = forecast::fit(&series, &options, None)?;
+    let bt = holdout
+        .map(|w| backtest::backtest(&series, &options, w, req.horizon_days))
+        .transpose()?;
+    let fragment = render::counts_fragment(&model, &series, &req.profile_channel, bt.as_ref())?;
+    if let Some(out) = &req.out {
+        write_atomically(out, &fragment)?;
+    }
+    Ok(if req.json {
+        render::counts_json(&model, &series, bt.as_ref())
+    } else {
+        render::counts_table(&model, &series, bt.as_ref())
+    })
+}

@@ -120,3 +120,455 @@ pub fn calls_json(fit: &CallFit) -> String {
     s.push('\n');
     s
 }
+
+// ---------------------------------------------------------------------------------------
+// Volumes (`fit --counts`)
+// ---------------------------------------------------------------------------------------
+
+use serde::Serialize;
+
+use super::backtest::Backtest;
+use super::counts::CountSeries;
+use super::forecast::{DayForecast, VolumeModel, day_of_index};
+use crate::error::{Error, Result};
+use crate::scenario::{ArrivalProfile, EventDate, PeakEvent};
+
+/// One fitted regression term.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    pub name: String,
+    pub coefficient: f64,
+    /// exp(coefficient): the multiplicative effect.
+    pub factor: f64,
+}
+
+/// A fitted special-day uplift curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uplift {
+    pub event: String,
+    /// (day offset, multiplier).
+    pub uplift: Vec<(i32, f64)>,
+}
+
+/// JSON of `fit --counts` (stable field names). The backtest's fields (`wape`, `mape`,
+/// `bias`, `seasonal_naive_wape`, `intervals_evaluated`, …) sit at the top level when
+/// `--holdout` was given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountsReport {
+    pub file: String,
+    pub interval_min: u32,
+    pub first_date: String,
+    pub last_date: String,
+    pub days_with_data: usize,
+    pub closed_days: Vec<String>,
+    pub malformed_rows: u64,
+    pub terms: Vec<Term>,
+    pub weekly_growth: f64,
+    /// Multiplier of the day after a closed operating day (None when not fitted).
+    pub post_holiday_factor: Option<f64>,
+    pub uplifts: Vec<Uplift>,
+    /// Residual sd of ln(daily total).
+    pub sigma_log_daily: f64,
+    /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
+    pub volume_cv: f64,
+    /// AR(1) coefficient of the daily residuals.
+    pub ar1_phi: f64,
+    /// Over-dispersion of interval counts (1 = Poisson).
+    pub interval_overdispersion: f64,
+    /// Forecast of the open days in the week after the data (totals only).
+    pub next_week: Vec<DayTotal>,
+    #[serde(flatten)]
+    pub backtest: Option<Backtest>,
+}
+
+/// A day's forecast total with its prediction intervals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayTotal {
+    pub date: String,
+    pub total: f64,
+    pub lo80: f64,
+    pub hi80: f64,
+    pub lo95: f64,
+    pub hi95: f64,
+}
+
+impl From<&DayForecast> for DayTotal {
+    fn from(f: &DayForecast) -> Self {
+        DayTotal {
+            date: f.date.clone(),
+            total: f.total,
+            lo80: f.total_lo80,
+            hi80: f.total_hi80,
+            lo95: f.total_lo95,
+            hi95: f.total_hi95,
+        }
+    }
+}
+
+fn next_week(model: &VolumeModel, series: &CountSeries) -> Vec<DayTotal> {
+    let Some(last) = series.days.last() else {
+        return vec![];
+    };
+    (1..=7)
+        .filter_map(|k| last.date.checked_add(jiff::Span::new().days(k)).ok())
+        .filter_map(|d| model.forecast_day(d))
+        .map(|f| DayTotal::from(&f))
+        .collect()
+}
+
+/// The report behind the table and JSON of `fit --counts`.
+pub fn counts_report(
+    model: &VolumeModel,
+    series: &CountSeries,
+    bt: Option<&Backtest>,
+) -> CountsReport {
+    let date =
+        |i: Option<&super::counts::DayCounts>| i.map_or(String::new(), |d| d.date.to_string());
+    let events: Vec<String> = {
+        let mut v: Vec<String> = model
+            .options
+            .events
+            .iter()
+            .map(|e| e.name.clone())
+            .collect();
+        v.dedup();
+        v
+    };
+    CountsReport {
+        file: series.file.display().to_string(),
+        interval_min: series.interval_min,
+        first_date: date(series.days.first()),
+        last_date: date(series.days.last()),
+        days_with_data: series.days.len(),
+        closed_days: model
+            .calendar
+            .closed
+            .iter()
+            .filter_map(|&dn| {
+                jiff::civil::date(1970, 1, 1)
+                    .checked_add(jiff::Span::new().days(dn))
+                    .ok()
+                    .map(|d| d.to_string())
+            })
+            .collect(),
+        malformed_rows: series.malformed_rows,
+        terms: model
+            .columns
+            .iter()
+            .zip(&model.beta)
+            .map(|(n, &b)| Term {
+                name: n.clone(),
+                coefficient: b,
+                factor: b.exp(),
+            })
+            .collect(),
+        weekly_growth: model.weekly_growth(),
+        post_holiday_factor: model.effect("post_holiday"),
+        uplifts: events
+            .into_iter()
+            .map(|e| Uplift {
+                uplift: model.uplift(&e),
+                event: e,
+            })
+            .collect(),
+        sigma_log_daily: model.sigma_log,
+        volume_cv: model.volume_cv(),
+        ar1_phi: model.phi,
+        interval_overdispersion: model.overdispersion,
+        next_week: next_week(model, series),
+        backtest: bt.cloned(),
+    }
+}
+
+/// JSON of `fit --counts`.
+pub fn counts_json(model: &VolumeModel, series: &CountSeries, bt: Option<&Backtest>) -> String {
+    let r = counts_report(model, series, bt);
+    let mut s =
+        serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// The human report of `fit --counts`.
+pub fn counts_table(model: &VolumeModel, series: &CountSeries, bt: Option<&Backtest>) -> String {
+    let r = counts_report(model, series, bt);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Volumes fitted from {}: {} days with data, {} to {}, {}-minute intervals",
+        r.file, r.days_with_data, r.first_date, r.last_date, r.interval_min
+    );
+    let _ = writeln!(
+        o,
+        "  malformed rows skipped: {}; closed operating days: {}",
+        r.malformed_rows,
+        if r.closed_days.is_empty() {
+            "none".to_string()
+        } else {
+            r.closed_days.join(", ")
+        }
+    );
+    for s in &series.first_malformed {
+        let _ = writeln!(
+            o,
+            "    skipped {}:{}: {}",
+            s.file.display(),
+            s.line,
+            s.reason
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  daily model: ln(total) regression, multiplicative effects"
+    );
+    for t in &r.terms {
+        let _ = writeln!(
+            o,
+            "    {:<28} {:>10.4}  x{:.4}",
+            t.name, t.coefficient, t.factor
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  weekly growth {:+.2}%, residual sd (ln) {:.4} -> volume cv {:.3}, AR(1) phi {:.2}, interval over-dispersion {:.2}",
+        100.0 * r.weekly_growth,
+        r.sigma_log_daily,
+        r.volume_cv,
+        r.ar1_phi,
+        r.interval_overdispersion
+    );
+    for u in &r.uplifts {
+        let pts: Vec<String> = u
+            .uplift
+            .iter()
+            .map(|(k, m)| format!("{k:+}: x{m:.3}"))
+            .collect();
+        let _ = writeln!(o, "  uplift {}: {}", u.event, pts.join(", "));
+    }
+    let _ = writeln!(o, "  next week (median, 80% interval):");
+    for d in &r.next_week {
+        let _ = writeln!(
+            o,
+            "    {}  {:>9.0}  [{:.0}, {:.0}]",
+            d.date, d.total, d.lo80, d.hi80
+        );
+    }
+    if let Some(b) = &r.backtest {
+        let _ = writeln!(
+            o,
+            "Backtest: rolling origin over the last {} weeks ({} to {}), {} origins, horizons 1-{} days, {} intervals",
+            b.holdout_weeks,
+            b.holdout_first_date,
+            b.holdout_last_date,
+            b.origins,
+            b.max_horizon_days,
+            b.intervals_evaluated
+        );
+        let _ = writeln!(
+            o,
+            "  {:>7}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>10}",
+            "horizon",
+            "intervals",
+            "WAPE",
+            "MAPE",
+            "bias",
+            "naive WAPE",
+            "naive MAPE",
+            "naive bias",
+            "day WAPE/naive"
+        );
+        let pc = |v: f64| format!("{:.2}%", 100.0 * v);
+        for h in &b.by_horizon {
+            let _ = writeln!(
+                o,
+                "  {:>6}d  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>6}/{}",
+                h.horizon_days,
+                h.intervals_evaluated,
+                pc(h.wape),
+                pc(h.mape),
+                pc(h.bias),
+                pc(h.seasonal_naive_wape),
+                pc(h.seasonal_naive_mape),
+                pc(h.seasonal_naive_bias),
+                pc(h.daily_wape),
+                pc(h.seasonal_naive_daily_wape)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "  {:>7}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>6}/{}",
+            "all",
+            b.intervals_evaluated,
+            pc(b.wape),
+            pc(b.mape),
+            pc(b.bias),
+            pc(b.seasonal_naive_wape),
+            pc(b.seasonal_naive_mape),
+            pc(b.seasonal_naive_bias),
+            pc(b.daily_wape),
+            pc(b.seasonal_naive_daily_wape)
+        );
+        let _ = writeln!(
+            o,
+            "  prediction-interval coverage: intervals {} in 80%, {} in 95%; days {} in 80%, {} in 95%",
+            pc(b.pi80_coverage),
+            pc(b.pi95_coverage),
+            pc(b.daily_pi80_coverage),
+            pc(b.daily_pi95_coverage)
+        );
+        if b.beats_seasonal_naive {
+            let _ = writeln!(
+                o,
+                "  The forecast beats seasonal-naive: WAPE {} vs {}.",
+                pc(b.wape),
+                pc(b.seasonal_naive_wape)
+            );
+        } else {
+            let _ = writeln!(
+                o,
+                "  WARNING: the forecast does NOT beat seasonal-naive (WAPE {} vs {}); plan with the simpler baseline or more history.",
+                pc(b.wape),
+                pc(b.seasonal_naive_wape)
+            );
+        }
+    }
+    o
+}
+
+/// The fitted part of a scenario, as a RON fragment a scenario can `extends`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountsFragment {
+    /// One intraday profile per weekday with data: 96 quarter-hour weights from 00:00.
+    pub arrival_profiles: Vec<ArrivalProfile>,
+    /// Fitted special-day uplifts (only when special days were given).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<PeakEvent>,
+    /// Day-level volume uncertainty.
+    pub simulation: SimulationFragment,
+}
+
+/// The fitted field of `simulation`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SimulationFragment {
+    pub volume_cv: f64,
+}
+
+/// Slot shares → 96 quarter-hour weights from 00:00 (each slot's share spread over the
+/// quarter-hours it overlaps, in proportion to the overlap).
+pub fn quarter_hour_weights(shares: &[f64], first_slot_min: u32, interval_min: u32) -> Vec<f64> {
+    let mut w = vec![0.0; 96];
+    for (s, &share) in shares.iter().enumerate() {
+        let a = f64::from(first_slot_min) + s as f64 * f64::from(interval_min);
+        let b = (a + f64::from(interval_min)).min(1440.0);
+        for (q, wq) in w.iter_mut().enumerate() {
+            let (qa, qb) = (q as f64 * 15.0, q as f64 * 15.0 + 15.0);
+            let overlap = (b.min(qb) - a.max(qa)).max(0.0);
+            *wq += share * overlap / (b - a);
+        }
+    }
+    w.iter().map(|v| (v * 1e6).round() / 1e6).collect()
+}
+
+/// Build the fragment.
+pub fn counts_fragment_value(model: &VolumeModel, channel: &str) -> CountsFragment {
+    let arrival_profiles = if model.interval_min >= 1440 {
+        vec![]
+    } else {
+        model
+            .profile
+            .iter()
+            .enumerate()
+            .filter_map(|(w, p)| {
+                p.as_ref().map(|p| ArrivalProfile {
+                    channel: channel.to_string(),
+                    days: vec![day_of_index(w)],
+                    weights: quarter_hour_weights(p, model.first_slot_min, model.interval_min),
+                })
+            })
+            .collect()
+    };
+    let mut names: Vec<&str> = model
+        .options
+        .events
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut events = Vec::new();
+    for name in names {
+        let uplift = model.uplift(name);
+        for e in model.options.events.iter().filter(|e| e.name == name) {
+            events.push(PeakEvent {
+                name: name.to_string(),
+                date: EventDate::On(e.date),
+                uplift: uplift.clone(),
+            });
+        }
+    }
+    CountsFragment {
+        arrival_profiles,
+        events,
+        simulation: SimulationFragment {
+            volume_cv: (model.volume_cv() * 1e4).round() / 1e4,
+        },
+    }
+}
+
+/// The RON text of the fragment, with the fitted model in comments.
+pub fn counts_fragment(
+    model: &VolumeModel,
+    series: &CountSeries,
+    channel: &str,
+    bt: Option<&Backtest>,
+) -> Result<String> {
+    let frag = counts_fragment_value(model, channel);
+    let body =
+        ron::ser::to_string_pretty(&frag, ron::ser::PrettyConfig::new().compact_arrays(true))
+            .map_err(|e| Error::Input(format!("cannot write the RON fragment: {e}")))?;
+    let r = counts_report(model, series, bt);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "// Fitted by `peakplan fit --counts {}`: {} days with data, {} to {}.",
+        r.file, r.days_with_data, r.first_date, r.last_date
+    );
+    let _ = writeln!(
+        o,
+        "// A fragment for `extends`: arrival_profiles (channel `{channel}`), simulation.volume_cv{}.",
+        if frag.events.is_empty() {
+            ""
+        } else {
+            ", events"
+        }
+    );
+    let _ = writeln!(
+        o,
+        "// Daily model (ln total): weekly growth {:+.3}%, post-holiday x{}, residual sd {:.4}, AR(1) {:.2}.",
+        100.0 * r.weekly_growth,
+        r.post_holiday_factor
+            .map_or("n/a".into(), |f| format!("{f:.3}")),
+        r.sigma_log_daily,
+        r.ar1_phi
+    );
+    for d in &r.next_week {
+        let _ = writeln!(
+            o,
+            "// Forecast {}: {:.0} contacts (80% {:.0}..{:.0}).",
+            d.date, d.total, d.lo80, d.hi80
+        );
+    }
+    if let Some(b) = bt {
+        let _ = writeln!(
+            o,
+            "// Backtest, last {} weeks: WAPE {:.2}% vs seasonal-naive {:.2}% ({} intervals).",
+            b.holdout_weeks,
+            100.0 * b.wape,
+            100.0 * b.seasonal_naive_wape,
+            b.intervals_evaluated
+        );
+    }
+    o.push_str(&body);
+    o.push('\n');
+    Ok(o)
+}

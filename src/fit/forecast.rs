@@ -1,0 +1,499 @@
+//! Volume forecast: daily totals × intraday profile (the decomposition of Weinberg, Brown &
+//! Stroud 2007), fitted on nalgebra.
+//!
+//! **Daily totals.** A log-linear regression, solved by least squares (SVD):
+//!
+//! ```text
+//! ln y_d = level + trend · weeks_d + Σ weekday effects + post_holiday · [d follows a closed
+//!          operating day] + Σ_events Σ_k uplift_{e,k} · [d = date_e + k] + r_d
+//! ```
+//!
+//! with AR(1) residuals `r_d = φ r_{d−1} + e_d` over consecutive open days, so a forecast
+//! made at origin `o` carries `φ^k r_o` into the k-th open day ahead. Weekday effects,
+//! uplifts and the post-holiday effect are multiplicative (`exp(β)`).
+//!
+//! **Intraday profile.** Per weekday, the share of the day's contacts in each slot: ratio of
+//! sums over the training days of that weekday (volume-weighted).
+//!
+//! **Uncertainty.** Day level: the residual variance σ² of the regression (h-step error
+//! variance `σ²(1 − φ^{2k})`); interval level: the day-level error plus over-dispersed
+//! Poisson noise around the profile (`Var = ω·μ`, ω estimated in-sample). The simulator's
+//! day-level volume multiplier Gamma(mean 1, cv) gets `cv = sqrt(exp(σ²) − 1)`.
+//!
+//! **Calendar.** Operating weekdays are those present in at least half of the weeks the
+//! history spans; an operating weekday without data is *closed* (a public holiday). Closed
+//! days are known in advance (holiday calendars are), so the forecast of a day after a
+//! closed day uses the post-holiday effect.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use nalgebra::{DMatrix, DVector};
+use serde::Serialize;
+
+use super::counts::{CountSeries, DayCounts};
+use super::estimate::day_number;
+use crate::error::{Error, Result};
+use crate::scenario::Day;
+
+/// A named special date (an event's day 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecialDay {
+    pub name: String,
+    pub date: Date,
+}
+
+/// Forecast settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastOptions {
+    /// Special days whose uplift is fitted.
+    pub events: Vec<SpecialDay>,
+    /// Day offsets around each special day that get their own uplift (inclusive).
+    pub event_window: (i32, i32),
+    /// Fit a post-holiday effect.
+    pub post_holiday: bool,
+    /// Carry the last residual forward with AR(1).
+    pub ar_residual: bool,
+    /// Weeks of history (same weekday) averaged for the intraday profile; `None` = all.
+    pub profile_weeks: Option<usize>,
+}
+
+impl Default for ForecastOptions {
+    fn default() -> Self {
+        ForecastOptions {
+            events: vec![],
+            event_window: (-3, 1),
+            post_holiday: true,
+            ar_residual: true,
+            profile_weeks: None,
+        }
+    }
+}
+
+/// Which days a centre works: operating weekdays and closed (holiday) dates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpCalendar {
+    /// Monday first.
+    pub operating: [bool; 7],
+    /// Operating weekdays without data inside the history (day numbers).
+    pub closed: BTreeSet<i64>,
+}
+
+fn weekday_index(dn: i64) -> usize {
+    // 1970-01-01 was a Thursday.
+    (dn + 3).rem_euclid(7) as usize
+}
+
+impl OpCalendar {
+    /// Operating weekdays: present in at least half of the weeks spanned by the days.
+    pub fn from_days(days: &[DayCounts]) -> OpCalendar {
+        let mut operating = [false; 7];
+        let mut closed = BTreeSet::new();
+        let (Some(first), Some(last)) = (days.first(), days.last()) else {
+            return OpCalendar { operating, closed };
+        };
+        let (a, b) = (day_number(first.date), day_number(last.date));
+        let present: BTreeSet<i64> = days.iter().map(|d| day_number(d.date)).collect();
+        let mut seen = [0usize; 7];
+        let mut possible = [0usize; 7];
+        for dn in a..=b {
+            possible[weekday_index(dn)] += 1;
+            if present.contains(&dn) {
+                seen[weekday_index(dn)] += 1;
+            }
+        }
+        for w in 0..7 {
+            operating[w] = possible[w] > 0 && 2 * seen[w] >= possible[w];
+        }
+        for dn in a..=b {
+            if operating[weekday_index(dn)] && !present.contains(&dn) {
+                closed.insert(dn);
+            }
+        }
+        OpCalendar { operating, closed }
+    }
+
+    /// The centre works on this day.
+    pub fn is_open(&self, dn: i64) -> bool {
+        self.operating[weekday_index(dn)] && !self.closed.contains(&dn)
+    }
+
+    /// The previous operating weekday before `dn` was closed.
+    pub fn post_holiday(&self, dn: i64) -> bool {
+        (1..=7)
+            .map(|k| dn - k)
+            .find(|&p| self.operating[weekday_index(p)])
+            .is_some_and(|p| self.closed.contains(&p))
+    }
+
+    /// Open days in (from, to].
+    pub fn open_days_between(&self, from: i64, to: i64) -> usize {
+        (from + 1..=to).filter(|&d| self.is_open(d)).count()
+    }
+}
+
+/// A fitted volume model.
+#[derive(Debug, Clone)]
+pub struct VolumeModel {
+    pub interval_min: u32,
+    pub first_slot_min: u32,
+    pub slots_per_day: usize,
+    pub calendar: OpCalendar,
+    /// Day number of the first training day (trend origin).
+    t0: i64,
+    /// Regression column names and coefficients.
+    pub columns: Vec<String>,
+    pub beta: Vec<f64>,
+    /// Weekday of the reference level (its effect is 0).
+    pub reference_weekday: usize,
+    /// Residual standard deviation of ln(daily total).
+    pub sigma_log: f64,
+    /// AR(1) coefficient of the residuals (0 when off).
+    pub phi: f64,
+    /// Last training day and its residual.
+    pub last_day: i64,
+    pub last_resid: f64,
+    /// Per weekday (Monday first): slot shares summing to 1, `None` when unseen.
+    pub profile: [Option<Vec<f64>>; 7],
+    /// Over-dispersion ω of interval counts around the profile (1 = Poisson).
+    pub overdispersion: f64,
+    pub training_days: usize,
+    pub options: ForecastOptions,
+    /// Event (name → day numbers of its day 0).
+    events: BTreeMap<String, Vec<i64>>,
+    /// Fitted (ln-scale) values and residuals for the training days.
+    pub residuals: Vec<(Date, f64)>,
+}
+
+/// One day's forecast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayForecast {
+    pub date: String,
+    /// Median forecast of the day's total.
+    pub total: f64,
+    pub total_lo80: f64,
+    pub total_hi80: f64,
+    pub total_lo95: f64,
+    pub total_hi95: f64,
+    /// Per slot: point forecast and the 80 % / 95 % prediction intervals.
+    pub intervals: Vec<f64>,
+    pub lo80: Vec<f64>,
+    pub hi80: Vec<f64>,
+    pub lo95: Vec<f64>,
+    pub hi95: Vec<f64>,
+}
+
+const Z80: f64 = 1.281_551_565_544_600_5;
+const Z95: f64 = 1.959_963_984_540_054;
+
+impl VolumeModel {
+    fn row(&self, dn: i64) -> Vec<f64> {
+        design_row(
+            dn,
+            self.t0,
+            &self.columns,
+            self.reference_weekday,
+            &self.calendar,
+            &self.events,
+        )
+    }
+
+    /// Multiplicative effect of a named regressor (`exp β`), if fitted.
+    pub fn effect(&self, column: &str) -> Option<f64> {
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .map(|i| self.beta[i].exp())
+    }
+
+    /// Weekly growth factor − 1 (0.01 = +1 % a week).
+    pub fn weekly_growth(&self) -> f64 {
+        self.effect("trend_per_week").map_or(0.0, |e| e - 1.0)
+    }
+
+    /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
+    pub fn volume_cv(&self) -> f64 {
+        (self.sigma_log.powi(2).exp() - 1.0).sqrt()
+    }
+
+    /// Multiplicative uplift per day offset of an event.
+    pub fn uplift(&self, event: &str) -> Vec<(i32, f64)> {
+        let (a, b) = self.options.event_window;
+        (a..=b)
+            .filter_map(|k| self.effect(&event_column(event, k)).map(|e| (k, e)))
+            .collect()
+    }
+
+    /// Median daily total for a date with no residual carry-over (the long-run forecast).
+    pub fn expected_total(&self, date: Date) -> f64 {
+        let x = self.row(day_number(date));
+        dot(&x, &self.beta).exp()
+    }
+
+    /// Forecast one day from the end of the training data. `None` when the day is closed
+    /// or its weekday has no profile.
+    pub fn forecast_day(&self, date: Date) -> Option<DayForecast> {
+        let dn = day_number(date);
+        if !self.calendar.is_open(dn) {
+            return None;
+        }
+        let profile = self.profile[weekday_index(dn)].as_ref()?;
+        let x = self.row(dn);
+        let k = self.calendar.open_days_between(self.last_day, dn).max(1) as i32;
+        let carry = if self.options.ar_residual {
+            self.phi.powi(k) * self.last_resid
+        } else {
+            0.0
+        };
+        let mu = dot(&x, &self.beta) + carry;
+        let var = if self.options.ar_residual {
+            self.sigma_log.powi(2) * (1.0 - self.phi.powi(2 * k))
+        } else {
+            self.sigma_log.powi(2)
+        }
+        .max(1e-12);
+        let sd = var.sqrt();
+        let total = mu.exp();
+        let rel_var = var.exp() - 1.0;
+        let mut f = DayForecast {
+            date: date.to_string(),
+            total,
+            total_lo80: (mu - Z80 * sd).exp(),
+            total_hi80: (mu + Z80 * sd).exp(),
+            total_lo95: (mu - Z95 * sd).exp(),
+            total_hi95: (mu + Z95 * sd).exp(),
+            intervals: Vec::with_capacity(profile.len()),
+            lo80: vec![],
+            hi80: vec![],
+            lo95: vec![],
+            hi95: vec![],
+        };
+        for &s in profile {
+            let c = total * s;
+            let isd = (c * c * rel_var + self.overdispersion * c).sqrt();
+            f.intervals.push(c);
+            f.lo80.push((c - Z80 * isd).max(0.0));
+            f.hi80.push(c + Z80 * isd);
+            f.lo95.push((c - Z95 * isd).max(0.0));
+            f.hi95.push(c + Z95 * isd);
+        }
+        Some(f)
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn event_column(name: &str, k: i32) -> String {
+    format!("event:{name}:{k:+}")
+}
+
+const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn design_row(
+    dn: i64,
+    t0: i64,
+    columns: &[String],
+    _reference: usize,
+    cal: &OpCalendar,
+    events: &BTreeMap<String, Vec<i64>>,
+) -> Vec<f64> {
+    columns
+        .iter()
+        .map(|c| match c.as_str() {
+            "level" => 1.0,
+            "trend_per_week" => (dn - t0) as f64 / 7.0,
+            "post_holiday" => f64::from(u8::from(cal.post_holiday(dn))),
+            c if c.starts_with("weekday:") => {
+                f64::from(u8::from(c[8..] == *WEEKDAY_NAMES[weekday_index(dn)]))
+            }
+            c if c.starts_with("event:") => {
+                let mut parts = c[6..].rsplitn(2, ':');
+                let k: i64 = parts.next().and_then(|k| k.parse().ok()).unwrap_or(0);
+                let name = parts.next().unwrap_or("");
+                let hit = events
+                    .get(name)
+                    .is_some_and(|ds| ds.iter().any(|&d0| d0 + k == dn));
+                f64::from(u8::from(hit))
+            }
+            _ => 0.0,
+        })
+        .collect()
+}
+
+/// Fit the model on a whole series. `calendar`: the operating calendar to use (pass the one
+/// of the full history when backtesting, so holidays ahead of the origin are known);
+/// `None` derives it from the series.
+pub fn fit(
+    series: &CountSeries,
+    options: &ForecastOptions,
+    calendar: Option<&OpCalendar>,
+) -> Result<VolumeModel> {
+    let days: Vec<&DayCounts> = series.days.iter().filter(|d| d.total() > 0.0).collect();
+    if days.len() < 14 {
+        return Err(Error::Input(format!(
+            "{}: {} days with contacts; the volume fit needs at least 14",
+            series.file.display(),
+            days.len()
+        )));
+    }
+    let cal = calendar
+        .cloned()
+        .unwrap_or_else(|| OpCalendar::from_days(&series.days));
+    let dns: Vec<i64> = days.iter().map(|d| day_number(d.date)).collect();
+    let t0 = dns[0];
+    let mut events: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for e in &options.events {
+        events
+            .entry(e.name.clone())
+            .or_default()
+            .push(day_number(e.date));
+    }
+
+    // Columns: only those with at least one non-zero value in training.
+    let mut weekday_count = [0usize; 7];
+    for &dn in &dns {
+        weekday_count[weekday_index(dn)] += 1;
+    }
+    let reference_weekday = (0..7).max_by_key(|&w| weekday_count[w]).unwrap_or(0);
+    let mut columns = vec!["level".to_string(), "trend_per_week".to_string()];
+    for (w, &n) in weekday_count.iter().enumerate() {
+        if n > 0 && w != reference_weekday {
+            columns.push(format!("weekday:{}", WEEKDAY_NAMES[w]));
+        }
+    }
+    if options.post_holiday && dns.iter().any(|&d| cal.post_holiday(d)) {
+        columns.push("post_holiday".into());
+    }
+    let (ka, kb) = options.event_window;
+    for (name, d0s) in &events {
+        for k in ka..=kb {
+            if d0s.iter().any(|&d0| dns.contains(&(d0 + i64::from(k)))) {
+                columns.push(event_column(name, k));
+            }
+        }
+    }
+    let p = columns.len();
+    let n = dns.len();
+    let mut x = DMatrix::<f64>::zeros(n, p);
+    let mut y = DVector::<f64>::zeros(n);
+    for (i, (&dn, d)) in dns.iter().zip(&days).enumerate() {
+        let row = design_row(dn, t0, &columns, reference_weekday, &cal, &events);
+        for (j, v) in row.into_iter().enumerate() {
+            x[(i, j)] = v;
+        }
+        y[i] = d.total().ln();
+    }
+    let svd = x.clone().svd(true, true);
+    let beta = svd
+        .solve(&y, 1e-9)
+        .map_err(|e| Error::Input(format!("volume regression failed: {e}")))?;
+    let fitted = &x * &beta;
+    let resid: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
+    let dof = (n as f64 - p as f64).max(1.0);
+    let sigma_log = (resid.iter().map(|r| r * r).sum::<f64>() / dof).sqrt();
+    let phi = if options.ar_residual {
+        let (mut num, mut den) = (0.0, 0.0);
+        for i in 1..n {
+            num += resid[i] * resid[i - 1];
+            den += resid[i - 1] * resid[i - 1];
+        }
+        if den > 0.0 {
+            (num / den).clamp(0.0, 0.95)
+        } else {
+            0.0
+        }
+    } else {
+        0.0
+    };
+
+    // Intraday profile per weekday: ratio of sums over the last `profile_weeks` days.
+    let slots = series.slots_per_day;
+    let mut profile: [Option<Vec<f64>>; 7] = Default::default();
+    for (w, prof) in profile.iter_mut().enumerate() {
+        let mut same: Vec<&&DayCounts> = days
+            .iter()
+            .filter(|d| weekday_index(day_number(d.date)) == w)
+            .collect();
+        if let Some(k) = options.profile_weeks {
+            let skip = same.len().saturating_sub(k);
+            same.drain(..skip);
+        }
+        if same.is_empty() {
+            continue;
+        }
+        let mut sums = vec![0.0; slots];
+        for d in &same {
+            for (s, c) in sums.iter_mut().zip(&d.counts) {
+                *s += c;
+            }
+        }
+        let tot: f64 = sums.iter().sum();
+        *prof = Some(sums.into_iter().map(|s| s / tot).collect());
+    }
+    // Over-dispersion of interval counts given the day's actual total.
+    let (mut num, mut cells) = (0.0, 0.0);
+    for d in &days {
+        if let Some(prof) = &profile[weekday_index(day_number(d.date))] {
+            let t = d.total();
+            for (&c, &s) in d.counts.iter().zip(prof) {
+                let mu = t * s;
+                if mu > 0.0 {
+                    num += (c - mu).powi(2) / mu;
+                    cells += 1.0;
+                }
+            }
+        }
+    }
+    let overdispersion = if cells > 0.0 {
+        (num / cells).max(1.0)
+    } else {
+        1.0
+    };
+
+    Ok(VolumeModel {
+        interval_min: series.interval_min,
+        first_slot_min: series.first_slot_min,
+        slots_per_day: slots,
+        calendar: cal,
+        t0,
+        columns,
+        beta: beta.iter().copied().collect(),
+        reference_weekday,
+        sigma_log,
+        phi,
+        last_day: *dns.last().unwrap_or(&t0),
+        last_resid: *resid.last().unwrap_or(&0.0),
+        profile,
+        overdispersion,
+        training_days: n,
+        options: options.clone(),
+        events,
+        residuals: days.iter().map(|d| d.date).zip(resid).collect(),
+    })
+}
+
+/// Weekday (Monday first) as the scenario's [`Day`].
+pub fn day_of_index(w: usize) -> Day {
+    Day::ALL[w % 7]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekday_index_matches_jiff() {
+        for d in [
+            jiff::civil::date(2003, 7, 4),
+            jiff::civil::date(2027, 2, 14),
+            jiff::civil::date(1999, 1, 1),
+        ] {
+            assert_eq!(
+                weekday_index(day_number(d)),
+                d.weekday().to_monday_zero_offset() as usize
+            );
+        }
+    }
+}
