@@ -101,6 +101,21 @@ struct FitArgs {
     /// Counts: day offsets around each special day with their own uplift, `FROM..TO`.
     #[arg(long, default_value = "-3..1", allow_hyphen_values = true)]
     event_window: String,
+    /// Counts: Fourier pairs of the day of the month in the daily model (turn-of-the-month
+    /// pattern); 0 = none.
+    #[arg(long, default_value_t = 2)]
+    monthly_harmonics: usize,
+    /// Counts: how daily residuals carry into the forecast: smoothing (local level), ar1
+    /// or none.
+    #[arg(long, value_enum, default_value_t = ResidualArg::Smoothing)]
+    residual: ResidualArg,
+    /// Counts: public holiday `YYYY-MM-DD` (repeatable). When given, only these missing
+    /// days trigger the post-holiday effect; other missing days are data gaps.
+    #[arg(long = "holiday")]
+    holidays: Vec<String>,
+    /// Counts: discount older days in the daily regression (weight halves every N weeks).
+    #[arg(long)]
+    halflife_weeks: Option<f64>,
     /// Counts: backtest over the last N weeks, e.g. `4w`.
     #[arg(long)]
     holdout: Option<String>,
@@ -126,6 +141,13 @@ enum MappingArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum ResidualArg {
+    Smoothing,
+    Ar1,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
     Json,
@@ -148,6 +170,14 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
             event_window: a.event_window,
             holdout: a.holdout,
             horizon_days: a.horizon_days,
+            monthly_harmonics: a.monthly_harmonics,
+            halflife_weeks: a.halflife_weeks,
+            residual: match a.residual {
+                ResidualArg::Smoothing => fit::forecast::ResidualModel::Smoothing,
+                ResidualArg::Ar1 => fit::forecast::ResidualModel::Ar1,
+                ResidualArg::None => fit::forecast::ResidualModel::None,
+            },
+            holidays: a.holidays,
             profile_channel: a.profile_channel,
             out: a.out,
             json,

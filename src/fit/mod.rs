@@ -39,7 +39,7 @@ pub fn parse_delimiter(d: &str) -> Result<u8> {
 }
 
 /// What `peakplan fit --counts` should do besides fitting.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CountsRequest {
     /// `NAME=YYYY-MM-DD` special days.
     pub events: Vec<String>,
@@ -48,6 +48,14 @@ pub struct CountsRequest {
     /// `Nw` holdout for the backtest.
     pub holdout: Option<String>,
     pub horizon_days: i64,
+    /// See [`ForecastOptions::monthly_harmonics`].
+    pub monthly_harmonics: usize,
+    /// See [`ForecastOptions::halflife_weeks`].
+    pub halflife_weeks: Option<f64>,
+    /// How daily residuals carry forward.
+    pub residual: forecast::ResidualModel,
+    /// `YYYY-MM-DD` public holidays (empty: every missing operating day is one).
+    pub holidays: Vec<String>,
     /// Channel named in the RON fragment.
     pub profile_channel: String,
     /// Where to write the RON fragment.
@@ -134,8 +142,33 @@ pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Resu
             .map(|e| parse_event(e))
             .collect::<Result<_>>()?,
         event_window: parse_window(&req.event_window)?,
+        monthly_harmonics: req.monthly_harmonics,
+        halflife_weeks: req.halflife_weeks,
+        residual: req.residual,
+        holidays: if req.holidays.is_empty() {
+            None
+        } else {
+            Some(
+                req.holidays
+                    .iter()
+                    .map(|h| {
+                        calls::parse_date(h.trim().as_bytes()).ok_or_else(|| {
+                            Error::Input(format!("--holiday `{h}`: write YYYY-MM-DD"))
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+            )
+        },
         ..ForecastOptions::default()
     };
+    if req
+        .halflife_weeks
+        .is_some_and(|h| !(h > 0.0 && h.is_finite()))
+    {
+        return Err(Error::Input(
+            "--halflife-weeks must be a positive number of weeks".into(),
+        ));
+    }
     let holdout = req.holdout.as_deref().map(parse_holdout).transpose()?;
     let model = forecast::fit(&series, &options, None)?;
     let bt = holdout

@@ -138,6 +138,7 @@ use crate::scenario::{ArrivalProfile, EventDate, PeakEvent};
 pub struct Term {
     pub name: String,
     pub coefficient: f64,
+    pub std_error: f64,
     /// exp(coefficient): the multiplicative effect.
     pub factor: f64,
 }
@@ -171,7 +172,11 @@ pub struct CountsReport {
     pub sigma_log_daily: f64,
     /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
     pub volume_cv: f64,
-    /// AR(1) coefficient of the daily residuals.
+    /// `smoothing`, `ar1` or `none`.
+    pub residual_model: String,
+    /// Smoothing constant of the residual level (smoothing model).
+    pub smoothing_alpha: f64,
+    /// AR(1) coefficient of the daily residuals (ar1 model).
     pub ar1_phi: f64,
     /// Over-dispersion of interval counts (1 = Poisson).
     pub interval_overdispersion: f64,
@@ -255,10 +260,11 @@ pub fn counts_report(
         terms: model
             .columns
             .iter()
-            .zip(&model.beta)
-            .map(|(n, &b)| Term {
+            .zip(model.beta.iter().zip(&model.std_errors))
+            .map(|(n, (&b, &se))| Term {
                 name: n.clone(),
                 coefficient: b,
+                std_error: se,
                 factor: b.exp(),
             })
             .collect(),
@@ -273,6 +279,13 @@ pub fn counts_report(
             .collect(),
         sigma_log_daily: model.sigma_log,
         volume_cv: model.volume_cv(),
+        residual_model: match model.options.residual {
+            super::forecast::ResidualModel::Smoothing => "smoothing",
+            super::forecast::ResidualModel::Ar1 => "ar1",
+            super::forecast::ResidualModel::None => "none",
+        }
+        .to_string(),
+        smoothing_alpha: model.alpha,
         ar1_phi: model.phi,
         interval_overdispersion: model.overdispersion,
         next_week: next_week(model, series),
@@ -324,16 +337,18 @@ pub fn counts_table(model: &VolumeModel, series: &CountSeries, bt: Option<&Backt
     for t in &r.terms {
         let _ = writeln!(
             o,
-            "    {:<28} {:>10.4}  x{:.4}",
-            t.name, t.coefficient, t.factor
+            "    {:<28} {:>10.4} (se {:.4})  x{:.4}",
+            t.name, t.coefficient, t.std_error, t.factor
         );
     }
     let _ = writeln!(
         o,
-        "  weekly growth {:+.2}%, residual sd (ln) {:.4} -> volume cv {:.3}, AR(1) phi {:.2}, interval over-dispersion {:.2}",
+        "  weekly growth {:+.2}%, residual sd (ln) {:.4} -> volume cv {:.3}, residuals: {} (alpha {:.2}, phi {:.2}), interval over-dispersion {:.2}",
         100.0 * r.weekly_growth,
         r.sigma_log_daily,
         r.volume_cv,
+        r.residual_model,
+        r.smoothing_alpha,
         r.ar1_phi,
         r.interval_overdispersion
     );
