@@ -73,6 +73,13 @@ struct FitArgs {
     /// Generic call mapping: agent column.
     #[arg(long)]
     col_agent: Option<String>,
+    /// Calls: write per-interval observations (arrivals, answers, abandons, waits, agents
+    /// seen serving) to this CSV; `fit --counts` reads it.
+    #[arg(long)]
+    intervals_out: Option<PathBuf>,
+    /// Calls: interval length in minutes for --intervals-out.
+    #[arg(long, default_value_t = 15)]
+    interval_min: u32,
     /// A call from the same customer within this many seconds of an abandon is a redial.
     #[arg(long, default_value_t = 3600.0)]
     redial_window_s: f64,
@@ -109,6 +116,9 @@ struct FitArgs {
     /// or none.
     #[arg(long, value_enum, default_value_t = ResidualArg::Smoothing)]
     residual: ResidualArg,
+    /// Counts: ordinary least squares instead of the Huber-robust fit.
+    #[arg(long)]
+    no_robust: bool,
     /// Counts: public holiday `YYYY-MM-DD` (repeatable). When given, only these missing
     /// days trigger the post-holiday effect; other missing days are data gaps.
     #[arg(long = "holiday")]
@@ -122,10 +132,10 @@ struct FitArgs {
     /// Counts: longest forecast horizon in the backtest, in days.
     #[arg(long, default_value_t = 7)]
     horizon_days: i64,
-    /// Counts: channel name used in the RON fragment's arrival profiles.
+    /// Channel named in the RON fragment (arrival profiles, patience).
     #[arg(long, default_value = "phone")]
     profile_channel: String,
-    /// Counts: write the fitted RON scenario fragment here (atomically).
+    /// Write the fitted RON scenario fragment here (atomically).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Output format.
@@ -178,6 +188,7 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
                 ResidualArg::None => fit::forecast::ResidualModel::None,
             },
             holidays: a.holidays,
+            robust: !a.no_robust,
             profile_channel: a.profile_channel,
             out: a.out,
             json,
@@ -208,6 +219,19 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
     };
     let set = fit::load_calls(&a.calls, &mapping)?;
     let est = fit::estimate(&set, a.redial_window_s);
+    if let Some(p) = &a.intervals_out {
+        if a.interval_min == 0 || 1440 % a.interval_min != 0 {
+            return Err(peakplan::Error::Input(format!(
+                "--interval-min {}: give a divisor of 1440 (5, 10, 15, 30, 60 …)",
+                a.interval_min
+            )));
+        }
+        let rows = fit::estimate::interval_table(&set, a.interval_min);
+        fit::write_atomically(p, &fit::estimate::interval_csv(&rows))?;
+    }
+    if let Some(p) = &a.out {
+        fit::write_atomically(p, &fit::render::calls_fragment(&est, &a.profile_channel)?)?;
+    }
     let text = match a.format {
         FormatArg::Table => fit::render::calls_table(&est, &set),
         FormatArg::Json => fit::render::calls_json(&est),

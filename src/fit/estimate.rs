@@ -382,3 +382,114 @@ mod tests {
         assert_eq!(quantile_sorted(&v, 1.0), 4.0);
     }
 }
+
+/// Observed figures of one interval of per-call records (the input of a replay and of
+/// `fit --counts`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntervalObs {
+    /// `YYYY-MM-DDTHH:MM`, local interval start.
+    pub interval_start: String,
+    /// Calls arriving in the interval.
+    pub calls: u64,
+    pub queued: u64,
+    pub answered: u64,
+    pub abandoned_queued: u64,
+    /// Answered after waiting at most 15 s.
+    pub answered_within_15s: u64,
+    /// Sum of the waits of answered calls (ASA = this / answered).
+    pub wait_answered_s: f64,
+    /// Agents seen serving at some moment of the interval (distinct names): a lower bound
+    /// of the agents on duty.
+    pub agents_serving: u64,
+    /// Agent-seconds of service inside the interval.
+    pub busy_agent_s: f64,
+}
+
+/// Per-interval observations of a call set, every interval from the first to the last day
+/// with calls (intervals without calls included, so a day's rows are complete).
+pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
+    let len = i64::from(interval_min.clamp(1, 1440)) * 60;
+    let per_day = 86_400 / len;
+    let Some(first) = set.records.iter().map(|r| day_number(r.date)).min() else {
+        return vec![];
+    };
+    let last = set
+        .records
+        .iter()
+        .map(|r| day_number(r.date))
+        .max()
+        .unwrap_or(first);
+    let n = ((last - first + 1) * per_day) as usize;
+    let mut rows = vec![
+        IntervalObs {
+            interval_start: String::new(),
+            calls: 0,
+            queued: 0,
+            answered: 0,
+            abandoned_queued: 0,
+            answered_within_15s: 0,
+            wait_answered_s: 0.0,
+            agents_serving: 0,
+            busy_agent_s: 0.0,
+        };
+        n
+    ];
+    let mut agents: Vec<Vec<u16>> = vec![Vec::new(); n];
+    let base = first * 86_400;
+    for r in &set.records {
+        let t = day_number(r.date) * 86_400 + i64::from(r.arrival_s) - base;
+        let i = (t / len).clamp(0, n as i64 - 1) as usize;
+        let row = &mut rows[i];
+        row.calls += 1;
+        row.queued += u64::from(r.queued);
+        match r.outcome {
+            Outcome::Answered => {
+                row.answered += 1;
+                row.wait_answered_s += r.wait_s;
+                row.answered_within_15s += u64::from(r.wait_s <= 15.0);
+            }
+            Outcome::Abandoned => row.abandoned_queued += u64::from(r.queued),
+        }
+        if let (Some(a), Some(ss)) = (r.agent, r.service_start_s) {
+            // Service start is a clock time of the arrival's day; a start before the arrival
+            // means the service began after midnight.
+            let mut s = day_number(r.date) * 86_400 + i64::from(ss) - base;
+            if s < t - 60 {
+                s += 86_400;
+            }
+            let e = s + r.service_s.round() as i64;
+            let mut k = s.max(0) / len;
+            while k * len < e.max(s + 1) && (k as usize) < n {
+                let ku = k as usize;
+                let overlap = (e.min((k + 1) * len) - s.max(k * len)).max(0);
+                rows[ku].busy_agent_s += overlap as f64;
+                if !agents[ku].contains(&a) {
+                    agents[ku].push(a);
+                }
+                k += 1;
+            }
+        }
+    }
+    for (i, row) in rows.iter_mut().enumerate() {
+        let day = first + i as i64 / per_day;
+        let m = (i as i64 % per_day) * len / 60;
+        row.interval_start = format!(
+            "{}T{:02}:{:02}",
+            super::forecast::date_of_day_number(day),
+            m / 60,
+            m % 60
+        );
+        row.agents_serving = agents[i].len() as u64;
+    }
+    rows
+}
+
+/// The interval table as CSV (header = the field names of [`IntervalObs`]); readable by
+/// `peakplan fit --counts` with its default columns.
+pub fn interval_csv(rows: &[IntervalObs]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -56,6 +56,8 @@ pub struct CountsRequest {
     pub residual: forecast::ResidualModel,
     /// `YYYY-MM-DD` public holidays (empty: every missing operating day is one).
     pub holidays: Vec<String>,
+    /// Huber-robust daily regression.
+    pub robust: bool,
     /// Channel named in the RON fragment.
     pub profile_channel: String,
     /// Where to write the RON fragment.
@@ -145,6 +147,7 @@ pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Resu
         monthly_harmonics: req.monthly_harmonics,
         halflife_weeks: req.halflife_weeks,
         residual: req.residual,
+        robust: req.robust,
         holidays: if req.holidays.is_empty() {
             None
         } else {

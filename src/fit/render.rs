@@ -172,6 +172,8 @@ pub struct CountsReport {
     pub sigma_log_daily: f64,
     /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
     pub volume_cv: f64,
+    /// Huber-robust regression.
+    pub robust: bool,
     /// `smoothing`, `ar1` or `none`.
     pub residual_model: String,
     /// Smoothing constant of the residual level (smoothing model).
@@ -279,6 +281,7 @@ pub fn counts_report(
             .collect(),
         sigma_log_daily: model.sigma_log,
         volume_cv: model.volume_cv(),
+        robust: model.options.robust,
         residual_model: match model.options.residual {
             super::forecast::ResidualModel::Smoothing => "smoothing",
             super::forecast::ResidualModel::Ar1 => "ar1",
@@ -583,6 +586,98 @@ pub fn counts_fragment(
             b.intervals_evaluated
         );
     }
+    o.push_str(&body);
+    o.push('\n');
+    Ok(o)
+}
+
+/// The fitted behaviour of a per-call fit, as a RON fragment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallsFragment {
+    pub behaviour: BehaviourFragment,
+}
+
+/// The fitted fields of `behaviour`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BehaviourFragment {
+    /// Channel → exponential patience with the maximum-likelihood mean.
+    pub patience: std::collections::BTreeMap<String, crate::scenario::DurationDist>,
+    /// Redial probability and delay (when customer ids exist).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redial: Option<crate::scenario::Redial>,
+}
+
+fn round_to(v: f64, digits: i32) -> f64 {
+    let p = 10f64.powi(digits);
+    (v * p).round() / p
+}
+
+/// The RON text of a per-call fit: `behaviour.patience` and `behaviour.redial`, with the
+/// handling-time distribution to paste into the reasons in a comment (handling belongs to
+/// reasons, which the history does not name).
+pub fn calls_fragment(fit: &CallFit, channel: &str) -> Result<String> {
+    use crate::scenario::{DurationDist, Redial};
+    let Some(patience) = fit.patience_mean_s_exp_mle else {
+        return Err(Error::Input(
+            "no queued abandon in the records: patience cannot be fitted".into(),
+        ));
+    };
+    let frag = CallsFragment {
+        behaviour: BehaviourFragment {
+            patience: [(
+                channel.to_string(),
+                DurationDist::Exponential {
+                    mean_s: round_to(patience, 1),
+                },
+            )]
+            .into(),
+            redial: fit
+                .redial_share
+                .zip(fit.redial_delay_median_s)
+                .map(|(p, med)| Redial {
+                    probability: round_to(p, 4),
+                    delay: DurationDist::Exponential {
+                        mean_s: round_to(med / std::f64::consts::LN_2, 1),
+                    },
+                }),
+        },
+    };
+    let body = ron::ser::to_string_pretty(&frag, ron::ser::PrettyConfig::new())
+        .map_err(|e| Error::Input(format!("cannot write the RON fragment: {e}")))?;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "// Fitted by `peakplan fit --calls`: {} calls, {} to {}.",
+        fit.calls,
+        fit.first_date.as_deref().unwrap_or("-"),
+        fit.last_date.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(
+        o,
+        "// Patience: exponential MLE mean {:.1} s (queued wait / queued abandons); Kaplan-Meier median {} s (an exponential with this mean has median {:.1} s).",
+        patience,
+        opt(fit.patience_km_median_s, 1),
+        patience * std::f64::consts::LN_2
+    );
+    if fit.redial_share.is_some() {
+        let _ = writeln!(
+            o,
+            "// Redial: share of {} identified queued abandons calling again within {:.0} s; delay exponential with the observed median {} s.",
+            fit.redial_base,
+            fit.redial_window_s,
+            opt(fit.redial_delay_median_s, 0)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "// Handling (paste into reasons[..].handling): \"{channel}\": LogNormal(mean_s: {:.1}, cv: {:.3}),  // sample mean and cv; lognormal MLE mu {} sigma {}",
+        fit.service_mean_s,
+        fit.service_cv,
+        fit.service_lognormal
+            .map_or("n/a".into(), |l| format!("{:.3}", l.mu)),
+        fit.service_lognormal
+            .map_or("n/a".into(), |l| format!("{:.3}", l.sigma)),
+    );
     o.push_str(&body);
     o.push('\n');
     Ok(o)
