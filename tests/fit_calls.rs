@@ -137,3 +137,83 @@ fn missing_column_is_an_input_error_naming_it() {
         "{msg}"
     );
 }
+
+#[test]
+fn interval_table_conserves_the_calls_and_feeds_the_counts_fit() {
+    let Some(dir) = real_dir() else { return };
+    let set = fit::load_calls(
+        &[dir.join("anonymous_bank_1999_01_calls.tsv")],
+        &Mapping::Auto(CallColumns::default()),
+    )
+    .unwrap();
+    let f = fit::estimate(&set, 3600.0);
+    let rows = fit::estimate::interval_table(&set, 15);
+    // January lacks 11–12 Jan: 29 days of 96 quarter-hours.
+    assert_eq!(rows.len(), 29 * 96);
+    assert_eq!(rows.iter().map(|r| r.calls).sum::<u64>(), f.calls);
+    assert_eq!(rows.iter().map(|r| r.answered).sum::<u64>(), f.answered);
+    assert_eq!(
+        rows.iter().map(|r| r.abandoned_queued).sum::<u64>(),
+        f.abandoned_queued
+    );
+    let wait: f64 = rows.iter().map(|r| r.wait_answered_s).sum();
+    assert!((wait / f.answered as f64 - f.asa_s).abs() < 1e-9);
+    // Busy agent-seconds split over intervals add up to the service of calls with an
+    // agent and a service start.
+    let busy: f64 = rows.iter().map(|r| r.busy_agent_s).sum();
+    let service: f64 = set
+        .records
+        .iter()
+        .filter(|r| r.agent.is_some() && r.service_start_s.is_some())
+        .map(|r| r.service_s.round())
+        .sum();
+    assert!((busy - service).abs() < 1e-6, "{busy} vs {service}");
+    // About 8 agent positions: never more than a few dozen distinct names per interval.
+    assert!(rows.iter().all(|r| r.agents_serving <= 40));
+
+    let mut tmp = tempfile::NamedTempFile::new().unwrap();
+    write!(tmp, "{}", fit::estimate::interval_csv(&rows)).unwrap();
+    let series = fit::load_counts(tmp.path(), &fit::CountColumns::default()).unwrap();
+    assert_eq!(series.interval_min, 15);
+    assert_eq!(series.days.len(), 29);
+    let total: f64 = series.days.iter().map(|d| d.total()).sum();
+    assert_eq!(total, f.calls as f64);
+}
+
+#[test]
+fn calls_fragment_parses_into_the_behaviour_schema() {
+    use peakplan::scenario::{Behaviour, DurationDist};
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Fragment {
+        behaviour: Behaviour,
+    }
+    let mut tmp = tempfile::NamedTempFile::new().unwrap();
+    write!(
+        tmp,
+        "arrival,wait_s,outcome,service_s,cust\n\
+         2027-02-14 09:00:05,10,answered,120,7\n\
+         2027-02-14 09:01:00,30,abandoned,0,8\n\
+         2027-02-14 09:11:00,20,answered,60,8\n"
+    )
+    .unwrap();
+    let cols = CallColumns {
+        customer: Some("cust".into()),
+        ..CallColumns::default()
+    };
+    let set = fit::load_calls(&[tmp.path()], &Mapping::Auto(cols)).unwrap();
+    let f = fit::estimate(&set, 3600.0);
+    let text = fit::render::calls_fragment(&f, "phone").unwrap();
+    let frag: Fragment = ron::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    // (10 + 30 + 20) s of queued wait over one abandon.
+    assert_eq!(
+        frag.behaviour.patience["phone"],
+        DurationDist::Exponential { mean_s: 60.0 }
+    );
+    assert_eq!(frag.behaviour.redial.probability, 1.0);
+    // A 600 s redial delay as the median of an exponential: mean 600 / ln 2.
+    assert_eq!(
+        frag.behaviour.redial.delay,
+        DurationDist::Exponential { mean_s: 865.6 }
+    );
+}

@@ -405,8 +405,9 @@ pub struct IntervalObs {
     pub busy_agent_s: f64,
 }
 
-/// Per-interval observations of a call set, every interval from the first to the last day
-/// with calls (intervals without calls included, so a day's rows are complete).
+/// Per-interval observations of a call set: every interval of every day that has calls
+/// (intervals without calls included, so a day's rows are complete; days without any call
+/// are left out, as missing days).
 pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
     let len = i64::from(interval_min.clamp(1, 1440)) * 60;
     let per_day = 86_400 / len;
@@ -470,6 +471,10 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
             }
         }
     }
+    let mut day_has_calls = vec![false; (last - first + 1) as usize];
+    for r in &set.records {
+        day_has_calls[(day_number(r.date) - first) as usize] = true;
+    }
     for (i, row) in rows.iter_mut().enumerate() {
         let day = first + i as i64 / per_day;
         let m = (i as i64 % per_day) * len / 60;
@@ -481,7 +486,11 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
         );
         row.agents_serving = agents[i].len() as u64;
     }
-    rows
+    rows.into_iter()
+        .enumerate()
+        .filter(|(i, _)| day_has_calls[*i / per_day as usize])
+        .map(|(_, r)| r)
+        .collect()
 }
 
 /// The interval table as CSV (header = the field names of [`IntervalObs`]); readable by

@@ -603,8 +603,23 @@ pub struct BehaviourFragment {
     /// Channel → exponential patience with the maximum-likelihood mean.
     pub patience: std::collections::BTreeMap<String, crate::scenario::DurationDist>,
     /// Redial probability and delay (when customer ids exist).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_present"
+    )]
     pub redial: Option<crate::scenario::Redial>,
+}
+
+/// Write an `Option` that is known to be present as its value (RON would write `Some(…)`,
+/// which the scenario's non-optional field does not accept).
+fn serialize_present<S: serde::Serializer, T: Serialize>(
+    v: &Option<T>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => v.serialize(s),
+        None => s.serialize_none(),
+    }
 }
 
 fn round_to(v: f64, digits: i32) -> f64 {
