@@ -530,3 +530,154 @@ pub fn inflate(data: &[u8]) -> Result<Vec<u8>, String> {
         }
     }
 }
+
+// ------------------------------------------------------------------ a synthetic report
+
+use peakplan::report::html::{Block, Column, KeyFigure, PlotBlock, Report, Section, Table};
+
+/// A report in the shape `peakplan run` will produce, from the synthetic plots, with a
+/// scenario name that tries to inject a script. Plot keys are returned with it.
+pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
+    let plots = all_plots(days);
+    let plot_block = |key: &str, plot: &Plot, caption: &str| {
+        Block::Plot(PlotBlock {
+            key: key.to_string(),
+            title: plot.title().to_string(),
+            caption: caption.to_string(),
+            svg: plot.to_svg(DEFAULT_SIZE).unwrap(),
+            png_file: Some(format!("{key}.png")),
+        })
+    };
+    let find = |k: &str| &plots.iter().find(|(key, _)| *key == k).unwrap().1;
+    let report = Report {
+        title: "Valentine's Day 2027 <script>alert(1)</script> — peak plan".into(),
+        headline: "To meet 85% in 15 s in every interval with 95% confidence you need 38 flex \
+                   agents on 13 February, 1,240 flex hours, €41,300; with the permanent roster \
+                   alone SL falls to 41% on 14 February 10:00–12:00."
+            .into(),
+        key_figures: vec![
+            KeyFigure {
+                id: "flex_agents".into(),
+                label: "Flex agents needed".into(),
+                value: "38".into(),
+            },
+            KeyFigure {
+                id: "flex_hours".into(),
+                label: "Flex hours".into(),
+                value: "1,240".into(),
+            },
+            KeyFigure {
+                id: "flex_cost".into(),
+                label: "Flex cost".into(),
+                value: "€41,300".into(),
+            },
+            KeyFigure {
+                id: "p_meet".into(),
+                label: "P(meet target)".into(),
+                value: "95.4%".into(),
+            },
+        ],
+        sections: vec![
+            Section {
+                id: "demand".into(),
+                title: "Demand".into(),
+                blocks: vec![plot_block(
+                    "demand",
+                    find("demand"),
+                    "Hatched: contacts caused by campaigns.",
+                )],
+            },
+            Section {
+                id: "staffing".into(),
+                title: "Staffing".into(),
+                blocks: vec![
+                    plot_block(
+                        "staffing",
+                        find("staffing"),
+                        "Lines: agents required; fill: agents on duty.",
+                    ),
+                    plot_block(
+                        "service_level",
+                        find("service_level"),
+                        "Band: 90% of replications.",
+                    ),
+                ],
+            },
+            Section {
+                id: "frontier".into(),
+                title: "Flex pool size".into(),
+                blocks: vec![
+                    plot_block(
+                        "frontier",
+                        find("frontier"),
+                        "Chosen: the smallest pool that meets the target.",
+                    ),
+                    Block::Table(Table {
+                        id: "frontier".into(),
+                        caption: "Frontier".into(),
+                        columns: vec![
+                            Column::number("Flex agents"),
+                            Column::number("P(meet target)"),
+                            Column::number("Cost"),
+                        ],
+                        rows: vec![
+                            vec!["35".into(), "71.0%".into(), "€38,150".into()],
+                            vec!["38".into(), "95.4%".into(), "€41,300".into()],
+                        ],
+                        note: None,
+                    }),
+                ],
+            },
+            Section {
+                id: "summary".into(),
+                title: "Daily summary".into(),
+                blocks: vec![Block::Table(Table {
+                    id: "daily_summary".into(),
+                    caption: "Per day".into(),
+                    columns: vec![
+                        Column::text("Day"),
+                        Column::number("Contacts"),
+                        Column::number("Worst SL"),
+                    ],
+                    rows: vec![
+                        vec!["Fri 12 Feb".into(), "2,310".into(), "70.1%".into()],
+                        vec!["Sat 13 Feb".into(), "2,320".into(), "69.8%".into()],
+                        vec![
+                            "Sun 14 Feb <b>peak</b>".into(),
+                            "5,790".into(),
+                            "24.9%".into(),
+                        ],
+                    ],
+                    note: Some("SL: answered within 15 s / offered.".into()),
+                })],
+            },
+            Section {
+                id: "campaigns".into(),
+                title: "Campaigns".into(),
+                blocks: vec![
+                    plot_block(
+                        "campaign_cost",
+                        find("campaign_cost"),
+                        "Cost charged to each campaign.",
+                    ),
+                    Block::Table(Table {
+                        id: "campaigns".into(),
+                        caption: "Campaigns".into(),
+                        columns: vec![Column::text("Campaign"), Column::number("Cost")],
+                        rows: vec![
+                            vec!["Valentine's free delivery".into(), "€41,300".into()],
+                            vec!["A | B <script>x</script>".into(), "€2,310".into()],
+                        ],
+                        note: None,
+                    }),
+                ],
+            },
+        ],
+        run_info: vec![
+            ("Scenario file SHA-256".into(), "0123abcd".into()),
+            ("Seed".into(), "42".into()),
+            ("Replications".into(), "200".into()),
+        ],
+    };
+    (report, plots)
+}
