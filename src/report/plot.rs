@@ -418,6 +418,20 @@ impl Plot {
         Ok(buf)
     }
 
+    /// Writes `DIR/STEM.png` and `DIR/STEM.svg` (each atomically) and returns the SVG for
+    /// inlining in the HTML report.
+    pub fn write_png_and_svg(
+        &self,
+        dir: &Path,
+        stem: &str,
+        size: PlotSize,
+    ) -> Result<String, PlotError> {
+        let svg = self.to_svg(size)?;
+        atomic::write_file(&dir.join(format!("{stem}.svg")), svg.as_bytes())?;
+        self.write_as(&dir.join(format!("{stem}.png")), Format::Png, size)?;
+        Ok(svg)
+    }
+
     /// Writes the plot to `path` atomically, as PNG or SVG according to its extension.
     pub fn write(&self, path: &Path, size: PlotSize) -> Result<(), PlotError> {
         self.write_as(path, Format::from_path(path)?, size)

@@ -40,7 +40,7 @@ const CAPACITY: [RGBColor; 4] = [
 /// explicitly. plotters' own `WithKeyPoints` loses the value formatter of `f64` ranges, so
 /// `configure_mesh` would not be available on it.
 #[derive(Clone)]
-struct KeyAxis {
+pub(super) struct KeyAxis {
     range: Range<f64>,
     bold: Vec<f64>,
     light: Vec<f64>,
@@ -100,10 +100,13 @@ pub(super) fn draw<DB: DrawingBackend>(plot: &Plot, root: &Area<DB>) -> R {
 /// Draws the title (with a little air above it) and returns the area below.
 fn titled<DB: DrawingBackend>(root: &Area<DB>, title: &str) -> R<Area<DB>> {
     let (w, _) = root.dim_in_pixel();
+    // DejaVu Sans Bold advances about 0.62 em per character: shrink long titles to fit.
+    let fit = (w as f64 - 20.0) / (0.62 * title.chars().count().max(1) as f64);
+    let px = fit.clamp(12.0, 22.0) as u32;
     root.draw(&Text::new(
         title.to_string(),
         (w as i32 / 2, 12),
-        bold(22).pos(Pos::new(HPos::Center, VPos::Top)),
+        bold(px).pos(Pos::new(HPos::Center, VPos::Top)),
     ))?;
     Ok(root.split_vertically(46).1)
 }
@@ -299,6 +302,22 @@ fn data_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f6
     let span = hi - lo;
     let lo = if lo < 0.0 { lo - span * 0.05 } else { lo };
     (lo, hi + span * 0.08)
+}
+
+/// The smallest step of 1, 2 or 5 × 10^k (at least 1 when `span` ≥ 1) giving at most `max`
+/// ticks over `span`.
+fn nice_step(span: f64, max: usize) -> f64 {
+    if !(span.is_finite() && span > 0.0) {
+        return 1.0;
+    }
+    let raw = span / max as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    if span >= 1.0 { step.max(1.0) } else { step }
 }
 
 /// Decimals for tick labels on an axis spanning `span` with about 8 ticks.
@@ -844,10 +863,22 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
         (x1 - x0) * 0.04
     };
     let (x0, x1) = (x0 - pad, x1 + pad);
-    let x_dec = if x1 - x0 >= 8.0 {
+    // Headcounts are whole numbers: ticks on a 1-2-5 ladder of whole steps.
+    let step = nice_step(x1 - x0, 10);
+    let ticks: Vec<f64> = {
+        let first = (x0 / step).ceil() as i64;
+        let last = (x1 / step).floor() as i64;
+        (first..=last).map(|k| k as f64 * step).collect()
+    };
+    let x_dec = if step >= 1.0 {
         0
     } else {
-        decimals_for(x1 - x0)
+        decimals_for(step * 8.0)
+    };
+    let x_axis = || KeyAxis {
+        range: x0..x1,
+        bold: ticks.clone(),
+        light: Vec::new(),
     };
     let xf = |v: &f64| format::thousands(*v, x_dec);
 
@@ -863,7 +894,7 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
         .margin_right(25)
         .x_label_area_size(30)
         .y_label_area_size(Y_AREA_PX)
-        .build_cartesian_2d(x0..x1, 0.0..1.0)?;
+        .build_cartesian_2d(x_axis(), 0.0..1.0)?;
     let pf = |v: &f64| format::fraction_percent(*v, 0);
     c1.configure_mesh()
         .x_label_formatter(&xf)
@@ -956,7 +987,7 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
         .margin_right(25)
         .x_label_area_size(50)
         .y_label_area_size(Y_AREA_PX)
-        .build_cartesian_2d(x0..x1, y.0..y.1)?;
+        .build_cartesian_2d(x_axis(), y.0..y.1)?;
     let ef = |v: &f64| format::eur(*v);
     c2.configure_mesh()
         .x_label_formatter(&xf)
@@ -1092,4 +1123,39 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(32.0, 10), 5.0); // 20..52 → 7 ticks
+        assert_eq!(nice_step(4.0, 10), 1.0); // whole headcounts, never 0.5
+        assert_eq!(nice_step(100.0, 10), 10.0);
+        assert_eq!(nice_step(0.5, 10), 0.05);
+        assert_eq!(nice_step(0.0, 10), 1.0);
+        assert_eq!(nice_step(f64::NAN, 10), 1.0);
+    }
+
+    #[test]
+    fn data_ranges() {
+        assert_eq!(data_range([0.0, 0.0].into_iter(), true), (0.0, 1.0));
+        assert_eq!(data_range([f64::NAN].into_iter(), true), (0.0, 1.0));
+        assert_eq!(data_range([5.0].into_iter(), false), (4.0, 6.0));
+        let (lo, hi) = data_range([2.0, 10.0].into_iter(), true);
+        assert_eq!(lo, 0.0);
+        assert!((hi - 10.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn legend_labels_wrap_on_words() {
+        assert_eq!(wrap2("short", 10), vec!["short"]);
+        assert_eq!(
+            wrap2("of which caused by campaigns", 20),
+            vec!["of which caused by", "campaigns"]
+        );
+        assert_eq!(wrap2("abcdefghijklmnop", 8), vec!["abcdefg…"]);
+    }
 }
