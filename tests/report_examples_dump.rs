@@ -19,4 +19,23 @@ fn dump_examples() {
             }
         }
     }
+    // Degenerate cases, to see that they read sensibly.
+    let mut one = report_support::service_level_plot(1);
+    one.axis.starts.truncate(1);
+    one.line.values.truncate(1);
+    if let Some(b) = one.band.as_mut() {
+        b.low.truncate(1);
+        b.high.truncate(1);
+    }
+    let mut empty = report_support::demand_plot(1);
+    empty.axis.starts.clear();
+    empty.layers.clear();
+    empty.overlay = None;
+    let dir = std::path::Path::new(&dir);
+    peakplan::report::plot::Plot::from(one)
+        .write(&dir.join("degenerate_one_interval.png"), DEFAULT_SIZE)
+        .unwrap();
+    peakplan::report::plot::Plot::from(empty)
+        .write(&dir.join("degenerate_empty.png"), DEFAULT_SIZE)
+        .unwrap();
 }
