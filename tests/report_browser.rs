@@ -72,3 +72,42 @@ fn report_renders_in_headless_chromium() {
         ink * 100.0
     );
 }
+
+#[test]
+#[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
+fn browser_check_fails_on_a_blank_page_and_on_a_missing_plot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/browser-check");
+    let check = |html: &str| {
+        let page = tmp.path().join("page.html");
+        std::fs::write(&page, html).unwrap();
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg(&page)
+            .arg(tmp.path().join("shot.png"))
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = check("<!DOCTYPE html><html><body></body></html>");
+    assert!(!ok);
+    assert!(err.contains("no #headline"), "{err}");
+    assert!(err.contains("screenshot is blank"), "{err}");
+
+    // A plot that only exists inside a comment of the file is not rendered: the check must
+    // notice that it is missing from the DOM.
+    let (report, _) = report_support::synthetic_report(1);
+    let html = render_html(&report).unwrap().replace(
+        "<figure id=\"plot-frontier\"",
+        "<!-- <figure class=\"plot\" data-plot=\"ghost\"> --><figure id=\"plot-frontier\"",
+    );
+    let (ok, err) = check(&html);
+    assert!(!ok);
+    assert!(
+        err.contains("plot `ghost` is in the file but not in the rendered DOM"),
+        "{err}"
+    );
+}
