@@ -359,7 +359,8 @@ fn runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-/// Step points (flat over each interval) for `values`, split at missing values.
+/// Step points (flat over each interval) for `values`, split at missing values, without the
+/// redundant points inside flat stretches.
 fn step_runs(values: &[f64]) -> Vec<Vec<(f64, f64)>> {
     runs(
         values
@@ -367,6 +368,25 @@ fn step_runs(values: &[f64]) -> Vec<Vec<(f64, f64)>> {
             .enumerate()
             .flat_map(|(i, &v)| [(i as f64, v), (i as f64 + 1.0, v)]),
     )
+    .into_iter()
+    .map(simplify)
+    .collect()
+}
+
+/// Drops the middle point of every three consecutive points on one horizontal or vertical
+/// line: the picture is the same and the SVG much smaller for long flat stretches.
+fn simplify(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for p in points {
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            if (a.1 == b.1 && b.1 == p.1) || (a.0 == b.0 && b.0 == p.0) {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
 }
 
 // ---------------------------------------------------------------- the time chart frame
@@ -490,7 +510,10 @@ fn stacked_area<DB: DrawingBackend>(p: &StackedAreaPlot, root: &Area<DB>) -> R {
             poly.push((i as f64 + 1.0, lower[i]));
             poly.push((i as f64, lower[i]));
         }
-        chart.draw_series(std::iter::once(Polygon::new(poly, colour.filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            simplify(poly),
+            colour.filled(),
+        )))?;
         lower = upper;
         entries.push(entry(s.name.clone(), Swatch::Fill(colour)));
     }
@@ -650,15 +673,22 @@ fn step_lines<DB: DrawingBackend>(p: &StepLinesPlot, root: &Area<DB>) -> R {
             poly.push((i as f64 + 1.0, lower[i]));
             poly.push((i as f64, lower[i]));
         }
-        chart.draw_series(std::iter::once(Polygon::new(poly, colour.filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            simplify(poly),
+            colour.filled(),
+        )))?;
         lower = upper;
         cap_entries.push(entry(s.name.clone(), Swatch::Fill(colour)));
     }
     cap_entries.reverse();
 
+    // Dash patterns tell lines apart in grey print, but over intervals narrower than a few
+    // pixels they only add noise (and thousands of SVG elements): then colour alone.
+    let (plot_w, _) = chart.plotting_area().dim_in_pixel();
+    let dense = (n as u32) * 3 > plot_w;
     for (k, s) in p.lines.iter().enumerate() {
         let colour = line_colour(k);
-        let dash = dash_for(k);
+        let dash = if dense { Dash::Solid } else { dash_for(k) };
         for run in step_runs(&s.values) {
             draw_data_line(&mut chart, run, colour, 2, dash)?;
         }
@@ -1128,6 +1158,19 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simplify_keeps_corners_only() {
+        let steps = step_runs(&[1.0, 1.0, 1.0, 2.0, f64::NAN, 3.0]);
+        assert_eq!(
+            steps,
+            vec![
+                vec![(0.0, 1.0), (3.0, 1.0), (3.0, 2.0), (4.0, 2.0)],
+                vec![(5.0, 3.0), (6.0, 3.0)]
+            ]
+        );
+        assert_eq!(simplify(vec![(0.0, 0.0), (1.0, 1.0), (2.0, 2.0)]).len(), 3);
+    }
 
     #[test]
     fn nice_steps() {

@@ -78,6 +78,30 @@ pub fn day(d: Date) -> String {
     format!("{} {} {}", weekday(d.weekday()), d.day(), month)
 }
 
+const MONTHS_LONG: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "13 February", as in a headline sentence.
+pub fn day_month(d: Date) -> String {
+    format!(
+        "{} {}",
+        d.day(),
+        MONTHS_LONG[(d.month() as usize).clamp(1, 12) - 1]
+    )
+}
+
 /// "Fri 12 Feb 2027".
 pub fn day_with_year(d: Date) -> String {
     format!("{} {}", day(d), d.year())
@@ -124,6 +148,7 @@ mod tests {
         let d = jiff::civil::date(2027, 2, 12);
         assert_eq!(day(d), "Fri 12 Feb");
         assert_eq!(day_with_year(d), "Fri 12 Feb 2027");
+        assert_eq!(day_month(jiff::civil::date(2027, 5, 9)), "9 May");
         assert_eq!(day_clock(d.at(9, 30, 0, 0)), "Fri 12 Feb 09:30");
     }
 }
