@@ -80,6 +80,9 @@ struct FitArgs {
     /// Calls: interval length in minutes for --intervals-out.
     #[arg(long, default_value_t = 15)]
     interval_min: u32,
+    /// Calls: add the observed figures per day (SL, abandonment, ASA, agents seen).
+    #[arg(long)]
+    per_day: bool,
     /// A call from the same customer within this many seconds of an abandon is a redial.
     #[arg(long, default_value_t = 3600.0)]
     redial_window_s: f64,
@@ -232,9 +235,14 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
     if let Some(p) = &a.out {
         fit::write_atomically(p, &fit::render::calls_fragment(&est, &a.profile_channel)?)?;
     }
-    let text = match a.format {
-        FormatArg::Table => fit::render::calls_table(&est, &set),
-        FormatArg::Json => fit::render::calls_json(&est),
+    let days = a.per_day.then(|| fit::estimate::daily_observed(&set));
+    let text = match (a.format, &days) {
+        (FormatArg::Table, None) => fit::render::calls_table(&est, &set),
+        (FormatArg::Table, Some(d)) => {
+            fit::render::calls_table(&est, &set) + &fit::render::days_table(d)
+        }
+        (FormatArg::Json, None) => fit::render::calls_json(&est),
+        (FormatArg::Json, Some(d)) => fit::render::calls_json_with_days(&est, d),
     };
     print!("{text}");
     Ok(())

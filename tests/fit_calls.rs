@@ -217,3 +217,41 @@ fn calls_fragment_parses_into_the_behaviour_schema() {
         DurationDist::Exponential { mean_s: 865.6 }
     );
 }
+
+#[test]
+fn per_day_figures_show_the_23_may_overload() {
+    let Some(dir) = real_dir() else { return };
+    let set = fit::load_calls(
+        &[dir.join("anonymous_bank_1999_05_calls.tsv")],
+        &Mapping::Auto(CallColumns::default()),
+    )
+    .unwrap();
+    let days = fit::estimate::daily_observed(&set);
+    assert_eq!(
+        days.iter().map(|d| d.calls).sum::<u64>(),
+        set.records.len() as u64
+    );
+    // README: 23 May 1999 is a real overload day, about twice a normal day's calls, nearly
+    // half abandoned. Normal days: Sunday–Thursday of that month.
+    let overload = days.iter().find(|d| d.date == "1999-05-23").unwrap();
+    let mut normal: Vec<u64> = days
+        .iter()
+        .filter(|d| {
+            let wd = d.date.parse::<jiff::civil::Date>().unwrap().weekday();
+            !matches!(
+                wd,
+                jiff::civil::Weekday::Friday | jiff::civil::Weekday::Saturday
+            ) && d.date != "1999-05-23"
+                && d.calls > 1000
+        })
+        .map(|d| d.calls)
+        .collect();
+    normal.sort_unstable();
+    let median = normal[normal.len() / 2] as f64;
+    assert!(
+        overload.calls as f64 > 1.7 * median,
+        "{} vs {median}",
+        overload.calls
+    );
+    assert!(overload.abandon_share_of_queued > 0.45);
+}

@@ -200,3 +200,35 @@ fn cli_calls_json_and_bad_input() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--holdout"));
 }
+
+#[test]
+fn channel_filter_daily_totals_and_malformed_rows() {
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    let mut text = String::from("day,n,channel,reason\n");
+    for d in 1..=28 {
+        text += &format!("2027-02-{d:02},{},phone,wismo\n", 100 + d);
+        text += &format!("2027-02-{d:02},{},email,wismo\n", 40 + d);
+        text += &format!("2027-02-{d:02},7,phone,payment\n");
+    }
+    text += "2027-02-30,5,phone,wismo\n2027-03-01,-3,phone,wismo\n";
+    std::fs::write(tmp.path(), text).unwrap();
+    let cols = CountColumns {
+        time: "day".into(),
+        count: "n".into(),
+        channel: Some(("channel".into(), Some("phone".into()))),
+        reason: Some(("reason".into(), None)),
+        ..CountColumns::default()
+    };
+    let s = fit::load_counts(tmp.path(), &cols).unwrap();
+    assert_eq!(s.interval_min, 1440);
+    assert_eq!(s.days.len(), 28);
+    // Phone rows of both reasons summed; e-mail left out.
+    assert_eq!(s.days[0].total(), 101.0 + 7.0);
+    assert_eq!(s.malformed_rows, 2);
+    assert_eq!(
+        s.first_malformed.iter().map(|m| m.line).collect::<Vec<_>>(),
+        vec![86, 87]
+    );
+    let groups: Vec<&str> = s.groups.iter().map(|g| g.0.as_str()).collect();
+    assert_eq!(groups, ["email/wismo", "phone/payment", "phone/wismo"]);
+}

@@ -502,3 +502,84 @@ pub fn interval_csv(rows: &[IntervalObs]) -> String {
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// Observed figures of one day (what a replay compares the simulation with).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayObs {
+    pub date: String,
+    pub calls: u64,
+    pub queued: u64,
+    pub answered: u64,
+    pub abandoned_queued: u64,
+    /// Abandoned in the queue / queued.
+    pub abandon_share_of_queued: f64,
+    /// Mean wait of answered calls.
+    pub asa_s: f64,
+    /// Answered within 15 s / answered.
+    pub sl15_of_answered: f64,
+    /// Answered within 15 s / (answered + abandoned in the queue).
+    pub sl15_of_answered_and_abandoned: f64,
+    /// Distinct agents who served a call that day.
+    pub agents_seen: u64,
+}
+
+/// Per-day observed figures, in date order.
+pub fn daily_observed(set: &CallSet) -> Vec<DayObs> {
+    use std::collections::BTreeMap;
+    #[derive(Default)]
+    struct Acc {
+        calls: u64,
+        queued: u64,
+        answered: u64,
+        ab: u64,
+        within: u64,
+        wait: f64,
+        agents: Vec<u16>,
+    }
+    let mut days: BTreeMap<i64, (jiff::civil::Date, Acc)> = BTreeMap::new();
+    for r in &set.records {
+        let (_, a) = days
+            .entry(day_number(r.date))
+            .or_insert_with(|| (r.date, Acc::default()));
+        a.calls += 1;
+        a.queued += u64::from(r.queued);
+        match r.outcome {
+            Outcome::Answered => {
+                a.answered += 1;
+                a.wait += r.wait_s;
+                a.within += u64::from(r.wait_s <= 15.0);
+            }
+            Outcome::Abandoned => a.ab += u64::from(r.queued),
+        }
+        if let Some(ag) = r.agent
+            && !a.agents.contains(&ag)
+        {
+            a.agents.push(ag);
+        }
+    }
+    let ratio = |a: u64, b: u64| {
+        if b == 0 {
+            f64::NAN
+        } else {
+            a as f64 / b as f64
+        }
+    };
+    days.into_values()
+        .map(|(d, a)| DayObs {
+            date: d.to_string(),
+            calls: a.calls,
+            queued: a.queued,
+            answered: a.answered,
+            abandoned_queued: a.ab,
+            abandon_share_of_queued: ratio(a.ab, a.queued),
+            asa_s: if a.answered == 0 {
+                f64::NAN
+            } else {
+                a.wait / a.answered as f64
+            },
+            sl15_of_answered: ratio(a.within, a.answered),
+            sl15_of_answered_and_abandoned: ratio(a.within, a.answered + a.ab),
+            agents_seen: a.agents.len() as u64,
+        })
+        .collect()
+}

@@ -113,6 +113,54 @@ pub fn calls_table(fit: &CallFit, set: &CallSet) -> String {
     o
 }
 
+/// The per-day observed figures as a table.
+pub fn days_table(days: &[super::estimate::DayObs]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "  {:<10}  {:>6}  {:>6}  {:>8}  {:>9}  {:>7}  {:>9}  {:>9}  {:>6}",
+        "date",
+        "calls",
+        "queued",
+        "answered",
+        "abandoned",
+        "ASA s",
+        "SL15 ans",
+        "SL15 a+ab",
+        "agents"
+    );
+    for d in days {
+        let _ = writeln!(
+            o,
+            "  {:<10}  {:>6}  {:>6}  {:>8}  {:>8.1}%  {:>7.1}  {:>8.1}%  {:>8.1}%  {:>6}",
+            d.date,
+            d.calls,
+            d.queued,
+            d.answered,
+            100.0 * d.abandon_share_of_queued,
+            d.asa_s,
+            100.0 * d.sl15_of_answered,
+            100.0 * d.sl15_of_answered_and_abandoned,
+            d.agents_seen
+        );
+    }
+    o
+}
+
+/// JSON of a per-call fit with its per-day figures (`"days": [...]`).
+pub fn calls_json_with_days(fit: &CallFit, days: &[super::estimate::DayObs]) -> String {
+    #[derive(Serialize)]
+    struct WithDays<'a> {
+        #[serde(flatten)]
+        fit: &'a CallFit,
+        days: &'a [super::estimate::DayObs],
+    }
+    let mut s = serde_json::to_string_pretty(&WithDays { fit, days })
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
 /// JSON of a per-call fit (stable field names, see [`CallFit`]); NaN becomes null.
 pub fn calls_json(fit: &CallFit) -> String {
     let mut s =
