@@ -331,9 +331,10 @@ fn skip(set: &mut CallSet, path: &Path, line: u64, reason: String) {
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> Error {
+    let msg = format!("{}: {e}", path.display());
     match e.into_kind() {
         csv::ErrorKind::Io(io) => io_err(path, io),
-        other => Error::Input(format!("{}: {other:?}", path.display())),
+        _ => Error::Input(msg),
     }
 }
 
@@ -561,6 +562,34 @@ fn parse_secs(b: &[u8]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any bytes after a valid header load without a panic; every data line is kept,
+        /// ignored or counted as malformed.
+        #[test]
+        fn arbitrary_rows_never_panic(body in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::string::string_regex("[0-9:\\- T,.a-z]{0,40}").unwrap(),
+                proptest::string::string_regex(
+                    "2027-0[1-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9],[0-9]{1,3},(answered|abandoned|x),[0-9]{1,4}"
+                ).unwrap(),
+            ],
+            0..30,
+        )) {
+            let mut text = String::from("arrival,wait_s,outcome,service_s\n");
+            for l in &body {
+                text.push_str(l);
+                text.push('\n');
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("calls.csv");
+            std::fs::write(&p, &text).unwrap();
+            let set = load_calls(&[&p], &Mapping::Auto(CallColumns::default())).unwrap();
+            let lines = body.iter().filter(|l| !l.is_empty()).count() as u64;
+            proptest::prop_assert_eq!(set.records.len() as u64 + set.malformed_rows, lines);
+        }
+    }
 
     #[test]
     fn clock_and_dates() {

@@ -125,7 +125,7 @@ pub fn load_counts(path: &Path, cols: &CountColumns) -> Result<CountSeries> {
         .from_path(path)
         .map_err(|e| match e.into_kind() {
             csv::ErrorKind::Io(e) => io(e),
-            k => Error::Input(format!("{}: {k:?}", path.display())),
+            _ => Error::Input(format!("{}: cannot read as CSV", path.display())),
         })?;
     let header: Vec<String> = rdr
         .headers()
