@@ -258,3 +258,30 @@ fn per_day_figures_show_the_23_may_overload() {
     );
     assert!(overload.abandon_share_of_queued > 0.45);
 }
+
+#[test]
+fn volume_fit_of_the_arrivals_flags_the_readme_holidays_and_overload() {
+    let Some(dir) = real_dir() else { return };
+    let set = fit::load_calls(&bank_files(&dir), &Mapping::Auto(CallColumns::default())).unwrap();
+    let rows = fit::estimate::interval_table(&set, 15);
+    let mut tmp = tempfile::NamedTempFile::new().unwrap();
+    write!(tmp, "{}", fit::estimate::interval_csv(&rows)).unwrap();
+    let series = fit::load_counts(tmp.path(), &fit::CountColumns::default()).unwrap();
+    let m = fit::forecast::fit(&series, &fit::ForecastOptions::default(), None).unwrap();
+    // README: holidays visible as low days (1 & 7 Apr, 21 May); 23 May about twice a
+    // normal day. January's missing 11–12 Jan are closed days, not extraordinary ones.
+    let flagged = |d: &str| {
+        m.extraordinary_days
+            .iter()
+            .find(|(x, _)| x.to_string() == d)
+            .map(|&(_, f)| f)
+    };
+    for low in ["1999-04-01", "1999-04-07", "1999-05-21"] {
+        assert!(flagged(low).is_some_and(|f| f < 0.5), "{low}");
+    }
+    let over = flagged("1999-05-23").expect("23 May flagged");
+    assert!(over > 1.5 && over < 2.5, "23 May x{over}");
+    assert_eq!(m.calendar.closed.len(), 2);
+    // Israeli week: Friday (short) and Saturday (evening only) well below Sunday–Thursday.
+    assert!(m.effect("weekday:fri").unwrap() < 0.5 && m.effect("weekday:sat").unwrap() < 0.25);
+}

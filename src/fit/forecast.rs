@@ -233,6 +233,8 @@ pub struct VolumeModel {
     pub options: ForecastOptions,
     /// Event (name → day numbers of its day 0).
     events: BTreeMap<String, Vec<i64>>,
+    /// Days whose residual exceeds 3.5 robust sd (robust fits), with actual / fitted.
+    pub extraordinary_days: Vec<(Date, f64)>,
     /// Fitted (ln-scale) values and residuals for the training days.
     pub residuals: Vec<(Date, f64)>,
 }
@@ -554,7 +556,19 @@ pub fn fit(
     let fitted = &x * &beta;
     let resid: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
     // Weighted residual variance with Kish's effective sample size.
+    // Extraordinary days (robust fits only): residual beyond 3.5 robust sd. They are listed
+    // for the planner (holidays with some traffic, overload days: model them as events).
+    // They stay in the uncertainty: leaving them out made the day-level 80 % intervals
+    // cover 64–79 % instead of 73–93 % in the validation holdouts.
+    let outlier_limit = robust_scale.map(|k| 3.5 * k);
+    let is_outlier = |r: f64| outlier_limit.is_some_and(|lim| r.abs() > lim);
     let weights = base;
+    let extraordinary_days: Vec<(Date, f64)> = days
+        .iter()
+        .zip(&resid)
+        .filter(|&(_, &r)| is_outlier(r))
+        .map(|(d, &r)| (d.date, r.exp()))
+        .collect();
     let wsum: f64 = weights.iter().sum();
     let n_eff = wsum * wsum / weights.iter().map(|w| w * w).sum::<f64>();
     let dof = (n_eff - p as f64).max(1.0);
@@ -567,9 +581,6 @@ pub fn fit(
         * n_eff
         / dof)
         .sqrt();
-    // A robust scale replaces the (outlier-inflated) residual sd.
-    // Prediction intervals keep the plain residual sd (with the prior weights): the
-    // extraordinary days are down-weighted in the fit, but they do happen.
     let std_errors: Vec<f64> = match xtx.pseudo_inverse(1e-12) {
         Ok(inv) => (0..p)
             .map(|j| sigma_log * inv[(j, j)].max(0.0).sqrt())
@@ -600,7 +611,7 @@ pub fn fit(
             let mut sse_raw = 0.0;
             for &raw in &resid {
                 // Robust fits clip outlying days so they do not shift the level (nor choose
-                // α); the one-step error variance still counts them as they were.
+                // α); the one-step error variance counts them as they were.
                 let r = match robust_scale {
                     Some(k) => raw.clamp(-1.5 * k, 1.5 * k),
                     None => raw,
@@ -686,6 +697,7 @@ pub fn fit(
         options: options.clone(),
         events,
         residuals: days.iter().map(|d| d.date).zip(resid).collect(),
+        extraordinary_days,
     })
 }
 

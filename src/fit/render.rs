@@ -230,6 +230,9 @@ pub struct CountsReport {
     pub ar1_phi: f64,
     /// Over-dispersion of interval counts (1 = Poisson).
     pub interval_overdispersion: f64,
+    /// Days far outside the model (residual beyond 3.5 robust sd): date and actual / fitted.
+    /// Holidays with some traffic, overload days: give them as `--event`s or `--holiday`s.
+    pub extraordinary_days: Vec<(String, f64)>,
     /// Forecast of the open days in the week after the data (totals only).
     pub next_week: Vec<DayTotal>,
     #[serde(flatten)]
@@ -339,6 +342,11 @@ pub fn counts_report(
         smoothing_alpha: model.alpha,
         ar1_phi: model.phi,
         interval_overdispersion: model.overdispersion,
+        extraordinary_days: model
+            .extraordinary_days
+            .iter()
+            .map(|(d, f)| (d.to_string(), *f))
+            .collect(),
         next_week: next_week(model, series),
         backtest: bt.cloned(),
     }
@@ -410,6 +418,18 @@ pub fn counts_table(model: &VolumeModel, series: &CountSeries, bt: Option<&Backt
             .map(|(k, m)| format!("{k:+}: x{m:.3}"))
             .collect();
         let _ = writeln!(o, "  uplift {}: {}", u.event, pts.join(", "));
+    }
+    if !r.extraordinary_days.is_empty() {
+        let d: Vec<String> = r
+            .extraordinary_days
+            .iter()
+            .map(|(d, f)| format!("{d} x{f:.2}"))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  extraordinary days (actual/fitted, beyond 3.5 robust sd): {}",
+            d.join(", ")
+        );
     }
     let _ = writeln!(o, "  next week (median, 80% interval):");
     for d in &r.next_week {
