@@ -10,5 +10,6 @@ pub mod units;
 pub mod demand;
 pub mod erlang;
 pub mod scenario;
+pub mod staffing;
 
 pub use error::{Error, Result};
