@@ -171,7 +171,8 @@ pub struct ShortInterval {
 pub enum DayMethod {
     /// Nothing to cover.
     NoNeed,
-    /// microlp branch & bound found the plan (proved optimal or stopped at its node budget).
+    /// microlp branch & bound ran within its node budget: the plan is its answer (or the
+    /// heuristic's, when they cost the same), proved optimal or not.
     Mip { proven_optimal: bool },
     /// LP rounding + greedy repair + local improvement.
     Heuristic,
@@ -854,16 +855,21 @@ fn solve_day(
     let mut best = heuristic(dp, &start, options);
     let mut method = DayMethod::Heuristic;
     if plain.is_some()
-        && best.shortage <= TOL
         && dp.cols.len() <= options.mip_max_vars
         && let Some((plan, proven)) = mip(dp, &best, options)?
         && plan.shortage <= TOL
-        && plan.cost < best.cost - 1e-9
     {
-        best = plan;
-        method = DayMethod::Mip {
-            proven_optimal: proven,
-        };
+        // Report the branch & bound verdict even when it only confirms the heuristic plan.
+        if best.shortage > TOL || plan.cost < best.cost - 1e-9 {
+            best = plan;
+            method = DayMethod::Mip {
+                proven_optimal: proven,
+            };
+        } else if plan.cost <= best.cost + 1e-9 {
+            method = DayMethod::Mip {
+                proven_optimal: proven,
+            };
+        }
     }
     let bound = match (&plain, best.shortage <= TOL) {
         (Some((obj, _)), true) => *obj,
@@ -890,12 +896,12 @@ fn mip(
     add_rows(&mut lp, dp, &xs, &[]);
     let mut opts = SolveOptions::default();
     opts.node_limit = Some(options.mip_node_limit);
-    opts.warm_start = Some(
+    opts.warm_start = (incumbent.shortage <= TOL).then(|| {
         xs.iter()
             .zip(&incumbent.x)
             .map(|(&v, &x)| (v, f64::from(x)))
-            .collect(),
-    );
+            .collect()
+    });
     let outcome = match lp.solve_with(opts) {
         Ok(o) => o,
         // A numerical failure of branch & bound is not fatal: the heuristic plan stands.
@@ -1015,68 +1021,79 @@ fn repair(dp: &DayProblem, mut x: Vec<u32>) -> DayPlan {
     evaluate(dp, x)
 }
 
-/// Local improvement: drop heads whose rows stay covered without them, and move a head to a
-/// cheaper column of the same pool that keeps every row covered. Never increases the
-/// shortage; stops when a pass changes nothing (or after `improve_passes`).
+/// Local improvement: drop heads whose rows stay covered without them, and move a head to
+/// another column of the same pool (same heads, so the caps hold) when that lowers the total
+/// shortage, or keeps it and lowers the cost. Then repair again (a move may free capacity)
+/// and repeat until nothing changes (or after `improve_passes`). The plan never gets worse
+/// in (shortage, cost) order.
 fn improve(dp: &DayProblem, plan: DayPlan, options: &CoverOptions) -> DayPlan {
     let mut x = plan.x;
-    let mut cov = vec![0.0; dp.rows.len()];
-    for (c, &h) in x.iter().enumerate() {
-        for &r in &dp.cols[c].rows {
-            cov[r] += f64::from(h) * dp.cols[c].delivery;
-        }
-    }
-    // A row may lose `amount` only when it stays covered: a covered row never becomes short
-    // and a short row never gets shorter.
-    let can_lose = |cov: &[f64], r: usize, amount: f64| cov[r] - amount >= dp.rows[r].2 - TOL;
+    let mut cov = coverage(dp, &x);
+    let short = |need: f64, cov: f64| {
+        let s = need - cov;
+        if s > TOL { s } else { 0.0 }
+    };
     let mut by_cost: Vec<usize> = (0..dp.cols.len()).collect();
     by_cost.sort_by(|&a, &b| dp.cols[b].cost.total_cmp(&dp.cols[a].cost).then(a.cmp(&b)));
+    // `mark[r]`: r is a row of the column being moved.
     let mut mark = vec![false; dp.rows.len()];
     for _ in 0..options.improve_passes {
         let mut changed = false;
         for &c in &by_cost {
             let col = &dp.cols[c];
-            // Drop.
-            while x[c] > 0 && col.rows.iter().all(|&r| can_lose(&cov, r, col.delivery)) {
+            // Drop heads that no row needs.
+            while x[c] > 0
+                && col
+                    .rows
+                    .iter()
+                    .all(|&r| cov[r] - col.delivery >= dp.rows[r].2 - TOL)
+            {
                 x[c] -= 1;
                 for &r in &col.rows {
                     cov[r] -= col.delivery;
                 }
                 changed = true;
             }
-            // Replace by the cheapest cheaper column of the same pool that keeps coverage.
+            // Move a head to the best other column of the same pool.
             while x[c] > 0 {
                 for &r in &col.rows {
                     mark[r] = true;
                 }
-                let mut best: Option<usize> = None;
+                let lost: f64 = col
+                    .rows
+                    .iter()
+                    .map(|&r| {
+                        short(dp.rows[r].2, cov[r] - col.delivery) - short(dp.rows[r].2, cov[r])
+                    })
+                    .sum();
+                let mut best: Option<(usize, f64, f64)> = None;
                 for (c2, col2) in dp.cols.iter().enumerate() {
-                    if col2.pool != col.pool
-                        || col2.cost >= col.cost - 1e-9
-                        || best.is_some_and(|b| dp.cols[b].cost <= col2.cost)
-                    {
+                    if c2 == c || col2.pool != col.pool {
                         continue;
                     }
-                    // Rows of c not in c2 lose c's delivery; rows in both keep their coverage
-                    // (same pool, same delivery).
+                    // Rows in both keep their coverage; rows of c only lose, rows of c2 only gain.
+                    let mut d_short = lost;
                     for &r in &col2.rows {
-                        mark[r] = false;
+                        let need = dp.rows[r].2;
+                        if mark[r] {
+                            d_short -= short(need, cov[r] - col.delivery) - short(need, cov[r]);
+                        } else {
+                            d_short += short(need, cov[r] + col2.delivery) - short(need, cov[r]);
+                        }
                     }
-                    let ok = col
-                        .rows
-                        .iter()
-                        .all(|&r| !mark[r] || can_lose(&cov, r, col.delivery));
-                    for &r in &col2.rows {
-                        mark[r] = col.rows.binary_search(&r).is_ok();
-                    }
-                    if ok {
-                        best = Some(c2);
+                    let d_cost = col2.cost - col.cost;
+                    let better = d_short < -TOL || (d_short <= TOL && d_cost < -1e-9);
+                    let beats = best.is_none_or(|(_, bs, bc)| {
+                        d_short < bs - TOL || (d_short <= bs + TOL && d_cost < bc - 1e-9)
+                    });
+                    if better && beats {
+                        best = Some((c2, d_short, d_cost));
                     }
                 }
                 for &r in &col.rows {
                     mark[r] = false;
                 }
-                let Some(c2) = best else { break };
+                let Some((c2, _, _)) = best else { break };
                 x[c] -= 1;
                 x[c2] += 1;
                 for &r in &col.rows {
@@ -1091,6 +1108,23 @@ fn improve(dp: &DayProblem, plan: DayPlan, options: &CoverOptions) -> DayPlan {
         if !changed {
             break;
         }
+        // Moves may have freed heads: add what still helps.
+        let repaired = repair(dp, x.clone());
+        if repaired.x != x {
+            x = repaired.x;
+            cov = coverage(dp, &x);
+        }
     }
     evaluate(dp, x)
+}
+
+/// Agents delivered per row by an integer plan.
+fn coverage(dp: &DayProblem, x: &[u32]) -> Vec<f64> {
+    let mut cov = vec![0.0; dp.rows.len()];
+    for (c, &h) in x.iter().enumerate() {
+        for &r in &dp.cols[c].rows {
+            cov[r] += f64::from(h) * dp.cols[c].delivery;
+        }
+    }
+    cov
 }
