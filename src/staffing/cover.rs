@@ -795,6 +795,12 @@ fn solve_lp(
 }
 
 /// Coverage rows (`Σ delivery·x + u ≥ need`) and per-pool headcount rows.
+///
+/// Without shortage variables each row also gets its integer rounding cut: heads are whole,
+/// so `Σ x ≥ ⌈need / max delivery⌉` holds for every integer plan (a need of 0.25 agents
+/// asks for one head, not 0.3). When all columns of a row deliver the same, the cut implies
+/// the row and replaces it. The cuts tighten the LP bound and the branch & bound a lot on
+/// quiet dates, where needs are fractions of an agent.
 fn add_rows(lp: &mut Problem, dp: &DayProblem, xs: &[Variable], us: &[Variable]) {
     let mut terms: Vec<Vec<(Variable, f64)>> = vec![Vec::new(); dp.rows.len()];
     for (c, col) in dp.cols.iter().enumerate() {
@@ -803,10 +809,24 @@ fn add_rows(lp: &mut Problem, dp: &DayProblem, xs: &[Variable], us: &[Variable])
         }
     }
     for (r, mut t) in terms.into_iter().enumerate() {
+        let need = dp.rows[r].2;
         if let Some(&u) = us.get(r) {
             t.push((u, 1.0));
+            lp.add_constraint(t.as_slice(), ComparisonOp::Ge, need);
+            continue;
         }
-        lp.add_constraint(t.as_slice(), ComparisonOp::Ge, dp.rows[r].2);
+        let y_max = t.iter().map(|v| v.1).fold(0.0, f64::max);
+        let y_min = t.iter().map(|v| v.1).fold(f64::INFINITY, f64::min);
+        if y_max <= 0.0 {
+            lp.add_constraint(t.as_slice(), ComparisonOp::Ge, need);
+            continue;
+        }
+        let heads = (need / y_max - 1e-9).ceil();
+        if y_min < y_max {
+            lp.add_constraint(t.as_slice(), ComparisonOp::Ge, need);
+        }
+        let ones: Vec<(Variable, f64)> = t.iter().map(|v| (v.0, 1.0)).collect();
+        lp.add_constraint(ones.as_slice(), ComparisonOp::Ge, heads);
     }
     for (p, &cap) in dp.caps.iter().enumerate() {
         let t: Vec<(Variable, f64)> = dp
