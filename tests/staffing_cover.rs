@@ -202,6 +202,9 @@ fn jointly_uncoverable_need_is_reported_with_its_shortage() {
     assert_eq!((s.short, s.beyond_capacity, s.covered), (1.0, 0.0, 0.0));
     assert!((plan.total_cost_eur - 30.0).abs() < 1e-9);
     assert!(plan.total_cost_eur >= plan.lp_bound_eur - 1e-6);
+    // The LP proves it: even fractional heads leave one agent-interval short.
+    assert!((plan.days[0].min_shortage - 1.0).abs() < 1e-6);
+    assert!((plan.days[0].shortage - 1.0).abs() < 1e-9);
 }
 
 #[test]
@@ -696,6 +699,13 @@ proptest! {
         if proven {
             prop_assert!(plan.total_cost_eur <= known_cost + 1e-6);
         }
+        for d in &plan.days {
+            prop_assert!(d.min_shortage.abs() < 1e-6 && d.shortage.abs() < 1e-9);
+        }
+        // The heuristic path alone (branch & bound only as the fallback) keeps every rule.
+        let heuristic = CoverOptions { mip_max_vars: 0, ..CoverOptions::default() };
+        let plan = cover(&p, &heuristic).unwrap();
+        check_plan(&p, &plan)?;
     }
 }
 

@@ -39,9 +39,16 @@
 //! shift by a cheaper one of the same pool), and, when the date has at most
 //! [`CoverOptions::mip_max_vars`] columns, microlp's branch & bound with a node budget (a
 //! deterministic limit, never wall-clock time), warm-started from the heuristic.
+//! Without shortage variables the LP also carries the integer rounding cut of every row
+//! (`Σ heads ≥ ⌈need / delivery⌉`), valid for whole heads, which closes most of the gap
+//! between fractional and whole agents.
+//!
 //! When the pools jointly cannot cover a date the plan keeps what it covers and lists every
-//! interval still short; the lower bound is then the LP optimum among plans at most as short
-//! in total as the returned one, so `cost ≥ lp_bound` always holds.
+//! interval still short; [`DaySummary::min_shortage`] is the LP's minimum total shortage (a
+//! proof that it cannot be avoided), and the lower bound is the LP optimum among plans at
+//! most as short in total as the returned one, so `cost ≥ lp_bound` always holds. Nothing
+//! loops unboundedly: the greedy adds at most the pools' daily heads, every improvement move
+//! lowers (shortage, cost), passes and branch & bound nodes are capped.
 
 use std::collections::BTreeMap;
 
@@ -71,9 +78,10 @@ pub enum NeedUnit {
 pub struct CoverOptions {
     pub need_unit: NeedUnit,
     /// Dates with at most this many columns (template × group after pruning) also get
-    /// microlp's branch & bound. Default 400.
+    /// microlp's branch & bound (dates the heuristic leaves short while the LP covers them
+    /// always get it). Default 1,000.
     pub mip_max_vars: usize,
-    /// Branch & bound nodes per date (a deterministic budget). Default 3,000.
+    /// Branch & bound nodes per date (a deterministic budget). Default 2,000.
     pub mip_node_limit: u64,
     /// Passes of the local improvement. Default 20.
     pub improve_passes: usize,
@@ -83,8 +91,8 @@ impl Default for CoverOptions {
     fn default() -> Self {
         CoverOptions {
             need_unit: NeedUnit::AvailableAgents,
-            mip_max_vars: 400,
-            mip_node_limit: 3_000,
+            mip_max_vars: 1_000,
+            mip_node_limit: 2_000,
             improve_passes: 20,
         }
     }
@@ -187,6 +195,12 @@ pub struct DaySummary {
     pub method: DayMethod,
     /// Columns (template × group) after pruning.
     pub columns: usize,
+    /// Need left uncovered on this date beyond what no pool could reach alone, in
+    /// agent-intervals (sum over intervals and groups).
+    pub shortage: f64,
+    /// The LP's minimum of that shortage: a proof that at least this much stays short,
+    /// whatever the plan (0 when the LP relaxation covers everything).
+    pub min_shortage: f64,
 }
 
 /// The flex plan.
@@ -321,17 +335,16 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
     for (k, t) in templates.iter().enumerate() {
         by_day[t.day].push(k);
     }
-    let solved: Vec<Result<(DayProblem, DayPlan, f64, DayMethod), StaffingError>> =
-        (0..grid.days.len())
-            .into_par_iter()
-            .map(|d| {
-                let dp = day_problem(
-                    problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &caps,
-                );
-                let (plan, bound, method) = solve_day(&dp, options)?;
-                Ok((dp, plan, bound, method))
-            })
-            .collect();
+    let solved: Vec<Result<(DayProblem, SolvedDay), StaffingError>> = (0..grid.days.len())
+        .into_par_iter()
+        .map(|d| {
+            let dp = day_problem(
+                problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &caps,
+            );
+            let solved = solve_day(&dp, options)?;
+            Ok((dp, solved))
+        })
+        .collect();
 
     // Assemble.
     let mut shifts = Vec::new();
@@ -342,13 +355,16 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
     let mut pool_hours = vec![0.0; n_pools];
     let mut pool_cost = vec![0.0; n_pools];
     for (d, result) in solved.into_iter().enumerate() {
-        let (dp, plan, bound, method) = result?;
+        let (dp, solved) = result?;
+        let plan = solved.plan;
         days.push(DaySummary {
             date: grid.days[d],
             cost_eur: plan.cost,
-            lp_bound_eur: bound,
-            method,
+            lp_bound_eur: solved.bound,
+            method: solved.method,
             columns: dp.cols.len(),
+            shortage: plan.shortage,
+            min_shortage: solved.min_shortage,
         });
         for (c, &x) in plan.x.iter().enumerate() {
             if x == 0 {
@@ -842,11 +858,19 @@ fn add_rows(lp: &mut Problem, dp: &DayProblem, xs: &[Variable], us: &[Variable])
     }
 }
 
+/// One date solved.
+#[derive(Debug)]
+struct SolvedDay {
+    plan: DayPlan,
+    /// Lower bound on the cost of any plan at most as short as `plan`.
+    bound: f64,
+    method: DayMethod,
+    /// The LP's minimum total shortage.
+    min_shortage: f64,
+}
+
 /// Solves one date: the integer plan, its lower bound and how it was found.
-fn solve_day(
-    dp: &DayProblem,
-    options: &CoverOptions,
-) -> Result<(DayPlan, f64, DayMethod), StaffingError> {
+fn solve_day(dp: &DayProblem, options: &CoverOptions) -> Result<SolvedDay, StaffingError> {
     if dp.rows.is_empty() || dp.cols.is_empty() {
         let shortage = dp.rows.iter().map(|r| r.2).sum();
         let plan = DayPlan {
@@ -859,14 +883,21 @@ fn solve_day(
         } else {
             DayMethod::Heuristic
         };
-        return Ok((plan, 0.0, method));
+        return Ok(SolvedDay {
+            min_shortage: plan.shortage,
+            plan,
+            bound: 0.0,
+            method,
+        });
     }
     let plain = solve_lp(dp, None, false)?;
+    let mut min_shortage = 0.0;
     let start = match &plain {
         Some((_, x)) => x.clone(),
         None => {
             let (u_min, _) = solve_lp(dp, Some(f64::INFINITY), true)?
                 .ok_or_else(|| StaffingError::Solver("phase one infeasible".into()))?;
+            min_shortage = u_min.max(0.0);
             solve_lp(dp, Some(u_min + 1e-7), false)?
                 .map(|(_, x)| x)
                 .unwrap_or_else(|| vec![0.0; dp.cols.len()])
@@ -874,8 +905,9 @@ fn solve_day(
     };
     let mut best = heuristic(dp, &start, options);
     let mut method = DayMethod::Heuristic;
+    // Branch & bound on small dates, and on any date the LP covers but the heuristic does not.
     if plain.is_some()
-        && dp.cols.len() <= options.mip_max_vars
+        && (dp.cols.len() <= options.mip_max_vars || best.shortage > TOL)
         && let Some((plan, proven)) = mip(dp, &best, options)?
         && plan.shortage <= TOL
     {
@@ -897,7 +929,12 @@ fn solve_day(
             .map(|(obj, _)| obj)
             .unwrap_or(0.0),
     };
-    Ok((best, bound, method))
+    Ok(SolvedDay {
+        plan: best,
+        bound,
+        method,
+        min_shortage,
+    })
 }
 
 /// Branch & bound with a node budget, warm-started from `incumbent`. Returns the plan and
