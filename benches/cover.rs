@@ -4,7 +4,7 @@
 //! extra agents at the evening peak of 12–13 February.
 //!
 //! Run: `cargo bench --bench cover`. The instance's cost, LP bound and gap are printed once
-//! before the timing.
+//! before the timing (`COVER_DAYS=1` adds a line per date).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -201,13 +201,16 @@ fn bench(c: &mut Criterion) {
     if std::env::var_os("COVER_DAYS").is_some() {
         for d in &plan.days {
             eprintln!(
-                "  {} cost {:>9.2} bound {:>9.2} gap {:>5.2}% {:?} cols {}",
+                "  {} cost {:>9.2} bound {:>9.2} gap {:>5.2}% {:?} cols {} short {:.2} (LP min {:.2}, full cover impossible: {})",
                 d.date,
                 d.cost_eur,
                 d.lp_bound_eur,
                 100.0 * (d.cost_eur - d.lp_bound_eur) / d.cost_eur.max(1e-9),
                 d.method,
-                d.columns
+                d.columns,
+                d.shortage,
+                d.min_shortage,
+                d.full_cover_impossible
             );
         }
     }

@@ -205,6 +205,7 @@ fn jointly_uncoverable_need_is_reported_with_its_shortage() {
     // The LP proves it: even fractional heads leave one agent-interval short.
     assert!((plan.days[0].min_shortage - 1.0).abs() < 1e-6);
     assert!((plan.days[0].shortage - 1.0).abs() < 1e-9);
+    assert!(plan.days[0].full_cover_impossible);
 }
 
 #[test]
@@ -701,6 +702,7 @@ proptest! {
         }
         for d in &plan.days {
             prop_assert!(d.min_shortage.abs() < 1e-6 && d.shortage.abs() < 1e-9);
+            prop_assert!(!d.full_cover_impossible);
         }
         // The heuristic path alone (branch & bound only as the fallback) keeps every rule.
         let heuristic = CoverOptions { mip_max_vars: 0, ..CoverOptions::default() };

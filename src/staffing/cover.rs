@@ -44,8 +44,10 @@
 //! between fractional and whole agents.
 //!
 //! When the pools jointly cannot cover a date the plan keeps what it covers and lists every
-//! interval still short; [`DaySummary::min_shortage`] is the LP's minimum total shortage (a
-//! proof that it cannot be avoided), and the lower bound is the LP optimum among plans at
+//! interval still short; [`DaySummary::full_cover_impossible`] says when the LP with the
+//! rounding cuts proves that no plan of whole heads covers the date, and
+//! [`DaySummary::min_shortage`] is the LP's minimum total shortage (a proof that at least that
+//! much cannot be avoided); the lower bound is the LP optimum among plans at
 //! most as short in total as the returned one, so `cost ≥ lp_bound` always holds. Nothing
 //! loops unboundedly: the greedy adds at most the pools' daily heads, every improvement move
 //! lowers (shortage, cost), passes and branch & bound nodes are capped.
@@ -199,8 +201,11 @@ pub struct DaySummary {
     /// agent-intervals (sum over intervals and groups).
     pub shortage: f64,
     /// The LP's minimum of that shortage: a proof that at least this much stays short,
-    /// whatever the plan (0 when the LP relaxation covers everything).
+    /// whatever the plan (0 when fractional heads could cover everything).
     pub min_shortage: f64,
+    /// True when it is proved that no plan of whole heads covers this date: the LP with the
+    /// integer rounding cuts has no solution.
+    pub full_cover_impossible: bool,
 }
 
 /// The flex plan.
@@ -365,6 +370,7 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
             columns: dp.cols.len(),
             shortage: plan.shortage,
             min_shortage: solved.min_shortage,
+            full_cover_impossible: solved.full_cover_impossible,
         });
         for (c, &x) in plan.x.iter().enumerate() {
             if x == 0 {
@@ -463,8 +469,8 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
             }
         }
     }
-    let total_cost_eur: f64 = days.iter().map(|d| d.cost_eur).sum();
-    let lp_bound_eur: f64 = days.iter().map(|d| d.lp_bound_eur).sum();
+    let total_cost_eur = days.iter().map(|d| d.cost_eur).fold(0.0, |a, b| a + b);
+    let lp_bound_eur = days.iter().map(|d| d.lp_bound_eur).fold(0.0, |a, b| a + b);
     let gap_eur = total_cost_eur - lp_bound_eur;
     Ok(CoverPlan {
         shifts,
@@ -472,7 +478,7 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
         pools,
         peak_day_headcount,
         peak_day,
-        total_hours: pool_hours.iter().sum(),
+        total_hours: pool_hours.iter().fold(0.0, |a, b| a + b),
         total_cost_eur,
         lp_bound_eur,
         gap_eur,
@@ -867,12 +873,14 @@ struct SolvedDay {
     method: DayMethod,
     /// The LP's minimum total shortage.
     min_shortage: f64,
+    /// The LP with rounding cuts is infeasible.
+    full_cover_impossible: bool,
 }
 
 /// Solves one date: the integer plan, its lower bound and how it was found.
 fn solve_day(dp: &DayProblem, options: &CoverOptions) -> Result<SolvedDay, StaffingError> {
     if dp.rows.is_empty() || dp.cols.is_empty() {
-        let shortage = dp.rows.iter().map(|r| r.2).sum();
+        let shortage = dp.rows.iter().map(|r| r.2).fold(0.0, |a, b| a + b);
         let plan = DayPlan {
             x: vec![0; dp.cols.len()],
             cost: 0.0,
@@ -885,6 +893,7 @@ fn solve_day(dp: &DayProblem, options: &CoverOptions) -> Result<SolvedDay, Staff
         };
         return Ok(SolvedDay {
             min_shortage: plan.shortage,
+            full_cover_impossible: plan.shortage > TOL,
             plan,
             bound: 0.0,
             method,
@@ -934,6 +943,7 @@ fn solve_day(dp: &DayProblem, options: &CoverOptions) -> Result<SolvedDay, Staff
         bound,
         method,
         min_shortage,
+        full_cover_impossible: plain.is_none(),
     })
 }
 
@@ -1001,7 +1011,7 @@ fn evaluate(dp: &DayProblem, x: Vec<u32>) -> DayPlan {
         .zip(&cov)
         .map(|(r, c)| (r.2 - c).max(0.0))
         .filter(|s| *s > TOL)
-        .sum();
+        .fold(0.0, |a, b| a + b);
     DayPlan { x, cost, shortage }
 }
 
