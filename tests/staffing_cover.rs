@@ -238,6 +238,32 @@ fn max_per_day_caps_heads_and_reports_the_rest() {
 }
 
 #[test]
+fn a_daily_limit_over_all_pools_caps_the_plan() {
+    // Two pools of 5; 6 heads needed 10:00–13:00; at most 4 flex heads a day in total.
+    let need: Vec<_> = (10..13).map(|h| ((0, h), 6.0)).collect();
+    let pools = vec![
+        pool("a", day_hours(), 3.0, 8.0, 5, 10.0),
+        pool("b", day_hours(), 3.0, 8.0, 5, 12.0),
+    ];
+    let p = hourly(1, pools, &need);
+    let free = cover(&p, &heads()).unwrap();
+    assert!(free.short.is_empty());
+    assert_eq!(free.peak_day_headcount, 6);
+    assert!((free.total_cost_eur - (5.0 * 30.0 + 36.0)).abs() < 1e-9);
+    let limited = CoverOptions {
+        max_heads_per_day: Some(4),
+        ..heads()
+    };
+    let plan = cover(&p, &limited).unwrap();
+    assert_eq!(plan.peak_day_headcount, 4);
+    assert_eq!(plan.pools[0].peak_headcount, 4, "the cheaper pool first");
+    assert_eq!(
+        short_slots(&plan),
+        vec![(10, 2.0, 2.0), (11, 2.0, 2.0), (12, 2.0, 2.0)]
+    );
+}
+
+#[test]
 fn closed_channel_hours_count_for_nothing_but_may_be_worked() {
     // Phone open 08:00–18:00; the pool works 08:00–22:00 in fixed 4-hour shifts from 15:00.
     let mut temps = pool(
@@ -579,6 +605,15 @@ fn random_instance(seed: u64, feasible: bool) -> (CoverProblem, f64) {
 
 /// Every rule, every output figure recomputed from the shifts.
 fn check_plan(p: &CoverProblem, plan: &CoverPlan) -> Result<(), TestCaseError> {
+    check_plan_with(p, plan, None)
+}
+
+/// [`check_plan`] with a limit on the flex heads of a date, all pools together.
+fn check_plan_with(
+    p: &CoverProblem,
+    plan: &CoverPlan,
+    max_heads_per_day: Option<u32>,
+) -> Result<(), TestCaseError> {
     let n_groups = p.groups.len();
     let n_days = p.grid.days.len();
     let mut per_day = vec![vec![0u32; n_days]; p.pools.len()];
@@ -636,6 +671,21 @@ fn check_plan(p: &CoverProblem, plan: &CoverPlan) -> Result<(), TestCaseError> {
         plan.peak_headcount,
         plan.pools.iter().map(|x| x.peak_headcount).sum::<u32>()
     );
+    let day_totals: Vec<u32> = (0..n_days)
+        .map(|d| per_day.iter().map(|h| h[d]).sum())
+        .collect();
+    prop_assert_eq!(
+        plan.peak_day_headcount,
+        day_totals.iter().copied().max().unwrap_or(0)
+    );
+    if let Some(k) = max_heads_per_day {
+        prop_assert!(
+            day_totals.iter().all(|&h| h <= k),
+            "{:?} > {}",
+            day_totals,
+            k
+        );
+    }
     prop_assert!((plan.total_cost_eur - cost).abs() < 1e-6 * cost.max(1.0));
     prop_assert!(
         plan.total_cost_eur >= plan.lp_bound_eur - 1e-6 * cost.max(1.0),
@@ -683,6 +733,11 @@ proptest! {
         let (p, _) = random_instance(seed, false);
         let plan = cover(&p, &CoverOptions::default()).unwrap();
         check_plan(&p, &plan)?;
+        // With a limit on the heads of a date, all pools together.
+        let k = (seed % 5) as u32 + 1;
+        let limited = CoverOptions { max_heads_per_day: Some(k), ..CoverOptions::default() };
+        let plan = cover(&p, &limited).unwrap();
+        check_plan_with(&p, &plan, Some(k))?;
     }
 
     /// Needs built from legal shifts: nothing is left short, and when every date was solved

@@ -233,3 +233,37 @@ fn bad_patterns_name_the_team_and_shift() {
     assert!(matches!(err, StaffingError::Shift { ref team, index: 0, .. } if team == "fo"));
     assert!(err.to_string().contains("team `fo`, shifts[0]"), "{err}");
 }
+
+#[test]
+fn grid_from_demand_keeps_the_demand_intervals() {
+    use peakplan::demand::{Demand, Interval};
+    // Two quarter hours around the spring-forward gap of 28 March 2027: 01:45 and 03:00.
+    let day = date(2027, 3, 28);
+    let interval = |h: i8, m: i8, utc: &str| Interval {
+        day: 0,
+        local_start: day.at(h, m, 0, 0),
+        start_utc: utc.parse().unwrap(),
+        length_s: 900,
+    };
+    let demand = Demand {
+        days: vec![day],
+        intervals: vec![
+            interval(1, 45, "2027-03-28T00:45:00Z"),
+            interval(3, 0, "2027-03-28T01:00:00Z"),
+        ],
+        reasons: vec![],
+        channels: vec![],
+        sources: vec![],
+        expected: vec![],
+        orders: vec![],
+        spill: vec![],
+    };
+    let grid = Grid::from_demand(&demand).unwrap();
+    let starts: Vec<(usize, u32, u32)> = grid
+        .slots
+        .iter()
+        .map(|s| (s.day, s.start_min, s.length_min))
+        .collect();
+    assert_eq!(starts, vec![(0, 105, 15), (0, 180, 15)]);
+    assert_eq!(grid.step_min, 15);
+}

@@ -87,6 +87,10 @@ pub struct CoverOptions {
     pub mip_node_limit: u64,
     /// Passes of the local improvement. Default 20.
     pub improve_passes: usize,
+    /// At most this many flex heads on any one date, all pools together (the knob of a
+    /// headcount frontier: "with 30 flex agents a day …"). Default `None`: only the pools'
+    /// own limits.
+    pub max_heads_per_day: Option<u32>,
 }
 
 impl Default for CoverOptions {
@@ -96,6 +100,7 @@ impl Default for CoverOptions {
             mip_max_vars: 1_000,
             mip_node_limit: 2_000,
             improve_passes: 20,
+            max_heads_per_day: None,
         }
     }
 }
@@ -270,6 +275,8 @@ struct DayProblem {
     cols: Vec<Column>,
     /// Heads per date per pool.
     caps: Vec<u32>,
+    /// Heads per date, all pools together.
+    total_cap: u32,
 }
 
 /// An integer plan of one date: heads per column, with its cost and total shortage.
@@ -329,6 +336,13 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
             }
         }
     }
+    if let Some(k) = options.max_heads_per_day {
+        let best_delivery = delivery.iter().copied().fold(0.0, f64::max);
+        for r in reach.iter_mut() {
+            *r = r.min(f64::from(k) * best_delivery);
+        }
+    }
+    let total_cap = options.max_heads_per_day.unwrap_or(u32::MAX);
     let capped: Vec<f64> = problem
         .need
         .iter()
@@ -343,9 +357,10 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
     let solved: Vec<Result<(DayProblem, SolvedDay), StaffingError>> = (0..grid.days.len())
         .into_par_iter()
         .map(|d| {
-            let dp = day_problem(
+            let mut dp = day_problem(
                 problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &caps,
             );
+            dp.total_cap = total_cap;
             let solved = solve_day(&dp, options)?;
             Ok((dp, solved))
         })
@@ -715,6 +730,7 @@ fn day_problem(
         rows,
         cols: prune(cols),
         caps: caps.to_vec(),
+        total_cap: u32::MAX,
     }
 }
 
@@ -862,6 +878,11 @@ fn add_rows(lp: &mut Problem, dp: &DayProblem, xs: &[Variable], us: &[Variable])
             lp.add_constraint(t.as_slice(), ComparisonOp::Le, f64::from(cap));
         }
     }
+    let pools_total: u64 = dp.caps.iter().map(|&c| u64::from(c)).sum();
+    if u64::from(dp.total_cap) < pools_total && !xs.is_empty() {
+        let t: Vec<(Variable, f64)> = xs.iter().map(|&x| (x, 1.0)).collect();
+        lp.add_constraint(t.as_slice(), ComparisonOp::Le, f64::from(dp.total_cap));
+    }
 }
 
 /// One date solved.
@@ -988,7 +1009,7 @@ fn mip(
     for (c, &x) in plan.x.iter().enumerate() {
         used[dp.cols[c].pool] += x;
     }
-    if used.iter().zip(&dp.caps).any(|(u, c)| u > c) {
+    if used.iter().zip(&dp.caps).any(|(u, c)| u > c) || used.iter().sum::<u32>() > dp.total_cap {
         return Ok(None);
     }
     Ok(Some((plan, proven)))
@@ -1033,9 +1054,11 @@ fn heuristic(dp: &DayProblem, lp_x: &[f64], options: &CoverOptions) -> DayPlan {
             .total_cmp(&(lp_x[a] - f64::from(down[a])))
             .then(a.cmp(&b))
     });
+    let mut total: u32 = used.iter().sum();
     for c in fr {
         let p = dp.cols[c].pool;
-        if used[p] < dp.caps[p] {
+        if used[p] < dp.caps[p] && total < dp.total_cap {
+            total += 1;
             nearest[c] += 1;
             used[p] += 1;
         }
@@ -1058,7 +1081,8 @@ fn repair(dp: &DayProblem, mut x: Vec<u32>) -> DayPlan {
             cov[r] += f64::from(h) * dp.cols[c].delivery;
         }
     }
-    loop {
+    let mut total: u32 = used.iter().sum();
+    while total < dp.total_cap {
         let mut best: Option<(usize, f64)> = None;
         for (c, col) in dp.cols.iter().enumerate() {
             if used[col.pool] >= dp.caps[col.pool] {
@@ -1081,6 +1105,7 @@ fn repair(dp: &DayProblem, mut x: Vec<u32>) -> DayPlan {
         let Some((c, _)) = best else { break };
         x[c] += 1;
         used[dp.cols[c].pool] += 1;
+        total += 1;
         for &r in &dp.cols[c].rows {
             cov[r] += dp.cols[c].delivery;
         }
