@@ -2,9 +2,9 @@
 //!
 //! * [`grid`] — the interval grid in local clock time (DST days included), built from a
 //!   [`Demand`](crate::demand::Demand) or from a calendar.
-//! * [`roster`] — the permanent teams' shift patterns turned into scheduled heads and
+//! * [`roster`](mod@roster) — the permanent teams' shift patterns turned into scheduled heads and
 //!   expected available agents per interval, per team and per need group.
-//! * [`cover`] — the flex-pool covering problem: candidate shift templates, the LP lower
+//! * [`cover`](mod@cover) — the flex-pool covering problem: candidate shift templates, the LP lower
 //!   bound (microlp), an integer solution (microlp branch & bound on small days, LP rounding,
 //!   greedy repair and local improvement otherwise) and the outputs a planner and a manager
 //!   need (shifts, hours, headcount per day, the peak headcount, cost, gap, short intervals).
