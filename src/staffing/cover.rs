@@ -193,6 +193,9 @@ pub enum DayMethod {
     Mip { proven_optimal: bool },
     /// LP rounding + greedy repair + local improvement.
     Heuristic,
+    /// The LP relaxation failed numerically: greedy repair + local improvement from an empty
+    /// plan, lower bound 0.
+    LpFailed,
 }
 
 /// One date's figures.
@@ -922,18 +925,36 @@ fn solve_day(dp: &DayProblem, options: &CoverOptions) -> Result<SolvedDay, Staff
             method,
         });
     }
-    let plain = solve_lp(dp, None, false)?;
+    let plain = match solve_lp(dp, None, false) {
+        Ok(plain) => plain,
+        // A numerical failure of the LP must not sink the plan: greedy from nothing, with the
+        // trivial bound 0 (the gap shows it) and the method saying so.
+        Err(_) => {
+            let plan = improve(dp, repair(dp, vec![0; dp.cols.len()]), options);
+            return Ok(SolvedDay {
+                plan,
+                bound: 0.0,
+                method: DayMethod::LpFailed,
+                min_shortage: 0.0,
+                full_cover_impossible: false,
+            });
+        }
+    };
     let mut min_shortage = 0.0;
     let start = match &plain {
         Some((_, x)) => x.clone(),
-        None => {
-            let (u_min, _) = solve_lp(dp, Some(f64::INFINITY), true)?
-                .ok_or_else(|| StaffingError::Solver("phase one infeasible".into()))?;
-            min_shortage = u_min.max(0.0);
-            solve_lp(dp, Some(u_min + 1e-7), false)?
-                .map(|(_, x)| x)
-                .unwrap_or_else(|| vec![0.0; dp.cols.len()])
-        }
+        // Phase one (least total shortage, always feasible), then the cheapest LP plan
+        // that is that short; after a numerical failure the greedy starts from nothing.
+        None => match solve_lp(dp, Some(f64::INFINITY), true) {
+            Ok(Some((u_min, _))) => {
+                min_shortage = u_min.max(0.0);
+                solve_lp(dp, Some(u_min + 1e-7), false)
+                    .ok()
+                    .flatten()
+                    .map_or_else(|| vec![0.0; dp.cols.len()], |(_, x)| x)
+            }
+            _ => vec![0.0; dp.cols.len()],
+        },
     };
     let mut best = heuristic(dp, &start, options);
     let mut method = DayMethod::Heuristic;
@@ -957,9 +978,12 @@ fn solve_day(dp: &DayProblem, options: &CoverOptions) -> Result<SolvedDay, Staff
     }
     let bound = match (&plain, best.shortage <= TOL) {
         (Some((obj, _)), true) => *obj,
-        _ => solve_lp(dp, Some(best.shortage + 1e-7), false)?
-            .map(|(obj, _)| obj)
-            .unwrap_or(0.0),
+        // Infeasible cannot happen (the plan itself is a solution); a numerical failure
+        // leaves the trivial bound.
+        _ => solve_lp(dp, Some(best.shortage + 1e-7), false)
+            .ok()
+            .flatten()
+            .map_or(0.0, |(obj, _)| obj),
     };
     Ok(SolvedDay {
         plan: best,
