@@ -333,6 +333,9 @@ fn one_head_counts_for_one_group_per_shift() {
         ]
     );
     assert!((plan.total_cost_eur - 90.0).abs() < 1e-9);
+    let back = plan.flex_shifts(0);
+    assert_eq!(back.len(), 1);
+    assert_eq!((back[0].date, back[0].heads), (MON, 1));
     // Without the phone pool, the one multi-skilled person covers one group only.
     p.pools = vec![multi];
     let plan = cover(&p, &heads()).unwrap();
@@ -698,6 +701,13 @@ fn check_plan_with(
     );
     for day in &plan.days {
         prop_assert!(day.cost_eur >= day.lp_bound_eur - 1e-6 * day.cost_eur.max(1.0));
+    }
+    // The plan as scenario shifts puts the same heads on duty (roster counting).
+    for pi in 0..p.pools.len() {
+        let heads = peakplan::staffing::roster::flex_heads(&p.grid, &plan.flex_shifts(pi));
+        for (slot, h) in heads.iter().enumerate() {
+            prop_assert_eq!(*h, plan.on_duty[slot * p.pools.len() + pi]);
+        }
     }
     for (i, (a, b)) in delivered.iter().zip(&plan.delivered).enumerate() {
         prop_assert!((a - b).abs() < 1e-9, "delivered[{}]: {} vs {}", i, a, b);

@@ -62,7 +62,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Grid, NeedGroup, StaffingError};
-use crate::scenario::{Channel, ClockTime, Day, FlexPool, WeekHours};
+use crate::scenario::{Channel, ClockTime, Day, FlexPool, FlexShift, WeekHours};
 
 /// Coverage within this many agents of the need counts as covered (float round-off).
 const TOL: f64 = 1e-9;
@@ -512,6 +512,35 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
         short,
         days,
     })
+}
+
+impl CoverPlan {
+    /// One pool's planned shifts as scenario [`FlexShift`]s (heads of the same date, start
+    /// and end added up over groups), in date and time order: what a pool's `scheduled`
+    /// list takes, so the simulator can replay the plan.
+    pub fn flex_shifts(&self, pool_index: usize) -> Vec<FlexShift> {
+        let mut out: Vec<FlexShift> = Vec::new();
+        let mut shifts: Vec<&PlannedShift> = self
+            .shifts
+            .iter()
+            .filter(|s| s.pool_index == pool_index)
+            .collect();
+        shifts.sort_by_key(|s| (s.date, s.start, s.end));
+        for s in shifts {
+            match out.last_mut() {
+                Some(last) if (last.date, last.start, last.end) == (s.date, s.start, s.end) => {
+                    last.heads += s.heads;
+                }
+                _ => out.push(FlexShift {
+                    date: s.date,
+                    start: s.start,
+                    end: s.end,
+                    heads: s.heads,
+                }),
+            }
+        }
+        out
+    }
 }
 
 fn clock(min: u32) -> ClockTime {
