@@ -41,9 +41,10 @@
 //! the date has at most [`CoverOptions::mip_max_vars`] columns or the heuristic leaves short
 //! a date the LP covers, microlp's branch & bound with a node budget (a deterministic limit,
 //! never wall-clock time), warm-started from the heuristic.
-//! Without shortage variables the LP also carries the integer rounding cut of every row
-//! (`Σ heads ≥ ⌈need / largest delivery⌉`), valid for whole heads, which closes most of the
-//! gap between fractional and whole agents (on the bench instance: 12% → 0.5%).
+//! Without shortage variables the LP also carries integer rounding cuts for every row
+//! (`Σ ⌈y_c / δ⌉ heads_c ≥ ⌈need / δ⌉` for each delivery δ in the row), valid for whole
+//! heads, which close most of the gap between fractional and whole agents (on the bench
+//! instance: 12% → 0.5%).
 //!
 //! When the pools jointly cannot cover a date the plan keeps what it covers and lists every
 //! interval still short; [`DaySummary::full_cover_impossible`] says when the LP with the
@@ -85,7 +86,7 @@ pub struct CoverOptions {
     /// microlp's branch & bound (dates the heuristic leaves short while the LP covers them
     /// always get it). Default 1,000.
     pub mip_max_vars: usize,
-    /// Branch & bound nodes per date (a deterministic budget). Default 2,000.
+    /// Branch & bound nodes per date (a deterministic budget). Default 200.
     pub mip_node_limit: u64,
     /// Passes of the local improvement. Default 20.
     pub improve_passes: usize,
@@ -100,7 +101,7 @@ impl Default for CoverOptions {
         CoverOptions {
             need_unit: NeedUnit::AvailableAgents,
             mip_max_vars: 1_000,
-            mip_node_limit: 2_000,
+            mip_node_limit: 200,
             improve_passes: 20,
             max_heads_per_day: None,
         }
@@ -868,11 +869,12 @@ fn solve_lp(
 
 /// Coverage rows (`Σ delivery·x + u ≥ need`) and per-pool headcount rows.
 ///
-/// Without shortage variables each row also gets its integer rounding cut: heads are whole,
-/// so `Σ x ≥ ⌈need / max delivery⌉` holds for every integer plan (a need of 0.25 agents
-/// asks for one head, not 0.3). When all columns of a row deliver the same, the cut implies
-/// the row and replaces it. The cuts tighten the LP bound and the branch & bound a lot on
-/// quiet dates, where needs are fractions of an agent.
+/// Without shortage variables each row also gets integer rounding (Chvátal–Gomory) cuts:
+/// heads are whole, so for every delivery δ among the row's columns
+/// `Σ ⌈y_c / δ⌉ x_c ≥ ⌈need / δ⌉` holds for every integer plan (a need of 0.25 agents asks
+/// for one head, not 0.3). When all columns of a row deliver the same, the single cut implies
+/// the row and replaces it. The cuts tighten the LP bound and the branch & bound a lot,
+/// most on quiet dates, where needs are fractions of an agent.
 fn add_rows(lp: &mut Problem, dp: &DayProblem, xs: &[Variable], us: &[Variable]) {
     let mut terms: Vec<Vec<(Variable, f64)>> = vec![Vec::new(); dp.rows.len()];
     for (c, col) in dp.cols.iter().enumerate() {
@@ -887,18 +889,26 @@ fn add_rows(lp: &mut Problem, dp: &DayProblem, xs: &[Variable], us: &[Variable])
             lp.add_constraint(t.as_slice(), ComparisonOp::Ge, need);
             continue;
         }
-        let y_max = t.iter().map(|v| v.1).fold(0.0, f64::max);
-        let y_min = t.iter().map(|v| v.1).fold(f64::INFINITY, f64::min);
-        if y_max <= 0.0 {
-            lp.add_constraint(t.as_slice(), ComparisonOp::Ge, need);
-            continue;
-        }
-        let heads = (need / y_max - 1e-9).ceil();
-        if y_min < y_max {
+        let mut deliveries: Vec<f64> = t.iter().map(|v| v.1).filter(|y| *y > 0.0).collect();
+        deliveries.sort_by(f64::total_cmp);
+        deliveries.dedup_by(|a, b| (*a - *b).abs() <= 1e-12);
+        if deliveries.len() != 1 {
             lp.add_constraint(t.as_slice(), ComparisonOp::Ge, need);
         }
-        let ones: Vec<(Variable, f64)> = t.iter().map(|v| (v.0, 1.0)).collect();
-        lp.add_constraint(ones.as_slice(), ComparisonOp::Ge, heads);
+        // One Chvátal–Gomory cut per delivery δ of the row:
+        // Σ ⌈y_c / δ⌉ x_c ≥ ⌈need / δ⌉ (divide by δ, round the coefficients up, then the
+        // right-hand side, as the left is a whole number).
+        for &delta in &deliveries {
+            let cut: Vec<(Variable, f64)> = t
+                .iter()
+                .map(|&(x, y)| (x, (y / delta - 1e-9).ceil()))
+                .collect();
+            lp.add_constraint(
+                cut.as_slice(),
+                ComparisonOp::Ge,
+                (need / delta - 1e-9).ceil(),
+            );
+        }
     }
     for (p, &cap) in dp.caps.iter().enumerate() {
         let t: Vec<(Variable, f64)> = dp
