@@ -188,7 +188,8 @@ fn cli_calls_json_and_bad_input() {
         .args(["fit", "--calls", "/nonexistent/calls.csv"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/calls.csv"));
     let tmp = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(tmp.path(), "interval_start,calls\n2027-01-04T08:00,5\n").unwrap();
     let o = cargo_bin_cmd!("peakplan")

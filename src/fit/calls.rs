@@ -219,7 +219,7 @@ fn io_err(path: &Path, source: std::io::Error) -> Error {
 
 fn first_line(path: &Path) -> Result<String> {
     use std::io::BufRead;
-    let f = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let f = super::open_input(path)?;
     let mut line = String::new();
     std::io::BufReader::new(f)
         .read_line(&mut line)
@@ -277,8 +277,7 @@ fn load_one(path: &Path, cols: &CallColumns, set: &mut CallSet) -> Result<()> {
         .trim(csv::Trim::All)
         .flexible(true)
         .has_headers(true)
-        .from_path(path)
-        .map_err(|e| csv_err(path, e))?;
+        .from_reader(std::io::BufReader::new(super::open_input(path)?));
     let header = rdr.byte_headers().map_err(|e| csv_err(path, e))?.clone();
     let idx = find_cols(path, &header, cols)?;
     let answered: Vec<Vec<u8>> = lower_all(&cols.answered);

@@ -114,19 +114,11 @@ fn gcd(a: u32, b: u32) -> u32 {
 
 /// Load a counts CSV.
 pub fn load_counts(path: &Path, cols: &CountColumns) -> Result<CountSeries> {
-    let io = |e: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(cols.delimiter)
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| match e.into_kind() {
-            csv::ErrorKind::Io(e) => io(e),
-            _ => Error::Input(format!("{}: cannot read as CSV", path.display())),
-        })?;
+        .from_reader(std::io::BufReader::new(super::open_input(path)?));
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::Input(format!("{}: header: {e}", path.display())))?

@@ -27,6 +27,19 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Open an input file; a file that is missing or unreadable is the user's input error
+/// (exit code 2), naming the file.
+pub fn open_input(path: &Path) -> Result<std::fs::File> {
+    if path.is_dir() {
+        return Err(Error::Input(format!(
+            "{} is a directory; give a file",
+            path.display()
+        )));
+    }
+    std::fs::File::open(path)
+        .map_err(|e| Error::Input(format!("cannot open {}: {e}", path.display())))
+}
+
 /// A delimiter given on the command line: one character, or `tab`.
 pub fn parse_delimiter(d: &str) -> Result<u8> {
     match d {
