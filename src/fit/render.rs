@@ -391,7 +391,12 @@ pub fn counts_table(model: &VolumeModel, series: &CountSeries, bt: Option<&Backt
     }
     let _ = writeln!(
         o,
-        "  daily model: ln(total) regression, multiplicative effects"
+        "  daily model: ln(total) {} regression, multiplicative effects",
+        if r.robust {
+            "Huber-robust"
+        } else {
+            "least-squares"
+        }
     );
     for t in &r.terms {
         let _ = writeln!(
@@ -630,12 +635,17 @@ pub fn counts_fragment(
     );
     let _ = writeln!(
         o,
-        "// Daily model (ln total): weekly growth {:+.3}%, post-holiday x{}, residual sd {:.4}, AR(1) {:.2}.",
+        "// Daily model (ln total, {}): weekly growth {:+.3}%, post-holiday x{}, residual sd {:.4}, residuals {}.",
+        if r.robust {
+            "Huber-robust"
+        } else {
+            "least squares"
+        },
         100.0 * r.weekly_growth,
         r.post_holiday_factor
             .map_or("n/a".into(), |f| format!("{f:.3}")),
         r.sigma_log_daily,
-        r.ar1_phi
+        r.residual_model
     );
     for d in &r.next_week {
         let _ = writeln!(
