@@ -293,6 +293,24 @@ impl VolumeModel {
         self.effect("trend_per_week").map_or(0.0, |e| e - 1.0)
     }
 
+    /// Forecast-error variance of ln(daily total) `k` open days ahead.
+    pub fn log_variance(&self, k: i32) -> f64 {
+        let k = k.max(1);
+        match self.options.residual {
+            ResidualModel::Smoothing => {
+                self.sigma_one_step.powi(2) * (1.0 + f64::from(k - 1) * self.alpha.powi(2))
+            }
+            ResidualModel::Ar1 => self.sigma_log.powi(2) * (1.0 - self.phi.powi(2 * k)),
+            ResidualModel::None => self.sigma_log.powi(2),
+        }
+        .max(1e-12)
+    }
+
+    /// Day-level volume cv of a forecast made `k` open days ahead.
+    pub fn volume_cv_ahead(&self, k: i32) -> f64 {
+        (self.log_variance(k).exp() - 1.0).sqrt()
+    }
+
     /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
     pub fn volume_cv(&self) -> f64 {
         (self.sigma_log.powi(2).exp() - 1.0).sqrt()
@@ -328,14 +346,7 @@ impl VolumeModel {
             ResidualModel::None => 0.0,
         };
         let mu = dot(&x, &self.beta) + carry;
-        let var = match self.options.residual {
-            ResidualModel::Smoothing => {
-                self.sigma_one_step.powi(2) * (1.0 + f64::from(k - 1) * self.alpha.powi(2))
-            }
-            ResidualModel::Ar1 => self.sigma_log.powi(2) * (1.0 - self.phi.powi(2 * k)),
-            ResidualModel::None => self.sigma_log.powi(2),
-        }
-        .max(1e-12);
+        let var = self.log_variance(k);
         let sd = var.sqrt();
         let total = mu.exp();
         let rel_var = var.exp() - 1.0;

@@ -218,8 +218,12 @@ pub struct CountsReport {
     pub uplifts: Vec<Uplift>,
     /// Residual sd of ln(daily total).
     pub sigma_log_daily: f64,
-    /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
+    /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier: the spread of
+    /// days around the fitted model (written to the RON fragment).
     pub volume_cv: f64,
+    /// The cv of a forecast made 1, 5, 20 and 60 open days ahead (`[days, cv]`): with the
+    /// smoothing residual model the level itself is uncertain and this grows with the lead.
+    pub volume_cv_ahead: Vec<(i32, f64)>,
     /// Huber-robust regression.
     pub robust: bool,
     /// `smoothing`, `ar1` or `none`.
@@ -332,6 +336,10 @@ pub fn counts_report(
             .collect(),
         sigma_log_daily: model.sigma_log,
         volume_cv: model.volume_cv(),
+        volume_cv_ahead: [1, 5, 20, 60]
+            .iter()
+            .map(|&k| (k, model.volume_cv_ahead(k)))
+            .collect(),
         robust: model.options.robust,
         residual_model: match model.options.residual {
             super::forecast::ResidualModel::Smoothing => "smoothing",
@@ -416,6 +424,12 @@ pub fn counts_table(model: &VolumeModel, series: &CountSeries, bt: Option<&Backt
         r.ar1_phi,
         r.interval_overdispersion
     );
+    let ahead: Vec<String> = r
+        .volume_cv_ahead
+        .iter()
+        .map(|(k, cv)| format!("{k} days {cv:.3}"))
+        .collect();
+    let _ = writeln!(o, "  forecast cv by lead: {}", ahead.join(", "));
     for u in &r.uplifts {
         let pts: Vec<String> = u
             .uplift
@@ -646,6 +660,16 @@ pub fn counts_fragment(
             .map_or("n/a".into(), |f| format!("{f:.3}")),
         r.sigma_log_daily,
         r.residual_model
+    );
+    let ahead: Vec<String> = r
+        .volume_cv_ahead
+        .iter()
+        .map(|(k, cv)| format!("{k}: {cv:.3}"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "// volume_cv below is the spread of days around the fitted level; a forecast made ahead also misses the level. cv by lead (open days) {}: for a plan made that far ahead, set that value.",
+        ahead.join(", ")
     );
     for d in &r.next_week {
         let _ = writeln!(
