@@ -7,8 +7,9 @@
 pub mod error;
 pub mod units;
 
-pub mod scenario;
 pub mod demand;
 pub mod erlang;
+pub mod report;
+pub mod scenario;
 
 pub use error::{Error, Result};
