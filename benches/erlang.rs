@@ -62,5 +62,10 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    // No plots: plotters needs system fonts that CI machines lack.
+    config = Criterion::default().without_plots();
+    targets = bench
+}
 criterion_main!(benches);
