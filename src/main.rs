@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use peakplan::erlang::{Shrinkage, SlTarget, Targets};
-use peakplan::report::erlang_calc::{self, Agents, Case, Format};
+use peakplan::report::erlang_calc::{self, CliCase, Format};
 use peakplan::units::{self, SlDefinition};
 
 /// Workforce forecasting and peak-planning simulator for customer-contact centres.
@@ -86,59 +86,37 @@ struct ErlangArgs {
 }
 
 fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
-    let bad = |m: &str| peakplan::Error::Input(m.to_string());
-    let (cases, heading) = if let Some(path) = &args.batch {
-        (erlang_calc::read_batch(path, args.sl_definition)?, None)
-    } else {
-        let rate_per_h = match (args.rate, args.calls, args.interval) {
-            (Some(r), _, _) => r,
-            (None, Some(c), Some(i)) if i > 0.0 => c * 3600.0 / i,
-            (None, Some(_), Some(_)) => return Err(bad("--interval must be longer than zero")),
-            _ => {
-                return Err(bad(
-                    "give the demand: --calls N --interval 30m, or --rate 720/h (or --batch FILE)",
-                ));
+    let cases = match &args.batch {
+        Some(path) => erlang_calc::read_batch(path, args.sl_definition)?,
+        None => vec![
+            CliCase {
+                calls: args.calls,
+                interval_s: args.interval,
+                rate_per_hour: args.rate,
+                aht_s: args.aht,
+                patience_s: args.patience,
+                agents: args.agents,
+                agents_range: args.agents_range,
+                targets: Targets {
+                    service_level: args.target,
+                    sl_definition: args.sl_definition,
+                    max_asa_s: args.max_asa,
+                    max_occupancy: args.max_occupancy,
+                    max_abandon: args.max_abandon,
+                },
+                shrinkage: args.shrinkage,
             }
-        };
-        let aht = args
-            .aht
-            .ok_or_else(|| bad("give the average handling time: --aht 180s (or 3m)"))?;
-        let case = Case {
-            rate_per_s: rate_per_h / 3600.0,
-            aht_s: aht,
-            patience_s: args.patience,
-            agents: match (args.agents, args.agents_range) {
-                (Some(n), _) => Agents::One(n),
-                (None, Some((a, b))) => Agents::Range(a, b),
-                (None, None) => Agents::Required,
-            },
-            targets: Targets {
-                service_level: args.target,
-                sl_definition: args.sl_definition,
-                max_asa_s: args.max_asa,
-                max_occupancy: args.max_occupancy,
-                max_abandon: args.max_abandon,
-            },
-            shrinkage: args.shrinkage,
-        };
-        if case.agents == Agents::Required && case.targets.is_empty() {
-            return Err(bad(
-                "give --agents N (or --agents-range A..B) to evaluate a staffing level, or a target (--target 85/15, --max-asa 20s, --max-occupancy 0.85, --max-abandon 0.05) to compute the required agents",
-            ));
-        }
-        (vec![case], None::<()>)
+            .into_case()?,
+        ],
     };
-    let rows = erlang_calc::compute(&cases)?;
-    for w in erlang_calc::warnings(&rows) {
-        eprintln!("{w}");
-    }
-    let heading = match (heading, cases.as_slice()) {
-        (None, [one]) if args.batch.is_none() => erlang_calc::heading_for(one, &rows),
-        _ => erlang_calc::Heading::default(),
-    };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    erlang_calc::render(&rows, &heading, args.format, &mut out)
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    erlang_calc::run(
+        &cases,
+        args.batch.is_some(),
+        args.format,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+    )
 }
 
 fn run(cli: Cli) -> peakplan::Result<()> {

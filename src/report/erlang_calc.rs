@@ -520,6 +520,81 @@ pub fn heading_for(case: &Case, rows: &[ResultRow]) -> Heading {
     Heading { lines }
 }
 
+/// What the command line gives for one case (already parsed by clap).
+#[derive(Debug, Clone, Default)]
+pub struct CliCase {
+    /// Calls per interval, with `interval_s`.
+    pub calls: Option<f64>,
+    pub interval_s: Option<f64>,
+    /// Calls per hour (`--rate`), instead of calls/interval.
+    pub rate_per_hour: Option<f64>,
+    pub aht_s: Option<f64>,
+    pub patience_s: Option<f64>,
+    pub agents: Option<u32>,
+    pub agents_range: Option<(u32, u32)>,
+    pub targets: Targets,
+    pub shrinkage: Option<Shrinkage>,
+}
+
+impl CliCase {
+    /// Turns the arguments into a case, explaining what is missing.
+    pub fn into_case(self) -> Result<Case> {
+        let bad = |m: &str| Error::Input(m.to_string());
+        let rate_per_h = match (self.rate_per_hour, self.calls, self.interval_s) {
+            (Some(r), _, _) => r,
+            (None, Some(c), Some(i)) if i > 0.0 => c * 3600.0 / i,
+            (None, Some(_), Some(_)) => return Err(bad("--interval must be longer than zero")),
+            _ => {
+                return Err(bad(
+                    "give the demand: --calls N --interval 30m, or --rate 720/h (or --batch FILE)",
+                ));
+            }
+        };
+        let aht_s = self
+            .aht_s
+            .ok_or_else(|| bad("give the average handling time: --aht 180s (or 3m)"))?;
+        let agents = match (self.agents, self.agents_range) {
+            (Some(n), _) => Agents::One(n),
+            (None, Some((a, b))) => Agents::Range(a, b),
+            (None, None) => Agents::Required,
+        };
+        if agents == Agents::Required && self.targets.is_empty() {
+            return Err(bad(
+                "give --agents N (or --agents-range A..B) to evaluate a staffing level, or a target (--target 85/15, --max-asa 20s, --max-occupancy 0.85, --max-abandon 0.05) to compute the required agents",
+            ));
+        }
+        Ok(Case {
+            rate_per_s: rate_per_h / 3600.0,
+            aht_s,
+            patience_s: self.patience_s,
+            agents,
+            targets: self.targets,
+            shrinkage: self.shrinkage,
+        })
+    }
+}
+
+/// Runs the calculator: computes the cases, prints the unstable warnings to `err` and the
+/// results to `out`. `batch` says whether the cases came from a file (no heading).
+/// The simulator will hook in here: fill `ResultRow::simulated` between compute and render.
+pub fn run(
+    cases: &[Case],
+    batch: bool,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let rows = compute(cases)?;
+    for w in warnings(&rows) {
+        let _ = writeln!(err, "{w}");
+    }
+    let heading = match cases {
+        [one] if !batch => heading_for(one, &rows),
+        _ => Heading::default(),
+    };
+    render(&rows, &heading, format, out)
+}
+
 // ---------------------------------------------------------------------------------------
 // Parsing helpers for the command line and the batch file
 // ---------------------------------------------------------------------------------------
