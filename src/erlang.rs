@@ -375,6 +375,10 @@ pub fn inv_erlang_b(n: u32, a: f64) -> f64 {
     let inv_a = 1.0 / a;
     for k in n_min + 1..=n {
         r = inv_b_step(r, k, inv_a);
+        if r == f64::INFINITY {
+            // B has underflowed to 0 and stays there.
+            break;
+        }
     }
     r
 }
@@ -546,6 +550,9 @@ impl ErlangA {
             let mut l = 1.0 / load;
             for k in 2..=agents {
                 l = (l + 1.0) * (k as f64 / load);
+                if l == f64::INFINITY {
+                    break;
+                }
             }
             l
         };
