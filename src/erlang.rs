@@ -340,20 +340,26 @@ fn inv_b_at_min_stable(a: f64) -> (u32, f64) {
     } else {
         (0, 1.0)
     };
-    // Four steps per dependent operation: r_{k+4} = α + β·r_k with
-    // α = 1 + c₄(1 + c₃(1 + c₂)), β = c₄c₃c₂c₁, cᵢ = (k + i)/A (all positive: no
-    // cancellation), which shortens the dependent chain fourfold.
+    // Eight steps per dependent operation: r_{k+8} = α + β·r_k with
+    // α = 1 + c₈(1 + c₇(1 + … (1 + c₂))), β = c₈c₇…c₁, cᵢ = (k + i)/A (all positive: no
+    // cancellation). α and β do not depend on r, so the dependent chain is one multiply
+    // and one add per eight steps.
     let mut kf = k0 as f64;
     let end = n_min as f64;
-    while kf + 4.0 <= end {
+    while kf + 8.0 <= end {
         let c1 = (kf + 1.0) * inv_a;
         let c2 = (kf + 2.0) * inv_a;
         let c3 = (kf + 3.0) * inv_a;
         let c4 = (kf + 4.0) * inv_a;
-        let alpha = 1.0 + c4 * (1.0 + c3 * (1.0 + c2));
-        let beta = (c4 * c3) * (c2 * c1);
+        let c5 = (kf + 5.0) * inv_a;
+        let c6 = (kf + 6.0) * inv_a;
+        let c7 = (kf + 7.0) * inv_a;
+        let c8 = (kf + 8.0) * inv_a;
+        let alpha =
+            1.0 + c8 * (1.0 + c7 * (1.0 + c6 * (1.0 + c5 * (1.0 + c4 * (1.0 + c3 * (1.0 + c2))))));
+        let beta = ((c8 * c7) * (c6 * c5)) * ((c4 * c3) * (c2 * c1));
         r = alpha + beta * r;
-        kf += 4.0;
+        kf += 8.0;
     }
     while kf < end {
         kf += 1.0;
