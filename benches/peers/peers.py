@@ -21,11 +21,11 @@ def grid():
 
 def time_peer(name, solve, loads):
     answers = []
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.thread_time()
     for a in loads:
         answers.append(solve(a))
-    elapsed = time.perf_counter() - start
-    return name, elapsed / len(loads), answers
+    elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu_start
+    return name, elapsed / len(loads), cpu / len(loads), answers
 
 
 def peers():
@@ -83,32 +83,40 @@ def peakplan_batch(binary, loads, workdir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--peakplan", required=True)
-    ap.add_argument("--criterion")
+    ap.add_argument("--criterion", help="criterion estimates.json of the wall-clock group")
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--every", type=int, default=1, help="time every k-th case only")
     args = ap.parse_args()
 
     loads = grid()
     batch_s, pp_answers = peakplan_batch(args.peakplan, loads, args.workdir)
-    bench_s = None
-    if args.criterion and os.path.exists(args.criterion):
-        with open(args.criterion) as f:
-            est = json.load(f)
-        bench_s = est["median"]["point_estimate"] * 1e-9 / len(loads)
+    def median_per_solve(path):
+        if path and os.path.exists(path):
+            with open(path) as f:
+                return json.load(f)["median"]["point_estimate"] * 1e-9 / len(loads)
+        return None
+
+    bench_s = median_per_solve(args.criterion)
+    cpu_s = median_per_solve(args.criterion and args.criterion.replace("/erlang/", "/erlang_cpu/"))
     print(f"grid: {len(loads)} cases, loads 0.1..2000 Erlangs (log-spaced), AHT {AHT:.0f} s, "
           f"target {SL:.0%} within {T:.0f} s")
     if bench_s is not None:
         print(f"peakplan (criterion median)       : {bench_s * 1e6:10.3f} µs per solve")
     else:
         print("peakplan (criterion median)       : not found — run `cargo bench --bench erlang` first")
+    if cpu_s is not None:
+        print(f"peakplan (criterion median, CPU)  : {cpu_s * 1e6:10.3f} µs per solve")
     print(f"peakplan (batch CLI, wall, incl. IO): {batch_s * 1e6:10.3f} µs per solve")
     ref = bench_s if bench_s is not None else batch_s
     sample = list(range(0, len(loads), args.every))
     for name, solve in peers():
-        _, per, answers = time_peer(name, solve, [loads[i] for i in sample])
+        _, per, per_cpu, answers = time_peer(name, solve, [loads[i] for i in sample])
         differ = [(loads[i], a, pp_answers[i]) for i, a in zip(sample, answers) if a != pp_answers[i]]
         print(f"{name:34}: {per * 1e6:10.3f} µs per solve  ({per / ref:,.0f}× peakplan"
               f"{' criterion' if bench_s is not None else ' batch'}; {len(sample)} cases timed)")
+        if cpu_s is not None:
+            print(f"{'':34}  {per_cpu * 1e6:10.3f} µs CPU per solve   "
+                  f"({per_cpu / cpu_s:,.0f}× peakplan CPU)")
         if differ:
             a, theirs, ours = differ[0]
             print(f"  answers differ from peakplan on {len(differ)} of {len(sample)} cases, "
