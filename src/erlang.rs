@@ -72,6 +72,7 @@ pub struct Queue {
     rate_per_s: f64,
     aht_s: f64,
     patience_s: Option<f64>,
+    load: f64,
 }
 
 impl Queue {
@@ -92,7 +93,7 @@ impl Queue {
                 "the average handling time must be a finite number of seconds > 0",
             ));
         }
-        let load = rate_per_s * aht_s;
+        let load = snap_whole(rate_per_s * aht_s);
         if load > MAX_OFFERED_LOAD {
             return Err(out_of_range(
                 "offered load (Erlangs)",
@@ -120,6 +121,7 @@ impl Queue {
             rate_per_s,
             aht_s,
             patience_s,
+            load,
         })
     }
 
@@ -135,9 +137,9 @@ impl Queue {
     pub fn patience_s(&self) -> Option<f64> {
         self.patience_s
     }
-    /// Offered load A = λ·AHT in Erlangs.
+    /// Offered load A = λ·AHT in Erlangs (see [`snap_whole`]).
     pub fn offered_load(&self) -> f64 {
-        self.rate_per_s * self.aht_s
+        self.load
     }
     /// Smallest n with a stable Erlang C queue (n > A): ⌊A⌋ + 1.
     pub fn min_stable_agents(&self) -> u32 {
@@ -177,6 +179,18 @@ impl Queue {
                 }
             }
         }
+    }
+}
+
+/// λ·AHT rounded to the nearest whole number when it is within 1e−12 (relative) of one:
+/// 100 calls per 1,800 s at 180 s AHT is 10 Erlangs, not 10.000000000000002 or
+/// 9.999999999999998, so that n = A is exactly the unstable boundary it is meant to be.
+pub fn snap_whole(load: f64) -> f64 {
+    let r = load.round();
+    if (load - r).abs() <= 1e-12 * load.abs() {
+        r
+    } else {
+        load
     }
 }
 

@@ -232,3 +232,50 @@ fn fast_solver_matches_reference_on_bench_grid() {
     }
     assert_eq!(borderline, 0);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Large Erlang C loads (up to 20,000 Erlangs): the solver's n meets the target and
+    /// n − 1 does not.
+    #[test]
+    fn solver_is_minimal_large_loads(
+        load in 100.0f64..20_000.0,
+        aht in 10.0f64..600.0,
+        fraction in 0.5f64..0.99,
+        within in 0.0f64..60.0,
+    ) {
+        let targets = Targets {
+            service_level: Some(SlTarget { fraction, within_s: within }),
+            ..Default::default()
+        };
+        let q = Queue::new(load / aht, aht, None).unwrap();
+        let n = erlang::required_agents(&q, &targets).unwrap();
+        prop_assert!(targets.met_by(&q.metrics(n, Some(within)).unwrap()));
+        prop_assert!(n == q.min_stable_agents() || !targets.met_by(&q.metrics(n - 1, Some(within)).unwrap()));
+    }
+}
+
+/// Whole-number loads (where naive calculators divide by zero at n = A): n = A is
+/// unstable, the solver starts at A + 1, and nothing is NaN.
+#[test]
+fn whole_number_loads() {
+    let targets = Targets {
+        service_level: Some(SlTarget {
+            fraction: 0.8,
+            within_s: 20.0,
+        }),
+        ..Default::default()
+    };
+    for a in 1..=300u32 {
+        let q = Queue::new(a as f64 / 180.0, 180.0, None).unwrap();
+        let at_a = q.metrics(a, Some(20.0)).unwrap();
+        assert!(!at_a.stable);
+        assert_eq!(at_a.p_wait, 1.0);
+        assert_eq!(at_a.service_level(SlDefinition::Offered), Some(0.0));
+        let above = q.metrics(a + 1, Some(20.0)).unwrap();
+        assert!(above.stable && above.p_wait.is_finite() && above.asa_s.unwrap().is_finite());
+        let n = erlang::required_agents(&q, &targets).unwrap();
+        assert!(n > a);
+    }
+}
