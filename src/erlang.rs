@@ -864,9 +864,11 @@ impl Targets {
 /// Erlang C: the search starts at the minimum stable n = ⌊A⌋ + 1 (below it no target can
 /// be met) and walks up with one step of the inverse Erlang B recurrence per agent, testing
 /// the targets without divisions and confirming with the exact metrics near the boundary,
-/// so the answer is exactly the first n for which [`Queue::metrics`] meets the targets. Erlang A: every metric is monotone in n, so a
-/// doubling search brackets the answer and bisection finds the smallest n; Erlang A is
-/// defined for every n ≥ 1, so the search starts at 1.
+/// so the answer is exactly the first n for which [`Queue::metrics`] meets the targets.
+///
+/// Erlang A: every metric is monotone in n, so a doubling search from ⌊A⌋ + 1 brackets
+/// the answer and bisection finds the smallest n; Erlang A is defined for every n ≥ 1
+/// (overload included), so the bracket may go down to 1.
 pub fn required_agents(queue: &Queue, targets: &Targets) -> Result<u32, ErlangError> {
     targets.validate()?;
     if targets.is_empty() {
