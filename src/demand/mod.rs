@@ -36,8 +36,9 @@
 //!   the channel's arrival profile.
 //! * **Lag, `Timing::FollowsOrder`.** Orders per interval (daily orders × order hourly
 //!   profile) are convolved with the lag discretised on the interval grid (order time uniform
-//!   in its interval); contacts that land while a live or chat channel is closed arrive in
-//!   its next open interval. `Days` weights here mean "exactly k × 24 h later".
+//!   in its interval); contacts that land while a live or chat channel is closed arrive at
+//!   its next opening, spread over its first hour ([`OPENING_SPREAD_MIN`]) by the channel's
+//!   arrival profile. `Days` weights here mean "exactly k × 24 h later".
 //! * **Non-order sources** add their weekday volume on each calendar day, placed like
 //!   `DailyProfile` contacts.
 //! * **Channel placement.** Live and chat channels take arrivals only while open (the open
@@ -69,6 +70,11 @@ use crate::scenario::{CampaignOrders, ChannelKind, Day, Scenario, Timing, WeekHo
 
 pub use lag::MAX_LAG_DAYS;
 pub use profiles::{CHAT_PROFILE, LIVE_PROFILE, MinuteDensity, default_profile};
+
+/// `FollowsOrder` contacts that land while a live or chat channel is closed arrive over
+/// the first this many minutes of its next opening (customers call when it opens, not all
+/// in the first quarter hour).
+pub const OPENING_SPREAD_MIN: u32 = 60;
 
 /// Largest `expected` array accepted (cells of 8 bytes): 80 million ≈ 640 MB.
 const MAX_CELLS: usize = 80_000_000;
@@ -978,10 +984,36 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                                 Some(t2) => {
                                     let i = t2 - grid.cal_first;
                                     let f = disrupt[ri * n_days + grid.intervals[t2].day - lead];
-                                    expected[cell(i, ri, ci, si)] += (yc + yl) * f;
+                                    let amount = (yc + yl) * f;
                                     li += yl * f;
-                                    if t2 != t {
-                                        moved_closed[ci] += (yc + yl) * f;
+                                    if t2 == t {
+                                        expected[cell(i, ri, ci, si)] += amount;
+                                        continue;
+                                    }
+                                    moved_closed[ci] += amount;
+                                    // Spread over the first hour of the opening by the
+                                    // channel's profile (uniform if it has no weight there).
+                                    let first = &grid.intervals[t2];
+                                    let mut end = t2;
+                                    let mut wsum = 0.0;
+                                    while end < n_grid
+                                        && grid.intervals[end].day == first.day
+                                        && grid.intervals[end].minute
+                                            < first.minute + OPENING_SPREAD_MIN
+                                        && next_open_iv[ci * n_grid + end] == Some(end)
+                                    {
+                                        wsum += place_w[ci * n_iv + end - grid.cal_first];
+                                        end += 1;
+                                    }
+                                    let n = (end - t2) as f64;
+                                    for g in t2..end {
+                                        let w = if wsum > 0.0 {
+                                            place_w[ci * n_iv + g - grid.cal_first] / wsum
+                                        } else {
+                                            1.0 / n
+                                        };
+                                        expected[cell(g - grid.cal_first, ri, ci, si)] +=
+                                            amount * w;
                                     }
                                 }
                             }
