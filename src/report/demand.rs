@@ -55,10 +55,9 @@ pub enum Format {
 /// Reads a plain scenario file (no `extends`, no overrides).
 // TODO(lead): switch to scenario::load when it lands.
 fn load_plain(path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // A scenario that cannot be read is the user's to fix: exit code 2.
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Input(format!("{}: cannot read the scenario: {e}", path.display())))?;
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str::<Scenario>(&text)
