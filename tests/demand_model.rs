@@ -408,3 +408,32 @@ fn unknown_names_are_reported_with_their_field() {
     let e = demand::compute(&s).unwrap_err().to_string();
     assert!(e.contains("calendar.time_zone"), "{e}");
 }
+
+#[test]
+fn orders_an_event_takes_away_remove_contacts_at_the_normal_rate() {
+    // A "closed shop" day: uplift 0.25 on 10 March, with a multiplier of 3 on `late` for the
+    // event's orders. The day's orders are 250; the event's -750 carry the normal rate, so
+    // `late` contacts of that day's orders are 250 × 0.1 = 25, never negative.
+    let ev = r#"[(name: "dip", date: On("2027-03-10"), uplift: [(-1, 1.0), (0, 0.25), (1, 1.0)],
+                  contact_rate_multipliers: {"late": 3.0})]"#;
+    let d = run(&small(TWO_WEEKS, ev, NO_CAMPAIGNS, NO_LEVERS));
+    let day = d.days.iter().position(|x| x.to_string() == "2027-03-10").unwrap();
+    assert_eq!(d.orders_of(day, 1), -750.0);
+    // Event contacts: -750 × 0.1 = -75, all inside the calendar.
+    assert!(close(reason_source_total(&d, 0, 1), -75.0, 1e-12));
+    for i in 0..d.intervals.len() {
+        for r in 0..d.reasons.len() {
+            for c in 0..d.channels.len() {
+                assert!(d.total(i, r, c) >= -1e-12);
+            }
+        }
+    }
+}
+
+#[test]
+fn follows_order_refuses_lags_of_weeks() {
+    let mut s = small(TWO_WEEKS, NO_EVENTS, NO_CAMPAIGNS, NO_LEVERS);
+    s.reasons[1].lag = peakplan::scenario::Lag::Exponential { mean_h: 24.0 * 5.0 };
+    let e = demand::compute(&s).unwrap_err().to_string();
+    assert!(e.contains("reasons[1].timing") && e.contains("DailyProfile"), "{e}");
+}

@@ -28,7 +28,8 @@
 //!   to `days_earlier` days before (still attributed to the event; the total is unchanged).
 //! * **Contacts per reason** = orders × `per_1000_orders` / 1,000 × the campaign's or
 //!   event's `contact_rate_multipliers` for that reason × (1 − prevention) × (1 −
-//!   deflection). Prevention, deflection and disruptions act on all contacts of the reason,
+//!   deflection). Orders an event takes away (uplift below 1) are normal orders: they
+//!   remove contacts at the reason's own rate, without the event's multipliers. Prevention, deflection and disruptions act on all contacts of the reason,
 //!   including those of non-order sources.
 //! * **Lag, `Timing::DailyProfile`.** Contacts of the orders of day d fall on day d + k with
 //!   the day kernel of the lag (`Days` weights as given; delays in hours combined with the
@@ -75,6 +76,9 @@ pub use profiles::{CHAT_PROFILE, LIVE_PROFILE, MinuteDensity, default_profile};
 /// the first this many minutes of its next opening (customers call when it opens, not all
 /// in the first quarter hour).
 pub const OPENING_SPREAD_MIN: u32 = 60;
+
+/// Longest delay a `FollowsOrder` reason may have (99.9999% of it), in days.
+pub const FOLLOWS_ORDER_MAX_DAYS: usize = 7;
 
 /// Largest `expected` array accepted (cells of 8 bytes): 80 million ≈ 640 MB.
 const MAX_CELLS: usize = 80_000_000;
@@ -511,6 +515,17 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                 Kernel::Days(k)
             }
             Timing::FollowsOrder => {
+                // Interval convolution is meant for delays of minutes to hours; a long tail
+                // would make it slow for no gain in accuracy.
+                let horizon_h = (FOLLOWS_ORDER_MAX_DAYS * 24) as f64;
+                if lag::cdf_h(&r.lag, horizon_h) < 1.0 - 1e-6 {
+                    return Err(invalid(
+                        format!("{path}.timing"),
+                        format!(
+                            "FollowsOrder handles delays up to {FOLLOWS_ORDER_MAX_DAYS} days, but this lag has more than one in a million contacts later; use timing: DailyProfile for delays of days"
+                        ),
+                    ));
+                }
                 let k = lag::interval_kernel(&r.lag, interval_h);
                 lead_days =
                     lead_days.max(((k.len() as f64 * interval_h) / 24.0).ceil() as usize + 1);
@@ -563,7 +578,11 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
     }
 
     // Contact rate per reason and order source (contacts per order, levers included).
+    // `rate` applies to an event's or campaign's (positive) extra orders; `rate_neg` to the
+    // orders an event takes away (uplift below 1): those are normal orders, so they carry the
+    // reason's own rate and the total never goes below baseline × uplift × rate.
     let mut rate = vec![0.0; n_r * n_order_src];
+    let mut rate_neg = vec![0.0; n_r * n_order_src];
     for (ri, r) in s.reasons.iter().enumerate() {
         let base = r.per_1000_orders / 1000.0 * factor[ri];
         for si in 0..n_order_src {
@@ -590,6 +609,7 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                 }
             }
             rate[ri * n_order_src + si] = base * m;
+            rate_neg[ri * n_order_src + si] = base;
         }
     }
 
@@ -941,14 +961,16 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                 (_, Kernel::Days(k)) => Some(k),
                 (_, Kernel::Intervals(k)) => {
                     // ---- FollowsOrder: interval convolution ----
-                    let rho = rate[ri * n_order_src + si];
-                    if rho == 0.0 {
+                    let (rho, rho_neg) =
+                        (rate[ri * n_order_src + si], rate_neg[ri * n_order_src + si]);
+                    if rho == 0.0 && rho_neg == 0.0 {
                         continue;
                     }
                     y_cal.iter_mut().for_each(|v| *v = 0.0);
                     y_lead.iter_mut().for_each(|v| *v = 0.0);
                     for gi in 0..n_grid {
-                        let o = ext_orders(si, grid.intervals[gi].day) * order_iv_w[gi] * rho;
+                        let o = ext_orders(si, grid.intervals[gi].day);
+                        let o = o * order_iv_w[gi] * if o >= 0.0 { rho } else { rho_neg };
                         if o == 0.0 {
                             continue;
                         }
@@ -1043,12 +1065,14 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                     }
                 }
                 Some(k) => {
-                    let rho = rate[ri * n_order_src + si];
-                    if rho == 0.0 {
+                    let (rho, rho_neg) =
+                        (rate[ri * n_order_src + si], rate_neg[ri * n_order_src + si]);
+                    if rho == 0.0 && rho_neg == 0.0 {
                         continue;
                     }
                     for e in 0..n_ext {
-                        let c = ext_orders(si, e) * rho;
+                        let o = ext_orders(si, e);
+                        let c = o * if o >= 0.0 { rho } else { rho_neg };
                         if c == 0.0 {
                             continue;
                         }
