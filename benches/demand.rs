@@ -23,5 +23,10 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    // No HTML plots: plotters here has no system fonts (criterion's plots would panic).
+    config = Criterion::default().without_plots();
+    targets = bench
+}
 criterion_main!(benches);

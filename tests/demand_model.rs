@@ -417,7 +417,11 @@ fn orders_an_event_takes_away_remove_contacts_at_the_normal_rate() {
     let ev = r#"[(name: "dip", date: On("2027-03-10"), uplift: [(-1, 1.0), (0, 0.25), (1, 1.0)],
                   contact_rate_multipliers: {"late": 3.0})]"#;
     let d = run(&small(TWO_WEEKS, ev, NO_CAMPAIGNS, NO_LEVERS));
-    let day = d.days.iter().position(|x| x.to_string() == "2027-03-10").unwrap();
+    let day = d
+        .days
+        .iter()
+        .position(|x| x.to_string() == "2027-03-10")
+        .unwrap();
     assert_eq!(d.orders_of(day, 1), -750.0);
     // Event contacts: -750 × 0.1 = -75, all inside the calendar.
     assert!(close(reason_source_total(&d, 0, 1), -75.0, 1e-12));
@@ -435,5 +439,8 @@ fn follows_order_refuses_lags_of_weeks() {
     let mut s = small(TWO_WEEKS, NO_EVENTS, NO_CAMPAIGNS, NO_LEVERS);
     s.reasons[1].lag = peakplan::scenario::Lag::Exponential { mean_h: 24.0 * 5.0 };
     let e = demand::compute(&s).unwrap_err().to_string();
-    assert!(e.contains("reasons[1].timing") && e.contains("DailyProfile"), "{e}");
+    assert!(
+        e.contains("reasons[1].timing") && e.contains("DailyProfile"),
+        "{e}"
+    );
 }

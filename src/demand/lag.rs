@@ -141,11 +141,20 @@ pub fn day_kernel(lag: &Lag, order_profile: &[f64]) -> Vec<f64> {
         })
         .map(|(t, w)| (t, w / SUB as f64))
         .collect();
+    // F at each point's lower bin edge, carried from one bin to the next (bins are visited in
+    // order), so each CDF value is computed once.
+    let mut lower: Vec<f64> = points.iter().map(|&(t, _)| cdf_h(lag, -t)).collect();
     kernel(MAX_LAG_DAYS, |k| {
-        let (lo, hi) = (24.0 * k as f64, 24.0 * (k + 1) as f64);
+        let hi = 24.0 * (k + 1) as f64;
         points
             .iter()
-            .map(|&(t, w)| w * (cdf_h(lag, hi - t) - cdf_h(lag, lo - t)))
+            .zip(lower.iter_mut())
+            .map(|(&(t, w), lo)| {
+                let f = cdf_h(lag, hi - t);
+                let p = w * (f - *lo);
+                *lo = f;
+                p
+            })
             .sum()
     })
 }
@@ -155,12 +164,20 @@ pub fn day_kernel(lag: &Lag, order_profile: &[f64]) -> Vec<f64> {
 /// points).
 pub fn interval_kernel(lag: &Lag, interval_h: f64) -> Vec<f64> {
     let max_bins = ((MAX_LAG_DAYS as f64 * 24.0) / interval_h).ceil() as usize;
+    let offsets: Vec<f64> = (0..SUB)
+        .map(|s| (s as f64 + 0.5) / SUB as f64 * interval_h)
+        .collect();
+    let mut lower: Vec<f64> = offsets.iter().map(|u| cdf_h(lag, -u)).collect();
     kernel(max_bins, |j| {
-        let (lo, hi) = (j as f64 * interval_h, (j + 1) as f64 * interval_h);
-        (0..SUB)
-            .map(|s| {
-                let u = (s as f64 + 0.5) / SUB as f64 * interval_h;
-                cdf_h(lag, hi - u) - cdf_h(lag, lo - u)
+        let hi = (j + 1) as f64 * interval_h;
+        offsets
+            .iter()
+            .zip(lower.iter_mut())
+            .map(|(u, lo)| {
+                let f = cdf_h(lag, hi - u);
+                let p = f - *lo;
+                *lo = f;
+                p
             })
             .sum::<f64>()
             / SUB as f64

@@ -966,9 +966,13 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                     if rho == 0.0 && rho_neg == 0.0 {
                         continue;
                     }
+                    // Orders earlier than this reason's own lag horizon (+1 day for
+                    // closed-hour moves) cannot reach the calendar.
+                    let own = ((k.len() as f64 * interval_h) / 24.0).ceil() as usize + 1;
+                    let g0 = grid.day_start[lead.saturating_sub(own)];
                     y_cal.iter_mut().for_each(|v| *v = 0.0);
                     y_lead.iter_mut().for_each(|v| *v = 0.0);
-                    for gi in 0..n_grid {
+                    for gi in g0..n_grid {
                         let o = ext_orders(si, grid.intervals[gi].day);
                         let o = o * order_iv_w[gi] * if o >= 0.0 { rho } else { rho_neg };
                         if o == 0.0 {
@@ -1070,7 +1074,9 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                     if rho == 0.0 && rho_neg == 0.0 {
                         continue;
                     }
-                    for e in 0..n_ext {
+                    // Order days more than the kernel's length before the calendar cannot
+                    // reach it.
+                    for e in lead.saturating_sub(k.len() - 1)..n_ext {
                         let o = ext_orders(si, e);
                         let c = o * if o >= 0.0 { rho } else { rho_neg };
                         if c == 0.0 {
