@@ -159,3 +159,28 @@ fn a_scenario_with_an_unknown_channel_fails_with_exit_2_and_the_field() {
         .stderr(contains("reasons[0].channel_mix.phon"))
         .stderr(contains("unknown channel"));
 }
+
+#[test]
+fn outputs_are_deterministic_and_leave_no_temporary_files() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for dir in [&a, &b] {
+        cargo_bin_cmd!("peakplan")
+            .args(["demand", &scenario("mothers_day.ron"), "--out"])
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+    for file in ["demand_intervals.csv", "demand_daily.csv"] {
+        let (x, y) = (
+            std::fs::read(a.path().join(file)).unwrap(),
+            std::fs::read(b.path().join(file)).unwrap(),
+        );
+        assert!(x == y, "{file} differs between two runs");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(a.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["demand_daily.csv", "demand_intervals.csv"]);
+}
