@@ -444,3 +444,50 @@ fn follows_order_refuses_lags_of_weeks() {
         "{e}"
     );
 }
+
+#[test]
+fn a_custom_arrival_profile_places_its_channel_on_its_days_only() {
+    // All Monday phone arrivals in 12:00–12:30 (a half-hourly profile: 48 weights).
+    let mut s = small(TWO_WEEKS, NO_EVENTS, NO_CAMPAIGNS, NO_LEVERS);
+    let mut w = vec![0.0; 48];
+    w[24] = 1.0;
+    s.arrival_profiles.push(peakplan::scenario::ArrivalProfile {
+        channel: "phone".into(),
+        days: vec![peakplan::scenario::Day::Mon],
+        weights: w,
+    });
+    let d = run(&s);
+    let plain = run(&small(TWO_WEEKS, NO_EVENTS, NO_CAMPAIGNS, NO_LEVERS));
+    for (i, iv) in d.intervals.iter().enumerate() {
+        let monday = peakplan::scenario::Day::of(d.days[iv.day]) == peakplan::scenario::Day::Mon;
+        let noon = iv.local_start.hour() == 12 && iv.local_start.minute() < 30;
+        // `late` (DailyProfile) on the phone: only 12:00–12:30 on Mondays, as before elsewhere.
+        let v = d.total(i, 0, 0);
+        if monday && !noon {
+            assert_eq!(v, 0.0, "{}", iv.local_start);
+        }
+        if !monday {
+            assert_eq!(v, plain.total(i, 0, 0));
+        }
+        // E-mail is untouched.
+        assert_eq!(d.total(i, 0, 1), plain.total(i, 0, 1));
+    }
+    // A Monday's phone contacts of `late` all land in its two quarter hours, equally.
+    let day = 7; // Monday 8 March
+    let cells: Vec<f64> = d
+        .intervals
+        .iter()
+        .enumerate()
+        .filter(|(_, iv)| {
+            iv.day == day && iv.local_start.hour() == 12 && iv.local_start.minute() < 30
+        })
+        .map(|(i, _)| d.total(i, 0, 0))
+        .collect();
+    assert_eq!(cells.len(), 2);
+    assert!(close(cells[0], cells[1], 1e-12));
+    assert!(close(
+        cells[0] + cells[1],
+        0.6 * reason_day_total(&d, 0, day),
+        1e-12
+    ));
+}
