@@ -144,8 +144,9 @@ pub struct Interval {
 }
 
 /// Expected contacts per interval × reason × channel × source (dense, row-major in that
-/// order: the source index varies fastest).
-#[derive(Debug, Clone, PartialEq)]
+/// order: the source index varies fastest). `Default` is the empty demand (useful in tests
+/// with `..Default::default()`).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Demand {
     /// Days of the calendar, in order.
     pub days: Vec<Date>,
