@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use peakplan::erlang::{Shrinkage, SlTarget, Targets};
 use peakplan::report::erlang_calc::{self, CliCase, Format};
 use peakplan::units::{self, SlDefinition};
@@ -22,6 +22,27 @@ enum Command {
     /// Erlang C / Erlang A calculator: metrics at a staffing level, or the agents required
     /// for a service level, ASA, occupancy or abandonment target.
     Erlang(ErlangArgs),
+    /// Expected contacts per interval, channel, reason and source: writes
+    /// demand_intervals.csv and demand_daily.csv and prints a summary.
+    Demand(DemandArgs),
+}
+
+#[derive(Debug, Args)]
+struct DemandArgs {
+    /// The scenario file (.ron).
+    file: PathBuf,
+    /// Output folder. Default: output/<scenario name>/.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Table format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Csv,
+    Json,
 }
 
 fn duration(s: &str) -> Result<f64, String> {
@@ -122,6 +143,15 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
 fn run(cli: Cli) -> peakplan::Result<()> {
     match cli.command {
         Command::Erlang(args) => erlang(args),
+        Command::Demand(a) => {
+            let format = match a.format {
+                TableFormat::Csv => peakplan::report::demand::Format::Csv,
+                TableFormat::Json => peakplan::report::demand::Format::Json,
+            };
+            let summary = peakplan::report::demand::run(&a.file, a.out.as_deref(), format)?;
+            print!("{summary}");
+            Ok(())
+        }
     }
 }
 

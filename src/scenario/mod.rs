@@ -4,6 +4,7 @@
 //! `docs/scenario.md`); loading (with `extends` and `--set` overrides) and validation turn
 //! a file into a [`Scenario`] the rest of the program can trust.
 
+pub mod dates;
 pub mod schema;
 pub mod time;
 

@@ -275,6 +275,11 @@ pub struct PeakEvent {
     /// `(day offset from the date, order multiplier)` points, linearly interpolated between
     /// points and 1.0 outside them. The event's orders are baseline × (multiplier − 1).
     pub uplift: Vec<(i32, f64)>,
+    /// Reason → multiplier on that reason's contacts per order for this event's extra orders
+    /// (deadline-bound gifts: "will it arrive before Sunday?" raises `where_is_my_order`).
+    /// Default: none (every reason at its own rate).
+    #[serde(default)]
+    pub contact_rate_multipliers: BTreeMap<String, f64>,
 }
 
 /// The date of a peak event.
