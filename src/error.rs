@@ -16,12 +16,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A scenario file (or `--set` override) is unreadable or invalid; exit code 2.
+    #[error("{0}")]
+    Scenario(#[from] crate::scenario::ScenarioError),
 }
 
 impl Error {
     /// True when the user can fix it by changing their input (exit code 2).
     pub fn is_input_error(&self) -> bool {
-        matches!(self, Error::Input(_))
+        matches!(self, Error::Input(_) | Error::Scenario(_))
     }
 }
 
