@@ -12,7 +12,7 @@ use ron::extensions::Extensions;
 use super::error::{Diagnostic, DiagnosticKind, Diagnostics, ScenarioError, Severity};
 use super::merge::{At, Emitted, MNode, Source, find_field, merge, set_path};
 use super::schema::Scenario;
-use super::suggest::{did_you_mean, one_of};
+use super::suggest::{one_of, unknown_tail};
 use super::syntax::{self, FieldPath, Kind, Node, Seg, line_col, locate, path_at};
 use super::validate::{Issue, validate};
 
@@ -341,9 +341,8 @@ impl Ctx {
                         at0,
                         path_text.to_string(),
                         format!(
-                            "`{first}` is not a field of the scenario nor written anywhere in it{}; top-level fields: {}",
-                            did_you_mean(&first, SCENARIO_FIELDS.iter().copied()),
-                            one_of(SCENARIO_FIELDS)
+                            "`{first}` is not a field of the scenario nor written anywhere in it{}",
+                            unknown_tail(&first, SCENARIO_FIELDS, "top-level fields")
                         ),
                     );
                     return;
@@ -553,12 +552,11 @@ fn describe_ron_error(
             K::UnknownField,
             p,
             format!(
-                "unknown field `{found}`{}{}; allowed fields: {}",
+                "unknown field `{found}`{}{}",
                 outer
                     .as_ref()
                     .map_or(String::new(), |o| format!(" in `{o}`")),
-                did_you_mean(found, expected.iter().copied()),
-                one_of(expected)
+                unknown_tail(found, expected, "allowed fields")
             ),
         ),
         E::NoSuchEnumVariant {
@@ -569,12 +567,11 @@ fn describe_ron_error(
             K::UnknownVariant,
             p,
             format!(
-                "unknown variant `{found}`{}{}; allowed variants: {}",
+                "unknown variant `{found}`{}{}",
                 outer
                     .as_ref()
                     .map_or(String::new(), |o| format!(" of `{o}`")),
-                did_you_mean(found, expected.iter().copied()),
-                one_of(expected)
+                unknown_tail(found, expected, "allowed variants")
             ),
         ),
         E::MissingStructField { field, outer } => (

@@ -304,10 +304,22 @@ pub fn set_path(
             }
         };
         let here = done.to_string();
+        let missing = |name: &str| {
+            let list = done.field(name);
+            let item = match path.0.get(k + 1) {
+                Some(Seg::Index(n)) => list.index(*n),
+                _ => list.clone(),
+            };
+            format!(
+                "`{list}` is not written in the scenario (it has its default), so `{item}` does not exist; write the list in the file first"
+            )
+        };
+        let next_is_index = matches!(path.0.get(k + 1), Some(Seg::Index(_)));
         node = match (node, seg) {
             (MNode::Struct { fields, .. }, Seg::Field(name)) => {
                 let i = match fields.iter().position(|f| &f.name == name) {
                     Some(i) => i,
+                    None if next_is_index => return Err(missing(name)),
                     None => {
                         fields.push(MField {
                             name: name.clone(),
@@ -322,6 +334,7 @@ pub fn set_path(
             (MNode::Map { entries, .. }, Seg::Field(name)) => {
                 let i = match entries.iter().position(|e| &e.key == name) {
                     Some(i) => i,
+                    None if next_is_index => return Err(missing(name)),
                     None => {
                         entries.push(MEntry {
                             key: name.clone(),

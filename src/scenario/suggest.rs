@@ -1,20 +1,31 @@
 //! "Did you mean …?" suggestions for misspelt field, variant and reference names.
 
-/// Edit distance (Levenshtein, by characters, case-insensitive).
+/// Edit distance (optimal string alignment: insertions, deletions, substitutions and
+/// transpositions of neighbours each cost 1), by characters, case-insensitive.
 pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = best;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 /// The allowed name closest to `found`, if it is close enough to be a likely typo: at most
@@ -52,6 +63,27 @@ where
     }
 }
 
+/// The end of an "unknown name" message: `, did you mean `x`? Allowed fields: …` when a
+/// near miss exists, `; allowed fields: …` otherwise (`label`: "allowed fields").
+pub fn unknown_tail(found: &str, allowed: &[&str], label: &str) -> String {
+    let list = if allowed.is_empty() {
+        "(none)".to_string()
+    } else {
+        one_of(allowed)
+    };
+    match closest(found, allowed.iter().copied()) {
+        Some(s) if s != found => {
+            let mut chars = label.chars();
+            let cap: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            format!(", did you mean `{s}`? {cap}: {list}")
+        }
+        _ => format!("; {label}: {list}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,7 +92,8 @@ mod tests {
     fn distances() {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("shfits", "shifts"), 2);
+        assert_eq!(distance("shfits", "shifts"), 1);
+        assert_eq!(distance("emial", "email"), 1);
         assert_eq!(distance("Phone", "phone"), 0);
     }
 
