@@ -540,7 +540,17 @@ fn describe_ron_error(
     use DiagnosticKind as K;
     use ron::Error as E;
     let atom = node.filter(|n| matches!(n.kind, Kind::Str(_) | Kind::Atom));
-    let pos = atom.map_or(offset, |n| n.start);
+    // Errors about a field name are placed on the name (ron's own position); errors about
+    // a value at the start of the value.
+    let on_name = matches!(
+        code,
+        E::NoSuchStructField { .. } | E::DuplicateStructField { .. }
+    );
+    let pos = if on_name {
+        offset
+    } else {
+        atom.map_or(offset, |n| n.start)
+    };
     let found = text_of(atom.or(node), merged);
     let p = path.to_string();
     let (kind, path, message) = match code {

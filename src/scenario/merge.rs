@@ -537,22 +537,26 @@ impl Emitted {
             }
             MNode::List { at, items } => {
                 self.glue("[", *at);
-                for n in items {
+                for (i, n) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.glue(", ", n.at());
+                    }
                     self.node(sources, n);
-                    self.glue(", ", n.at());
                 }
                 self.glue("]", *at);
             }
             MNode::Map { at, entries } => {
                 self.glue("{", *at);
-                for e in entries {
+                for (i, e) in entries.iter().enumerate() {
+                    if i > 0 {
+                        self.glue(", ", e.value.at());
+                    }
                     match e.key_at {
                         Some((src, span)) => self.copy(sources, src, span),
                         None => self.glue(&format!("{:?}", e.key), e.value.at()),
                     }
                     self.glue(": ", e.value.at());
                     self.node(sources, &e.value);
-                    self.glue(", ", e.value.at());
                 }
                 self.glue("}", *at);
             }

@@ -446,6 +446,7 @@ impl<'a> Parser<'a> {
                 let mut items = Vec::new();
                 loop {
                     self.skip_ws()?;
+                    self.unclosed(start)?;
                     if self.peek() == Some(b']') {
                         self.pos += 1;
                         break;
@@ -468,6 +469,7 @@ impl<'a> Parser<'a> {
                 let mut entries = Vec::new();
                 loop {
                     self.skip_ws()?;
+                    self.unclosed(start)?;
                     if self.peek() == Some(b'}') {
                         self.pos += 1;
                         break;
@@ -582,6 +584,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// At the end of the text inside an open bracket: point at the bracket.
+    fn unclosed(&self, open: usize) -> Result<(), SyntaxError> {
+        if self.pos >= self.b.len() {
+            let c = self.b.get(open).map_or('(', |&c| char::from(c));
+            return Err(SyntaxError {
+                offset: open,
+                message: format!("unexpected end of file: the `{c}` opened here is never closed"),
+            });
+        }
+        Ok(())
+    }
+
     fn node(&self, kind: Kind, start: usize) -> Node {
         Node {
             kind,
@@ -592,6 +606,7 @@ impl<'a> Parser<'a> {
 
     /// At `(`: a struct (`ident:` follows), a tuple, or `()`.
     fn paren(&mut self, start: usize, name: Option<Span>) -> Result<Node, SyntaxError> {
+        let open = self.pos;
         self.pos += 1; // `(`
         self.skip_ws()?;
         let is_struct = self.peek() == Some(b')') || {
@@ -607,6 +622,7 @@ impl<'a> Parser<'a> {
             let mut fields = Vec::new();
             loop {
                 self.skip_ws()?;
+                self.unclosed(open)?;
                 if self.peek() == Some(b')') {
                     self.pos += 1;
                     break;
@@ -633,7 +649,7 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         break;
                     }
-                    _ => return Err(self.sep_error(start, '(', ')')),
+                    _ => return Err(self.sep_error(open, '(', ')')),
                 }
             }
             Ok(self.node(Kind::Struct { name, fields }, start))
@@ -641,6 +657,7 @@ impl<'a> Parser<'a> {
             let mut items = Vec::new();
             loop {
                 self.skip_ws()?;
+                self.unclosed(open)?;
                 if self.peek() == Some(b')') {
                     self.pos += 1;
                     break;
@@ -653,7 +670,7 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         break;
                     }
-                    _ => return Err(self.sep_error(start, '(', ')')),
+                    _ => return Err(self.sep_error(open, '(', ')')),
                 }
             }
             Ok(self.node(Kind::Tuple { name, items }, start))

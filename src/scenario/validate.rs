@@ -188,9 +188,11 @@ impl<'a> V<'a> {
         }
     }
 
+    /// `d` must lie inside the calendar (not checked when the calendar itself is invalid,
+    /// to avoid a cascade of errors with one cause).
     fn in_calendar(&mut self, path: FieldPath, d: Date) -> bool {
         let c = &self.s.calendar;
-        if d < c.start || d > c.end {
+        if c.end >= c.start && (d < c.start || d > c.end) {
             self.err(
                 path,
                 format!(
@@ -492,9 +494,7 @@ impl<'a> V<'a> {
                         Day::of(w.week_of)
                     ),
                 );
-            } else if w.week_of > c.end
-                || w.week_of.saturating_add(jiff::Span::new().days(6)) < c.start
-            {
+            } else if c.end >= c.start && w.week_of > c.end || add_days(w.week_of, 6) < c.start {
                 self.err(
                     wp.field("week_of"),
                     format!(
@@ -558,8 +558,8 @@ impl<'a> V<'a> {
             if let (EventDate::On(d), Some(first), Some(last)) =
                 (&e.date, e.uplift.first(), e.uplift.last())
             {
-                let from = d.saturating_add(jiff::Span::new().days(i64::from(first.0)));
-                let to = d.saturating_add(jiff::Span::new().days(i64::from(last.0)));
+                let from = add_days(*d, first.0);
+                let to = add_days(*d, last.0);
                 if to < s.calendar.start || from > s.calendar.end {
                     self.warn(
                         ep.field("date"),
@@ -1231,6 +1231,15 @@ impl<'a> V<'a> {
                 ),
             );
         }
+    }
+}
+
+/// `d` plus `n` days, saturating at jiff's date range (never panics).
+fn add_days(d: Date, n: i32) -> Date {
+    match jiff::Span::new().try_days(i64::from(n)) {
+        Ok(span) => d.saturating_add(span),
+        Err(_) if n < 0 => Date::MIN,
+        Err(_) => Date::MAX,
     }
 }
 
