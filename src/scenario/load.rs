@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 
 use super::error::{Diagnostic, DiagnosticKind, Diagnostics, ScenarioError, Severity};
-use super::merge::{At, Emitted, MNode, Source, find_field, merge, set_path};
+use super::merge::{At, Emitted, MNode, Source, find_field, merge, remove_path, set_path};
 use super::schema::Scenario;
-use super::suggest::{one_of, unknown_tail};
+use super::suggest::{closest, one_of, unknown_tail};
 use super::syntax::{self, FieldPath, Kind, Node, Seg, line_col, locate, path_at};
 use super::validate::{Issue, validate};
 
@@ -67,6 +67,9 @@ pub const SUFFIX_ROOTS: &[(&str, &str)] = &[
     ("volume_cv", "simulation"),
     ("confidence", "simulation"),
 ];
+
+/// Most type errors reported for one scenario (each costs one more read of the text).
+const MAX_TYPE_ERRORS: usize = 50;
 
 /// Longest `extends` chain followed.
 const MAX_EXTENDS_DEPTH: usize = 16;
@@ -402,28 +405,64 @@ impl Ctx {
         if !self.raw.is_empty() {
             return Err(self.into_error());
         }
-        let emitted = Emitted::document(&self.sources, &self.extensions, &root);
-        let merged = &emitted.text;
-        let merged_doc = syntax::parse_document(merged);
+        // ron stops at the first type error. To report more than one, the offending field
+        // is removed from the merged tree and the text read again (error recovery), until
+        // it reads or an error cannot be recovered from (a missing required field).
         let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-        let scenario: Scenario = match options.from_str(merged) {
-            Ok(s) => s,
-            Err(e) => {
-                let offset = syntax::offset_of(merged, e.span.start.line, e.span.start.col);
-                let (path, node) = match &merged_doc {
-                    Ok(doc) => {
-                        let (p, n) = path_at(&doc.root, merged, offset);
-                        (p, Some(n))
-                    }
-                    Err(_) => (FieldPath::root(), None),
-                };
-                let (kind, path, message, pos) =
-                    describe_ron_error(&e.code, path, node, merged, offset);
+        let mut removed: Vec<FieldPath> = Vec::new();
+        let mut type_errors = 0;
+        let (scenario, emitted, merged_doc) = loop {
+            let emitted = Emitted::document(&self.sources, &self.extensions, &root);
+            let merged = &emitted.text;
+            let merged_doc = syntax::parse_document(merged);
+            let e = match options.from_str::<Scenario>(merged) {
+                Ok(s) if type_errors == 0 => break (s, emitted, merged_doc),
+                Ok(_) => return Err(self.into_error()),
+                Err(e) => e,
+            };
+            let offset = syntax::offset_of(merged, e.span.start.line, e.span.start.col);
+            let (path, node) = match &merged_doc {
+                Ok(doc) => {
+                    let (p, n) = path_at(&doc.root, merged, offset);
+                    (p, Some(n))
+                }
+                Err(_) => (FieldPath::root(), None),
+            };
+            let (kind, path, message, pos) =
+                describe_ron_error(&e.code, path, node, merged, offset);
+            // A misspelt field is removed; the field it was meant to be is then missing,
+            // which is the same mistake, not a second one.
+            if let ron::Error::NoSuchStructField {
+                expected, found, ..
+            } = &e.code
+                && let Some(meant) = closest(found, expected.iter().copied())
+            {
+                let mut parent = path.clone();
+                parent.0.pop();
+                removed.push(parent.field(meant));
+            }
+            let consequence = kind == DiagnosticKind::MissingField && removed.contains(&path);
+            if !consequence {
                 let at = emitted.origin(pos);
-                self.error(kind, at, path, message);
+                self.error(kind, at, path.to_string(), message);
+                type_errors += 1;
+            }
+            // What to remove to read on: the field (the list holding a bad element).
+            let mut target = path.clone();
+            while matches!(target.0.last(), Some(Seg::Index(_))) {
+                target.0.pop();
+            }
+            let recoverable =
+                !matches!(kind, DiagnosticKind::MissingField | DiagnosticKind::Syntax)
+                    && !target.is_empty()
+                    && type_errors < MAX_TYPE_ERRORS;
+            let last = kind == DiagnosticKind::DuplicateField;
+            if !recoverable || !remove_path(&mut root, &target, last) {
                 return Err(self.into_error());
             }
+            removed.push(target);
         };
+        let merged = &emitted.text;
         let issues = validate(&scenario);
         if let Ok(doc) = &merged_doc {
             for issue in issues {
@@ -536,7 +575,7 @@ fn describe_ron_error(
     node: Option<&Node>,
     merged: &str,
     offset: usize,
-) -> (DiagnosticKind, String, String, usize) {
+) -> (DiagnosticKind, FieldPath, String, usize) {
     use DiagnosticKind as K;
     use ron::Error as E;
     let atom = node.filter(|n| matches!(n.kind, Kind::Str(_) | Kind::Atom));
@@ -552,7 +591,7 @@ fn describe_ron_error(
         atom.map_or(offset, |n| n.start)
     };
     let found = text_of(atom.or(node), merged);
-    let p = path.to_string();
+    let p = path.clone();
     let (kind, path, message) = match code {
         E::NoSuchStructField {
             expected,
@@ -586,7 +625,7 @@ fn describe_ron_error(
         ),
         E::MissingStructField { field, outer } => (
             K::MissingField,
-            path.field(field).to_string(),
+            path.field(field),
             format!(
                 "missing required field `{field}`{}",
                 outer

@@ -390,6 +390,77 @@ pub fn set_path(
     Ok(())
 }
 
+/// Removes the field (or map entry, or list element) at `path`; with `last`, the last of
+/// several fields of that name (a duplicate). Returns whether something was removed.
+pub fn remove_path(root: &mut MNode, path: &FieldPath, last: bool) -> bool {
+    let Some((final_seg, parents)) = path.0.split_last() else {
+        return false;
+    };
+    let mut node = root;
+    for (k, seg) in parents.iter().enumerate() {
+        node = match (node, seg) {
+            (MNode::Struct { fields, .. }, Seg::Field(name)) => {
+                match fields.iter_mut().find(|f| &f.name == name) {
+                    Some(f) => &mut f.value,
+                    None => return false,
+                }
+            }
+            (MNode::Map { entries, .. }, Seg::Field(name)) => {
+                match entries.iter_mut().find(|e| &e.key == name) {
+                    Some(e) => &mut e.value,
+                    None => return false,
+                }
+            }
+            (MNode::List { items, .. }, Seg::Index(i))
+            | (MNode::Tuple { items, .. }, Seg::Index(i)) => match items.get_mut(*i) {
+                Some(n) => n,
+                None => return false,
+            },
+            (
+                MNode::Tuple {
+                    name: Some(_),
+                    items,
+                    ..
+                },
+                _,
+            ) if items.len() == 1 => {
+                let mut inner = FieldPath(vec![seg.clone()]);
+                inner.0.extend(path.0[k + 1..].iter().cloned());
+                return remove_path(&mut items[0], &inner, last);
+            }
+            _ => return false,
+        };
+    }
+    match (node, final_seg) {
+        (MNode::Struct { fields, .. }, Seg::Field(name)) => {
+            let found = if last {
+                fields.iter().rposition(|f| &f.name == name)
+            } else {
+                fields.iter().position(|f| &f.name == name)
+            };
+            found.map(|i| fields.remove(i)).is_some()
+        }
+        (MNode::Map { entries, .. }, Seg::Field(name)) => entries
+            .iter()
+            .position(|e| &e.key == name)
+            .map(|i| entries.remove(i))
+            .is_some(),
+        (MNode::List { items, .. }, Seg::Index(i)) if *i < items.len() => {
+            items.remove(*i);
+            true
+        }
+        (
+            MNode::Tuple {
+                name: Some(_),
+                items,
+                ..
+            },
+            seg,
+        ) if items.len() == 1 => remove_path(&mut items[0], &FieldPath(vec![seg.clone()]), last),
+        _ => false,
+    }
+}
+
 /// Every path in the tree that ends with a struct field named `name` (used to resolve
 /// `--set flex_pools[0].max_headcount=…` to `agents.flex_pools[0].max_headcount`).
 pub fn find_field(node: &MNode, name: &str) -> Vec<FieldPath> {
