@@ -211,6 +211,18 @@ impl Ctx {
                 self.extensions.push(ext);
             }
         }
+        for (key, name) in syntax::duplicate_keys(&doc.root, &text) {
+            let (path, _) = path_at(&doc.root, &text, key.start);
+            self.error(
+                DiagnosticKind::DuplicateField,
+                At {
+                    source: src,
+                    offset: key.start,
+                },
+                path.to_string(),
+                format!("key `{name}` is written twice in this map; write it once"),
+            );
+        }
         let node = MNode::from_node(&doc.root, src, &text);
         let Some((base_rel, extends_node)) = extends_of(&doc.root) else {
             return Some(node);
@@ -323,6 +335,15 @@ impl Ctx {
                 return;
             }
         };
+        if path.0.first() == Some(&Seg::Field("extends".to_string())) {
+            self.error(
+                DiagnosticKind::Set,
+                at0,
+                path_text.to_string(),
+                "`extends` cannot be overridden: --set applies after the files are merged; write a variant file instead".to_string(),
+            );
+            return;
+        }
         // Suffix paths: `flex_pools[0].max_headcount` for `agents.flex_pools[0]…`.
         if let Some(Seg::Field(first)) = path.0.first().cloned()
             && let Some((_, parent)) = SUFFIX_ROOTS.iter().find(|(f, _)| *f == first)

@@ -168,14 +168,6 @@ impl MNode {
             MNode::Map { .. } => "a map",
         }
     }
-
-    /// The fields of a struct (looking through a newtype wrapper), if it is one.
-    pub fn struct_fields(&self) -> Option<&[MField]> {
-        match self {
-            MNode::Struct { fields, .. } => Some(fields),
-            _ => None,
-        }
-    }
 }
 
 fn same_name(sources: &[Source], a: Option<(usize, Span)>, b: Option<(usize, Span)>) -> bool {

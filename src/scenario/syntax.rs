@@ -747,6 +747,33 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Map keys written twice in one map (serde would silently keep the last): the second
+/// key node of each pair, with the key's name.
+pub fn duplicate_keys<'n>(node: &'n Node, text: &str) -> Vec<(&'n Node, String)> {
+    let mut out = Vec::new();
+    dup_rec(node, text, &mut out);
+    out
+}
+
+fn dup_rec<'n>(node: &'n Node, text: &str, out: &mut Vec<(&'n Node, String)>) {
+    match &node.kind {
+        Kind::Map(entries) => {
+            for (i, e) in entries.iter().enumerate() {
+                let k = e.key_name(text);
+                if entries[..i].iter().any(|p| p.key_name(text) == k) {
+                    out.push((&e.key, k));
+                }
+                dup_rec(&e.value, text, out);
+            }
+        }
+        Kind::Struct { fields, .. } => fields.iter().for_each(|f| dup_rec(&f.value, text, out)),
+        Kind::Tuple { items, .. } | Kind::List(items) => {
+            items.iter().for_each(|n| dup_rec(n, text, out))
+        }
+        Kind::Str(_) | Kind::Atom => {}
+    }
+}
+
 /// Field paths: the value at `path`, going through `Some(…)`-like newtype wrappers.
 ///
 /// Returns the deepest node reached and how many segments were matched, so a path to a
