@@ -33,6 +33,8 @@ pub const MAX_CALENDAR_DAYS: i32 = 400;
 pub const MAX_HEADS: u64 = 100_000;
 /// Most Monte-Carlo replications.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
+/// Most orders or contacts per day (baseline, other sources) and per campaign.
+pub const MAX_VOLUME: f64 = 1e9;
 /// Tolerance on shares that must sum to 1.
 pub const SUM_TOLERANCE: f64 = 1e-6;
 
@@ -149,6 +151,18 @@ impl<'a> V<'a> {
             self.err(
                 path,
                 format!("{x} is not a share; use a number from 0 to 1"),
+            );
+        }
+    }
+
+    /// A finite volume from 0 to [`MAX_VOLUME`].
+    fn volume(&mut self, path: FieldPath, x: f64) {
+        if !(x.is_finite() && x >= 0.0) {
+            self.err(path, format!("{x} is not allowed; use a finite number ≥ 0"));
+        } else if x > MAX_VOLUME {
+            self.err(
+                path,
+                format!("{x} is not a plausible volume; at most {MAX_VOLUME:e}"),
             );
         }
     }
@@ -467,7 +481,7 @@ impl<'a> V<'a> {
         let o = &self.s.orders;
         let p = root().field("orders");
         for day in Day::ALL {
-            self.non_negative(
+            self.volume(
                 p.field("baseline_per_day").field(day_field(day)),
                 o.baseline_per_day.on(day),
             );
@@ -592,9 +606,9 @@ impl<'a> V<'a> {
                 );
             }
             match c.orders {
-                CampaignOrders::Total(n) => self.non_negative(cp.field("orders"), n),
+                CampaignOrders::Total(n) => self.volume(cp.field("orders"), n),
                 CampaignOrders::Reach { reach, conversion } => {
-                    self.non_negative(cp.field("orders").field("reach"), reach);
+                    self.volume(cp.field("orders").field("reach"), reach);
                     self.share(cp.field("orders").field("conversion"), conversion);
                 }
             }
@@ -633,7 +647,7 @@ impl<'a> V<'a> {
             let op = p.index(i);
             self.reason(op.field("reason"), &o.reason);
             for day in Day::ALL {
-                self.non_negative(op.field("per_day").field(day_field(day)), o.per_day.on(day));
+                self.volume(op.field("per_day").field(day_field(day)), o.per_day.on(day));
             }
         }
     }
