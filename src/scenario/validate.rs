@@ -1098,7 +1098,10 @@ impl<'a> V<'a> {
                 self.channel(pp.clone(), ch);
                 self.non_negative(pp.clone(), price);
                 if f.kind != PoolKind::Outsourcer {
-                    self.warn(pp, format!("a price per contact on a {:?} pool; usually only an Outsourcer is paid per contact", f.kind));
+                    self.warn(pp, format!(
+                            "a price per contact on the {:?} pool `{}`; usually only an Outsourcer is paid per contact",
+                            f.kind, f.name
+                        ));
                 }
             }
             for (k, sh) in f.scheduled.iter().enumerate() {
