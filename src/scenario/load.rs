@@ -303,7 +303,7 @@ impl Ctx {
             }
         };
         let base = self.chain(
-            base_given.display().to_string(),
+            normalize(&base_given).display().to_string(),
             base_text,
             Some((base_given, base_canonical)),
             stack,
@@ -553,6 +553,27 @@ impl Ctx {
     }
 }
 
+/// `a/b/../c` → `a/c` and `a/./b` → `a/b`, lexically (for messages: the file is still read
+/// through the path as written).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
 /// The `extends` value of a root struct: the base path and the node that writes it.
 fn extends_of(root: &Node) -> Option<(String, &Node)> {
     let Kind::Struct { fields, .. } = &root.kind else {
@@ -750,6 +771,16 @@ fn describe_ron_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_normalized_for_messages() {
+        assert_eq!(
+            normalize(Path::new("tests/bad/../good/./base.ron")),
+            PathBuf::from("tests/good/base.ron")
+        );
+        assert_eq!(normalize(Path::new("../x.ron")), PathBuf::from("../x.ron"));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+    }
 
     #[test]
     fn top_level_field_list_matches_the_schema() {
