@@ -155,3 +155,85 @@ fn pathological_inputs_return_errors() {
     check(BASE, &extreme);
     check(BASE, &extreme[..3]);
 }
+
+mod positions {
+    //! The loader re-emits the text it merged; every value found in the re-emitted text must
+    //! map back to where it is written in the source (this is how errors get their
+    //! file:line:column).
+    use peakplan::scenario::merge::{Emitted, MNode, Source};
+    use peakplan::scenario::syntax::{self, FieldPath, Kind, Node, locate};
+    use proptest::prelude::*;
+
+    fn paths(node: &Node, text: &str, here: FieldPath, out: &mut Vec<FieldPath>) {
+        out.push(here.clone());
+        match &node.kind {
+            Kind::Struct { fields, .. } => {
+                for f in fields {
+                    paths(&f.value, text, here.field(&f.name), out);
+                }
+            }
+            Kind::Map(entries) => {
+                for e in entries {
+                    paths(&e.value, text, here.field(&e.key_name(text)), out);
+                }
+            }
+            Kind::List(items) => {
+                for (i, n) in items.iter().enumerate() {
+                    paths(n, text, here.index(i), out);
+                }
+            }
+            Kind::Tuple { name: None, items } => {
+                for (i, n) in items.iter().enumerate() {
+                    paths(n, text, here.index(i), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks the round trip for one text; returns the number of paths checked.
+    fn check_round_trip(text: &str) -> usize {
+        let Ok(doc) = syntax::parse_document(text) else {
+            return 0;
+        };
+        if text.contains("Some") {
+            return 0; // `Some(x)` is re-emitted as `x`: its position moves by design.
+        }
+        let sources = vec![Source {
+            name: "t".into(),
+            text: text.to_string(),
+        }];
+        let tree = MNode::from_node(&doc.root, 0, text);
+        let emitted = Emitted::document(&sources, &doc.extensions, &tree);
+        let back = syntax::parse_document(&emitted.text).expect("re-emitted text reads back");
+        let mut all = Vec::new();
+        paths(&doc.root, text, FieldPath::root(), &mut all);
+        for p in &all {
+            let (orig, m1) = locate(&doc.root, text, p);
+            let (em, m2) = locate(&back.root, &emitted.text, p);
+            assert_eq!(m1, m2, "{p}");
+            let at = emitted.origin(em.start);
+            assert_eq!((at.source, at.offset), (0, orig.start), "{p}");
+        }
+        all.len()
+    }
+
+    #[test]
+    fn every_value_of_the_base_maps_back_to_its_position() {
+        let n = check_round_trip(super::BASE);
+        assert!(n > 150, "only {n} paths checked");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_texts_that_parse_map_back_too(ms in proptest::collection::vec(super::mutation(), 1..3)) {
+            let mut t = super::BASE.as_bytes().to_vec();
+            for m in &ms {
+                t = super::apply(&t, m);
+            }
+            check_round_trip(&String::from_utf8_lossy(&t));
+        }
+    }
+}

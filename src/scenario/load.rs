@@ -484,24 +484,29 @@ impl Ctx {
             removed.push(target);
         };
         let merged = &emitted.text;
-        let issues = validate(&scenario);
-        if let Ok(doc) = &merged_doc {
-            for issue in issues {
-                let Issue {
-                    severity,
-                    kind,
-                    path,
-                    message,
-                } = issue;
-                let at = position_of(&doc.root, merged, &path, &emitted);
-                self.raw.push(Raw {
-                    severity,
-                    kind,
-                    at,
-                    path: path.to_string(),
-                    message,
-                });
-            }
+        for issue in validate(&scenario) {
+            let Issue {
+                severity,
+                kind,
+                path,
+                message,
+            } = issue;
+            // The merged text is our own output and always reads back; should it not, the
+            // finding is still reported (at the start of the scenario file).
+            let at = match &merged_doc {
+                Ok(doc) => position_of(&doc.root, merged, &path, &emitted),
+                Err(_) => At {
+                    source: 0,
+                    offset: 0,
+                },
+            };
+            self.raw.push(Raw {
+                severity,
+                kind,
+                at,
+                path: path.to_string(),
+                message,
+            });
         }
         let diags = self.diagnostics();
         if !diags.errors.is_empty() {
