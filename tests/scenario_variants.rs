@@ -223,3 +223,29 @@ fn a_missing_file_is_an_io_error() {
     assert!(matches!(err, ScenarioError::Io { .. }), "{err:?}");
     assert!(err.to_string().contains("/nonexistent/peakplan.ron"));
 }
+
+#[test]
+fn defaults_naming_absent_channels_are_not_blamed_on_the_planner() {
+    // Own channels without `chat`: the default patience (phone, chat) must not be an error.
+    let s = load_good(
+        "base.ron",
+        &[
+            "channels=[(name: \"phone\", kind: Live, target: (share: 0.8, within_s: 20), opening_hours: (mon: (\"08:00\", \"22:00\"))), (name: \"email\", kind: Deferred, target: (share: 0.9, within_s: 86400), opening_hours: (mon: (\"08:00\", \"22:00\")))]",
+            "reasons=[(name: \"where_is_my_order\", preventable_share: 0.5, channel_mix: {\"phone\": 1.0}, handling: {\"phone\": Fixed(s: 60)})]",
+            "campaigns=[]",
+            "other_sources=[]",
+            "agents.teams[0].channels=[\"phone\", \"email\"]",
+            "flex_pools[0].channels=[\"phone\"]",
+        ],
+    );
+    assert_eq!(s.channels.len(), 2);
+    // A patience the planner writes for a channel that does not exist is an error.
+    let err = load(
+        &good("base.ron"),
+        &["behaviour.patience.fax=Exponential(mean_s: 60)".to_string()],
+    )
+    .unwrap_err();
+    let d = err.diagnostics().expect("diagnostics");
+    assert_eq!(d.errors.len(), 1, "{d}");
+    assert_eq!(d.errors[0].path, "behaviour.patience.fax");
+}

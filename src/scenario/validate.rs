@@ -1160,8 +1160,14 @@ impl<'a> V<'a> {
         let s = self.s;
         let b = &s.behaviour;
         let p = root().field("behaviour");
+        // The default patience names `phone` and `chat`; a scenario with channels of other
+        // names that does not write `patience` must not be blamed for the default.
+        let default_patience = b.patience == Behaviour::default().patience;
         for (ch, d) in &b.patience {
             let pp = p.field("patience").field(ch);
+            if default_patience && !self.channels.contains(&ch.as_str()) {
+                continue;
+            }
             if self.channel(pp.clone(), ch) {
                 self.duration(pp.clone(), d);
                 if let Some(c) = s.channels.iter().find(|c| &c.name == ch)
