@@ -33,6 +33,8 @@ pub const MAX_CALENDAR_DAYS: i32 = 400;
 pub const MAX_HEADS: u64 = 100_000;
 /// Most Monte-Carlo replications.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
+/// Longest shift (hours) not flagged as probably swapped start and end times.
+pub const MAX_PLAUSIBLE_SHIFT_H: u32 = 12;
 /// Most orders or contacts per day (baseline, other sources) and per campaign.
 pub const MAX_VOLUME: f64 = 1e9;
 /// Tolerance on shares that must sum to 1.
@@ -316,11 +318,38 @@ impl<'a> V<'a> {
         }
     }
 
-    fn clock_range(&mut self, path: FieldPath, start: ClockTime, end: ClockTime) {
-        if start >= end {
+    /// A shift's clock times (`path`: the shift). An end before the start runs overnight
+    /// into the next day (as `staffing` reads it); start = end is an error, and a shift
+    /// longer than [`MAX_PLAUSIBLE_SHIFT_H`] hours is probably swapped times (warning).
+    fn shift_times(&mut self, path: FieldPath, start: ClockTime, end: ClockTime) {
+        if start == ClockTime::END_OF_DAY {
             self.err(
-                path,
-                format!("the shift starts at {start} and ends at {end}; start must be before end, within one day (\"24:00\" ends at midnight)"),
+                path.field("start"),
+                "24:00 is not a start time; write 00:00 (of the next day)".to_string(),
+            );
+            return;
+        }
+        if start == end {
+            self.err(
+                path.field("end"),
+                format!("the shift starts and ends at {start}; write a later end (or an earlier one for a night shift)"),
+            );
+            return;
+        }
+        let minutes = if end > start {
+            end.minutes() - start.minutes()
+        } else {
+            24 * 60 - start.minutes() + end.minutes()
+        };
+        if minutes > MAX_PLAUSIBLE_SHIFT_H * 60 {
+            let overnight = if end < start { " overnight" } else { "" };
+            self.warn(
+                path.field("end"),
+                format!(
+                    "a shift of {}h{:02}{overnight} ({start} to {end}); are start and end swapped?",
+                    minutes / 60,
+                    minutes % 60
+                ),
             );
         }
     }
@@ -980,7 +1009,7 @@ impl<'a> V<'a> {
                             .to_string(),
                     );
                 }
-                self.clock_range(sp.field("end"), sh.start, sh.end);
+                self.shift_times(sp.clone(), sh.start, sh.end);
                 self.heads(sp.field("heads"), sh.heads);
                 total += u64::from(sh.heads);
                 if let (Some(f), Some(u)) = (sh.from, sh.until)
@@ -1116,7 +1145,7 @@ impl<'a> V<'a> {
                         );
                     }
                 }
-                self.clock_range(sp.field("end"), sh.start, sh.end);
+                self.shift_times(sp.clone(), sh.start, sh.end);
                 if sh.heads > f.max_headcount {
                     self.err(
                         sp.field("heads"),
