@@ -11,5 +11,6 @@ pub mod demand;
 pub mod erlang;
 pub mod report;
 pub mod scenario;
+pub mod staffing;
 
 pub use error::{Error, Result};
