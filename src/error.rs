@@ -19,12 +19,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A scenario file (or `--set` override) is unreadable or invalid; exit code 2.
+    #[error("{0}")]
+    Scenario(#[from] crate::scenario::ScenarioError),
 }
 
 impl Error {
     /// True when the user can fix it by changing their input (exit code 2).
     pub fn is_input_error(&self) -> bool {
-        matches!(self, Error::Input(_) | Error::Erlang(_))
+        matches!(
+            self,
+            Error::Input(_) | Error::Erlang(_) | Error::Scenario(_)
+        )
     }
 }
 

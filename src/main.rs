@@ -25,6 +25,8 @@ enum Command {
     /// Expected contacts per interval, channel, reason and source: writes
     /// demand_intervals.csv and demand_daily.csv and prints a summary.
     Demand(DemandArgs),
+    /// Check scenario files: every error with file:line:column, field path and the fix.
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -37,6 +39,9 @@ struct DemandArgs {
     /// Table format.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     format: TableFormat,
+    /// Override a field, e.g. `--set levers.prevention.where_is_my_order=0.5` (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -140,15 +145,62 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
     )
 }
 
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// Scenario files (`.ron`).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Override a field, e.g. `--set simulation.seed=7` (the value is RON; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+}
+
+fn validate(args: ValidateArgs) -> peakplan::Result<()> {
+    let mut invalid = 0;
+    for file in &args.files {
+        match peakplan::scenario::load_with_warnings(file, &args.set) {
+            Ok(loaded) => {
+                println!(
+                    "ok  {}  ({})",
+                    file.display(),
+                    peakplan::scenario::summary(&loaded.scenario)
+                );
+                for w in &loaded.warnings {
+                    eprintln!("{w}");
+                }
+            }
+            Err(e) => {
+                invalid += 1;
+                match e.diagnostics() {
+                    Some(d) => {
+                        for w in d.errors.iter().chain(&d.warnings) {
+                            eprintln!("{w}");
+                        }
+                    }
+                    None => eprintln!("{e}"),
+                }
+            }
+        }
+    }
+    match invalid {
+        0 => Ok(()),
+        n => Err(peakplan::Error::Input(format!(
+            "{n} of {} scenario files invalid",
+            args.files.len()
+        ))),
+    }
+}
+
 fn run(cli: Cli) -> peakplan::Result<()> {
     match cli.command {
         Command::Erlang(args) => erlang(args),
+        Command::Validate(args) => validate(args),
         Command::Demand(a) => {
             let format = match a.format {
                 TableFormat::Csv => peakplan::report::demand::Format::Csv,
                 TableFormat::Json => peakplan::report::demand::Format::Json,
             };
-            let summary = peakplan::report::demand::run(&a.file, a.out.as_deref(), format)?;
+            let summary = peakplan::report::demand::run(&a.file, &a.set, a.out.as_deref(), format)?;
             print!("{summary}");
             Ok(())
         }

@@ -53,17 +53,6 @@ pub enum Format {
 }
 
 /// Reads a plain scenario file (no `extends`, no overrides).
-// TODO(lead): switch to scenario::load when it lands.
-fn load_plain(path: &Path) -> Result<Scenario> {
-    // A scenario that cannot be read is the user's to fix: exit code 2.
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Input(format!("{}: cannot read the scenario: {e}", path.display())))?;
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str::<Scenario>(&text)
-        .map_err(|e| Error::Input(format!("{}:{e}", path.display())))
-}
-
 /// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename;
 /// see [`crate::report::atomic`]), creating the directory first.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -94,10 +83,16 @@ pub fn folder_name(name: &str) -> String {
     if s.is_empty() { "scenario".into() } else { s }
 }
 
-/// The command: read `file`, compute demand, write the tables into `out` (default
-/// `output/<scenario name>/`) and return the summary to print.
-pub fn run(file: &Path, out: Option<&Path>, format: Format) -> Result<String> {
-    let scenario = load_plain(file)?;
+/// The command: load `file` (with its `extends` chain and the `--set` overrides), compute
+/// demand, write the tables into `out` (default `output/<scenario name>/`) and return the
+/// summary to print.
+pub fn run(
+    file: &Path,
+    overrides: &[String],
+    out: Option<&Path>,
+    format: Format,
+) -> Result<String> {
+    let scenario = crate::scenario::load(file, overrides)?;
     let demand = crate::demand::compute(&scenario)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     let dir = out.map_or_else(

@@ -537,9 +537,11 @@ pub struct Team {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shift {
-    /// Weekdays the pattern runs.
+    /// Weekdays the pattern runs (the weekday it starts, for a night shift).
     pub days: Vec<Day>,
+    /// Local clock time the shift starts.
     pub start: ClockTime,
+    /// Local clock time it ends; an end before `start` runs overnight into the next day.
     pub end: ClockTime,
     /// Agents scheduled on this shift.
     pub heads: u32,
@@ -651,8 +653,10 @@ pub struct FlexPool {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlexShift {
+    /// The date the shift starts.
     pub date: Date,
     pub start: ClockTime,
+    /// An end before `start` runs overnight into the next day.
     pub end: ClockTime,
     pub heads: u32,
 }
