@@ -447,3 +447,45 @@ fn bad_input_is_named() {
     let err = cost(&model, &demand(&c.grid, c.orders), &plan, &c.outcome).unwrap_err();
     assert!(err.to_string().contains("hourly_cost_eur"), "{err}");
 }
+
+#[test]
+fn summary_rows_and_kinds() {
+    let c = run(&case());
+    let rows = c.summary_rows(Dim::Channel);
+    let phone = rows.iter().find(|r| r.value == "phone").unwrap();
+    assert_eq!(phone.cost_per_handled_contact_eur, eur("18.54"));
+    let kinds = c.kind_rows();
+    assert_eq!(kinds.len(), CostKind::COUNT);
+    assert_eq!(kinds.iter().map(|(_, m)| *m).sum::<Money>(), c.total);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(phone).unwrap();
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    assert!(
+        text.ends_with("phone,32.000,4.000,8.000,593.36,18.54\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn training_of_a_pool_that_handled_nothing_is_idle_on_its_peak_date() {
+    let mut c = case();
+    // temps work on day 1 only and handle nothing.
+    c.outcome.handled.retain(|h| h.staff != Staff::Pool(0));
+    c.plan = plan(
+        &c.pools,
+        &c.grid,
+        vec![shift(&c.pools, 0, &c.grid, 1, 12, 15, 2, "phone")],
+    );
+    let out = run(&c);
+    let temps = out.staff.iter().position(|s| s == "temps").unwrap();
+    let idle: Vec<_> = out
+        .cells
+        .iter()
+        .filter(|x| x.key.staff == Some(temps))
+        .collect();
+    assert_eq!(idle.len(), 1);
+    assert_eq!(idle[0].key.day, 1);
+    assert_eq!(idle[0].key.reason, None);
+    assert_eq!(idle[0].by_kind[CostKind::Training as usize], eur("300.00"));
+    assert_eq!(idle[0].by_kind[CostKind::Flex as usize], eur("200.00"));
+}

@@ -141,16 +141,19 @@ impl Costing {
 
     /// Every campaign of the scenario (from the source attribution), in scenario order.
     pub fn campaigns(&self) -> Vec<CampaignCost> {
-        let groups = self.totals_by(Dim::Source);
         self.sources
             .iter()
             .enumerate()
             .filter(|(_, s)| matches!(s.kind, SourceKind::Campaign(_)))
             .map(|(i, s)| {
-                let g = groups.iter().find(|g| g.label == s.name);
-                let handled = g.map_or(0.0, |g| g.handled_contacts);
-                let abandoned = g.map_or(0.0, |g| g.abandoned_contacts);
-                let cost = g.map_or(Money::ZERO, |g| g.cost);
+                let (mut handled, mut abandoned, mut hours, mut cost) =
+                    (0.0, 0.0, 0.0, Money::ZERO);
+                for c in self.cells.iter().filter(|c| c.key.source == Some(i)) {
+                    handled += c.handled_contacts;
+                    abandoned += c.abandoned_contacts;
+                    hours += c.handling_hours;
+                    cost += c.cost();
+                }
                 let orders = self.orders.get(i).copied().unwrap_or(0.0);
                 CampaignCost {
                     name: s.name.clone(),
@@ -158,7 +161,7 @@ impl Costing {
                     orders,
                     contacts: handled + abandoned,
                     handled_contacts: handled,
-                    handling_hours: g.map_or(0.0, |g| g.handling_hours),
+                    handling_hours: hours,
                     attributed_cost: cost,
                     cost_per_contact: cost.per_unit(handled + abandoned),
                     cost_per_order: cost.per_unit(orders),
@@ -166,6 +169,46 @@ impl Costing {
             })
             .collect()
     }
+
+    /// The rows of a summary table by `dim` (e.g. cost per handled contact by channel or by
+    /// reason), in [`Costing::totals_by`] order.
+    pub fn summary_rows(&self, dim: Dim) -> Vec<SummaryRow> {
+        self.totals_by(dim)
+            .into_iter()
+            .map(|g| SummaryRow {
+                cost_per_handled_contact_eur: g.cost_per_handled_contact(),
+                value: g.label,
+                handled_contacts: g.handled_contacts,
+                abandoned_contacts: g.abandoned_contacts,
+                handling_hours: g.handling_hours,
+                cost_eur: g.cost,
+            })
+            .collect()
+    }
+
+    /// The grand total per kind (permanent, overtime, hiring, flex, outsourcing, training,
+    /// channel, abandoned), in `CostKind::ALL` order; the amounts add up to the total.
+    pub fn kind_rows(&self) -> Vec<(CostKind, Money)> {
+        CostKind::ALL
+            .iter()
+            .map(|&k| (k, self.by_kind[k as usize]))
+            .collect()
+    }
+}
+
+/// One value of a dimension in a summary table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryRow {
+    /// The date, channel, reason, team/pool or source.
+    pub value: String,
+    #[serde(serialize_with = "fixed3")]
+    pub handled_contacts: f64,
+    #[serde(serialize_with = "fixed3")]
+    pub abandoned_contacts: f64,
+    #[serde(serialize_with = "fixed3")]
+    pub handling_hours: f64,
+    pub cost_eur: Money,
+    pub cost_per_handled_contact_eur: Money,
 }
 
 /// One campaign in one costing: what the attribution charges it.

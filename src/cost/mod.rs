@@ -29,7 +29,8 @@
 //! * per-contact prices by handled contacts, per-minute prices by handling hours, the abandoned
 //!   charge by abandoned contacts;
 //! * season costs (training, hiring) over the team's or pool's handled contacts of the whole
-//!   period by handling hours (idle cell on the first day when it handled nothing).
+//!   period by handling hours (when it handled nothing: an idle cell on the pool's peak date,
+//!   or on the first day for a team).
 //!
 //! Because every cent sits in exactly one cell, the totals by channel, reason, day, staff,
 //! source and kind are sums of the same integers and each equals the grand total to the cent;
@@ -44,8 +45,8 @@ pub mod money;
 
 pub use allocate::{largest_remainder, largest_remainder_int};
 pub use breakdown::{
-    CampaignCost, CampaignRow, CostRow, Dim, Fixed3, Group, LeverRow, Marginal, campaign_row,
-    lever_row, marginal,
+    CampaignCost, CampaignRow, CostRow, Dim, Fixed3, Group, LeverRow, Marginal, SummaryRow,
+    campaign_row, lever_row, marginal,
 };
 pub use compare::{OptionCost, OvertimeRule, Shortfall, compare_shortfall};
 pub use model::{

@@ -431,7 +431,7 @@ pub fn cost(
                 total: cents("costs.hiring_cost_eur", &[i128::from(hires), hiring], {
                     PRICE_SCALE / 100
                 })?,
-                weights: spread_season(&mut b, t, &entries[t], all_channels),
+                weights: spread_season(&mut b, t, 0, &entries[t]),
             });
         }
     }
@@ -514,6 +514,13 @@ pub fn cost(
         }
         let training = price(|| pf("training_eur_per_agent"), pool.training_eur_per_agent)?;
         let peak = plan.flex.pools.get(p).map_or(0, |s| s.peak_headcount);
+        let peak_day = plan
+            .flex
+            .pools
+            .get(p)
+            .and_then(|s| s.peak_date)
+            .and_then(|d| grid.days.binary_search(&d).ok())
+            .unwrap_or(0);
         if peak > 0 && training > 0 {
             components.push(Component {
                 kind: CostKind::Training,
@@ -522,7 +529,7 @@ pub fn cost(
                     &[i128::from(peak), training],
                     PRICE_SCALE / 100,
                 )?,
-                weights: spread_season(&mut b, staff, &entries[staff], all_channels),
+                weights: spread_season(&mut b, staff, peak_day, &entries[staff]),
             });
         }
     }
@@ -709,21 +716,21 @@ fn spread_by_slot(
 }
 
 /// Weights for a season cost: the entries' handling hours over the whole period, or an idle
-/// cell on the first day.
+/// cell on `idle_day` (the pool's peak date, or the first day) when there are none.
 fn spread_season(
     b: &mut Builder,
     staff: usize,
+    idle_day: usize,
     entries: &[Entry],
-    include: impl Fn(usize) -> bool,
 ) -> BTreeMap<usize, f64> {
     let mut out: BTreeMap<usize, f64> = BTreeMap::new();
-    for e in entries.iter().filter(|e| include(e.channel)) {
+    for e in entries {
         if e.hours > 0.0 {
             *out.entry(e.cell).or_insert(0.0) += e.hours;
         }
     }
     if out.is_empty() {
-        out.insert(b.idle(0, staff), 1.0);
+        out.insert(b.idle(idle_day, staff), 1.0);
     }
     out
 }
