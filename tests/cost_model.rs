@@ -489,3 +489,29 @@ fn training_of_a_pool_that_handled_nothing_is_idle_on_its_peak_date() {
     assert_eq!(idle[0].by_kind[CostKind::Training as usize], eur("300.00"));
     assert_eq!(idle[0].by_kind[CostKind::Flex as usize], eur("200.00"));
 }
+
+#[test]
+fn a_campaign_row_reads_as_the_finance_sentence() {
+    let row = peakplan::cost::CampaignRow {
+        campaign: "valentine_tv".into(),
+        orders: 81_700.0,
+        contacts: 12_400.0,
+        handling_hours: 950.4,
+        marginal_flex_hours: Some(310.2),
+        marginal_cost_eur: Some(eur("9800.00")),
+        attributed_cost_eur: eur("9100.00"),
+        cost_per_contact_eur: eur("9800.00").per_unit(12_400.0),
+        cost_per_order_eur: eur("9800.00").per_unit(81_700.0),
+    };
+    assert_eq!(
+        row.sentence("EUR"),
+        "valentine_tv brought 12,400 contacts and needed 310 extra flex hours: €9,800.00, \
+         €0.79 per campaign contact, €0.12 per campaign order"
+    );
+    let attributed = peakplan::cost::CampaignRow {
+        marginal_flex_hours: None,
+        marginal_cost_eur: None,
+        ..row
+    };
+    assert!(attributed.sentence("EUR").contains("charged €9,100.00"));
+}

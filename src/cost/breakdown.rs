@@ -342,6 +342,50 @@ pub fn campaign_row(c: &CampaignCost, marginal: Option<&Marginal>) -> CampaignRo
     }
 }
 
+impl CampaignRow {
+    /// The row in one sentence for a summary, e.g. "tv brought 12,400 contacts and needed
+    /// 310 extra flex hours: €9,800.00, €0.79 per campaign contact, €0.12 per campaign
+    /// order". Counts and hours are rounded half away from zero to whole numbers; without
+    /// marginal figures the sentence states the attributed cost instead.
+    pub fn sentence(&self, currency: &str) -> String {
+        let whole = |x: f64| group(decimal_scaled(x, 0).unwrap_or(0));
+        let head = format!(
+            "{} brought {} contacts",
+            self.campaign,
+            whole(self.contacts)
+        );
+        let per = format!(
+            "{} per campaign contact, {} per campaign order",
+            self.cost_per_contact_eur.format(currency),
+            self.cost_per_order_eur.format(currency)
+        );
+        match (self.marginal_flex_hours, self.marginal_cost_eur) {
+            (Some(h), Some(m)) => format!(
+                "{head} and needed {} extra flex hours: {}, {per}",
+                whole(h),
+                m.format(currency)
+            ),
+            _ => format!(
+                "{head} and was charged {} of the plan's cost (attributed, not re-planned): {per}",
+                self.attributed_cost_eur.format(currency)
+            ),
+        }
+    }
+}
+
+/// An integer with thousands separators (`12,400`, `-1,000`).
+fn group(v: i128) -> String {
+    let digits = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
 /// A row of `levers.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeverRow {
