@@ -373,3 +373,98 @@ proptest! {
         }
     }
 }
+
+/// (days, hourly rate, heads per slot, work entries (slot, reason, channel, source, hours)).
+type SingleTeam = (usize, f64, Vec<u32>, Vec<(usize, usize, usize, usize, f64)>);
+
+/// One team, no other cost: each cell's roster cost is within one cent of its exact share
+/// under the allocation rule, computed here a second way (dense per-slot arrays).
+fn single_team() -> impl Strategy<Value = SingleTeam> {
+    (1usize..=3).prop_flat_map(|days| {
+        let slots = days * 24;
+        (
+            Just(days),
+            price(),
+            prop::collection::vec(prop_oneof![2 => Just(0u32), 1 => 1u32..8], slots),
+            prop::collection::vec(
+                (
+                    0..slots,
+                    0usize..2,
+                    0usize..2,
+                    0usize..5,
+                    prop_oneof![1 => Just(0.0), 4 => 0.0f64..4.0],
+                ),
+                0..30,
+            ),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn each_cell_is_within_a_cent_of_its_exact_share((days, rate, heads, work) in single_team()) {
+        use std::collections::BTreeMap;
+        let grid = grid(days);
+        let teams = vec![team("fo", rate)];
+        let roster = roster(&teams, heads.clone());
+        let pools: Vec<FlexPool> = Vec::new();
+        let flex = plan(&pools, &grid, vec![]);
+        let outcome = SimOutcome {
+            handled: work.iter().map(|&(slot, reason, channel, source, h)| HandledCell {
+                slot, reason, channel, source, staff: Staff::Team(0), contacts: 1.0, handling_hours: h,
+            }).collect(),
+            abandoned: vec![],
+        };
+        let costs = costs();
+        let model = CostModel { costs: &costs, teams: &teams, pools: &pools };
+        let sp = StaffPlan { grid: &grid, roster: &roster, flex: &flex, overtime_hours: &[], new_hires: &[] };
+        let c = cost(&model, &demand(&grid, [0.0; 5]), &sp, &outcome).unwrap();
+
+        // Second computation. Key: (day, channel, reason, source), None for idle.
+        type Key = Option<(usize, usize, usize)>;
+        let mut exact: BTreeMap<(usize, Key), f64> = BTreeMap::new();
+        let mut day_left = vec![0.0; days];
+        for s in 0..grid.len() {
+            let cost_s = f64::from(heads[s]) * rate;
+            let here: Vec<_> = work.iter().filter(|w| w.0 == s).collect();
+            let hh: f64 = here.iter().map(|w| w.4).sum();
+            if hh > 0.0 {
+                for w in here {
+                    *exact.entry((s / 24, Some((w.2, w.1, w.3)))).or_default() += cost_s * w.4 / hh;
+                }
+            } else {
+                day_left[s / 24] += cost_s;
+            }
+        }
+        for (d, left) in day_left.into_iter().enumerate() {
+            let here: Vec<_> = work.iter().filter(|w| w.0 / 24 == d).collect();
+            let hh: f64 = here.iter().map(|w| w.4).sum();
+            if hh > 0.0 {
+                for w in here {
+                    *exact.entry((d, Some((w.2, w.1, w.3)))).or_default() += left * w.4 / hh;
+                }
+            } else if left > 0.0 {
+                *exact.entry((d, None)).or_default() += left;
+            }
+        }
+        let mut got: BTreeMap<(usize, Key), Money> = BTreeMap::new();
+        for cell in &c.cells {
+            let k = match (cell.key.channel, cell.key.reason, cell.key.source) {
+                (Some(ch), Some(r), Some(s)) => Some((ch, r, s)),
+                _ => None,
+            };
+            *got.entry((cell.key.day, k)).or_default() += cell.by_kind[CostKind::Permanent as usize];
+        }
+        let total_exact: f64 = exact.values().sum();
+        prop_assert!((c.total.cents() as f64 - total_exact * 100.0).abs() <= 0.5 + 1e-9 * total_exact * 100.0);
+        for (k, e) in &exact {
+            let g = got.get(k).copied().unwrap_or_default();
+            prop_assert!((g.cents() as f64 - e * 100.0).abs() < 1.0 + 1e-6, "{:?}: {} vs {}", k, g, e);
+        }
+        for (k, g) in &got {
+            prop_assert!(exact.contains_key(k) || g.is_zero(), "unexpected cell {:?}", k);
+        }
+    }
+}
