@@ -79,6 +79,7 @@ pub fn demand(grid: &Grid, orders_per_day: [f64; 5]) -> Demand {
         expected: Vec::new(),
         orders: (0..grid.days.len()).flat_map(|_| orders_per_day).collect(),
         spill: vec![0.0; REASONS.len() * 5],
+        ..Default::default()
     }
 }
 
