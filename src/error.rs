@@ -9,6 +9,9 @@ pub enum Error {
     /// Bad input from the user (arguments, files); exit code 2.
     #[error("{0}")]
     Input(String),
+    /// Numbers the Erlang formulas cannot accept; exit code 2.
+    #[error(transparent)]
+    Erlang(#[from] crate::erlang::ErlangError),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -16,12 +19,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A scenario file (or `--set` override) is unreadable or invalid; exit code 2.
+    #[error("{0}")]
+    Scenario(#[from] crate::scenario::ScenarioError),
 }
 
 impl Error {
     /// True when the user can fix it by changing their input (exit code 2).
     pub fn is_input_error(&self) -> bool {
-        matches!(self, Error::Input(_))
+        matches!(
+            self,
+            Error::Input(_) | Error::Erlang(_) | Error::Scenario(_)
+        )
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod error;
 pub mod units;
 
+pub mod cost;
 pub mod demand;
 pub mod erlang;
 pub mod report;

@@ -233,3 +233,36 @@ fn channel_filter_daily_totals_and_malformed_rows() {
     let groups: Vec<&str> = s.groups.iter().map(|g| g.0.as_str()).collect();
     assert_eq!(groups, ["email/wismo", "phone/payment", "phone/wismo"]);
 }
+
+#[test]
+fn fragments_extend_a_shipped_scenario_and_load() {
+    let Some(f) = us_bank() else { return };
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.ron");
+    if !base.is_file() {
+        eprintln!("SKIPPED: {} is absent", base.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fit.ron");
+    let o = cargo_bin_cmd!("peakplan")
+        .args(["fit", "--counts"])
+        .arg(&f)
+        .arg("--out")
+        .arg(&out)
+        .arg("--extends")
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = peakplan::scenario::load(&out, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let plain = peakplan::scenario::load(&base, &[]).unwrap();
+    // The fitted fields replace the base's; the rest is the base.
+    let series = fit::load_counts(&f, &CountColumns::default()).unwrap();
+    let m = fit::forecast::fit(&series, &ForecastOptions::default(), None).unwrap();
+    assert!((s.simulation.volume_cv - m.volume_cv()).abs() < 5e-5);
+    assert_eq!(s.simulation.replications, plain.simulation.replications);
+    assert_eq!(s.arrival_profiles.len(), 5); // Monday–Friday
+    assert!(s.arrival_profiles.iter().all(|p| p.channel == "phone"));
+    assert_eq!(s.reasons, plain.reasons);
+    assert_eq!(s.agents, plain.agents);
+}

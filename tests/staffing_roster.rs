@@ -257,6 +257,7 @@ fn grid_from_demand_keeps_the_demand_intervals() {
         expected: vec![],
         orders: vec![],
         spill: vec![],
+        ..Default::default()
     };
     let grid = Grid::from_demand(&demand).unwrap();
     let starts: Vec<(usize, u32, u32)> = grid

@@ -75,6 +75,8 @@ pub struct CountsRequest {
     pub profile_channel: String,
     /// Where to write the RON fragment.
     pub out: Option<PathBuf>,
+    /// Base scenario the fragment extends (written as its `extends`).
+    pub extends: Option<String>,
     pub json: bool,
 }
 
@@ -190,7 +192,10 @@ pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Resu
     let bt = holdout
         .map(|w| backtest::backtest(&series, &options, w, req.horizon_days))
         .transpose()?;
-    let fragment = render::counts_fragment(&model, &series, &req.profile_channel, bt.as_ref())?;
+    let mut fragment = render::counts_fragment(&model, &series, &req.profile_channel, bt.as_ref())?;
+    if let Some(base) = &req.extends {
+        fragment = render::with_extends(&fragment, base);
+    }
     if let Some(out) = &req.out {
         write_atomically(out, &fragment)?;
     }

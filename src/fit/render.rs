@@ -608,6 +608,7 @@ pub fn counts_fragment_value(model: &VolumeModel, channel: &str) -> CountsFragme
                 name: name.to_string(),
                 date: EventDate::On(e.date),
                 uplift: uplift.clone(),
+                contact_rate_multipliers: std::collections::BTreeMap::new(),
             });
         }
     }
@@ -798,4 +799,18 @@ pub fn calls_fragment(fit: &CallFit, channel: &str) -> Result<String> {
     o.push_str(&body);
     o.push('\n');
     Ok(o)
+}
+
+/// Make a fragment extend a base scenario: `extends: "BASE"` as its first field, so the
+/// fragment itself is a complete scenario (the base with the fitted fields over it).
+pub fn with_extends(fragment: &str, base: &str) -> String {
+    let escaped = base.replace('\\', "\\\\").replace('"', "\\\"");
+    match fragment.find("\n(\n") {
+        Some(i) => format!(
+            "{}\n(\n    extends: \"{escaped}\",\n{}",
+            &fragment[..i],
+            &fragment[i + 3..]
+        ),
+        None => fragment.to_string(),
+    }
 }

@@ -1,7 +1,10 @@
-//! Outputs for people and tools: plots, the HTML report and its Markdown twin, all written
-//! atomically.
+//! Outputs for people and tools: tables, CSV and JSON, plots, the HTML report and its
+//! Markdown twin, all written atomically; also the reading of inputs that only the reports
+//! need (the Erlang calculator's batch file). The computing modules before it stay free of I/O.
 
 pub mod atomic;
+pub mod demand;
+pub mod erlang_calc;
 pub mod html;
 pub mod plot;
 

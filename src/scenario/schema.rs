@@ -275,6 +275,11 @@ pub struct PeakEvent {
     /// `(day offset from the date, order multiplier)` points, linearly interpolated between
     /// points and 1.0 outside them. The event's orders are baseline × (multiplier − 1).
     pub uplift: Vec<(i32, f64)>,
+    /// Reason → multiplier on that reason's contacts per order for this event's extra orders
+    /// (deadline-bound gifts: "will it arrive before Sunday?" raises `where_is_my_order`).
+    /// Default: none (every reason at its own rate).
+    #[serde(default)]
+    pub contact_rate_multipliers: BTreeMap<String, f64>,
 }
 
 /// The date of a peak event.
@@ -532,9 +537,11 @@ pub struct Team {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shift {
-    /// Weekdays the pattern runs.
+    /// Weekdays the pattern runs (the weekday it starts, for a night shift).
     pub days: Vec<Day>,
+    /// Local clock time the shift starts.
     pub start: ClockTime,
+    /// Local clock time it ends; an end before `start` runs overnight into the next day.
     pub end: ClockTime,
     /// Agents scheduled on this shift.
     pub heads: u32,
@@ -646,8 +653,10 @@ pub struct FlexPool {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlexShift {
+    /// The date the shift starts.
     pub date: Date,
     pub start: ClockTime,
+    /// An end before `start` runs overnight into the next day.
     pub end: ClockTime,
     pub heads: u32,
 }

@@ -1,0 +1,800 @@
+//! Loading a scenario: read the file, follow `extends`, apply `--set` overrides, deserialize
+//! with ron (`implicit_some` on) and validate.
+//!
+//! Every error is placed in the text that wrote it (the variant, its base, or a `--set`
+//! argument), with the field path and what would be right; all errors of a scenario are
+//! collected (ron stops at the first type error, semantic validation reports them all).
+
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+
+use super::error::{Diagnostic, DiagnosticKind, Diagnostics, ScenarioError, Severity};
+use super::merge::{At, Emitted, MNode, Source, find_field, merge, remove_path, set_path};
+use super::schema::Scenario;
+use super::suggest::{closest, one_of, unknown_tail};
+use super::syntax::{self, FieldPath, Kind, Node, Seg, line_col, locate, path_at};
+use super::validate::{Issue, validate};
+
+/// The fields of [`Scenario`], in schema order (a test checks this against serde).
+pub const SCENARIO_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "extends",
+    "calendar",
+    "channels",
+    "service_level_definition",
+    "orders",
+    "events",
+    "campaigns",
+    "other_sources",
+    "reasons",
+    "levers",
+    "arrival_profiles",
+    "agents",
+    "costs",
+    "behaviour",
+    "simulation",
+];
+
+/// Second-level fields whose name is unique in the schema, with their parent: a `--set`
+/// path may start with them (`flex_pools[0].max_headcount` = `agents.flex_pools[0]…`).
+pub const SUFFIX_ROOTS: &[(&str, &str)] = &[
+    ("interval_min", "calendar"),
+    ("time_zone", "calendar"),
+    ("closed_days", "calendar"),
+    ("baseline_per_day", "orders"),
+    ("weekly_growth", "orders"),
+    ("week_multipliers", "orders"),
+    ("hourly_profile", "orders"),
+    ("prevention", "levers"),
+    ("deflection", "levers"),
+    ("early_ordering", "levers"),
+    ("disruptions", "levers"),
+    ("teams", "agents"),
+    ("flex_pools", "agents"),
+    ("currency", "costs"),
+    ("overtime_premium", "costs"),
+    ("channel_costs", "costs"),
+    ("hiring_cost_eur", "costs"),
+    ("abandoned_contact_eur", "costs"),
+    ("patience", "behaviour"),
+    ("redial", "behaviour"),
+    ("repeat", "behaviour"),
+    ("channel_switch", "behaviour"),
+    ("replications", "simulation"),
+    ("seed", "simulation"),
+    ("volume_cv", "simulation"),
+    ("confidence", "simulation"),
+];
+
+/// Most type errors reported for one scenario (each costs one more read of the text).
+const MAX_TYPE_ERRORS: usize = 50;
+
+/// Longest `extends` chain followed.
+const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// A valid scenario with its non-fatal findings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    /// Findings that do not stop the scenario from being used, sorted by position.
+    pub warnings: Vec<Diagnostic>,
+    /// The files read: the scenario first, then the bases it extends, in order.
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads, merges (`extends`), overrides (`--set path=value` strings) and validates a
+/// scenario file. Warnings are dropped; use [`load_with_warnings`] to see them.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    load_with_warnings(path, overrides).map(|l| l.scenario)
+}
+
+/// [`load`], keeping the warnings.
+pub fn load_with_warnings(path: &Path, overrides: &[String]) -> Result<Loaded, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut ctx = Ctx::default();
+    let mut stack = Vec::new();
+    let start = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = ctx.chain(
+        path.display().to_string(),
+        text,
+        Some((path.to_path_buf(), start)),
+        &mut stack,
+    );
+    ctx.finish(root, overrides)
+}
+
+/// Loads a scenario from text (tests, fuzzing, tools). `extends` is not available: there is
+/// no file to resolve it against.
+pub fn load_str(text: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    load_str_with_warnings(text, "<text>", overrides).map(|l| l.scenario)
+}
+
+/// [`load_str`] with a name for the text (used in messages), keeping the warnings.
+pub fn load_str_with_warnings(
+    text: &str,
+    name: &str,
+    overrides: &[String],
+) -> Result<Loaded, ScenarioError> {
+    let mut ctx = Ctx::default();
+    let root = ctx.chain(name.to_string(), text.to_string(), None, &mut Vec::new());
+    ctx.finish(root, overrides)
+}
+
+/// One line describing a valid scenario:
+/// `name, N days, R reasons, C channels, T teams, P pools`.
+pub fn summary(s: &Scenario) -> String {
+    let days = (s.calendar.end - s.calendar.start).get_days() + 1;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{}, {}, {}, {}, {}, {}",
+        s.name,
+        plural(usize::try_from(days).unwrap_or(0), "day", "days"),
+        plural(s.reasons.len(), "reason", "reasons"),
+        plural(s.channels.len(), "channel", "channels"),
+        plural(s.agents.teams.len(), "team", "teams"),
+        plural(s.agents.flex_pools.len(), "pool", "pools"),
+    )
+}
+
+/// A finding placed in a source, before it is turned into file:line:column.
+struct Raw {
+    severity: Severity,
+    kind: DiagnosticKind,
+    at: At,
+    path: String,
+    message: String,
+}
+
+#[derive(Default)]
+struct Ctx {
+    sources: Vec<Source>,
+    /// `#![enable(…)]` extensions found in any file (other than `implicit_some`, always on).
+    extensions: Vec<String>,
+    raw: Vec<Raw>,
+    files: Vec<PathBuf>,
+}
+
+impl Ctx {
+    fn error(&mut self, kind: DiagnosticKind, at: At, path: String, message: String) {
+        self.raw.push(Raw {
+            severity: Severity::Error,
+            kind,
+            at,
+            path,
+            message,
+        });
+    }
+
+    fn add_source(&mut self, name: String, text: String) -> usize {
+        self.sources.push(Source { name, text });
+        self.sources.len() - 1
+    }
+
+    /// Reads one file of an `extends` chain and everything it extends, merged.
+    /// `file`: (path as given, canonical path), `None` for text without a file.
+    fn chain(
+        &mut self,
+        name: String,
+        text: String,
+        file: Option<(PathBuf, PathBuf)>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<MNode> {
+        let src = self.add_source(name.clone(), text);
+        if let Some((given, canonical)) = &file {
+            self.files.push(given.clone());
+            stack.push(canonical.clone());
+        }
+        let text = self.sources[src].text.clone();
+        let doc = match syntax::parse_document(&text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                self.error(
+                    DiagnosticKind::Syntax,
+                    At {
+                        source: src,
+                        offset: e.offset,
+                    },
+                    String::new(),
+                    e.message,
+                );
+                return None;
+            }
+        };
+        for ext in doc.extensions {
+            if ext != "implicit_some" && !self.extensions.contains(&ext) {
+                self.extensions.push(ext);
+            }
+        }
+        for (key, name) in syntax::duplicate_keys(&doc.root, &text) {
+            let (path, _) = path_at(&doc.root, &text, key.start);
+            self.error(
+                DiagnosticKind::DuplicateField,
+                At {
+                    source: src,
+                    offset: key.start,
+                },
+                path.to_string(),
+                format!("key `{name}` is written twice in this map; write it once"),
+            );
+        }
+        let node = MNode::from_node(&doc.root, src, &text);
+        let Some((base_rel, extends_node)) = extends_of(&doc.root) else {
+            return Some(node);
+        };
+        let at = At {
+            source: src,
+            offset: extends_node.start,
+        };
+        let path = "extends".to_string();
+        let Some((given, _)) = file else {
+            self.error(
+                DiagnosticKind::Extends,
+                at,
+                path,
+                "`extends` needs a scenario file on disk to resolve the base against; load the file instead of text".to_string(),
+            );
+            return None;
+        };
+        if stack.len() > MAX_EXTENDS_DEPTH {
+            self.error(
+                DiagnosticKind::Extends,
+                at,
+                path,
+                format!("`extends` chain longer than {MAX_EXTENDS_DEPTH} files"),
+            );
+            return None;
+        }
+        let dir = given.parent().unwrap_or(Path::new(""));
+        let base_given = dir.join(&base_rel);
+        let base_canonical = match std::fs::canonicalize(&base_given) {
+            Ok(c) => c,
+            Err(e) => {
+                self.error(
+                    DiagnosticKind::Extends,
+                    at,
+                    path,
+                    format!(
+                        "cannot read base scenario `{base_rel}` ({}): {e}; the path is relative to this file",
+                        base_given.display()
+                    ),
+                );
+                return None;
+            }
+        };
+        if let Some(k) = stack.iter().position(|p| p == &base_canonical) {
+            let mut names: Vec<String> = stack[k..]
+                .iter()
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(|| p.display().to_string(), |f| f.to_string_lossy().into())
+                })
+                .collect();
+            names.push(names[0].clone());
+            self.error(
+                DiagnosticKind::Extends,
+                at,
+                path,
+                format!(
+                    "`extends` makes a cycle: {}; a base must not extend its variants",
+                    names.join(" → ")
+                ),
+            );
+            return None;
+        }
+        let base_text = match std::fs::read_to_string(&base_given) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(
+                    DiagnosticKind::Extends,
+                    at,
+                    path,
+                    format!(
+                        "cannot read base scenario `{base_rel}` ({}): {e}",
+                        base_given.display()
+                    ),
+                );
+                return None;
+            }
+        };
+        let base = self.chain(
+            normalize(&base_given).display().to_string(),
+            base_text,
+            Some((base_given, base_canonical)),
+            stack,
+        )?;
+        Some(merge(base, node, &self.sources))
+    }
+
+    /// Applies one `--set path=value`.
+    fn apply_set(&mut self, root: &mut MNode, arg: &str) {
+        let src = self.add_source(format!("--set {arg}"), arg.to_string());
+        let at0 = At {
+            source: src,
+            offset: 0,
+        };
+        let Some(eq) = arg.find('=') else {
+            self.error(
+                DiagnosticKind::Set,
+                at0,
+                String::new(),
+                format!("`{arg}` is not an override; write `--set path=value`, e.g. `--set simulation.seed=7`"),
+            );
+            return;
+        };
+        let path_text = arg[..eq].trim();
+        let mut path = match FieldPath::parse(path_text) {
+            Ok(p) => p,
+            Err(e) => {
+                self.error(DiagnosticKind::Set, at0, String::new(), e);
+                return;
+            }
+        };
+        if path.0.first() == Some(&Seg::Field("extends".to_string())) {
+            self.error(
+                DiagnosticKind::Set,
+                at0,
+                path_text.to_string(),
+                "`extends` cannot be overridden: --set applies after the files are merged; write a variant file instead".to_string(),
+            );
+            return;
+        }
+        // Suffix paths: `flex_pools[0].max_headcount` for `agents.flex_pools[0]…`.
+        if let Some(Seg::Field(first)) = path.0.first().cloned()
+            && let Some((_, parent)) = SUFFIX_ROOTS.iter().find(|(f, _)| *f == first)
+        {
+            path.0.insert(0, Seg::Field(parent.to_string()));
+        } else if let Some(Seg::Field(first)) = path.0.first().cloned()
+            && !SCENARIO_FIELDS.contains(&first.as_str())
+        {
+            let found = find_field(root, &first);
+            match found.as_slice() {
+                [one] => {
+                    let mut full = one.clone();
+                    full.0.extend(path.0[1..].iter().cloned());
+                    path = full;
+                }
+                [] => {
+                    self.error(
+                        DiagnosticKind::Set,
+                        at0,
+                        path_text.to_string(),
+                        format!(
+                            "`{first}` is not a field of the scenario nor written anywhere in it{}",
+                            unknown_tail(&first, SCENARIO_FIELDS, "top-level fields")
+                        ),
+                    );
+                    return;
+                }
+                many => {
+                    let names: Vec<String> = many.iter().map(|p| p.to_string()).collect();
+                    self.error(
+                        DiagnosticKind::Set,
+                        at0,
+                        path_text.to_string(),
+                        format!(
+                            "`{first}` is ambiguous: it is written at {}; write the full path",
+                            one_of(&names)
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        let value_node = match syntax::parse_value_at(arg, eq + 1) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error(
+                    DiagnosticKind::Syntax,
+                    At {
+                        source: src,
+                        offset: e.offset,
+                    },
+                    path.to_string(),
+                    format!(
+                        "{} (the value is RON: strings need quotes, e.g. `name=\"x\"`)",
+                        e.message
+                    ),
+                );
+                return;
+            }
+        };
+        let value = MNode::from_node(&value_node, src, arg);
+        let at = value.at();
+        if let Err(e) = set_path(root, &path, value, at, &self.sources) {
+            self.error(DiagnosticKind::Set, at0, path.to_string(), e);
+        }
+    }
+
+    fn finish(
+        mut self,
+        root: Option<MNode>,
+        overrides: &[String],
+    ) -> Result<Loaded, ScenarioError> {
+        let mut root = match root {
+            Some(r) => r,
+            None => return Err(self.into_error()),
+        };
+        for arg in overrides {
+            self.apply_set(&mut root, arg);
+        }
+        if !self.raw.is_empty() {
+            return Err(self.into_error());
+        }
+        // ron stops at the first type error. To report more than one, the offending field
+        // is removed from the merged tree and the text read again (error recovery), until
+        // it reads or an error cannot be recovered from (a missing required field).
+        let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+        let mut removed: Vec<FieldPath> = Vec::new();
+        let mut type_errors = 0;
+        let (scenario, emitted, merged_doc) = loop {
+            let emitted = Emitted::document(&self.sources, &self.extensions, &root);
+            let merged = &emitted.text;
+            let merged_doc = syntax::parse_document(merged);
+            let e = match options.from_str::<Scenario>(merged) {
+                Ok(s) if type_errors == 0 => break (s, emitted, merged_doc),
+                Ok(_) => return Err(self.into_error()),
+                Err(e) => e,
+            };
+            let offset = syntax::offset_of(merged, e.span.start.line, e.span.start.col);
+            let (path, node) = match &merged_doc {
+                Ok(doc) => {
+                    let (p, n) = path_at(&doc.root, merged, offset);
+                    (p, Some(n))
+                }
+                Err(_) => (FieldPath::root(), None),
+            };
+            let (kind, path, message, pos) =
+                describe_ron_error(&e.code, path, node, merged, offset);
+            // A misspelt field is removed; the field it was meant to be is then missing,
+            // which is the same mistake, not a second one.
+            if let ron::Error::NoSuchStructField {
+                expected, found, ..
+            } = &e.code
+                && let Some(meant) = closest(found, expected.iter().copied())
+            {
+                let mut parent = path.clone();
+                parent.0.pop();
+                removed.push(parent.field(meant));
+            }
+            let consequence = kind == DiagnosticKind::MissingField && removed.contains(&path);
+            if !consequence {
+                let at = emitted.origin(pos);
+                self.error(kind, at, path.to_string(), message);
+                type_errors += 1;
+            }
+            // What to remove to read on: the field (the list holding a bad element).
+            let mut target = path.clone();
+            while matches!(target.0.last(), Some(Seg::Index(_))) {
+                target.0.pop();
+            }
+            let recoverable =
+                !matches!(kind, DiagnosticKind::MissingField | DiagnosticKind::Syntax)
+                    && !target.is_empty()
+                    && type_errors < MAX_TYPE_ERRORS;
+            let last = kind == DiagnosticKind::DuplicateField;
+            if !recoverable || !remove_path(&mut root, &target, last) {
+                return Err(self.into_error());
+            }
+            removed.push(target);
+        };
+        let merged = &emitted.text;
+        for issue in validate(&scenario) {
+            let Issue {
+                severity,
+                kind,
+                path,
+                message,
+            } = issue;
+            // The merged text is our own output and always reads back; should it not, the
+            // finding is still reported (at the start of the scenario file).
+            let at = match &merged_doc {
+                Ok(doc) => position_of(&doc.root, merged, &path, &emitted),
+                Err(_) => At {
+                    source: 0,
+                    offset: 0,
+                },
+            };
+            self.raw.push(Raw {
+                severity,
+                kind,
+                at,
+                path: path.to_string(),
+                message,
+            });
+        }
+        let diags = self.diagnostics();
+        if !diags.errors.is_empty() {
+            return Err(ScenarioError::Invalid(diags));
+        }
+        Ok(Loaded {
+            scenario,
+            warnings: diags.warnings,
+            files: self.files,
+        })
+    }
+
+    fn diagnostics(&mut self) -> Diagnostics {
+        let mut out = Diagnostics::default();
+        let mut placed: Vec<(usize, Diagnostic)> = self
+            .raw
+            .drain(..)
+            .map(|r| {
+                let src = &self.sources[r.at.source.min(self.sources.len() - 1)];
+                let (line, column) = line_col(&src.text, r.at.offset);
+                (
+                    r.at.source,
+                    Diagnostic {
+                        severity: r.severity,
+                        kind: r.kind,
+                        file: src.name.clone(),
+                        line,
+                        column,
+                        path: r.path,
+                        message: r.message,
+                    },
+                )
+            })
+            .collect();
+        placed.sort_by(|(sa, a), (sb, b)| {
+            (sa, a.line, a.column, &a.path).cmp(&(sb, b.line, b.column, &b.path))
+        });
+        for (_, d) in placed {
+            match d.severity {
+                Severity::Error => out.errors.push(d),
+                Severity::Warning => out.warnings.push(d),
+            }
+        }
+        out
+    }
+
+    fn into_error(mut self) -> ScenarioError {
+        ScenarioError::Invalid(self.diagnostics())
+    }
+}
+
+/// `a/b/../c` → `a/c` and `a/./b` → `a/b`, lexically (for messages: the file is still read
+/// through the path as written).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+/// The `extends` value of a root struct: the base path and the node that writes it.
+fn extends_of(root: &Node) -> Option<(String, &Node)> {
+    let Kind::Struct { fields, .. } = &root.kind else {
+        return None;
+    };
+    let f = fields.iter().find(|f| f.name == "extends")?;
+    match &f.value.kind {
+        Kind::Str(s) => Some((s.clone(), &f.value)),
+        Kind::Tuple { items, .. } if items.len() == 1 => match &items[0].kind {
+            Kind::Str(s) => Some((s.clone(), &items[0])),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Where a field path is written (or, when it has its default, the struct that would hold
+/// it), in its source.
+fn position_of(root: &Node, merged: &str, path: &FieldPath, emitted: &Emitted) -> At {
+    let (node, _) = locate(root, merged, path);
+    emitted.origin(node.start)
+}
+
+fn text_of(node: Option<&Node>, merged: &str) -> String {
+    let Some(n) = node else {
+        return String::new();
+    };
+    let s = merged.get(n.start..n.end).unwrap_or("");
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 40 {
+        format!("{}…", one_line.chars().take(39).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Turns ron's error into our kind, path, message and the merged-text offset to report.
+fn describe_ron_error(
+    code: &ron::Error,
+    path: FieldPath,
+    node: Option<&Node>,
+    merged: &str,
+    offset: usize,
+) -> (DiagnosticKind, FieldPath, String, usize) {
+    use DiagnosticKind as K;
+    use ron::Error as E;
+    let atom = node.filter(|n| matches!(n.kind, Kind::Str(_) | Kind::Atom));
+    // Errors about a field name are placed on the name (ron's own position); errors about
+    // a value at the start of the value.
+    let on_name = matches!(
+        code,
+        E::NoSuchStructField { .. } | E::DuplicateStructField { .. }
+    );
+    let pos = if on_name {
+        offset
+    } else {
+        atom.map_or(offset, |n| n.start)
+    };
+    let found = text_of(atom.or(node), merged);
+    let p = path.clone();
+    let (kind, path, message) = match code {
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => (
+            K::UnknownField,
+            p,
+            format!(
+                "unknown field `{found}`{}{}",
+                outer
+                    .as_ref()
+                    .map_or(String::new(), |o| format!(" in `{o}`")),
+                unknown_tail(found, expected, "allowed fields")
+            ),
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => (
+            K::UnknownVariant,
+            p,
+            format!(
+                "unknown variant `{found}`{}{}",
+                outer
+                    .as_ref()
+                    .map_or(String::new(), |o| format!(" of `{o}`")),
+                unknown_tail(found, expected, "allowed variants")
+            ),
+        ),
+        E::MissingStructField { field, outer } => (
+            K::MissingField,
+            path.field(field),
+            format!(
+                "missing required field `{field}`{}",
+                outer
+                    .as_ref()
+                    .map_or(String::new(), |o| format!(" in `{o}`"))
+            ),
+        ),
+        E::DuplicateStructField { field, .. } => (
+            K::DuplicateField,
+            p,
+            format!("field `{field}` is written twice; write it once"),
+        ),
+        E::ExpectedDifferentStructName { expected, found } => (
+            K::WrongValue,
+            p,
+            format!("`{found}` is not the name of this value: write `{expected}(…)` or just `(…)`"),
+        ),
+        E::InvalidValueForType { expected, found } => (
+            K::WrongValue,
+            p,
+            format!("expected {expected}, found {found}"),
+        ),
+        E::ExpectedDifferentLength { expected, found } => (
+            K::WrongValue,
+            p,
+            format!("expected {expected}, found {found} element(s)"),
+        ),
+        E::ExpectedComma if atom.is_some() && found.parse::<f64>().is_ok() => (
+            K::WrongValue,
+            p,
+            format!("expected a whole number, found `{found}`"),
+        ),
+        E::ExpectedInteger | E::InvalidIntegerDigit { .. } => (
+            K::WrongValue,
+            p,
+            format!("expected a whole number, found `{found}`"),
+        ),
+        E::IntegerOutOfBounds => (
+            K::WrongValue,
+            p,
+            format!("`{found}` is out of range for this field (negative, or too large)"),
+        ),
+        E::ExpectedFloat => (
+            K::WrongValue,
+            p,
+            format!("expected a number, found `{found}`"),
+        ),
+        E::ExpectedString | E::ExpectedStringEnd => (
+            K::WrongValue,
+            p,
+            format!("expected a string in double quotes, found `{found}`"),
+        ),
+        E::ExpectedBoolean => (
+            K::WrongValue,
+            p,
+            format!("expected `true` or `false`, found `{found}`"),
+        ),
+        E::ExpectedArray => (
+            K::WrongValue,
+            p,
+            format!("expected a list `[…]`, found `{found}`"),
+        ),
+        E::ExpectedMap => (
+            K::WrongValue,
+            p,
+            format!("expected a map `{{\"key\": value, …}}`, found `{found}`"),
+        ),
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => (
+            K::WrongValue,
+            p,
+            format!("expected a struct `(field: value, …)`, found `{found}`"),
+        ),
+        E::ExpectedIdentifier => (
+            K::WrongValue,
+            p,
+            format!("expected a name (an enum variant or field), found `{found}`"),
+        ),
+        E::Message(m) => {
+            let shown = if atom.is_some() && !m.contains(found.trim_matches('"')) {
+                format!("invalid value {found}: {m}")
+            } else {
+                m.clone()
+            };
+            (K::WrongValue, p, shown)
+        }
+        // A syntax error in text our reader accepted: ron read part of an atom (`10.5` as
+        // the integer 10) and stumbled on the rest.
+        other if atom.is_some() => (
+            K::WrongValue,
+            p,
+            format!(
+                "`{found}` is not a valid value here ({})",
+                other.to_string().to_lowercase()
+            ),
+        ),
+        other => (K::Syntax, p, other.to_string()),
+    };
+    (kind, path, message, pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalized_for_messages() {
+        assert_eq!(
+            normalize(Path::new("tests/bad/../good/./base.ron")),
+            PathBuf::from("tests/good/base.ron")
+        );
+        assert_eq!(normalize(Path::new("../x.ron")), PathBuf::from("../x.ron"));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn top_level_field_list_matches_the_schema() {
+        let err = ron::from_str::<Scenario>("(zzz: 1)").unwrap_err();
+        match err.code {
+            ron::Error::NoSuchStructField { expected, .. } => {
+                assert_eq!(expected, SCENARIO_FIELDS)
+            }
+            other => panic!("unexpected error {other:?}"),
+        }
+    }
+}
