@@ -12,3 +12,4 @@ pub mod erlang;
 pub mod scenario;
 
 pub use error::{Error, Result};
+pub mod sim;
