@@ -12,4 +12,5 @@ pub mod erlang;
 pub mod scenario;
 
 pub use error::{Error, Result};
+pub mod montecarlo;
 pub mod sim;

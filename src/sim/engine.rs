@@ -118,8 +118,10 @@ pub struct Simulator<'m> {
     q_groups: Vec<Vec<u16>>,
     /// Queues each group serves, sorted by (channel priority, queue index).
     g_queues: Vec<Vec<u16>>,
-    /// Whether each group serves any chat channel.
+    /// Agents pre-allocated per group (its peak staff).
     agents_per_group: Vec<u32>,
+    /// Largest chat concurrency among each group's channels (0: no chat).
+    g_chat_k: Vec<u8>,
     /// Next interval ≥ i in which channel c is open: `[c][i]` (u32::MAX = never).
     next_open: Vec<Vec<u32>>,
     /// Largest staff per `[group * n_days + day]`.
@@ -236,7 +238,7 @@ impl<'m> Simulator<'m> {
                 .iter()
                 .map(|c| (c.target_s * 1000.0).round() as u64)
                 .collect(),
-            chat_k,
+            chat_k: chat_k.clone(),
             chat_slow,
             deferred: model
                 .channels
@@ -246,6 +248,11 @@ impl<'m> Simulator<'m> {
             priority: model.channels.iter().map(|c| c.priority).collect(),
             q_groups,
             g_queues,
+            g_chat_k: model
+                .groups
+                .iter()
+                .map(|g| g.channels.iter().map(|&c| chat_k[c]).max().unwrap_or(0))
+                .collect(),
             agents_per_group: model
                 .groups
                 .iter()
@@ -547,11 +554,12 @@ impl<'s, 'm> State<'s, 'm> {
                 }
                 while let Some(&(a, ep)) = gs.partial.front() {
                     let ag = &self.agents[a as usize];
-                    if ag.epoch != ep || !ag.on_duty || ag.exclusive || ag.load == 0 {
+                    if ag.epoch != ep || !ag.on_duty || ag.exclusive || ag.load == 0 || ag.load >= k
+                    {
                         gs.partial.pop_front();
                         continue;
                     }
-                    if ag.load < k && best.is_none_or(|(t, _, _)| ag.idle_since < t) {
+                    if best.is_none_or(|(t, _, _)| ag.idle_since < t) {
                         best = Some((ag.idle_since, a, g as usize));
                     }
                     break;
@@ -631,7 +639,7 @@ impl<'s, 'm> State<'s, 'm> {
         let g = ag.group as usize;
         if ag.load == 0 {
             self.groups[g].idle.push_back((a, ag.epoch));
-        } else if !ag.exclusive {
+        } else if !ag.exclusive && ag.load < self.sim.g_chat_k[g] {
             self.groups[g].partial.push_back((a, ag.epoch));
         }
     }
@@ -685,7 +693,6 @@ impl<'s, 'm> State<'s, 'm> {
                         }
                     }
                     let delay = sim.repeat_delay.sample(&mut self.rng);
-                    self.m.customers.repeats += 1;
                     self.schedule_return(slot, ch, REPEAT, delay);
                 }
             } else {
@@ -816,7 +823,6 @@ impl<'s, 'm> State<'s, 'm> {
         let redial_p = model.channels[ch].redial_probability;
         if redial_p > 0.0 && unit(&mut self.rng) < redial_p {
             let d = sim.redial_delay[ch].sample(&mut self.rng);
-            self.m.customers.redials += 1;
             self.schedule_return(slot, ch, REDIAL, d);
             return;
         }
@@ -827,7 +833,6 @@ impl<'s, 'm> State<'s, 'm> {
                     .as_ref()
                     .expect("compiled with the switch")
                     .sample(&mut self.rng);
-                self.m.customers.switches += 1;
                 self.schedule_return(slot, to, SWITCH, d);
                 return;
             }
@@ -879,6 +884,11 @@ impl<'s, 'm> State<'s, 'm> {
                 self.ev.push(t, pack(EV_RETURN, slot, tick));
             }
             return;
+        }
+        match c.kind {
+            REDIAL => self.m.customers.redials += 1,
+            REPEAT => self.m.customers.repeats += 1,
+            _ => self.m.customers.switches += 1,
         }
         let cm = &mut self.contacts[slot as usize];
         cm.arrival_ms = self.now;
