@@ -299,6 +299,8 @@ struct State<'s, 'm> {
     /// Per stream: exact next-arrival clock (ms, f64) and its interval.
     stream_t: Vec<f64>,
     stream_i: Vec<usize>,
+    /// Per stream: (rate per ms, 1 / rate, interval end) of its current interval.
+    stream_rate: Vec<(f64, f64, f64)>,
     day_mult: Vec<f64>,
     m: RunMetrics,
 }
@@ -359,6 +361,8 @@ impl<'s, 'm> State<'s, 'm> {
             groups,
             stream_t: vec![start as f64; model.streams.len()],
             stream_i: vec![0; model.streams.len()],
+            // Rate 0 sends the first draw down the slow path, which fills this in.
+            stream_rate: vec![(0.0, 0.0, start as f64); model.streams.len()],
             day_mult,
             m,
         }
@@ -400,11 +404,31 @@ impl<'s, 'm> State<'s, 'm> {
     /// intervals, day multipliers included).
     fn next_arrival(&mut self, s: usize) {
         let model = self.sim.model;
+        let e = exp1(&mut self.rng);
+        let i = self.stream_i[s];
+        let t = self.stream_t[s];
+        // Fast path: the next arrival falls in the current interval.
+        if i < model.intervals.len() {
+            let (rate, inv, end) = self.stream_rate[s];
+            if e < (end - t) * rate {
+                let t = t + e * inv;
+                self.stream_t[s] = t;
+                let at = (t as u64).min(end as u64 - 1);
+                self.ev.push(at, pack(EV_ARRIVAL, s as u32, 0));
+                return;
+            }
+        }
+        self.next_arrival_slow(s, e);
+    }
+
+    #[inline(never)]
+    fn next_arrival_slow(&mut self, s: usize, mut e: f64) {
+        let model = self.sim.model;
         let stream = &model.streams[s];
-        let mut e = exp1(&mut self.rng);
         let mut i = self.stream_i[s];
         let mut t = self.stream_t[s];
         let ni = model.intervals.len();
+        let mut rate;
         loop {
             if i >= ni {
                 self.stream_i[s] = ni;
@@ -412,7 +436,7 @@ impl<'s, 'm> State<'s, 'm> {
             }
             let iv = model.intervals[i];
             let end = (iv.start_ms + iv.len_ms) as f64;
-            let rate = stream.expected[i] * self.day_mult[iv.day as usize] / iv.len_ms as f64;
+            rate = stream.expected[i] * self.day_mult[iv.day as usize] / iv.len_ms as f64;
             let room = (end - t) * rate;
             if e < room {
                 t += e / rate;
@@ -422,6 +446,8 @@ impl<'s, 'm> State<'s, 'm> {
             t = end;
             i += 1;
         }
+        let end = (model.intervals[i].start_ms + model.intervals[i].len_ms) as f64;
+        self.stream_rate[s] = (rate, 1.0 / rate, end);
         self.stream_t[s] = t;
         self.stream_i[s] = i;
         let at = (t as u64)
