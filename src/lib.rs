@@ -9,6 +9,7 @@ pub mod units;
 
 pub mod demand;
 pub mod erlang;
+pub mod report;
 pub mod scenario;
 
 pub use error::{Error, Result};

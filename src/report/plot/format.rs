@@ -1,0 +1,154 @@
+//! Number and date formatting for people, shared by plots, HTML and Markdown so that the same
+//! figure reads the same everywhere ("1,240", "€41,300", "85.3%", "Fri 12 Feb 10:00").
+//! English conventions: comma thousands separator, point decimal separator.
+
+use jiff::civil::{Date, DateTime, Weekday};
+
+/// `v` rounded to `decimals` places with comma thousands separators: `1240.0 → "1,240"`.
+/// Non-finite values are written "n/a".
+pub fn thousands(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "n/a".to_string();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let mut out = String::with_capacity(s.len() + int.len() / 3 + 1);
+    // "-0" after rounding is written "0".
+    let is_zero = s.bytes().all(|b| b == b'0' || b == b'.');
+    if v < 0.0 && !is_zero {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Whole euros: `41300.4 → "€41,300"`, `-12.0 → "-€12"`.
+pub fn eur(v: f64) -> String {
+    let s = thousands(v, 0);
+    match s.strip_prefix('-') {
+        Some(rest) => format!("-€{rest}"),
+        None if s == "n/a" => s,
+        None => format!("€{s}"),
+    }
+}
+
+/// A value already in percent: `85.25, 1 → "85.3%"`.
+pub fn percent(v: f64, decimals: usize) -> String {
+    let s = thousands(v, decimals);
+    if s == "n/a" { s } else { format!("{s}%") }
+}
+
+/// A fraction as percent: `0.853, 1 → "85.3%"`.
+pub fn fraction_percent(f: f64, decimals: usize) -> String {
+    percent(f * 100.0, decimals)
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Three-letter English weekday name.
+pub fn weekday(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Monday => "Mon",
+        Weekday::Tuesday => "Tue",
+        Weekday::Wednesday => "Wed",
+        Weekday::Thursday => "Thu",
+        Weekday::Friday => "Fri",
+        Weekday::Saturday => "Sat",
+        Weekday::Sunday => "Sun",
+    }
+}
+
+/// "Fri 12 Feb".
+pub fn day(d: Date) -> String {
+    let month = MONTHS[(d.month() as usize).clamp(1, 12) - 1];
+    format!("{} {} {}", weekday(d.weekday()), d.day(), month)
+}
+
+const MONTHS_LONG: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "13 February", as in a headline sentence.
+pub fn day_month(d: Date) -> String {
+    format!(
+        "{} {}",
+        d.day(),
+        MONTHS_LONG[(d.month() as usize).clamp(1, 12) - 1]
+    )
+}
+
+/// "Fri 12 Feb 2027".
+pub fn day_with_year(d: Date) -> String {
+    format!("{} {}", day(d), d.year())
+}
+
+/// "10:00".
+pub fn clock(t: DateTime) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// "Fri 12 Feb 10:00".
+pub fn day_clock(t: DateTime) -> String {
+    format!("{} {}", day(t.date()), clock(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_and_rounds() {
+        assert_eq!(thousands(0.0, 0), "0");
+        assert_eq!(thousands(999.0, 0), "999");
+        assert_eq!(thousands(1000.0, 0), "1,000");
+        assert_eq!(thousands(1240.4, 0), "1,240");
+        assert_eq!(thousands(1234567.891, 2), "1,234,567.89");
+        assert_eq!(thousands(-1234.5, 1), "-1,234.5");
+        assert_eq!(thousands(-0.004, 2), "0.00");
+        assert_eq!(thousands(f64::NAN, 0), "n/a");
+        assert_eq!(thousands(f64::INFINITY, 0), "n/a");
+    }
+
+    #[test]
+    fn money_and_percent() {
+        assert_eq!(eur(41300.4), "€41,300");
+        assert_eq!(eur(-1200.0), "-€1,200");
+        assert_eq!(eur(f64::NAN), "n/a");
+        assert_eq!(percent(85.26, 1), "85.3%");
+        assert_eq!(fraction_percent(0.95, 0), "95%");
+    }
+
+    #[test]
+    fn dates() {
+        let d = jiff::civil::date(2027, 2, 12);
+        assert_eq!(day(d), "Fri 12 Feb");
+        assert_eq!(day_with_year(d), "Fri 12 Feb 2027");
+        assert_eq!(day_month(jiff::civil::date(2027, 5, 9)), "9 May");
+        assert_eq!(day_clock(d.at(9, 30, 0, 0)), "Fri 12 Feb 09:30");
+    }
+}

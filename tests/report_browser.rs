@@ -1,0 +1,113 @@
+//! The report in a real browser: `.ci/browser-check` renders a synthetic `report.html` in
+//! headless Chromium, checks the screenshot is not blank and that the DOM holds the headline
+//! and every plot. Needs Debian's `chromium` (the script installs it when run as root), so it
+//! is ignored by default:
+//!
+//! ```text
+//! cargo test --test report_browser -- --ignored
+//! ```
+//!
+//! Set `PEAKPLAN_REPORT_EXAMPLES=DIR` to keep the report, its plots and the screenshot.
+
+mod report_support;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use peakplan::report::atomic;
+use peakplan::report::html::{render_html, render_markdown};
+use peakplan::report::plot::DEFAULT_SIZE;
+
+/// Writes a synthetic run directory (report.html, summary.md, PNG + SVG plots) to `dir`.
+fn write_run(dir: &std::path::Path) {
+    let (report, plots) = report_support::synthetic_report(3);
+    let replaced = atomic::replace_dir(dir, "report.html", |stage| {
+        for (key, plot) in &plots {
+            plot.write(&stage.join(format!("{key}.png")), DEFAULT_SIZE)?;
+            plot.write(&stage.join(format!("{key}.svg")), DEFAULT_SIZE)?;
+        }
+        atomic::write_file(&stage.join("report.html"), render_html(&report)?.as_bytes())?;
+        atomic::write_file(
+            &stage.join("summary.md"),
+            render_markdown(&report)?.as_bytes(),
+        )?;
+        Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+    })
+    .unwrap();
+    eprintln!("{}", replaced.describe(dir));
+}
+
+#[test]
+#[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
+fn report_renders_in_headless_chromium() {
+    let keep = std::env::var_os("PEAKPLAN_REPORT_EXAMPLES").map(PathBuf::from);
+    let tmp = tempfile::tempdir().unwrap();
+    let base = keep.unwrap_or_else(|| tmp.path().to_path_buf());
+    let run = base.join("synthetic-run");
+    write_run(&run);
+    let shot = base.join("report-screenshot.png");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/browser-check");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(run.join("report.html"))
+        .arg(&shot)
+        .output()
+        .expect("cannot run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "browser-check failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("5 plots"), "{stdout}");
+
+    // Check the screenshot independently of the script's own check.
+    let img = report_support::decode_png(&std::fs::read(&shot).unwrap()).unwrap();
+    assert_eq!(img.width, 1280);
+    assert!(img.height >= 2000, "height {}", img.height);
+    let ink = img.ink_share();
+    assert!(
+        ink > 0.05,
+        "screenshot nearly blank: {:.1}% ink",
+        ink * 100.0
+    );
+}
+
+#[test]
+#[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
+fn browser_check_fails_on_a_blank_page_and_on_a_missing_plot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/browser-check");
+    let check = |html: &str| {
+        let page = tmp.path().join("page.html");
+        std::fs::write(&page, html).unwrap();
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg(&page)
+            .arg(tmp.path().join("shot.png"))
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = check("<!DOCTYPE html><html><body></body></html>");
+    assert!(!ok);
+    assert!(err.contains("no #headline"), "{err}");
+    assert!(err.contains("screenshot is blank"), "{err}");
+
+    // A plot that only exists inside a comment of the file is not rendered: the check must
+    // notice that it is missing from the DOM.
+    let (report, _) = report_support::synthetic_report(1);
+    let html = render_html(&report).unwrap().replace(
+        "<figure id=\"plot-frontier\"",
+        "<!-- <figure class=\"plot\" data-plot=\"ghost\"> --><figure id=\"plot-frontier\"",
+    );
+    let (ok, err) = check(&html);
+    assert!(!ok);
+    assert!(
+        err.contains("plot `ghost` is in the file but not in the rendered DOM"),
+        "{err}"
+    );
+}
