@@ -154,3 +154,92 @@ pub fn day_model(days: u32) -> Model {
         sl_definition: SlDefinition::Offered,
     }
 }
+
+/// A synthetic 6-week Christmas season (stand-in for `scenarios/christmas.ron` until the
+/// scenario lowering exists): 42 days of 24 h in 15-minute intervals (4,032 intervals),
+/// phone / chat / e-mail, three reasons with two tags (baseline, a campaign), a December
+/// run-up from about 6,000 to 15,000 contacts a day (2.5×) with weekend dips and an
+/// intraday profile, 10% day-volume noise, a permanent team plus a flex pool that scale
+/// with the forecast, a back office, redials, repeats and transfers. About 400,000
+/// contacts per replication.
+pub fn season_model() -> Model {
+    let days = 42usize;
+    let per_day = 96usize;
+    let ni = days * per_day;
+    let mut m = day_model(1);
+    m.intervals = (0..ni)
+        .map(|i| Interval {
+            start_ms: i as u64 * INTERVAL_MS,
+            len_ms: INTERVAL_MS,
+            day: (i / per_day) as u32,
+        })
+        .collect();
+    // Open 08:00–22:00 (intervals 32..88); e-mail worked 08:00–20:00.
+    let open = |i: usize| (32..88).contains(&(i % per_day));
+    let day_level = |d: usize| {
+        let ramp = 1.0 + 1.5 * (d as f64 / 35.0).min(1.0); // up to Christmas
+        let after = if d > 35 { 0.5 } else { 1.0 };
+        let weekend = if d % 7 >= 5 { 0.7 } else { 1.0 };
+        ramp * after * weekend
+    };
+    let intraday = |i: usize| {
+        let q = i % per_day;
+        if !open(q) {
+            return 0.0;
+        }
+        let x = (q - 32) as f64 / 56.0;
+        0.5 + (std::f64::consts::PI * x).sin() + 0.3 * (3.0 * std::f64::consts::PI * x).sin().abs()
+    };
+    let norm: f64 = (0..per_day).map(intraday).sum();
+    let shape = |i: usize| day_level(i / per_day) * intraday(i) / norm;
+    for ch in &mut m.channels {
+        ch.open = (0..ni).map(open).collect();
+    }
+    m.channels[2].open = (0..ni).map(|i| (32..80).contains(&(i % per_day))).collect();
+    // Contacts per day at level 1, per stream (reason, channel, tag).
+    let daily = [
+        (0, 0, 0, 2600.0),
+        (0, 0, 1, 700.0),
+        (0, 1, 0, 700.0),
+        (0, 2, 0, 1000.0),
+        (1, 0, 0, 600.0),
+        (1, 2, 1, 300.0),
+    ];
+    m.streams = daily
+        .iter()
+        .map(|&(reason, channel, tag, per_day_n)| Stream {
+            reason,
+            channel,
+            tag,
+            expected: (0..ni).map(|i| per_day_n * shape(i)).collect(),
+        })
+        .collect();
+    // Staff: ~ offered load / 0.8 plus shrinkage, split permanent / flex.
+    let load = |i: usize| {
+        let per_s = 5900.0 * shape(i) / 900.0;
+        per_s * 300.0
+    };
+    m.groups[0].staff = (0..ni)
+        .map(|i| {
+            if open(i) {
+                (load(i) / 0.62 * 0.75).ceil() as u32
+            } else {
+                0
+            }
+        })
+        .collect();
+    m.groups[1].staff = (0..ni)
+        .map(|i| {
+            if open(i) {
+                (load(i) / 0.62 * 0.30).ceil() as u32
+            } else {
+                0
+            }
+        })
+        .collect();
+    m.groups[2].staff = (0..ni).map(|i| if open(i) { 4 } else { 0 }).collect();
+    m.behaviour.repeat_delay = Dist::Exponential {
+        mean_s: 24.0 * 3600.0,
+    };
+    m
+}
