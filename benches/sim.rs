@@ -30,7 +30,7 @@ fn sim_mmn(c: &mut Criterion) {
     let calls = probe.cell(1, 0).offered as u64;
     let events = probe.events;
     let mut g = c.benchmark_group("sim_mmn");
-    g.sample_size(20);
+    g.sample_size(10);
     g.throughput(Throughput::Elements(calls));
     g.bench_function("calls", |b| b.iter(|| black_box(sim.run(1, 0))));
     g.throughput(Throughput::Elements(events));
@@ -54,5 +54,10 @@ fn montecarlo_season(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, sim_mmn, montecarlo_season);
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotters backend needs system fonts this project avoids.
+    config = Criterion::default().without_plots();
+    targets = sim_mmn, montecarlo_season
+}
 criterion_main!(benches);
