@@ -32,10 +32,12 @@
 mod dist;
 mod engine;
 mod event;
+mod lower;
 pub mod metrics;
 pub mod model;
 
 pub use engine::Simulator;
+pub use lower::dist_from;
 pub use metrics::{ChannelCell, Customers, GroupCell, RunMetrics, Tally};
 pub use model::{
     Behaviour, Channel, ChannelKind, Dist, Group, Interval, Model, Reason, Stationary, Stream,
