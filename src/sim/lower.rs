@@ -156,18 +156,15 @@ impl Model {
                 .map(|c| r.handling.get(c).map(dist_from))
                 .collect();
             let own_skill = skill(&r.skill);
-            let transfer = match &r.transfer {
-                Some(t) => Some(Transfer {
-                    share: t.share,
-                    to_skill: skill(&t.to_skill),
-                    handling: demand
-                        .channels
-                        .iter()
-                        .map(|_| t.handling.as_ref().map(dist_from))
-                        .collect(),
-                }),
-                None => None,
-            };
+            let transfer = r.transfer.as_ref().map(|t| Transfer {
+                share: t.share,
+                to_skill: skill(&t.to_skill),
+                handling: demand
+                    .channels
+                    .iter()
+                    .map(|_| t.handling.as_ref().map(dist_from))
+                    .collect(),
+            });
             reasons.push(Reason {
                 name: name.clone(),
                 skill: own_skill,
