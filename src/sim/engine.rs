@@ -731,9 +731,14 @@ impl<'s, 'm> State<'s, 'm> {
     /// Agent `a` finished something: leave (shift end), or take more work, then re-file.
     fn agent_free(&mut self, a: u32) {
         let g = self.agents[a as usize].group as usize;
-        if self.agents[a as usize].load == 0 && self.groups[g].pending_leave > 0 {
-            self.groups[g].pending_leave -= 1;
-            self.go_off(a);
+        if self.groups[g].pending_leave > 0 {
+            if self.agents[a as usize].load == 0 {
+                self.groups[g].pending_leave -= 1;
+                self.go_off(a);
+                return;
+            }
+            // A chat agent with chats in hand while the group must shrink takes no new
+            // work: it leaves when its last chat ends.
             return;
         }
         self.take_work(a);
