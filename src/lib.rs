@@ -11,6 +11,7 @@ pub mod demand;
 pub mod erlang;
 pub mod report;
 pub mod scenario;
+pub mod staffing;
 
 pub use error::{Error, Result};
 pub mod montecarlo;
