@@ -15,3 +15,5 @@ pub mod scenario;
 pub mod staffing;
 
 pub use error::{Error, Result};
+pub mod montecarlo;
+pub mod sim;
