@@ -77,6 +77,7 @@ fn demand(sc: &Scenario) -> Demand {
         expected: vec![],
         orders: vec![],
         spill: vec![],
+        ..Default::default()
     };
     dm.expected = vec![0.0; dm.intervals.len() * dm.channels.len() * 2];
     for i in 0..dm.intervals.len() {
