@@ -17,3 +17,5 @@ pub mod staffing;
 pub mod fit;
 
 pub use error::{Error, Result};
+pub mod montecarlo;
+pub mod sim;

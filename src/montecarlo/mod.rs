@@ -1,0 +1,608 @@
+//! `montecarlo`: many replications of a [`Model`] in parallel, summarised by streaming
+//! statistics.
+//!
+//! * Replication `r` uses stream `r` of the master seed (see [`crate::sim`]), never a
+//!   per-thread stream.
+//! * Replications run in chunks of a fixed size ([`Config::chunk`], independent of the
+//!   thread count); a chunk runs in parallel, then its results are folded into the
+//!   accumulators **in replication order** (each cell's accumulator sees the same sequence
+//!   of values whatever the number of threads; the fold itself is parallel across cells).
+//!   Results are therefore byte-identical for 1, 2 or 8 threads, and memory holds one chunk
+//!   of runs plus the accumulators: it does not grow with the number of replications.
+//! * Per interval × channel, per day × channel and per channel over the run: mean, sd, 95%
+//!   CI (Student t), P5/P50/P95 (P² markers, exact up to 9 replications) of every
+//!   [`Metric`], and the probability that the cell meets its channel's target.
+//! * Sequential mode: keep replicating (chunk by chunk) until the 95% CI half-width of a
+//!   named metric is below a precision.
+//! * A progress callback after every chunk (the library never prints).
+
+pub mod stats;
+
+use rayon::prelude::*;
+
+use crate::sim::{ChannelCell, Model, RunMetrics, SimError, Simulator, Stationary};
+use crate::units::SlDefinition;
+pub use stats::{P2, Stat, Summary, t_quantile};
+
+/// A per-cell metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Contacts offered (arrived).
+    Offered,
+    Answered,
+    Abandoned,
+    /// Service level under each definition.
+    ServiceLevel(SlDefinition),
+    /// Average speed of answer, seconds.
+    AsaS,
+    /// Share of offered contacts that waited.
+    PWait,
+    /// Share of offered contacts that abandoned.
+    PAbandon,
+    /// Mean time to abandon, seconds.
+    MeanAbandonWaitS,
+    /// Busy time / on-duty time of the agents in groups serving the channel.
+    Occupancy,
+    /// Mean agents on duty in groups serving the channel (after absences and breaks).
+    AgentsOnDuty,
+    /// Contacts waiting at the end of the interval (deferred backlog).
+    Backlog,
+    /// Handling hours started in the cell.
+    HandlingHours,
+}
+
+/// All metrics, in report order; a cell's statistics are stored in this order.
+pub const METRICS: [Metric; 15] = [
+    Metric::Offered,
+    Metric::Answered,
+    Metric::Abandoned,
+    Metric::ServiceLevel(SlDefinition::Offered),
+    Metric::ServiceLevel(SlDefinition::Answered),
+    Metric::ServiceLevel(SlDefinition::Virtual),
+    Metric::ServiceLevel(SlDefinition::ExcludingShortAbandons),
+    Metric::AsaS,
+    Metric::PWait,
+    Metric::PAbandon,
+    Metric::MeanAbandonWaitS,
+    Metric::Occupancy,
+    Metric::AgentsOnDuty,
+    Metric::Backlog,
+    Metric::HandlingHours,
+];
+const NM: usize = METRICS.len();
+
+impl Metric {
+    /// Position in [`METRICS`].
+    pub fn index(self) -> usize {
+        METRICS
+            .iter()
+            .position(|&m| m == self)
+            .expect("every metric is listed")
+    }
+
+    /// A stable snake_case name for column headers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Offered => "offered",
+            Metric::Answered => "answered",
+            Metric::Abandoned => "abandoned",
+            Metric::ServiceLevel(SlDefinition::Offered) => "sl_offered",
+            Metric::ServiceLevel(SlDefinition::Answered) => "sl_answered",
+            Metric::ServiceLevel(SlDefinition::Virtual) => "sl_virtual",
+            Metric::ServiceLevel(SlDefinition::ExcludingShortAbandons) => {
+                "sl_excluding_short_abandons"
+            }
+            Metric::AsaS => "asa_s",
+            Metric::PWait => "p_wait",
+            Metric::PAbandon => "p_abandon",
+            Metric::MeanAbandonWaitS => "mean_abandon_wait_s",
+            Metric::Occupancy => "occupancy",
+            Metric::AgentsOnDuty => "agents_on_duty",
+            Metric::Backlog => "backlog",
+            Metric::HandlingHours => "handling_hours",
+        }
+    }
+}
+
+/// Statistics of one cell (interval × channel, day × channel or channel × run).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CellStats {
+    stats: [Stat; NM],
+    meets: Stat,
+}
+
+impl CellStats {
+    /// The accumulator of one metric.
+    pub fn stat(&self, m: Metric) -> &Stat {
+        &self.stats[m.index()]
+    }
+
+    /// Summary of one metric (`None` if it was never defined, e.g. SL without contacts).
+    pub fn summary(&self, m: Metric) -> Option<Summary> {
+        self.stat(m).summary()
+    }
+
+    /// Probability that the cell meets its channel's target under the model's SL
+    /// definition (a cell without contacts counts as meeting it), with its CI.
+    pub fn p_meets(&self) -> Option<Summary> {
+        self.meets.summary()
+    }
+
+    fn push(&mut self, v: &[Option<f64>; NM], meets: bool) {
+        for (s, x) in self.stats.iter_mut().zip(v) {
+            s.push_opt(*x);
+        }
+        self.meets.push(if meets { 1.0 } else { 0.0 });
+    }
+}
+
+/// Statistics of one reason or attribution tag over the run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TallyStats {
+    pub contacts: Stat,
+    pub handled: Stat,
+    pub handling_hours: Stat,
+}
+
+/// Customer-level statistics over the run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomerStats {
+    pub customers: Stat,
+    /// Contacts per customer (redials, repeats, switches: a customer who redials three
+    /// times is one customer with four contacts).
+    pub contacts_per_customer: Stat,
+    /// Share of customers answered at least once.
+    pub p_answered: Stat,
+    /// Share of customers who gave up without ever being answered.
+    pub p_lost: Stat,
+    pub redials: Stat,
+    pub repeats: Stat,
+    pub transfers: Stat,
+}
+
+/// Sequential stopping rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sequential {
+    pub metric: Metric,
+    pub channel: usize,
+    /// `Some(i)`: the metric of interval `i`; `None`: of the whole run.
+    pub interval: Option<usize>,
+    /// Stop when the 95% CI half-width is at most this.
+    pub half_width: f64,
+    /// Never stop before this many replications (≥ 2).
+    pub min_replications: u32,
+}
+
+/// Monte-Carlo settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Replications (the maximum in sequential mode).
+    pub replications: u32,
+    pub seed: u64,
+    /// Worker threads (`None`: rayon's global pool, one per core).
+    pub threads: Option<usize>,
+    /// Replications per chunk (fixed, independent of the thread count; default 16).
+    pub chunk: u32,
+    pub sequential: Option<Sequential>,
+}
+
+impl Config {
+    pub fn new(replications: u32, seed: u64) -> Self {
+        Config {
+            replications,
+            seed,
+            threads: None,
+            chunk: 16,
+            sequential: None,
+        }
+    }
+}
+
+/// The outcome of a Monte-Carlo run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct McResult {
+    /// Replications actually run.
+    pub replications: u32,
+    pub n_intervals: usize,
+    pub n_channels: usize,
+    pub n_days: usize,
+    /// `[interval * n_channels + channel]`.
+    pub intervals: Vec<CellStats>,
+    /// `[day * n_channels + channel]`.
+    pub days: Vec<CellStats>,
+    /// Per channel over the whole run.
+    pub totals: Vec<CellStats>,
+    /// `[day * n_channels + channel]`: P(every interval with contacts of that day meets
+    /// the target).
+    pub day_all_intervals_meet: Vec<Stat>,
+    pub reasons: Vec<TallyStats>,
+    pub tags: Vec<TallyStats>,
+    pub customers: CustomerStats,
+    /// Contacts offered and events processed over all replications.
+    pub contacts: u64,
+    pub events: u64,
+}
+
+impl McResult {
+    pub fn interval(&self, i: usize, c: usize) -> &CellStats {
+        &self.intervals[i * self.n_channels + c]
+    }
+    pub fn day(&self, d: usize, c: usize) -> &CellStats {
+        &self.days[d * self.n_channels + c]
+    }
+}
+
+/// Per-cell metric values of one replication, from its counters.
+fn cell_values(c: &ChannelCell, busy_ms: u64, on_duty_ms: u64, len_ms: u64) -> [Option<f64>; NM] {
+    let mut v = [None; NM];
+    for (k, m) in METRICS.iter().enumerate() {
+        v[k] = match *m {
+            Metric::Offered => Some(c.offered as f64),
+            Metric::Answered => Some(c.answered as f64),
+            Metric::Abandoned => Some(c.abandoned as f64),
+            Metric::ServiceLevel(d) => c.service_level(d),
+            Metric::AsaS => c.asa_s(),
+            Metric::PWait => c.p_wait(),
+            Metric::PAbandon => c.p_abandon(),
+            Metric::MeanAbandonWaitS => c.mean_abandon_wait_s(),
+            Metric::Occupancy => (on_duty_ms > 0).then(|| busy_ms as f64 / on_duty_ms as f64),
+            Metric::AgentsOnDuty => Some(on_duty_ms as f64 / len_ms.max(1) as f64),
+            Metric::Backlog => Some(c.backlog_end as f64),
+            Metric::HandlingHours => Some(c.handle_ms as f64 / 3_600_000.0),
+        };
+    }
+    v
+}
+
+struct Layout {
+    /// Groups serving each channel.
+    ch_groups: Vec<Vec<usize>>,
+    /// Interval index range of each day.
+    day_ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl Layout {
+    fn new(model: &Model) -> Layout {
+        let ch_groups = (0..model.channels.len())
+            .map(|c| {
+                (0..model.groups.len())
+                    .filter(|&g| model.groups[g].channels.contains(&c))
+                    .collect()
+            })
+            .collect();
+        let nd = model.n_days();
+        let mut day_ranges = vec![0..0; nd];
+        let mut i = 0;
+        while i < model.intervals.len() {
+            let d = model.intervals[i].day as usize;
+            let s = i;
+            while i < model.intervals.len() && model.intervals[i].day as usize == d {
+                i += 1;
+            }
+            day_ranges[d] = s..i;
+        }
+        Layout {
+            ch_groups,
+            day_ranges,
+        }
+    }
+}
+
+/// Runs replications of `model` and summarises them.
+///
+/// `progress(done, total)` is called after every chunk on the calling thread.
+pub fn run(
+    model: &Model,
+    cfg: &Config,
+    progress: Option<&(dyn Fn(u32, u32) + Sync)>,
+) -> Result<McResult, SimError> {
+    if cfg.replications == 0 || cfg.chunk == 0 {
+        return Err(SimError::Invalid(
+            "replications and chunk must be at least 1".into(),
+        ));
+    }
+    if let Some(s) = &cfg.sequential {
+        if s.channel >= model.channels.len()
+            || s.interval.is_some_and(|i| i >= model.intervals.len())
+            || s.half_width.is_nan()
+            || s.half_width <= 0.0
+        {
+            return Err(SimError::Invalid(
+                "sequential: channel or interval out of range, or half-width not > 0".into(),
+            ));
+        }
+    }
+    let sim = Simulator::new(model)?;
+    match cfg.threads {
+        Some(t) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t.max(1))
+                .build()
+                .map_err(|e| SimError::Invalid(format!("cannot start {t} threads: {e}")))?;
+            pool.install(|| run_in_pool(&sim, cfg, progress))
+        }
+        None => run_in_pool(&sim, cfg, progress),
+    }
+}
+
+fn run_in_pool(
+    sim: &Simulator<'_>,
+    cfg: &Config,
+    progress: Option<&(dyn Fn(u32, u32) + Sync)>,
+) -> Result<McResult, SimError> {
+    let model = sim.model();
+    let ni = model.intervals.len();
+    let nc = model.channels.len();
+    let nd = model.n_days();
+    let layout = Layout::new(model);
+    let mut res = McResult {
+        replications: 0,
+        n_intervals: ni,
+        n_channels: nc,
+        n_days: nd,
+        intervals: vec![CellStats::default(); ni * nc],
+        days: vec![CellStats::default(); nd * nc],
+        totals: vec![CellStats::default(); nc],
+        day_all_intervals_meet: vec![Stat::default(); nd * nc],
+        reasons: vec![TallyStats::default(); model.reasons.len()],
+        tags: vec![TallyStats::default(); model.tags.len()],
+        customers: CustomerStats::default(),
+        contacts: 0,
+        events: 0,
+    };
+    let mut done = 0u32;
+    while done < cfg.replications {
+        let end = (done + cfg.chunk).min(cfg.replications);
+        let runs: Vec<RunMetrics> = (done..end)
+            .into_par_iter()
+            .map(|r| sim.run(cfg.seed, r as u64))
+            .collect();
+        fold_chunk(model, &layout, &runs, &mut res);
+        done = end;
+        res.replications = done;
+        if let Some(p) = progress {
+            p(done, cfg.replications);
+        }
+        if let Some(s) = &cfg.sequential {
+            let cell = match s.interval {
+                Some(i) => res.interval(i, s.channel),
+                None => &res.totals[s.channel],
+            };
+            let st = cell.stat(s.metric);
+            if done >= s.min_replications.max(2)
+                && st.n() >= 2
+                && st.half_width(0.95) <= s.half_width
+            {
+                break;
+            }
+        }
+    }
+    Ok(res)
+}
+
+/// Folds one chunk of runs (in replication order) into the accumulators.
+fn fold_chunk(model: &Model, layout: &Layout, runs: &[RunMetrics], res: &mut McResult) {
+    let nc = model.channels.len();
+    let sl_def = model.sl_definition;
+    // Interval cells: independent accumulators, folded in parallel, each in run order.
+    res.intervals
+        .par_chunks_mut(nc)
+        .enumerate()
+        .for_each(|(i, cells)| {
+            let len = model.intervals[i].len_ms;
+            for r in runs {
+                for (c, acc) in cells.iter_mut().enumerate() {
+                    let cell = r.cell(i, c);
+                    let gt = r.agent_time(&layout.ch_groups[c], i..i + 1);
+                    let v = cell_values(cell, gt.busy_ms, gt.on_duty_ms, len);
+                    acc.push(&v, cell.meets(sl_def, model.channels[c].target_share));
+                }
+            }
+        });
+    for r in runs {
+        res.contacts += r.offered();
+        res.events += r.events;
+        for (d, range) in layout.day_ranges.iter().enumerate() {
+            let len: u64 = model.intervals[range.clone()]
+                .iter()
+                .map(|iv| iv.len_ms)
+                .sum();
+            for c in 0..nc {
+                let tot = r.channel_total(c, range.clone());
+                let gt = r.agent_time(&layout.ch_groups[c], range.clone());
+                let v = cell_values(&tot, gt.busy_ms, gt.on_duty_ms, len);
+                let share = model.channels[c].target_share;
+                res.days[d * nc + c].push(&v, tot.meets(sl_def, share));
+                let all = range.clone().all(|i| r.cell(i, c).meets(sl_def, share));
+                res.day_all_intervals_meet[d * nc + c].push(if all { 1.0 } else { 0.0 });
+            }
+        }
+        let len = model.horizon_ms() - model.intervals[0].start_ms;
+        for c in 0..nc {
+            let tot = r.channel_total(c, 0..model.intervals.len());
+            let gt = r.agent_time(&layout.ch_groups[c], 0..model.intervals.len());
+            let v = cell_values(&tot, gt.busy_ms, gt.on_duty_ms, len);
+            res.totals[c].push(&v, tot.meets(sl_def, model.channels[c].target_share));
+        }
+        for (acc, t) in res
+            .reasons
+            .iter_mut()
+            .zip(&r.reasons)
+            .chain(res.tags.iter_mut().zip(&r.tags))
+        {
+            acc.contacts.push(t.contacts as f64);
+            acc.handled.push(t.handled as f64);
+            acc.handling_hours.push(t.handling_hours());
+        }
+        let cu = &r.customers;
+        let cs = &mut res.customers;
+        cs.customers.push(cu.arrived as f64);
+        if cu.arrived > 0 {
+            cs.contacts_per_customer
+                .push(r.offered() as f64 / cu.arrived as f64);
+            cs.p_answered.push(cu.answered as f64 / cu.arrived as f64);
+            cs.p_lost.push(cu.lost as f64 / cu.arrived as f64);
+        }
+        cs.redials.push(cu.redials as f64);
+        cs.repeats.push(cu.repeats as f64);
+        cs.transfers.push(cu.transfers as f64);
+    }
+}
+
+// ------------------------------------------------------------------ stationary (erlang --simulate)
+
+/// A mean with its 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub mean: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+}
+
+/// Settings of [`simulate_stationary`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationaryConfig {
+    pub replications: u32,
+    /// Calls observed per replication (in expectation: the observation window is
+    /// `calls / rate` long). Default 100,000.
+    pub calls: u64,
+    /// Calls simulated and discarded before observing, from an empty system. Default
+    /// `None`: max(calls / 10, 2,000, 50 × agents) — ample for the system to forget its
+    /// empty start even at occupancy 0.95.
+    pub warmup_calls: Option<u64>,
+    pub seed: u64,
+    pub threads: Option<usize>,
+    /// Observation batches per replication (used for the CI when there is one
+    /// replication: batch means). Default 20.
+    pub batches: usize,
+}
+
+impl Default for StationaryConfig {
+    fn default() -> Self {
+        StationaryConfig {
+            replications: 10,
+            calls: 100_000,
+            warmup_calls: None,
+            seed: 2027,
+            threads: None,
+            batches: 20,
+        }
+    }
+}
+
+/// What [`simulate_stationary`] measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StationaryEstimate {
+    pub p_wait: Estimate,
+    /// Under the parameters' SL definition.
+    pub service_level: Estimate,
+    pub asa_s: Estimate,
+    pub p_abandon: Estimate,
+    pub occupancy: Estimate,
+    pub replications: u32,
+    /// Calls observed over all replications.
+    pub calls_observed: u64,
+    pub events: u64,
+}
+
+/// Simulates one stationary interval (`peakplan erlang --simulate`): `replications`
+/// independent runs of about `calls` observed calls after a warm-up.
+///
+/// With two or more replications the CI comes from the replication means (Student t,
+/// R − 1 df); with one, from the `batches` batch means of that run (t, B − 1 df).
+pub fn simulate_stationary(
+    p: &Stationary,
+    cfg: &StationaryConfig,
+) -> Result<StationaryEstimate, SimError> {
+    if p.rate_per_hour.is_nan()
+        || p.rate_per_hour <= 0.0
+        || cfg.calls == 0
+        || cfg.replications == 0
+        || cfg.batches < 2
+    {
+        return Err(SimError::Invalid(
+            "stationary simulation needs a rate > 0, calls ≥ 1, replications ≥ 1, batches ≥ 2"
+                .into(),
+        ));
+    }
+    let per_s = p.rate_per_hour / 3600.0;
+    let warm = cfg
+        .warmup_calls
+        .unwrap_or_else(|| (cfg.calls / 10).max(2_000).max(50 * p.agents as u64));
+    let b = cfg.batches;
+    let model = Model::stationary(
+        p,
+        warm as f64 / per_s,
+        b,
+        cfg.calls as f64 / per_s / b as f64,
+    );
+    let sim = Simulator::new(&model)?;
+    let reps: Vec<RunMetrics> = match cfg.threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build()
+            .map_err(|e| SimError::Invalid(format!("cannot start {t} threads: {e}")))?
+            .install(|| {
+                (0..cfg.replications)
+                    .into_par_iter()
+                    .map(|r| sim.run(cfg.seed, r as u64))
+                    .collect()
+            }),
+        None => (0..cfg.replications)
+            .into_par_iter()
+            .map(|r| sim.run(cfg.seed, r as u64))
+            .collect(),
+    };
+    // One observation per replication (pooled over batches), or per batch if R = 1.
+    let units: Vec<(ChannelCell, u64, u64)> = if reps.len() >= 2 {
+        reps.iter()
+            .map(|r| {
+                let g = r.agent_time(&[0], 1..b + 1);
+                (r.channel_total(0, 1..b + 1), g.busy_ms, g.on_duty_ms)
+            })
+            .collect()
+    } else {
+        (1..=b)
+            .map(|i| {
+                (
+                    *reps[0].cell(i, 0),
+                    reps[0].group(i, 0).busy_ms,
+                    reps[0].group(i, 0).on_duty_ms,
+                )
+            })
+            .collect()
+    };
+    let mut s = [Stat::default(); 5];
+    for (c, busy, on) in &units {
+        s[0].push_opt(c.p_wait());
+        s[1].push_opt(c.service_level(p.sl_definition));
+        s[2].push_opt(c.asa_s());
+        s[3].push_opt(c.p_abandon());
+        s[4].push_opt((*on > 0).then(|| *busy as f64 / *on as f64));
+    }
+    let est = |st: &Stat| {
+        let hw = if st.n() >= 2 {
+            st.half_width(0.95)
+        } else {
+            f64::NAN
+        };
+        Estimate {
+            mean: st.mean(),
+            ci95_low: st.mean() - hw,
+            ci95_high: st.mean() + hw,
+        }
+    };
+    Ok(StationaryEstimate {
+        p_wait: est(&s[0]),
+        service_level: est(&s[1]),
+        asa_s: est(&s[2]),
+        p_abandon: est(&s[3]),
+        occupancy: est(&s[4]),
+        replications: cfg.replications,
+        calls_observed: reps
+            .iter()
+            .map(|r| r.channel_total(0, 1..b + 1).offered as u64)
+            .sum(),
+        events: reps.iter().map(|r| r.events).sum(),
+    })
+}

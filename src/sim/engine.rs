@@ -1,0 +1,1050 @@
+//! The event loop of one replication.
+//!
+//! State lives in flat vectors reused for the whole run: contacts in a slab with a free
+//! list (a slot is one customer's journey, reused for redials, repeats and transfers),
+//! FIFO queues of `(slot, generation)` per (channel, skill), per-group deques of idle agents
+//! in idle-since order. Anything that can go stale (an abandonment timer of a contact
+//! that was answered, a queue entry of a contact that left, a deque entry of an agent who
+//! changed state) carries a generation or epoch and is skipped when it surfaces: lazy
+//! cancellation, no searching, no allocation per event.
+
+use std::collections::VecDeque;
+
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution, Gamma};
+
+use super::SimError;
+use super::dist::{Sampler, exp1, unit};
+use super::event::EventQueue;
+use super::metrics::RunMetrics;
+use super::model::{ChannelKind, Model};
+
+const EV_ARRIVAL: u64 = 0;
+const EV_RETURN: u64 = 1;
+const EV_ABANDON: u64 = 2;
+const EV_DONE: u64 = 3;
+const EV_BOUNDARY: u64 = 4;
+
+#[inline(always)]
+fn pack(kind: u64, a: u32, b: u32) -> u64 {
+    (kind << 56) | ((a as u64) << 32) | b as u64
+}
+
+#[inline(always)]
+fn unpack(d: u64) -> (u64, u32, u32) {
+    (d >> 56, ((d >> 32) & 0x00FF_FFFF) as u32, d as u32)
+}
+
+// Contact states.
+const FREE: u8 = 0;
+const WAITING: u8 = 1;
+const SERVICE: u8 = 2;
+const PENDING: u8 = 3;
+
+// Contact kinds.
+const FRESH: u8 = 0;
+const REDIAL: u8 = 1;
+const REPEAT: u8 = 2;
+const SWITCH: u8 = 3;
+const TRANSFER: u8 = 4;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Contact {
+    arrival_ms: u64,
+    interval: u32,
+    tick: u32,
+    reason: u16,
+    tag: u16,
+    contacts: u16,
+    queue: u16,
+    channel: u8,
+    skill: u8,
+    state: u8,
+    kind: u8,
+    served_once: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Agent {
+    idle_since: u64,
+    epoch: u32,
+    group: u16,
+    load: u8,
+    /// Holding a non-chat contact (takes nothing else).
+    exclusive: bool,
+    on_duty: bool,
+}
+
+#[derive(Debug, Default)]
+struct GroupState {
+    /// Fully idle agents `(agent, epoch)` in idle-since order (stale entries skipped).
+    idle: VecDeque<(u32, u32)>,
+    /// Chat agents with a free chat slot, in order of their last change.
+    partial: VecDeque<(u32, u32)>,
+    /// Agents off duty (a stack).
+    off: Vec<u32>,
+    on_duty: u32,
+    busy: u32,
+    /// Busy agents that leave as soon as they are free (shift end finishes the contact).
+    pending_leave: u32,
+    last_t: u64,
+    absent_frac: f64,
+    break_carry: f64,
+}
+
+/// A model compiled for repeated runs: samplers, routing tables. Immutable and `Sync`, so
+/// replications can run on any thread.
+#[derive(Debug)]
+pub struct Simulator<'m> {
+    model: &'m Model,
+    nc: usize,
+    ns: usize,
+    /// Handling sampler per `[reason * nc + channel]` (falls back to the reason's first
+    /// channel with a handling time when the reason is not defined on a channel).
+    hand: Vec<Sampler>,
+    /// Transfer handling per `[reason * nc + channel]`.
+    tr_hand: Vec<Option<Sampler>>,
+    patience: Vec<Option<Sampler>>,
+    redial_delay: Vec<Sampler>,
+    repeat_delay: Sampler,
+    switch_delay: Option<Sampler>,
+    target_ms: Vec<u64>,
+    chat_k: Vec<u8>,
+    chat_slow: Vec<f64>,
+    deferred: Vec<bool>,
+    priority: Vec<u8>,
+    /// Groups eligible for each queue `q = channel * ns + skill`.
+    q_groups: Vec<Vec<u16>>,
+    /// Queues each group serves, sorted by (channel priority, queue index).
+    g_queues: Vec<Vec<u16>>,
+    /// Agents pre-allocated per group (its peak staff).
+    agents_per_group: Vec<u32>,
+    /// Largest chat concurrency among each group's channels (0: no chat).
+    g_chat_k: Vec<u8>,
+    /// Next interval ≥ i in which channel c is open: `[c][i]` (u32::MAX = never).
+    next_open: Vec<Vec<u32>>,
+    /// Largest staff per `[group * n_days + day]`.
+    day_max_staff: Vec<u32>,
+    n_days: usize,
+}
+
+impl<'m> Simulator<'m> {
+    /// Validates and compiles a model.
+    pub fn new(model: &'m Model) -> Result<Self, SimError> {
+        model.validate()?;
+        let nc = model.channels.len();
+        let ns = model.skills.len();
+        let ni = model.intervals.len();
+        let mut hand = Vec::with_capacity(model.reasons.len() * nc);
+        let mut tr_hand = Vec::with_capacity(model.reasons.len() * nc);
+        for r in &model.reasons {
+            let fallback = r.handling.iter().flatten().next();
+            for c in 0..nc {
+                let d = r.handling[c].as_ref().or(fallback).ok_or_else(|| {
+                    SimError::Invalid(format!("reasons: {} has no handling time at all", r.name))
+                })?;
+                hand.push(Sampler::new(d));
+                tr_hand.push(
+                    r.transfer
+                        .as_ref()
+                        .map(|t| Sampler::new(t.handling[c].as_ref().unwrap_or(d))),
+                );
+            }
+        }
+        let mut chat_k = Vec::new();
+        let mut chat_slow = Vec::new();
+        for ch in &model.channels {
+            match ch.kind {
+                ChannelKind::Chat {
+                    max_concurrent,
+                    slowdown_per_extra,
+                } => {
+                    chat_k.push(max_concurrent);
+                    chat_slow.push(slowdown_per_extra);
+                }
+                _ => {
+                    chat_k.push(0);
+                    chat_slow.push(0.0);
+                }
+            }
+        }
+        let mut q_groups = vec![Vec::new(); nc * ns];
+        let mut g_queues = Vec::new();
+        for (g, gr) in model.groups.iter().enumerate() {
+            let mut qs = Vec::new();
+            for &c in &gr.channels {
+                for &s in &gr.skills {
+                    let q = c * ns + s;
+                    if !q_groups[q].contains(&(g as u16)) {
+                        q_groups[q].push(g as u16);
+                        qs.push(q as u16);
+                    }
+                }
+            }
+            qs.sort_by_key(|&q| (model.channels[q as usize / ns].priority, q));
+            g_queues.push(qs);
+        }
+        let n_days = model.n_days();
+        let mut day_max_staff = vec![0u32; model.groups.len() * n_days];
+        for (g, gr) in model.groups.iter().enumerate() {
+            for (i, iv) in model.intervals.iter().enumerate() {
+                let m = &mut day_max_staff[g * n_days + iv.day as usize];
+                *m = (*m).max(gr.staff[i]);
+            }
+        }
+        let next_open = model
+            .channels
+            .iter()
+            .map(|ch| {
+                let mut v = vec![u32::MAX; ni];
+                let mut next = u32::MAX;
+                for i in (0..ni).rev() {
+                    if ch.is_open(i) {
+                        next = i as u32;
+                    }
+                    v[i] = next;
+                }
+                v
+            })
+            .collect();
+        Ok(Simulator {
+            model,
+            nc,
+            ns,
+            hand,
+            tr_hand,
+            patience: model
+                .channels
+                .iter()
+                .map(|c| match c.kind {
+                    ChannelKind::Deferred => None,
+                    _ => c.patience.as_ref().map(Sampler::new),
+                })
+                .collect(),
+            redial_delay: model
+                .channels
+                .iter()
+                .map(|c| Sampler::new(&c.redial_delay))
+                .collect(),
+            repeat_delay: Sampler::new(&model.behaviour.repeat_delay),
+            switch_delay: model
+                .behaviour
+                .channel_switch
+                .as_ref()
+                .map(|s| Sampler::new(&s.2)),
+            target_ms: model
+                .channels
+                .iter()
+                .map(|c| (c.target_s * 1000.0).round() as u64)
+                .collect(),
+            chat_k: chat_k.clone(),
+            chat_slow,
+            deferred: model
+                .channels
+                .iter()
+                .map(|c| c.kind == ChannelKind::Deferred)
+                .collect(),
+            priority: model.channels.iter().map(|c| c.priority).collect(),
+            q_groups,
+            g_queues,
+            g_chat_k: model
+                .groups
+                .iter()
+                .map(|g| g.channels.iter().map(|&c| chat_k[c]).max().unwrap_or(0))
+                .collect(),
+            agents_per_group: model
+                .groups
+                .iter()
+                .map(|g| g.staff.iter().copied().max().unwrap_or(0))
+                .collect(),
+            next_open,
+            day_max_staff,
+            n_days,
+        })
+    }
+
+    /// The model this simulator was compiled from.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// Runs replication `replication` of master seed `seed`: the random stream is
+    /// `ChaCha8Rng::seed_from_u64(seed)` with `set_stream(replication)`, so the result
+    /// depends on (model, seed, replication) only.
+    pub fn run(&self, seed: u64, replication: u64) -> RunMetrics {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(replication);
+        let mut st = State::new(self, rng);
+        st.run();
+        st.m
+    }
+}
+
+struct State<'s, 'm> {
+    sim: &'s Simulator<'m>,
+    rng: ChaCha8Rng,
+    now: u64,
+    /// Current interval (== number of intervals after the horizon).
+    cur: usize,
+    horizon: u64,
+    ev: EventQueue,
+    contacts: Vec<Contact>,
+    free: Vec<u32>,
+    queues: Vec<VecDeque<(u32, u32)>>,
+    ch_waiting: Vec<u32>,
+    ch_last: Vec<u64>,
+    agents: Vec<Agent>,
+    groups: Vec<GroupState>,
+    /// Per stream: exact next-arrival clock (ms, f64) and its interval.
+    stream_t: Vec<f64>,
+    stream_i: Vec<usize>,
+    /// Per stream: (rate per ms, 1 / rate, interval end) of its current interval.
+    stream_rate: Vec<(f64, f64, f64)>,
+    day_mult: Vec<f64>,
+    m: RunMetrics,
+}
+
+impl<'s, 'm> State<'s, 'm> {
+    fn new(sim: &'s Simulator<'m>, mut rng: ChaCha8Rng) -> Self {
+        let model = sim.model;
+        let ni = model.intervals.len();
+        let nd = sim.n_days;
+        let mut m = RunMetrics::new(
+            ni,
+            sim.nc,
+            model.groups.len(),
+            model.reasons.len(),
+            model.tags.len(),
+            nd,
+        );
+        let mut day_mult = vec![1.0; nd];
+        if model.volume_cv > 0.0 {
+            let cv2 = model.volume_cv * model.volume_cv;
+            let g = Gamma::new(1.0 / cv2, cv2).expect("validated volume cv");
+            for d in day_mult.iter_mut() {
+                *d = g.sample(&mut rng);
+            }
+        }
+        m.day_multipliers.clone_from(&day_mult);
+        let mut agents = Vec::new();
+        let mut groups = Vec::with_capacity(model.groups.len());
+        for (g, &n) in sim.agents_per_group.iter().enumerate() {
+            let first = agents.len() as u32;
+            for _ in 0..n {
+                agents.push(Agent {
+                    group: g as u16,
+                    ..Agent::default()
+                });
+            }
+            groups.push(GroupState {
+                idle: VecDeque::with_capacity(n as usize + 1),
+                partial: VecDeque::new(),
+                off: (first..first + n).rev().collect(),
+                ..GroupState::default()
+            });
+        }
+        let start = model.intervals[0].start_ms;
+        State {
+            sim,
+            rng,
+            now: start,
+            cur: 0,
+            horizon: model.horizon_ms(),
+            ev: EventQueue::with_capacity(1024),
+            contacts: Vec::with_capacity(1024),
+            free: Vec::with_capacity(1024),
+            queues: vec![VecDeque::new(); sim.nc * sim.ns],
+            ch_waiting: vec![0; sim.nc],
+            ch_last: vec![start; sim.nc],
+            agents,
+            groups,
+            stream_t: vec![start as f64; model.streams.len()],
+            stream_i: vec![0; model.streams.len()],
+            // Rate 0 sends the first draw down the slow path, which fills this in.
+            stream_rate: vec![(0.0, 0.0, start as f64); model.streams.len()],
+            day_mult,
+            m,
+        }
+    }
+
+    fn run(&mut self) {
+        self.boundary(0);
+        for s in 0..self.sim.model.streams.len() {
+            self.next_arrival(s);
+        }
+        while let Some(e) = self.ev.pop() {
+            self.now = e.time();
+            self.m.events += 1;
+            let (kind, a, b) = unpack(e.data);
+            match kind {
+                EV_ARRIVAL => self.arrival(a as usize),
+                EV_DONE => self.done(a, b),
+                EV_ABANDON => self.abandon(a, b),
+                EV_RETURN => self.ret(a, b),
+                _ => self.boundary(b as usize),
+            }
+        }
+        // Whatever still waits was never answered.
+        for c in &self.contacts {
+            if c.state == WAITING {
+                self.m.customers.in_flight_end += 1;
+                if c.kind != TRANSFER {
+                    self.m.cells[c.interval as usize * self.sim.nc + c.channel as usize]
+                        .unanswered_end += 1;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- arrivals
+
+    /// Schedules stream `s`'s next arrival by inverting its piecewise-constant cumulative
+    /// intensity (exact for a non-homogeneous Poisson process with constant rates within
+    /// intervals, day multipliers included).
+    fn next_arrival(&mut self, s: usize) {
+        let model = self.sim.model;
+        let e = exp1(&mut self.rng);
+        let i = self.stream_i[s];
+        let t = self.stream_t[s];
+        // Fast path: the next arrival falls in the current interval.
+        if i < model.intervals.len() {
+            let (rate, inv, end) = self.stream_rate[s];
+            if e < (end - t) * rate {
+                let t = t + e * inv;
+                self.stream_t[s] = t;
+                let at = (t as u64).min(end as u64 - 1);
+                self.ev.push(at, pack(EV_ARRIVAL, s as u32, 0));
+                return;
+            }
+        }
+        self.next_arrival_slow(s, e);
+    }
+
+    #[inline(never)]
+    fn next_arrival_slow(&mut self, s: usize, mut e: f64) {
+        let model = self.sim.model;
+        let stream = &model.streams[s];
+        let mut i = self.stream_i[s];
+        let mut t = self.stream_t[s];
+        let ni = model.intervals.len();
+        let mut rate;
+        loop {
+            if i >= ni {
+                self.stream_i[s] = ni;
+                return;
+            }
+            let iv = model.intervals[i];
+            let end = (iv.start_ms + iv.len_ms) as f64;
+            rate = stream.expected[i] * self.day_mult[iv.day as usize] / iv.len_ms as f64;
+            let room = (end - t) * rate;
+            if e < room {
+                t += e / rate;
+                break;
+            }
+            e -= room;
+            t = end;
+            i += 1;
+        }
+        let end = (model.intervals[i].start_ms + model.intervals[i].len_ms) as f64;
+        self.stream_rate[s] = (rate, 1.0 / rate, end);
+        self.stream_t[s] = t;
+        self.stream_i[s] = i;
+        let at = (t as u64)
+            .min(self.sim.model.intervals[i].start_ms + self.sim.model.intervals[i].len_ms - 1);
+        self.ev.push(at, pack(EV_ARRIVAL, s as u32, 0));
+    }
+
+    fn arrival(&mut self, s: usize) {
+        let model = self.sim.model;
+        let st = &model.streams[s];
+        let interval = self.stream_i[s] as u32;
+        let slot = self.alloc();
+        let skill = model.reasons[st.reason].skill;
+        let c = &mut self.contacts[slot as usize];
+        c.arrival_ms = self.now;
+        c.interval = interval;
+        c.reason = st.reason as u16;
+        c.tag = st.tag as u16;
+        c.contacts = 1;
+        c.channel = st.channel as u8;
+        c.skill = skill as u8;
+        c.queue = (st.channel * self.sim.ns + skill) as u16;
+        c.kind = FRESH;
+        c.served_once = false;
+        self.m.customers.arrived += 1;
+        self.offer(slot);
+        self.next_arrival(s);
+    }
+
+    fn alloc(&mut self) -> u32 {
+        if let Some(s) = self.free.pop() {
+            s
+        } else {
+            self.contacts.push(Contact::default());
+            (self.contacts.len() - 1) as u32
+        }
+    }
+
+    /// The end of a customer's journey: frees the slot.
+    fn finish(&mut self, slot: u32) {
+        let c = &mut self.contacts[slot as usize];
+        if c.served_once {
+            self.m.customers.answered += 1;
+        } else {
+            self.m.customers.lost += 1;
+        }
+        c.state = FREE;
+        c.tick = c.tick.wrapping_add(1);
+        self.free.push(slot);
+    }
+
+    /// A contact arrives at its queue: straight to the longest-idle eligible agent, or wait.
+    fn offer(&mut self, slot: u32) {
+        let sim = self.sim;
+        let c = self.contacts[slot as usize];
+        let ch = c.channel as usize;
+        let q = c.queue as usize;
+        let cell = c.interval as usize * sim.nc + ch;
+        if c.kind == TRANSFER {
+            self.m.cells[cell].transfers_in += 1;
+        } else {
+            self.m.cells[cell].offered += 1;
+            self.m.reasons[c.reason as usize].contacts += 1;
+            self.m.tags[c.tag as usize].contacts += 1;
+        }
+        if self.workable(ch) {
+            if let Some(a) = self.find_agent(q, ch) {
+                self.start(a, slot);
+                self.publish(a);
+                return;
+            }
+        }
+        // Wait.
+        if c.kind != TRANSFER {
+            self.m.cells[cell].queued += 1;
+        }
+        let tick = {
+            let cm = &mut self.contacts[slot as usize];
+            cm.tick = cm.tick.wrapping_add(1);
+            cm.state = WAITING;
+            cm.tick
+        };
+        self.queues[q].push_back((slot, tick));
+        self.flush_channel(ch);
+        self.ch_waiting[ch] += 1;
+        if let Some(p) = &sim.patience[ch] {
+            let pat = (p.sample(&mut self.rng) + 0.5) as u64;
+            self.ev.push(self.now + pat, pack(EV_ABANDON, slot, tick));
+        }
+    }
+
+    #[inline]
+    fn workable(&self, ch: usize) -> bool {
+        !self.sim.deferred[ch]
+            || (self.cur < self.sim.model.intervals.len()
+                && self.sim.model.channels[ch].is_open(self.cur))
+    }
+
+    /// The longest-idle agent eligible for queue `q`: the fronts of the eligible groups'
+    /// idle deques compared (O(groups)); for chat, then agents with a free chat slot.
+    fn find_agent(&mut self, q: usize, ch: usize) -> Option<u32> {
+        let sim = self.sim;
+        let mut best: Option<(u64, u32)> = None;
+        for &g in &sim.q_groups[q] {
+            let gs = &mut self.groups[g as usize];
+            while let Some(&(a, ep)) = gs.idle.front() {
+                let ag = &self.agents[a as usize];
+                if ag.epoch != ep || !ag.on_duty || ag.load != 0 {
+                    gs.idle.pop_front();
+                    continue;
+                }
+                if best.is_none_or(|(t, _)| ag.idle_since < t) {
+                    best = Some((ag.idle_since, a));
+                }
+                break;
+            }
+        }
+        if let Some((_, a)) = best {
+            let g = self.agents[a as usize].group as usize;
+            self.groups[g].idle.pop_front();
+            return Some(a);
+        }
+        let k = sim.chat_k[ch];
+        if k > 1 {
+            let mut best: Option<(u64, u32, usize)> = None;
+            for &g in &sim.q_groups[q] {
+                let gs = &mut self.groups[g as usize];
+                if gs.pending_leave > 0 {
+                    continue;
+                }
+                while let Some(&(a, ep)) = gs.partial.front() {
+                    let ag = &self.agents[a as usize];
+                    if ag.epoch != ep || !ag.on_duty || ag.exclusive || ag.load == 0 || ag.load >= k
+                    {
+                        gs.partial.pop_front();
+                        continue;
+                    }
+                    if best.is_none_or(|(t, _, _)| ag.idle_since < t) {
+                        best = Some((ag.idle_since, a, g as usize));
+                    }
+                    break;
+                }
+            }
+            if let Some((_, a, g)) = best {
+                self.groups[g].partial.pop_front();
+                return Some(a);
+            }
+        }
+        None
+    }
+
+    /// Agent `a` starts handling contact `slot` now. The caller publishes the agent.
+    fn start(&mut self, a: u32, slot: u32) {
+        let sim = self.sim;
+        let model = sim.model;
+        let now = self.now;
+        let c = {
+            let c = &mut self.contacts[slot as usize];
+            c.state = SERVICE;
+            c.tick = c.tick.wrapping_add(1);
+            *c
+        };
+        let ch = c.channel as usize;
+        let cell = c.interval as usize * sim.nc + ch;
+        let wait = now - c.arrival_ms;
+        if c.kind != TRANSFER {
+            let cm = &mut self.m.cells[cell];
+            cm.answered += 1;
+            cm.wait_answered_ms += wait;
+            if wait <= sim.target_ms[ch] {
+                cm.answered_within += 1;
+            }
+            self.contacts[slot as usize].served_once = true;
+        }
+        let g = self.agents[a as usize].group as usize;
+        let hidx = c.reason as usize * sim.nc + ch;
+        let sampler = if c.kind == TRANSFER {
+            sim.tr_hand[hidx].as_ref().unwrap_or(&sim.hand[hidx])
+        } else {
+            &sim.hand[hidx]
+        };
+        let mut dur = sampler.sample(&mut self.rng) * model.groups[g].aht_factor;
+        let load = self.agents[a as usize].load;
+        if sim.chat_k[ch] > 0 {
+            dur *= 1.0 + sim.chat_slow[ch] * load as f64;
+        } else {
+            self.agents[a as usize].exclusive = true;
+        }
+        let dur_ms = (dur + 0.5) as u64;
+        if load == 0 {
+            self.flush_group(g);
+            self.groups[g].busy += 1;
+        }
+        self.agents[a as usize].load = load + 1;
+        if self.cur < model.intervals.len() {
+            let work_cell = self.cur * sim.nc + ch;
+            self.m.cells[work_cell].handled += 1;
+            self.m.cells[work_cell].handle_ms += dur_ms;
+        }
+        for t in [
+            &mut self.m.reasons[c.reason as usize],
+            &mut self.m.tags[c.tag as usize],
+        ] {
+            t.handled += 1;
+            t.handle_ms += dur_ms;
+        }
+        self.ev.push(now + dur_ms, pack(EV_DONE, a, slot));
+    }
+
+    /// Re-files agent `a` after a change: idle deque (load 0) or chat deque (free slot).
+    fn publish(&mut self, a: u32) {
+        let ag = &mut self.agents[a as usize];
+        ag.epoch = ag.epoch.wrapping_add(1);
+        ag.idle_since = self.now;
+        let g = ag.group as usize;
+        if ag.load == 0 {
+            self.groups[g].idle.push_back((a, ag.epoch));
+        } else if !ag.exclusive && ag.load < self.sim.g_chat_k[g] {
+            self.groups[g].partial.push_back((a, ag.epoch));
+        }
+    }
+
+    // ---------------------------------------------------------------- completions
+
+    fn done(&mut self, a: u32, slot: u32) {
+        let sim = self.sim;
+        let model = sim.model;
+        let g = self.agents[a as usize].group as usize;
+        {
+            let ag = &mut self.agents[a as usize];
+            ag.load -= 1;
+            if ag.load == 0 {
+                ag.exclusive = false;
+            }
+        }
+        if self.agents[a as usize].load == 0 {
+            self.flush_group(g);
+            self.groups[g].busy -= 1;
+        }
+        // The contact's outcome: transfer, repeat or resolved.
+        let c = self.contacts[slot as usize];
+        let reason = &model.reasons[c.reason as usize];
+        let mut next = false;
+        if c.kind != TRANSFER {
+            if let Some(tr) = &reason.transfer {
+                if tr.share > 0.0 && unit(&mut self.rng) < tr.share {
+                    let cm = &mut self.contacts[slot as usize];
+                    cm.kind = TRANSFER;
+                    cm.skill = tr.to_skill as u8;
+                    cm.queue = (c.channel as usize * sim.ns + tr.to_skill) as u16;
+                    cm.arrival_ms = self.now;
+                    cm.interval = self.cur.min(model.intervals.len() - 1) as u32;
+                    self.m.customers.transfers += 1;
+                    self.offer(slot);
+                    next = true;
+                }
+            }
+        }
+        if !next {
+            if reason.fcr < 1.0 && unit(&mut self.rng) >= reason.fcr {
+                if c.contacts >= model.behaviour.max_contacts_per_customer {
+                    self.m.customers.capped += 1;
+                    self.finish(slot);
+                } else {
+                    let mut ch = c.channel as usize;
+                    if let Some((oc, share)) = model.behaviour.repeat_other_channel {
+                        if unit(&mut self.rng) < share {
+                            ch = oc;
+                        }
+                    }
+                    let delay = sim.repeat_delay.sample(&mut self.rng);
+                    self.schedule_return(slot, ch, REPEAT, delay);
+                }
+            } else {
+                self.finish(slot);
+            }
+        }
+        self.agent_free(a);
+    }
+
+    /// Agent `a` finished something: leave (shift end), or take more work, then re-file.
+    fn agent_free(&mut self, a: u32) {
+        let g = self.agents[a as usize].group as usize;
+        if self.groups[g].pending_leave > 0 {
+            if self.agents[a as usize].load == 0 {
+                self.groups[g].pending_leave -= 1;
+                self.go_off(a);
+                return;
+            }
+            // A chat agent with chats in hand while the group must shrink takes no new
+            // work: it leaves when its last chat ends.
+            return;
+        }
+        self.take_work(a);
+        self.publish(a);
+    }
+
+    /// Agent `a` takes queued work while it can: the head of its highest-priority
+    /// non-empty queue, oldest arrival first among equal priorities.
+    fn take_work(&mut self, a: u32) {
+        let sim = self.sim;
+        let g = self.agents[a as usize].group as usize;
+        loop {
+            let ag = self.agents[a as usize];
+            if ag.exclusive {
+                return;
+            }
+            let mut best: Option<(u8, u64, usize)> = None;
+            for &q in &sim.g_queues[g] {
+                let q = q as usize;
+                let ch = q / sim.ns;
+                let prio = sim.priority[ch];
+                if let Some((bp, _, _)) = best {
+                    if prio > bp {
+                        break;
+                    }
+                }
+                if ag.load > 0 && (sim.chat_k[ch] <= ag.load) {
+                    continue;
+                }
+                if !self.workable(ch) {
+                    continue;
+                }
+                let dq = &mut self.queues[q];
+                while let Some(&(s, tick)) = dq.front() {
+                    let c = &self.contacts[s as usize];
+                    if c.tick != tick || c.state != WAITING {
+                        dq.pop_front();
+                        continue;
+                    }
+                    if best.is_none_or(|(_, t, _)| c.arrival_ms < t) {
+                        best = Some((prio, c.arrival_ms, q));
+                    }
+                    break;
+                }
+            }
+            let Some((_, _, q)) = best else { return };
+            let (slot, _) = self.queues[q].pop_front().expect("non-empty queue");
+            let ch = q / sim.ns;
+            self.flush_channel(ch);
+            self.ch_waiting[ch] -= 1;
+            self.start(a, slot);
+            if sim.chat_k[ch] == 0 {
+                return;
+            }
+        }
+    }
+
+    fn go_off(&mut self, a: u32) {
+        let g = self.agents[a as usize].group as usize;
+        self.flush_group(g);
+        let ag = &mut self.agents[a as usize];
+        ag.on_duty = false;
+        ag.epoch = ag.epoch.wrapping_add(1);
+        self.groups[g].on_duty -= 1;
+        self.groups[g].off.push(a);
+    }
+
+    fn come_on(&mut self, g: usize) {
+        let a = self.groups[g]
+            .off
+            .pop()
+            .expect("agents pre-allocated for the peak staff");
+        self.flush_group(g);
+        self.groups[g].on_duty += 1;
+        let ag = &mut self.agents[a as usize];
+        ag.on_duty = true;
+        ag.load = 0;
+        ag.exclusive = false;
+        self.publish(a);
+    }
+
+    // ---------------------------------------------------------------- abandonment, returns
+
+    fn abandon(&mut self, slot: u32, tick: u32) {
+        let sim = self.sim;
+        let model = sim.model;
+        let c = self.contacts[slot as usize];
+        if c.tick != tick || c.state != WAITING {
+            return; // answered meanwhile: a lazily cancelled timer
+        }
+        let ch = c.channel as usize;
+        self.flush_channel(ch);
+        self.ch_waiting[ch] -= 1;
+        {
+            let cm = &mut self.contacts[slot as usize];
+            cm.state = PENDING;
+            cm.tick = cm.tick.wrapping_add(1);
+        }
+        let wait = self.now - c.arrival_ms;
+        if c.kind != TRANSFER {
+            let cell = &mut self.m.cells[c.interval as usize * sim.nc + ch];
+            cell.abandoned += 1;
+            cell.wait_abandoned_ms += wait;
+            if wait <= sim.target_ms[ch] {
+                cell.abandoned_within += 1;
+            }
+        }
+        if c.contacts >= model.behaviour.max_contacts_per_customer {
+            self.m.customers.capped += 1;
+            self.finish(slot);
+            return;
+        }
+        let redial_p = model.channels[ch].redial_probability;
+        if redial_p > 0.0 && unit(&mut self.rng) < redial_p {
+            let d = sim.redial_delay[ch].sample(&mut self.rng);
+            self.schedule_return(slot, ch, REDIAL, d);
+            return;
+        }
+        if let Some((to, share, _)) = model.behaviour.channel_switch {
+            if unit(&mut self.rng) < share {
+                let d = sim
+                    .switch_delay
+                    .as_ref()
+                    .expect("compiled with the switch")
+                    .sample(&mut self.rng);
+                self.schedule_return(slot, to, SWITCH, d);
+                return;
+            }
+        }
+        self.finish(slot);
+    }
+
+    fn schedule_return(&mut self, slot: u32, ch: usize, kind: u8, delay_ms: f64) {
+        let t = self.now + (delay_ms + 0.5) as u64;
+        if t >= self.horizon {
+            self.m.customers.returns_after_horizon += 1;
+            self.finish(slot);
+            return;
+        }
+        let sim = self.sim;
+        let cm = &mut self.contacts[slot as usize];
+        let skill = sim.model.reasons[cm.reason as usize].skill;
+        cm.channel = ch as u8;
+        cm.skill = skill as u8;
+        cm.queue = (ch * sim.ns + skill) as u16;
+        cm.kind = kind;
+        cm.state = PENDING;
+        cm.tick = cm.tick.wrapping_add(1);
+        let tick = cm.tick;
+        self.ev.push(t, pack(EV_RETURN, slot, tick));
+    }
+
+    fn ret(&mut self, slot: u32, tick: u32) {
+        let sim = self.sim;
+        let c = self.contacts[slot as usize];
+        if c.tick != tick || c.state != PENDING {
+            return;
+        }
+        let ch = c.channel as usize;
+        let ni = sim.model.intervals.len();
+        if self.cur >= ni {
+            self.m.customers.returns_after_horizon += 1;
+            self.finish(slot);
+            return;
+        }
+        if !sim.deferred[ch] && !sim.model.channels[ch].is_open(self.cur) {
+            // A live channel is closed: the customer tries again at its next opening.
+            let next = sim.next_open[ch][self.cur];
+            if next == u32::MAX {
+                self.m.customers.returns_after_horizon += 1;
+                self.finish(slot);
+            } else {
+                let t = sim.model.intervals[next as usize].start_ms;
+                self.ev.push(t, pack(EV_RETURN, slot, tick));
+            }
+            return;
+        }
+        match c.kind {
+            REDIAL => self.m.customers.redials += 1,
+            REPEAT => self.m.customers.repeats += 1,
+            _ => self.m.customers.switches += 1,
+        }
+        let cm = &mut self.contacts[slot as usize];
+        cm.arrival_ms = self.now;
+        cm.interval = self.cur as u32;
+        cm.contacts += 1;
+        self.offer(slot);
+    }
+
+    // ---------------------------------------------------------------- intervals, staffing
+
+    /// Start of interval `i` (`i == n` is the horizon): close the books of the previous
+    /// interval, set this interval's staffing, let idle agents pick up work.
+    fn boundary(&mut self, i: usize) {
+        let sim = self.sim;
+        let model = sim.model;
+        let ni = model.intervals.len();
+        for g in 0..self.groups.len() {
+            self.flush_group(g);
+        }
+        for ch in 0..sim.nc {
+            self.flush_channel(ch);
+            if i > 0 {
+                self.m.cells[(i - 1) * sim.nc + ch].backlog_end = self.ch_waiting[ch];
+            }
+        }
+        self.cur = i;
+        if i >= ni {
+            return;
+        }
+        let day = model.intervals[i].day as usize;
+        let new_day = i == 0 || model.intervals[i - 1].day as usize != day;
+        for g in 0..self.groups.len() {
+            let gm = &model.groups[g];
+            if new_day {
+                let h = sim.day_max_staff[g * sim.n_days + day];
+                let absent = if gm.absence > 0.0 && h > 0 {
+                    Binomial::new(h as u64, gm.absence)
+                        .expect("validated absence")
+                        .sample(&mut self.rng) as f64
+                } else {
+                    0.0
+                };
+                self.groups[g].absent_frac = if h > 0 { absent / h as f64 } else { 0.0 };
+                self.groups[g].break_carry = 0.0;
+            }
+            let staff = gm.staff[i] as f64;
+            let present = staff - (staff * self.groups[g].absent_frac).round();
+            // Breaks: a share `in_shift` of present agents is away, spread over the day by
+            // error diffusion so the day's total break time is exact.
+            let want = present * gm.in_shift + self.groups[g].break_carry;
+            let on_break = want.round().clamp(0.0, present);
+            self.groups[g].break_carry = want - on_break;
+            let target = (present - on_break) as u32;
+            self.set_staff(g, target);
+        }
+        // Idle agents pick up work (new agents, a deferred channel that opened).
+        for g in 0..self.groups.len() {
+            while let Some(&(a, ep)) = self.groups[g].idle.front() {
+                let ag = self.agents[a as usize];
+                if ag.epoch != ep || !ag.on_duty || ag.load != 0 {
+                    self.groups[g].idle.pop_front();
+                    continue;
+                }
+                self.take_work(a);
+                if self.agents[a as usize].load == 0 {
+                    break; // nothing this group can do
+                }
+                self.groups[g].idle.pop_front();
+                self.publish(a);
+            }
+        }
+        let next = model.intervals[i].start_ms + model.intervals[i].len_ms;
+        self.ev.push(next, pack(EV_BOUNDARY, 0, (i + 1) as u32));
+    }
+
+    fn set_staff(&mut self, g: usize, target: u32) {
+        let gs = &mut self.groups[g];
+        let effective = gs.on_duty - gs.pending_leave;
+        if target > effective {
+            let mut add = target - effective;
+            let cancel = add.min(gs.pending_leave);
+            gs.pending_leave -= cancel;
+            add -= cancel;
+            for _ in 0..add {
+                self.come_on(g);
+            }
+        } else if target < effective {
+            let mut remove = effective - target;
+            // Idle agents leave at once (the most recently idle first) ...
+            while remove > 0 {
+                let Some(&(a, ep)) = self.groups[g].idle.back() else {
+                    break;
+                };
+                self.groups[g].idle.pop_back();
+                let ag = self.agents[a as usize];
+                if ag.epoch != ep || !ag.on_duty || ag.load != 0 {
+                    continue;
+                }
+                self.go_off(a);
+                remove -= 1;
+            }
+            // ... busy ones finish the contact in hand first.
+            self.groups[g].pending_leave += remove;
+        }
+    }
+
+    #[inline]
+    fn flush_group(&mut self, g: usize) {
+        let gs = &mut self.groups[g];
+        let dt = self.now - gs.last_t;
+        gs.last_t = self.now;
+        if dt > 0 && self.cur < self.m.n_intervals {
+            let cell = &mut self.m.groups[self.cur * self.m.n_groups + g];
+            cell.on_duty_ms += gs.on_duty as u64 * dt;
+            cell.busy_ms += gs.busy as u64 * dt;
+        }
+    }
+
+    #[inline]
+    fn flush_channel(&mut self, ch: usize) {
+        let dt = self.now - self.ch_last[ch];
+        self.ch_last[ch] = self.now;
+        if dt > 0 && self.cur < self.m.n_intervals {
+            self.m.cells[self.cur * self.m.n_channels + ch].queue_area_ms +=
+                self.ch_waiting[ch] as u64 * dt;
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Lowering: a validated [`Scenario`] and its [`Demand`] → a [`Model`].
+//!
+//! * Intervals, days and lengths come from `demand.intervals` (local clock time, so DST
+//!   days have 92 or 100 quarter-hours); times are ms from the first interval's start.
+//! * One stream per (reason, channel, demand source) with any expected contacts; its tag is
+//!   the source (baseline, each event, each campaign, each other source).
+//! * A channel is open in an interval when the interval's local start lies inside the
+//!   channel's opening hours of that weekday and the date is not a closed day.
+//! * Staff per interval: the heads of every shift whose weekday and date range include the
+//!   interval's date and whose clock window contains the interval's local start. A shift
+//!   ending at or before its start wraps past midnight; its early-morning part is counted
+//!   on the interval's own weekday (a simplification for night shifts). Each flex pool is
+//!   a group of its own, staffed by its `scheduled` shifts (the staffing search changes
+//!   `groups[g].staff` directly).
+//! * Patience per channel from `behaviour.patience`; redials (probability, delay) on every
+//!   live and chat channel; repeats, their channel switch and the abandon-and-switch
+//!   behaviour from `behaviour`; day volume noise from `simulation.volume_cv`.
+
+use jiff::civil::Date;
+
+use super::SimError;
+use super::model::{
+    Behaviour, Channel, ChannelKind, Dist, Group, Interval, Model, Reason, Stream, Transfer,
+};
+use crate::demand::Demand;
+use crate::scenario::{self, ClockTime, Day, DurationDist, Scenario, Shift, WeekHours};
+
+/// A duration distribution of the scenario as the simulator's.
+pub fn dist_from(d: &DurationDist) -> Dist {
+    match d {
+        DurationDist::Exponential { mean_s } => Dist::Exponential { mean_s: *mean_s },
+        DurationDist::LogNormal { mean_s, cv } => Dist::LogNormal {
+            mean_s: *mean_s,
+            cv: *cv,
+        },
+        DurationDist::Gamma { mean_s, cv } => Dist::Gamma {
+            mean_s: *mean_s,
+            cv: *cv,
+        },
+        DurationDist::Fixed { s } => Dist::Fixed { s: *s },
+        DurationDist::Empirical(points) => Dist::Empirical(points.clone()),
+    }
+}
+
+fn in_window(from: ClockTime, to: ClockTime, minute: u32) -> bool {
+    let (f, t) = (from.minutes(), to.minutes());
+    if f < t {
+        (f..t).contains(&minute)
+    } else {
+        minute >= f || minute < t
+    }
+}
+
+fn open_at(hours: &WeekHours, date: Date, minute: u32) -> bool {
+    hours.on(Day::of(date)).is_some_and(|(f, t)| {
+        f.minutes() < t.minutes() && (f.minutes()..t.minutes()).contains(&minute)
+    })
+}
+
+fn shift_heads(shifts: &[Shift], date: Date, minute: u32) -> u32 {
+    let day = Day::of(date);
+    shifts
+        .iter()
+        .filter(|s| {
+            s.days.contains(&day)
+                && s.from.is_none_or(|f| date >= f)
+                && s.until.is_none_or(|u| date <= u)
+                && in_window(s.start, s.end, minute)
+        })
+        .map(|s| s.heads)
+        .sum()
+}
+
+impl Model {
+    /// Lowers a scenario and its demand into a simulation model.
+    ///
+    /// Names that do not resolve (a reason's channel, a team's skill …) are errors naming
+    /// the field; scenario validation normally catches them first.
+    pub fn from_scenario(sc: &Scenario, demand: &Demand) -> Result<Model, SimError> {
+        let bad = |what: String| SimError::Invalid(what);
+        // Channels in demand order.
+        let channel_of = |name: &str| demand.channels.iter().position(|c| c == name);
+        let mut channels = Vec::with_capacity(demand.channels.len());
+        let dates: Vec<Date> = demand
+            .intervals
+            .iter()
+            .map(|iv| demand.days[iv.day])
+            .collect();
+        let minutes: Vec<u32> = demand
+            .intervals
+            .iter()
+            .map(|iv| iv.local_start.hour() as u32 * 60 + iv.local_start.minute() as u32)
+            .collect();
+        for name in &demand.channels {
+            let ch = sc
+                .channels
+                .iter()
+                .find(|c| &c.name == name)
+                .ok_or_else(|| bad(format!("demand channel `{name}` is not in `channels`")))?;
+            let kind = match ch.kind {
+                scenario::ChannelKind::Live => ChannelKind::Live,
+                scenario::ChannelKind::Chat => {
+                    let s = ch.chat.unwrap_or(scenario::ChatSettings {
+                        max_concurrent: 2,
+                        slowdown_per_extra: 0.25,
+                    });
+                    ChannelKind::Chat {
+                        max_concurrent: s.max_concurrent.clamp(1, 255) as u8,
+                        slowdown_per_extra: s.slowdown_per_extra,
+                    }
+                }
+                scenario::ChannelKind::Deferred => ChannelKind::Deferred,
+            };
+            let open = (0..demand.intervals.len())
+                .map(|i| {
+                    !sc.calendar.closed_days.contains(&dates[i])
+                        && open_at(&ch.opening_hours, dates[i], minutes[i])
+                })
+                .collect();
+            channels.push(Channel {
+                name: name.clone(),
+                kind,
+                priority: ch.priority,
+                target_share: ch.target.share,
+                target_s: ch.target.within_s,
+                open,
+                patience: sc.behaviour.patience.get(name).map(dist_from),
+                redial_probability: if kind == ChannelKind::Deferred {
+                    0.0
+                } else {
+                    sc.behaviour.redial.probability
+                },
+                redial_delay: dist_from(&sc.behaviour.redial.delay),
+            });
+        }
+        // Skills in first-seen order.
+        let mut skills: Vec<String> = Vec::new();
+        let mut skill = |s: &str| -> usize {
+            if let Some(i) = skills.iter().position(|x| x == s) {
+                i
+            } else {
+                skills.push(s.to_string());
+                skills.len() - 1
+            }
+        };
+        let mut reasons = Vec::with_capacity(demand.reasons.len());
+        for name in &demand.reasons {
+            let r = sc
+                .reasons
+                .iter()
+                .find(|r| &r.name == name)
+                .ok_or_else(|| bad(format!("demand reason `{name}` is not in `reasons`")))?;
+            let handling = demand
+                .channels
+                .iter()
+                .map(|c| r.handling.get(c).map(dist_from))
+                .collect();
+            let own_skill = skill(&r.skill);
+            let transfer = r.transfer.as_ref().map(|t| Transfer {
+                share: t.share,
+                to_skill: skill(&t.to_skill),
+                handling: demand
+                    .channels
+                    .iter()
+                    .map(|_| t.handling.as_ref().map(dist_from))
+                    .collect(),
+            });
+            reasons.push(Reason {
+                name: name.clone(),
+                skill: own_skill,
+                fcr: r.fcr,
+                handling,
+                transfer,
+            });
+        }
+        let mut groups = Vec::new();
+        let resolve_channels = |names: &[String], owner: &str| -> Result<Vec<usize>, SimError> {
+            names
+                .iter()
+                .map(|n| {
+                    channel_of(n).ok_or_else(|| {
+                        bad(format!("agents.{owner}: channel `{n}` is not a channel"))
+                    })
+                })
+                .collect()
+        };
+        let ni = demand.intervals.len();
+        for t in &sc.agents.teams {
+            groups.push(Group {
+                name: t.name.clone(),
+                channels: resolve_channels(&t.channels, &format!("teams[{}]", t.name))?,
+                skills: t.skills.iter().map(|s| skill(s)).collect(),
+                aht_factor: t.aht_factor,
+                staff: (0..ni)
+                    .map(|i| shift_heads(&t.shifts, dates[i], minutes[i]))
+                    .collect(),
+                absence: t.shrinkage.absence,
+                in_shift: t.shrinkage.in_shift,
+            });
+        }
+        for p in &sc.agents.flex_pools {
+            let staff = (0..ni)
+                .map(|i| {
+                    p.scheduled
+                        .iter()
+                        .filter(|f| f.date == dates[i] && in_window(f.start, f.end, minutes[i]))
+                        .map(|f| f.heads)
+                        .sum()
+                })
+                .collect();
+            groups.push(Group {
+                name: p.name.clone(),
+                channels: resolve_channels(&p.channels, &format!("flex_pools[{}]", p.name))?,
+                skills: p.skills.iter().map(|s| skill(s)).collect(),
+                aht_factor: p.aht_factor,
+                staff,
+                absence: p.shrinkage.absence,
+                in_shift: p.shrinkage.in_shift,
+            });
+        }
+        if skills.is_empty() {
+            skills.push("any".into());
+        }
+        // Streams: one per (reason, channel, source) with contacts.
+        let mut streams = Vec::new();
+        for r in 0..demand.reasons.len() {
+            for c in 0..demand.channels.len() {
+                for s in 0..demand.sources.len() {
+                    let expected: Vec<f64> = (0..ni).map(|i| demand.get(i, r, c, s)).collect();
+                    if expected.iter().any(|&x| x > 0.0) {
+                        streams.push(Stream {
+                            reason: r,
+                            channel: c,
+                            tag: s,
+                            expected,
+                        });
+                    }
+                }
+            }
+        }
+        let mut start_ms = 0u64;
+        let intervals = demand
+            .intervals
+            .iter()
+            .map(|iv| {
+                let len_ms = iv.length_s as u64 * 1000;
+                let out = Interval {
+                    start_ms,
+                    len_ms,
+                    day: iv.day as u32,
+                };
+                start_ms += len_ms;
+                out
+            })
+            .collect();
+        let b = &sc.behaviour;
+        let repeat_other_channel = if b.repeat.other_channel_share > 0.0 {
+            Some((
+                channel_of(&b.repeat.other_channel).ok_or_else(|| {
+                    bad(format!(
+                        "behaviour.repeat.other_channel: `{}` is not a channel",
+                        b.repeat.other_channel
+                    ))
+                })?,
+                b.repeat.other_channel_share,
+            ))
+        } else {
+            None
+        };
+        let channel_switch = match &b.channel_switch {
+            Some(s) => Some((
+                channel_of(&s.to).ok_or_else(|| {
+                    bad(format!(
+                        "behaviour.channel_switch.to: `{}` is not a channel",
+                        s.to
+                    ))
+                })?,
+                s.share,
+                dist_from(&s.delay),
+            )),
+            None => None,
+        };
+        let model = Model {
+            intervals,
+            channels,
+            skills,
+            reasons,
+            tags: demand.sources.iter().map(|s| s.name.clone()).collect(),
+            streams,
+            groups,
+            behaviour: Behaviour {
+                repeat_delay: dist_from(&b.repeat.delay),
+                repeat_other_channel,
+                channel_switch,
+                ..Behaviour::default()
+            },
+            volume_cv: sc.simulation.volume_cv,
+            sl_definition: sc.service_level_definition,
+        };
+        model.validate()?;
+        Ok(model)
+    }
+}

@@ -1,0 +1,542 @@
+//! The simulator's own input: a compiled, index-based description of one calendar.
+//!
+//! A [`Model`] knows nothing of RON files. Everything is referred to by index (channel,
+//! skill, reason, tag, group, interval), rates are expected contacts per interval and
+//! staffing is a head count per interval, so the staffing search can change
+//! `groups[g].staff[i]` and re-simulate without rebuilding anything.
+//!
+//! Time is integer milliseconds from the start of the calendar (`u64`); intervals may have
+//! different lengths (a DST day has 23 or 25 hours of intervals).
+
+use crate::units::SlDefinition;
+
+/// A duration distribution in **seconds** (handling time, patience, delays).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dist {
+    /// Exponential with the given mean.
+    Exponential { mean_s: f64 },
+    /// Lognormal with the given mean and coefficient of variation.
+    LogNormal { mean_s: f64, cv: f64 },
+    /// Gamma with the given mean and coefficient of variation.
+    Gamma { mean_s: f64, cv: f64 },
+    /// Always the same duration.
+    Fixed { s: f64 },
+    /// `(seconds, cumulative probability)` points, increasing, the last at probability 1;
+    /// linear interpolation between points (and from `(0, 0)` to the first point).
+    Empirical(Vec<(f64, f64)>),
+}
+
+impl Dist {
+    /// The mean in seconds.
+    pub fn mean_s(&self) -> f64 {
+        match self {
+            Dist::Exponential { mean_s }
+            | Dist::LogNormal { mean_s, .. }
+            | Dist::Gamma { mean_s, .. } => *mean_s,
+            Dist::Fixed { s } => *s,
+            Dist::Empirical(points) => {
+                let (mut prev_x, mut prev_p, mut m) = (0.0, 0.0, 0.0);
+                for &(x, p) in points {
+                    m += (p - prev_p) * 0.5 * (x + prev_x);
+                    prev_x = x;
+                    prev_p = p;
+                }
+                m
+            }
+        }
+    }
+}
+
+/// How a channel's contacts are served.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ChannelKind {
+    /// A live queue (phone): contacts wait and may abandon.
+    Live,
+    /// Live chat: an agent holds up to `max_concurrent` chats; customers may abandon.
+    Chat {
+        /// Chats one agent can hold at once (≥ 1).
+        max_concurrent: u8,
+        /// Each extra simultaneous chat makes the new chat this much slower (0.25 = +25%).
+        slowdown_per_extra: f64,
+    },
+    /// Deferred work (e-mail, social): no abandonment, worked only while the channel is
+    /// open, the backlog carries over.
+    Deferred,
+}
+
+/// One channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Routing priority: lower is served first (phone 0, chat 1, e-mail 2).
+    pub priority: u8,
+    /// Target share in (0, 1), e.g. 0.85.
+    pub target_share: f64,
+    /// Target answer (response) time in seconds, e.g. 15.
+    pub target_s: f64,
+    /// Open flag per interval (empty = always open). Agents work a deferred channel only
+    /// while it is open; a redial or repeat contact reaching a closed live or chat channel
+    /// arrives at its next opening instead.
+    pub open: Vec<bool>,
+    /// Patience of waiting customers (live and chat; ignored for deferred). `None` = never
+    /// abandon.
+    pub patience: Option<Dist>,
+    /// Probability an abandoning customer tries again on the same channel.
+    pub redial_probability: f64,
+    /// Delay before that redial.
+    pub redial_delay: Dist,
+}
+
+impl Channel {
+    /// A live phone channel with the given target and patience, always open, no redials.
+    pub fn live(name: &str, target_share: f64, target_s: f64, patience: Option<Dist>) -> Self {
+        Channel {
+            name: name.to_string(),
+            kind: ChannelKind::Live,
+            priority: 0,
+            target_share,
+            target_s,
+            open: Vec::new(),
+            patience,
+            redial_probability: 0.0,
+            redial_delay: Dist::Exponential { mean_s: 600.0 },
+        }
+    }
+
+    /// True when the channel is open in interval `i`.
+    #[inline]
+    pub fn is_open(&self, i: usize) -> bool {
+        self.open.get(i).copied().unwrap_or(true)
+    }
+}
+
+/// A front → back office hand-over after the first handling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transfer {
+    /// Share of handled contacts of the reason that are transferred.
+    pub share: f64,
+    /// Skill index that takes them over.
+    pub to_skill: usize,
+    /// Handling time in the receiving skill, per channel (`None` = the reason's own).
+    pub handling: Vec<Option<Dist>>,
+}
+
+/// One contact reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub name: String,
+    /// Skill index an agent needs.
+    pub skill: usize,
+    /// First-contact resolution in [0, 1]: the rest come back (see [`Behaviour::repeat_delay`]).
+    pub fcr: f64,
+    /// Handling time per channel (`None` where the reason never uses the channel).
+    pub handling: Vec<Option<Dist>>,
+    pub transfer: Option<Transfer>,
+}
+
+/// One arrival stream: a (reason, channel, tag) with expected contacts per interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    pub reason: usize,
+    pub channel: usize,
+    /// Attribution tag index (baseline, a campaign, an event, another source).
+    pub tag: usize,
+    /// Expected contacts in each interval (Poisson with a constant rate inside the interval).
+    pub expected: Vec<f64>,
+}
+
+/// One agent group (a team or a flex pool): identical agents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    /// Channel indices its agents serve.
+    pub channels: Vec<usize>,
+    /// Skill indices its agents have.
+    pub skills: Vec<usize>,
+    /// Handling-time multiplier (1.15 = 15% slower).
+    pub aht_factor: f64,
+    /// Agents scheduled in each interval (before shrinkage).
+    pub staff: Vec<u32>,
+    /// Probability a scheduled agent is absent for the whole day.
+    pub absence: f64,
+    /// Share of a present agent's time on breaks and other in-shift unavailability.
+    pub in_shift: f64,
+}
+
+/// One interval of the time grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    /// Start in ms from the start of the calendar.
+    pub start_ms: u64,
+    /// Length in ms (> 0).
+    pub len_ms: u64,
+    /// Day index.
+    pub day: u32,
+}
+
+/// Customer behaviour beyond patience and redials (which are per channel).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Behaviour {
+    /// Delay before an unresolved customer comes back.
+    pub repeat_delay: Dist,
+    /// `(channel, share)`: share of repeat contacts that come on that channel instead.
+    pub repeat_other_channel: Option<(usize, f64)>,
+    /// `(channel, share, delay)`: share of abandoning customers who do not redial but
+    /// switch to that channel.
+    pub channel_switch: Option<(usize, f64, Dist)>,
+    /// A customer makes at most this many contacts (redials, repeats and transfers
+    /// included); afterwards they give up. Guards against endless loops (FCR 0).
+    pub max_contacts_per_customer: u16,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Behaviour {
+            repeat_delay: Dist::Exponential { mean_s: 86_400.0 },
+            repeat_other_channel: None,
+            channel_switch: None,
+            max_contacts_per_customer: 10,
+        }
+    }
+}
+
+/// A whole simulation input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub intervals: Vec<Interval>,
+    pub channels: Vec<Channel>,
+    pub skills: Vec<String>,
+    pub reasons: Vec<Reason>,
+    /// Attribution tags (baseline, campaigns, events, other sources).
+    pub tags: Vec<String>,
+    pub streams: Vec<Stream>,
+    pub groups: Vec<Group>,
+    pub behaviour: Behaviour,
+    /// Day-level volume uncertainty: each day's arrival rates are multiplied by a
+    /// Gamma(mean 1, cv) draw shared by all streams (0 = off).
+    pub volume_cv: f64,
+    /// The definition reports use for "meets target".
+    pub sl_definition: SlDefinition,
+}
+
+/// Parameters of a stationary single-queue model (M/M/n or M/M/n+M style).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stationary {
+    pub rate_per_hour: f64,
+    /// Handling time distribution (exponential for M/M/n).
+    pub handling: Dist,
+    pub agents: u32,
+    /// Patience; `None` = Erlang C's infinitely patient callers.
+    pub patience: Option<Dist>,
+    pub target_share: f64,
+    pub target_s: f64,
+    pub sl_definition: SlDefinition,
+}
+
+impl Stationary {
+    /// M/M/n (+M when `patience_mean_s` is given) with exponential handling.
+    pub fn markovian(
+        rate_per_hour: f64,
+        aht_s: f64,
+        agents: u32,
+        patience_mean_s: Option<f64>,
+        target_s: f64,
+    ) -> Self {
+        Stationary {
+            rate_per_hour,
+            handling: Dist::Exponential { mean_s: aht_s },
+            agents,
+            patience: patience_mean_s.map(|m| Dist::Exponential { mean_s: m }),
+            target_share: 0.8,
+            target_s,
+            sl_definition: SlDefinition::Offered,
+        }
+    }
+}
+
+impl Model {
+    /// A stationary model: one phone channel, one reason, one group of `agents`.
+    ///
+    /// The grid is a warm-up interval of `warmup_s` seconds (its metrics are reported like
+    /// any other, callers skip interval 0) followed by `batches` observation intervals of
+    /// `batch_s` seconds each. FCR is 1 and there are no redials, so it is the textbook
+    /// queue.
+    pub fn stationary(p: &Stationary, warmup_s: f64, batches: usize, batch_s: f64) -> Model {
+        let warm_ms = (warmup_s * 1000.0).round().max(0.0) as u64;
+        let batch_ms = ((batch_s * 1000.0).round() as u64).max(1);
+        let mut intervals = Vec::with_capacity(batches + 1);
+        intervals.push(Interval {
+            start_ms: 0,
+            len_ms: warm_ms.max(1),
+            day: 0,
+        });
+        let mut start = warm_ms.max(1);
+        for _ in 0..batches {
+            intervals.push(Interval {
+                start_ms: start,
+                len_ms: batch_ms,
+                day: 0,
+            });
+            start += batch_ms;
+        }
+        let n = intervals.len();
+        let per_ms = p.rate_per_hour / 3_600_000.0;
+        let expected = intervals
+            .iter()
+            .map(|iv| per_ms * iv.len_ms as f64)
+            .collect();
+        let mut channel = Channel::live("phone", p.target_share, p.target_s, p.patience.clone());
+        channel.redial_probability = 0.0;
+        Model {
+            intervals,
+            channels: vec![channel],
+            skills: vec!["any".into()],
+            reasons: vec![Reason {
+                name: "call".into(),
+                skill: 0,
+                fcr: 1.0,
+                handling: vec![Some(p.handling.clone())],
+                transfer: None,
+            }],
+            tags: vec!["baseline".into()],
+            streams: vec![Stream {
+                reason: 0,
+                channel: 0,
+                tag: 0,
+                expected,
+            }],
+            groups: vec![Group {
+                name: "agents".into(),
+                channels: vec![0],
+                skills: vec![0],
+                aht_factor: 1.0,
+                staff: vec![p.agents; n],
+                absence: 0.0,
+                in_shift: 0.0,
+            }],
+            behaviour: Behaviour::default(),
+            volume_cv: 0.0,
+            sl_definition: p.sl_definition,
+        }
+    }
+
+    /// Number of days (1 + the largest day index).
+    pub fn n_days(&self) -> usize {
+        self.intervals
+            .iter()
+            .map(|i| i.day as usize + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// End of the last interval in ms.
+    pub fn horizon_ms(&self) -> u64 {
+        self.intervals
+            .last()
+            .map(|i| i.start_ms + i.len_ms)
+            .unwrap_or(0)
+    }
+
+    /// Checks every index and number; the simulator relies on this.
+    pub fn validate(&self) -> Result<(), super::SimError> {
+        use super::SimError::Invalid;
+        let ni = self.intervals.len();
+        let nc = self.channels.len();
+        if ni == 0 {
+            return Err(Invalid("model has no intervals".into()));
+        }
+        if nc == 0 || nc > 64 {
+            return Err(Invalid(format!("model has {nc} channels; allowed 1 to 64")));
+        }
+        if self.skills.is_empty() || self.skills.len() > 64 {
+            return Err(Invalid(format!(
+                "model has {} skills; allowed 1 to 64",
+                self.skills.len()
+            )));
+        }
+        let mut t = self.intervals[0].start_ms;
+        for (k, iv) in self.intervals.iter().enumerate() {
+            if iv.len_ms == 0 || iv.start_ms != t {
+                return Err(Invalid(format!(
+                    "intervals[{k}]: starts at {} ms with length {} ms; intervals must be contiguous with length > 0 (expected start {t})",
+                    iv.start_ms, iv.len_ms
+                )));
+            }
+            if k > 0 && iv.day < self.intervals[k - 1].day {
+                return Err(Invalid(format!("intervals[{k}].day goes backwards")));
+            }
+            t += iv.len_ms;
+        }
+        check_dist_ok(&self.behaviour.repeat_delay, "behaviour.repeat_delay")?;
+        if let Some((c, share)) = self.behaviour.repeat_other_channel {
+            if c >= nc || !(0.0..=1.0).contains(&share) {
+                return Err(Invalid(
+                    "behaviour.repeat_other_channel: channel index or share out of range".into(),
+                ));
+            }
+        }
+        if let Some((c, share, ref d)) = self.behaviour.channel_switch {
+            if c >= nc || !(0.0..=1.0).contains(&share) {
+                return Err(Invalid(
+                    "behaviour.channel_switch: channel index or share out of range".into(),
+                ));
+            }
+            check_dist_ok(d, "behaviour.channel_switch.delay")?;
+        }
+        if !(self.volume_cv >= 0.0 && self.volume_cv.is_finite()) {
+            return Err(Invalid(format!(
+                "volume_cv = {}; must be finite and ≥ 0",
+                self.volume_cv
+            )));
+        }
+        for (c, ch) in self.channels.iter().enumerate() {
+            if !(ch.target_share > 0.0 && ch.target_share < 1.0 + 1e-12) || ch.target_s < 0.0 {
+                return Err(Invalid(format!(
+                    "channels[{c}] ({}): target share must be in (0, 1] and target_s ≥ 0",
+                    ch.name
+                )));
+            }
+            if !ch.open.is_empty() && ch.open.len() != ni {
+                return Err(Invalid(format!(
+                    "channels[{c}].open has {} entries; expected {ni} (one per interval) or none",
+                    ch.open.len()
+                )));
+            }
+            if let ChannelKind::Chat {
+                max_concurrent,
+                slowdown_per_extra,
+            } = ch.kind
+            {
+                if max_concurrent == 0 || slowdown_per_extra < 0.0 {
+                    return Err(Invalid(format!(
+                        "channels[{c}]: chat needs max_concurrent ≥ 1 and slowdown ≥ 0"
+                    )));
+                }
+            }
+            if let Some(p) = &ch.patience {
+                check_dist_ok(p, &format!("channels[{c}].patience"))?;
+            }
+            check_dist_ok(&ch.redial_delay, &format!("channels[{c}].redial_delay"))?;
+            if !(0.0..=1.0).contains(&ch.redial_probability) {
+                return Err(Invalid(format!(
+                    "channels[{c}].redial_probability must be in [0, 1]"
+                )));
+            }
+        }
+        for (r, re) in self.reasons.iter().enumerate() {
+            if re.skill >= self.skills.len() || !(0.0..=1.0).contains(&re.fcr) {
+                return Err(Invalid(format!(
+                    "reasons[{r}] ({}): skill index or fcr out of range",
+                    re.name
+                )));
+            }
+            if re.handling.len() != nc {
+                return Err(Invalid(format!(
+                    "reasons[{r}].handling has {} entries; expected one per channel ({nc})",
+                    re.handling.len()
+                )));
+            }
+            for (c, d) in re.handling.iter().enumerate() {
+                if let Some(d) = d {
+                    check_dist_ok(d, &format!("reasons[{r}].handling[{c}]"))?;
+                }
+            }
+            if let Some(tr) = &re.transfer {
+                if tr.to_skill >= self.skills.len()
+                    || !(0.0..=1.0).contains(&tr.share)
+                    || tr.handling.len() != nc
+                {
+                    return Err(Invalid(format!(
+                        "reasons[{r}].transfer: skill index, share or handling length out of range"
+                    )));
+                }
+            }
+        }
+        for (s, st) in self.streams.iter().enumerate() {
+            if st.reason >= self.reasons.len() || st.channel >= nc || st.tag >= self.tags.len() {
+                return Err(Invalid(format!(
+                    "streams[{s}]: reason, channel or tag index out of range"
+                )));
+            }
+            if st.expected.len() != ni {
+                return Err(Invalid(format!(
+                    "streams[{s}].expected has {} entries; expected {ni}",
+                    st.expected.len()
+                )));
+            }
+            if st.expected.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+                return Err(Invalid(format!(
+                    "streams[{s}].expected: every value must be finite and ≥ 0"
+                )));
+            }
+            if self.reasons[st.reason].handling[st.channel].is_none() {
+                return Err(Invalid(format!(
+                    "streams[{s}]: reason {} has no handling time on channel {}",
+                    self.reasons[st.reason].name, self.channels[st.channel].name
+                )));
+            }
+        }
+        for (g, gr) in self.groups.iter().enumerate() {
+            if gr.channels.iter().any(|&c| c >= nc)
+                || gr.skills.iter().any(|&s| s >= self.skills.len())
+            {
+                return Err(Invalid(format!(
+                    "groups[{g}] ({}): channel or skill index out of range",
+                    gr.name
+                )));
+            }
+            if gr.staff.len() != ni {
+                return Err(Invalid(format!(
+                    "groups[{g}].staff has {} entries; expected {ni}",
+                    gr.staff.len()
+                )));
+            }
+            let ok = gr.aht_factor > 0.0
+                && gr.aht_factor.is_finite()
+                && (0.0..=1.0).contains(&gr.absence)
+                && (0.0..1.0).contains(&gr.in_shift);
+            if !ok {
+                return Err(Invalid(format!(
+                    "groups[{g}] ({}): aht_factor must be > 0, absence in [0, 1], in_shift in [0, 1)",
+                    gr.name
+                )));
+            }
+        }
+        if self
+            .groups
+            .iter()
+            .map(|g| g.staff.iter().max().copied().unwrap_or(0) as u64)
+            .sum::<u64>()
+            >= (1 << 24)
+        {
+            return Err(Invalid("more than 16 million agents".into()));
+        }
+        Ok(())
+    }
+}
+
+fn check_dist_ok(d: &Dist, what: &str) -> Result<(), super::SimError> {
+    let ok = match d {
+        Dist::Exponential { mean_s } => *mean_s > 0.0 && mean_s.is_finite(),
+        Dist::LogNormal { mean_s, cv } | Dist::Gamma { mean_s, cv } => {
+            *mean_s > 0.0 && mean_s.is_finite() && *cv > 0.0 && cv.is_finite()
+        }
+        Dist::Fixed { s } => *s >= 0.0 && s.is_finite(),
+        Dist::Empirical(pts) => {
+            !pts.is_empty()
+                && pts.windows(2).all(|w| w[1].0 >= w[0].0 && w[1].1 >= w[0].1)
+                && pts
+                    .iter()
+                    .all(|&(x, p)| x >= 0.0 && (0.0..=1.0).contains(&p))
+                && (pts.last().map(|l| l.1).unwrap_or(0.0) - 1.0).abs() < 1e-9
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(super::SimError::Invalid(format!(
+            "{what}: {d:?} is not a valid distribution (means and CVs > 0, empirical points increasing and ending at probability 1)"
+        )))
+    }
+}

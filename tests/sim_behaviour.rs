@@ -1,0 +1,329 @@
+//! Behaviour of the simulator beyond the textbook queues: bookkeeping identities (Little's
+//! law), empty staffing, chat concurrency, deferred work, redials, repeats, transfers,
+//! shrinkage and the arrival process. Fixed seeds; tolerances are stated with their reason.
+
+mod sim_support;
+
+use peakplan::montecarlo::{Stat, t_quantile};
+use peakplan::sim::*;
+use peakplan::units::SlDefinition;
+use sim_support::{INTERVAL_MS, day_model};
+
+fn within_99(s: &Stat, theory: f64) -> bool {
+    let hw = t_quantile(0.995, s.n() - 1) * s.sd() / (s.n() as f64).sqrt();
+    (s.mean() - theory).abs() <= hw
+}
+
+fn erlang_c(n: u32, a: f64) -> f64 {
+    let mut b = 1.0;
+    for k in 1..=n {
+        b = a * b / (k as f64 + a * b);
+    }
+    n as f64 * b / (n as f64 - a * (1.0 - b))
+}
+
+/// A single live queue over `staff.len()` 15-minute intervals.
+fn queue_model(rate_per_interval: f64, staff: &[u32], patience: Option<Dist>) -> Model {
+    let p = Stationary {
+        patience,
+        ..Stationary::markovian(1.0, 300.0, 1, None, 20.0)
+    };
+    let mut m = Model::stationary(&p, 900.0, staff.len() - 1, 900.0);
+    m.streams[0].expected = vec![rate_per_interval; staff.len()];
+    m.groups[0].staff = staff.to_vec();
+    m
+}
+
+#[test]
+fn littles_law_holds_on_the_output() {
+    // M/M/40+M at 104% load over 40 intervals: the time-average number waiting (from the
+    // queue-area integral) equals arrival rate × mean wait (from the per-contact waits),
+    // and busy agent time equals the handling workload. Both sides are computed by
+    // different code paths; they differ only by contacts straddling the window's ends,
+    // a fraction well below 1% here.
+    let staff = vec![40u32; 40];
+    let m = queue_model(125.0, &staff, Some(Dist::Exponential { mean_s: 200.0 }));
+    let r = run(&m, 11, 0).unwrap();
+    let tot = r.channel_total(0, 0..40);
+    let t_ms = 40.0 * INTERVAL_MS as f64;
+    let l = tot.queue_area_ms as f64 / t_ms;
+    let lambda = tot.offered as f64 / t_ms;
+    let w = (tot.wait_answered_ms + tot.wait_abandoned_ms) as f64 / tot.offered as f64;
+    assert!(l > 1.0, "the test needs a queue: L = {l}");
+    assert!(
+        (l - lambda * w).abs() / l < 0.01,
+        "L = {l}, λW = {}",
+        lambda * w
+    );
+    let g = r.agent_time(&[0], 0..40);
+    let rel = (g.busy_ms as f64 - tot.handle_ms as f64).abs() / g.busy_ms as f64;
+    assert!(
+        rel < 0.01,
+        "busy {} vs workload {}",
+        g.busy_ms,
+        tot.handle_ms
+    );
+    // Every contact is accounted for exactly once.
+    assert_eq!(
+        tot.offered,
+        tot.answered + tot.abandoned + tot.unanswered_end
+    );
+}
+
+#[test]
+fn zero_agent_interval_makes_everyone_wait_or_abandon() {
+    // 10 agents, then none for an interval, then 10 again.
+    let m = queue_model(
+        20.0,
+        &[10, 0, 10],
+        Some(Dist::Exponential { mean_s: 120.0 }),
+    );
+    for rep in 0..20 {
+        let r = run(&m, 3, rep).unwrap();
+        let c = r.cell(1, 0);
+        assert!(c.offered > 0);
+        assert_eq!(c.queued, c.offered, "nobody can be answered at once");
+        assert_eq!(c.offered, c.answered + c.abandoned + c.unanswered_end);
+        // Only callers arriving in the last 20 s before agents return can be answered
+        // within 20 s; their expected number is 20/900 × 20 ≈ 0.4.
+        assert!(c.answered_within <= 4, "{c:?}");
+    }
+    // Nobody ever on duty and infinitely patient callers: all still waiting at the end.
+    let m = queue_model(20.0, &[0, 0, 0], None);
+    let r = run(&m, 3, 0).unwrap();
+    let tot = r.channel_total(0, 0..3);
+    assert!(tot.offered > 30);
+    assert_eq!(tot.answered + tot.abandoned, 0);
+    assert_eq!(tot.unanswered_end, tot.offered);
+    assert_eq!(r.customers.in_flight_end, tot.offered);
+}
+
+#[test]
+fn chat_with_two_slots_and_no_slowdown_is_an_mmc_with_twice_the_servers() {
+    // k = 2 independent exponential chats per agent, no slowdown: 10 agents serve like 20
+    // servers. Erlang C with n = 20, a = 17.
+    let p = Stationary::markovian(17.0 / 300.0 * 3600.0, 300.0, 10, None, 20.0);
+    let mut m = Model::stationary(&p, 20_000.0, 1, 300_000.0);
+    m.channels[0].kind = ChannelKind::Chat {
+        max_concurrent: 2,
+        slowdown_per_extra: 0.0,
+    };
+    let sim = Simulator::new(&m).unwrap();
+    let mut pw = Stat::default();
+    for rep in 0..10 {
+        pw.push(sim.run(5, rep).cell(1, 0).p_wait().unwrap());
+    }
+    let theory = erlang_c(20, 17.0);
+    assert!(within_99(&pw, theory), "{} vs {theory}", pw.mean());
+    // With a slowdown each chat started beside another takes 1.5× as long.
+    m.channels[0].kind = ChannelKind::Chat {
+        max_concurrent: 2,
+        slowdown_per_extra: 0.5,
+    };
+    m.streams[0].expected.iter_mut().for_each(|x| *x *= 0.7);
+    let r = Simulator::new(&m).unwrap().run(5, 0);
+    let c = r.cell(1, 0);
+    let mean_s = c.handle_ms as f64 / 1000.0 / c.handled as f64;
+    assert!(
+        mean_s > 320.0 && mean_s < 450.0,
+        "mean chat handling {mean_s} s"
+    );
+}
+
+#[test]
+fn deferred_work_waits_for_opening_and_carries_over() {
+    let m = day_model(2);
+    let r = run(&m, 7, 0).unwrap();
+    // E-mail opens at interval 8 of each day: the backlog at the end of interval 7 is
+    // everything that arrived before, none of it answered.
+    let before: u32 = (0..8).map(|i| r.cell(i, 2).offered).sum();
+    assert!(before > 0);
+    assert_eq!(r.cell(7, 2).backlog_end, before);
+    assert!((0..8).all(|i| r.cell(i, 2).handled == 0));
+    // Deferred contacts never abandon.
+    assert_eq!(r.channel_total(2, 0..112).abandoned, 0);
+    // E-mail closes at interval 48: what arrives later is carried into day 1 and answered
+    // there (oldest first), so day-0 arrivals are all answered eventually.
+    assert!(r.cell(55, 2).backlog_end > 0);
+    assert!((48..56).all(|i| r.cell(i, 2).handled == 0));
+    let day0 = r.channel_total(2, 0..56);
+    assert_eq!(day0.unanswered_end, 0, "{day0:?}");
+    assert_eq!(day0.answered, day0.offered);
+}
+
+#[test]
+fn redials_make_several_contacts_of_one_customer() {
+    // Nobody on duty, patience exactly 10 s, always redial after 1 s, at most 3 contacts.
+    let mut m = queue_model(30.0, &[0, 0, 0, 0], Some(Dist::Fixed { s: 10.0 }));
+    m.channels[0].redial_probability = 1.0;
+    m.channels[0].redial_delay = Dist::Fixed { s: 1.0 };
+    m.behaviour.max_contacts_per_customer = 3;
+    let r = run(&m, 1, 0).unwrap();
+    let tot = r.channel_total(0, 0..4);
+    let cu = r.customers;
+    assert!(cu.arrived > 50);
+    assert_eq!(cu.lost, cu.arrived, "nobody is ever answered");
+    assert_eq!(cu.capped + cu.returns_after_horizon, cu.arrived);
+    assert_eq!(tot.offered, cu.arrived + cu.redials);
+    assert_eq!(tot.abandoned, tot.offered);
+    // All but the last ~22 s of arrivals make exactly 3 contacts.
+    assert!(tot.offered as f64 > 2.9 * cu.arrived as f64);
+}
+
+#[test]
+fn repeat_contacts_follow_first_contact_resolution() {
+    // Ample agents, all first contacts by phone, FCR 0.5, repeats after 60 s, a cap of 10
+    // contacts: contacts per customer = Σ_{k<10} 0.5^k = 1.998. 20% of repeats move to
+    // e-mail and stay there, so the k-th repeat is on e-mail with probability 1 − 0.8^k:
+    // the e-mail share of all repeats is 1 − Σ_{k=1}^{9} 0.4^k / Σ_{k=1}^{9} 0.5^k.
+    let mut m = day_model(1);
+    for g in &mut m.groups {
+        g.staff.iter_mut().for_each(|s| *s = 200);
+        g.absence = 0.0;
+        g.in_shift = 0.0;
+    }
+    m.volume_cv = 0.0;
+    m.channels[2].open.clear();
+    m.streams.iter_mut().for_each(|s| s.channel = 0);
+    m.reasons.iter_mut().for_each(|r| {
+        r.fcr = 0.5;
+        r.transfer = None;
+    });
+    m.behaviour.repeat_delay = Dist::Fixed { s: 60.0 };
+    m.behaviour.max_contacts_per_customer = 10;
+    m.behaviour.channel_switch = None;
+    m.channels[0].patience = None;
+    m.channels[1].patience = None;
+    let r = run(&m, 2, 0).unwrap();
+    let cu = r.customers;
+    let per = r.offered() as f64 / cu.arrived as f64;
+    // ≈ 3,500 customers; sd of the count per customer ≈ 1.4 → se ≈ 0.025; allow 4 se
+    // (customers whose repeats would fall after the horizon only lower it slightly).
+    assert!((per - 1.998).abs() < 0.1, "contacts per customer {per}");
+    let email = r.channel_total(2, 0..56).offered;
+    let share = email as f64 / cu.repeats as f64;
+    let (s4, s5): (f64, f64) = (1..10).fold((0.0, 0.0), |(a, b), k| {
+        (a + 0.4f64.powi(k), b + 0.5f64.powi(k))
+    });
+    let theory = 1.0 - s4 / s5;
+    // ≈ 3,500 repeats: se of the share ≈ 0.008.
+    assert!(
+        (share - theory).abs() < 0.035,
+        "e-mail share of repeats {share} vs {theory}"
+    );
+}
+
+#[test]
+fn transfers_go_to_the_back_office_share() {
+    let mut m = day_model(1);
+    m.volume_cv = 0.0;
+    let r = run(&m, 4, 0).unwrap();
+    let transfers_in: u32 = r.cells.iter().map(|c| c.transfers_in).sum();
+    assert_eq!(transfers_in, r.customers.transfers);
+    // 30% of complaint handlings that were not themselves transfers.
+    let complaint = r.reasons[1];
+    let first_handlings = complaint.handled - r.customers.transfers;
+    let share = r.customers.transfers as f64 / first_handlings as f64;
+    // ≈ 550 handlings: se ≈ 0.02.
+    assert!((share - 0.3).abs() < 0.08, "transfer share {share}");
+    // Handling hours per tag add up to those per reason.
+    let by_reason: u64 = r.reasons.iter().map(|t| t.handle_ms).sum();
+    let by_tag: u64 = r.tags.iter().map(|t| t.handle_ms).sum();
+    assert_eq!(by_reason, by_tag);
+}
+
+#[test]
+fn shift_end_lets_busy_agents_finish_and_nothing_is_lost() {
+    let m = queue_model(40.0, &[12, 3, 3], Some(Dist::Exponential { mean_s: 300.0 }));
+    let r = run(&m, 9, 0).unwrap();
+    let len = INTERVAL_MS as f64;
+    let heads1 = r.group(1, 0).on_duty_ms as f64 / len;
+    // Busy agents stay until their contact ends (mean 300 s of a 900 s interval).
+    assert!(heads1 > 3.0 && heads1 < 12.0, "{heads1}");
+    assert!((r.group(2, 0).on_duty_ms as f64 / len - 3.0).abs() < 1e-9);
+    let tot = r.channel_total(0, 0..3);
+    assert_eq!(
+        tot.offered,
+        tot.answered + tot.abandoned + tot.unanswered_end
+    );
+}
+
+#[test]
+fn absences_and_breaks_remove_the_stated_share() {
+    // 100 scheduled all day, 10% absence, 25% in-shift: 67.5 on duty on average.
+    let mut m = queue_model(0.0, &[100; 48], None);
+    m.groups[0].absence = 0.1;
+    m.groups[0].in_shift = 0.25;
+    let sim = Simulator::new(&m).unwrap();
+    let mut heads = Stat::default();
+    for rep in 0..300 {
+        let r = sim.run(8, rep);
+        let g = r.agent_time(&[0], 0..48);
+        heads.push(g.on_duty_ms as f64 / (48.0 * INTERVAL_MS as f64));
+    }
+    // Day mean = (100 − A) × 0.75 up to the error-diffusion residue (< 1/48 head).
+    assert!(
+        (heads.mean() - 67.5).abs()
+            <= t_quantile(0.995, 299) * heads.sd() / 300f64.sqrt() + 1.0 / 48.0,
+        "{}",
+        heads.mean()
+    );
+    // sd of A is √(100·0.1·0.9) = 3 → 2.25 heads after breaks.
+    assert!((heads.sd() - 2.25).abs() < 0.4, "{}", heads.sd());
+}
+
+#[test]
+fn arrivals_are_poisson_and_day_noise_is_poisson_gamma() {
+    // One 10-interval day, 100 expected per interval; day totals over 400 replications.
+    let variance = |cv: f64| {
+        let mut m = queue_model(100.0, &[0; 10], Some(Dist::Fixed { s: 1.0 }));
+        m.volume_cv = cv;
+        let sim = Simulator::new(&m).unwrap();
+        let mut s = Stat::default();
+        for rep in 0..400 {
+            s.push(sim.run(6, rep).channel_total(0, 0..10).offered as f64);
+        }
+        (s.mean(), s.sd() * s.sd())
+    };
+    let (mean, var) = variance(0.0);
+    assert!((mean - 1000.0).abs() < 5.0, "{mean}"); // se 1.6
+    assert!((var / 1000.0 - 1.0).abs() < 0.25, "Poisson variance {var}"); // se ≈ 7%
+    let (mean, var) = variance(0.3);
+    let theory = 1000.0 + 0.09 * 1e6;
+    assert!((mean - 1000.0).abs() < 50.0, "{mean}"); // se 15
+    assert!(
+        (var / theory - 1.0).abs() < 0.3,
+        "Poisson–gamma variance {var} vs {theory}"
+    );
+}
+
+#[test]
+fn invalid_models_are_rejected_with_a_reason() {
+    let mut m = day_model(1);
+    m.streams[0].channel = 9;
+    let e = run(&m, 1, 0).unwrap_err().to_string();
+    assert!(e.contains("streams[0]"), "{e}");
+    let mut m = day_model(1);
+    m.groups[1].staff.pop();
+    let e = run(&m, 1, 0).unwrap_err().to_string();
+    assert!(e.contains("groups[1].staff"), "{e}");
+    let mut m = day_model(1);
+    m.channels[0].patience = Some(Dist::LogNormal {
+        mean_s: -1.0,
+        cv: 1.0,
+    });
+    assert!(run(&m, 1, 0).is_err());
+}
+
+#[test]
+fn sl_definitions_order_as_expected_with_abandonment() {
+    let r = run(&day_model(1), 3, 0).unwrap();
+    let c = r.channel_total(0, 0..56);
+    let off = c.service_level(SlDefinition::Offered).unwrap();
+    let ans = c.service_level(SlDefinition::Answered).unwrap();
+    let exc = c
+        .service_level(SlDefinition::ExcludingShortAbandons)
+        .unwrap();
+    assert!(c.abandoned > 0);
+    assert!(off < exc && exc <= ans, "{off} {exc} {ans}");
+}
