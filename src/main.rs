@@ -252,6 +252,14 @@ struct FitArgs {
     /// Calls: interval length in minutes for --intervals-out.
     #[arg(long, default_value_t = 15)]
     interval_min: u32,
+    /// Calls: simulate the days FROM..TO (`YYYY-MM-DD..YYYY-MM-DD`) with the fitted handling
+    /// and patience, the observed arrivals and the agents seen serving per interval, and
+    /// print simulated beside observed figures per day.
+    #[arg(long)]
+    replay: Option<String>,
+    /// Calls: replications of the replay.
+    #[arg(long, default_value_t = 20)]
+    replications: u32,
     /// Calls: add the observed figures per day (SL, abandonment, ASA, agents seen).
     #[arg(long)]
     per_day: bool,
@@ -415,6 +423,16 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
             frag = fit::render::with_extends(&frag, base);
         }
         fit::write_atomically(p, &frag)?;
+    }
+    if let Some(r) = &a.replay {
+        let bad =
+            || peakplan::Error::Input(format!("--replay `{r}`: write YYYY-MM-DD..YYYY-MM-DD"));
+        let (x, y) = r.split_once("..").ok_or_else(bad)?;
+        let first: jiff::civil::Date = x.trim().parse().map_err(|_| bad())?;
+        let last: jiff::civil::Date = y.trim().parse().map_err(|_| bad())?;
+        let days = fit::replay::replay(&set, &est, first, last, a.replications, 2027)?;
+        print!("{}", fit::replay::replay_table(&days));
+        return Ok(());
     }
     let days = a.per_day.then(|| fit::estimate::daily_observed(&set));
     let text = match (a.format, &days) {

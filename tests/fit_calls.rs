@@ -285,3 +285,36 @@ fn volume_fit_of_the_arrivals_flags_the_readme_holidays_and_overload() {
     // Israeli week: Friday (short) and Saturday (evening only) well below Sunday–Thursday.
     assert!(m.effect("weekday:fri").unwrap() < 0.5 && m.effect("weekday:sat").unwrap() < 0.25);
 }
+
+#[test]
+fn replay_puts_simulated_beside_observed_days() {
+    let Some(dir) = real_dir() else { return };
+    let set = fit::load_calls(
+        &[dir.join("anonymous_bank_1999_05_calls.tsv")],
+        &Mapping::Auto(CallColumns::default()),
+    )
+    .unwrap();
+    let f = fit::estimate(&set, 3600.0);
+    let days = fit::replay::replay(
+        &set,
+        &f,
+        jiff::civil::date(1999, 5, 2),
+        jiff::civil::date(1999, 5, 8),
+        10,
+        7,
+    )
+    .unwrap();
+    assert_eq!(days.len(), 7);
+    // Arrivals are Poisson with the observed counts as means: the week's simulated mean over
+    // 10 replications is within 4 standard errors (sqrt(total / 10)) of the observed total.
+    let obs: f64 = days.iter().map(|d| d.observed_offered as f64).sum();
+    let sim: f64 = days.iter().map(|d| d.simulated_offered).sum();
+    assert!(
+        (sim - obs).abs() < 4.0 * (obs / 10.0).sqrt(),
+        "{sim} vs {obs}"
+    );
+    for d in &days {
+        assert!((0.0..=1.0).contains(&d.simulated_abandon_share));
+        assert!(d.simulated_asa_s >= 0.0);
+    }
+}

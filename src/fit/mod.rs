@@ -17,6 +17,7 @@ pub mod counts;
 pub mod estimate;
 pub mod forecast;
 pub mod render;
+pub mod replay;
 
 pub use calls::{CallColumns, CallRecord, CallSet, Mapping, Outcome, load_calls};
 pub use counts::{CountColumns, CountSeries, load_counts};
