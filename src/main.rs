@@ -25,6 +25,9 @@ enum Command {
     /// Expected contacts per interval, channel, reason and source: writes
     /// demand_intervals.csv and demand_daily.csv and prints a summary.
     Demand(DemandArgs),
+    /// Monte-Carlo simulation of a scenario: writes sim_intervals.csv, sim_daily.csv,
+    /// sim_reasons.csv and sim_campaigns.csv and prints a summary.
+    Simulate(SimulateArgs),
     /// Check scenario files: every error with file:line:column, field path and the fix.
     Validate(ValidateArgs),
 }
@@ -42,6 +45,33 @@ struct DemandArgs {
     /// Override a field, e.g. `--set levers.prevention.where_is_my_order=0.5` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan simulate scenarios/valentines.ron\n  peakplan simulate scenarios/christmas.ron --replications 50 --seed 7 --threads 2 --out out/xmas\n  peakplan simulate scenarios/valentines.ron --set calendar.end=\\\"2027-02-03\\\" --quiet"
+)]
+struct SimulateArgs {
+    /// The scenario file (.ron).
+    file: PathBuf,
+    /// Replications. Default: the scenario's simulation.replications.
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Master seed (replication i uses stream i). Default: the scenario's simulation.seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads. Default: one per core. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output folder. Default: output/<scenario name>/.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Override a field, e.g. `--set simulation.volume_cv=0.2` (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// No progress bar and no summary (the files are still written).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -195,6 +225,19 @@ fn run(cli: Cli) -> peakplan::Result<()> {
     match cli.command {
         Command::Erlang(args) => erlang(args),
         Command::Validate(args) => validate(args),
+        Command::Simulate(a) => {
+            let opts = peakplan::report::simulate::Options {
+                replications: a.replications,
+                seed: a.seed,
+                threads: a.threads,
+                out: a.out,
+                overrides: a.set,
+                quiet: a.quiet,
+            };
+            let outcome = peakplan::report::simulate::run(&a.file, &opts)?;
+            print!("{}", outcome.summary);
+            Ok(())
+        }
         Command::Demand(a) => {
             let format = match a.format {
                 TableFormat::Csv => peakplan::report::demand::Format::Csv,
