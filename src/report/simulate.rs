@@ -27,7 +27,16 @@
 //! * `sim_reasons.csv` — one row per contact reason: `reason`, then `contacts`, `handled`
 //!   and `handling_hours` groups over the whole calendar.
 //! * `sim_campaigns.csv` — one row per attribution source (baseline, events, campaigns,
-//!   other sources): `source`, `kind`, then `contacts`, `handled`, `handling_hours` groups.
+//!   other sources): `source`, `kind` (`baseline`, `event`, `campaign`, `other`), then
+//!   `contacts`, `handled`, `handling_hours` groups.
+//! * `sim_customers.csv` — per customer rather than per contact (a customer who redials
+//!   three times is one customer with four contacts): rows `customers` (first contacts),
+//!   `contacts_per_customer`, `p_answered` (answered at least once), `p_lost` (gave up
+//!   without an answer), `redials`, `repeats`, `transfers`; columns `metric` and the six
+//!   statistics `mean` … `p95`.
+//!
+//! Contacts (and their waits, answers, abandons) count in the interval in which they
+//! arrived; agent time and handling hours in the interval in which they passed or started.
 //!
 //! Every file is written atomically (temporary file, then rename).
 
@@ -137,6 +146,7 @@ pub fn write_tables(r: &McResult, model: &Model, d: &Demand, dir: &Path) -> Resu
         ("sim_daily.csv", daily_csv(r, model, d)?),
         ("sim_reasons.csv", reasons_csv(r, model)?),
         ("sim_campaigns.csv", campaigns_csv(r, d)?),
+        ("sim_customers.csv", customers_csv(r)?),
     ];
     let mut out = Vec::new();
     for (name, bytes) in files {
@@ -317,6 +327,28 @@ fn campaigns_csv(r: &McResult, d: &Demand) -> Result<Vec<u8>> {
         stat_values(&t.contacts, &mut row);
         stat_values(&t.handled, &mut row);
         stat_values(&t.handling_hours, &mut row);
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    finish(w)
+}
+
+fn customers_csv(r: &McResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut h = vec!["metric".to_string()];
+    h.extend(STAT_SUFFIXES.iter().map(|s| s.to_string()));
+    w.write_record(&h).map_err(csv_err)?;
+    let c = &r.customers;
+    for (name, st) in [
+        ("customers", &c.customers),
+        ("contacts_per_customer", &c.contacts_per_customer),
+        ("p_answered", &c.p_answered),
+        ("p_lost", &c.p_lost),
+        ("redials", &c.redials),
+        ("repeats", &c.repeats),
+        ("transfers", &c.transfers),
+    ] {
+        let mut row = vec![name.to_string()];
+        stat_values(st, &mut row);
         w.write_record(&row).map_err(csv_err)?;
     }
     finish(w)
