@@ -139,6 +139,21 @@ struct ErlangArgs {
     /// Output format: table, json, csv.
     #[arg(long, default_value = "table")]
     format: Format,
+    /// Also simulate each evaluated staffing level: R replications of a stationary
+    /// interval (M/M/n, or M/M/n+M with --patience); adds `simulated` (JSON), a
+    /// "simulated" line (table) or sim_* columns (CSV).
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..))]
+    simulate: Option<u32>,
+    /// Observed calls per replication (after a warm-up of max(N/10, 2000, 50 × agents)).
+    #[arg(long, value_name = "N", requires = "simulate", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    sim_calls: u64,
+    /// Seed of the simulation (replication i uses stream i).
+    #[arg(long, requires = "simulate", default_value_t = 2027)]
+    seed: u64,
+    /// Worker threads for the simulation (default: one per core; results do not depend on it).
+    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
 }
 
 fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
@@ -166,10 +181,17 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
         ],
     };
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let sim = args.simulate.map(|r| erlang_calc::SimSettings {
+        replications: r,
+        calls: args.sim_calls,
+        seed: args.seed,
+        threads: args.threads.map(|t| t as usize),
+    });
     erlang_calc::run(
         &cases,
         args.batch.is_some(),
         args.format,
+        sim.as_ref(),
         &mut stdout.lock(),
         &mut stderr.lock(),
     )
