@@ -108,6 +108,8 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         ) {
             b.set_style(style.progress_chars("=> "));
         }
+        // Progress arrives per chunk of 16 replications; keep the clock moving between.
+        b.enable_steady_tick(std::time::Duration::from_millis(200));
         b
     };
     let progress = |done: u32, _total: u32| bar.set_position(done as u64);
