@@ -26,7 +26,7 @@ enum Command {
     /// demand_intervals.csv and demand_daily.csv and prints a summary.
     Demand(DemandArgs),
     /// Monte-Carlo simulation of a scenario: writes sim_intervals.csv, sim_daily.csv,
-    /// sim_reasons.csv and sim_campaigns.csv and prints a summary.
+    /// sim_reasons.csv, sim_campaigns.csv and sim_customers.csv and prints a summary.
     Simulate(SimulateArgs),
     /// Check scenario files: every error with file:line:column, field path and the fix.
     Validate(ValidateArgs),
@@ -49,7 +49,7 @@ struct DemandArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  peakplan simulate scenarios/valentines.ron\n  peakplan simulate scenarios/christmas.ron --replications 50 --seed 7 --threads 2 --out out/xmas\n  peakplan simulate scenarios/valentines.ron --set calendar.end=\\\"2027-02-03\\\" --quiet"
+    after_help = "Examples:\n  peakplan simulate scenarios/valentines.ron\n  peakplan simulate scenarios/christmas.ron --replications 50 --seed 7 --threads 2 --out out/xmas\n  peakplan simulate scenarios/valentines.ron --set simulation.volume_cv=0.2 --quiet"
 )]
 struct SimulateArgs {
     /// The scenario file (.ron).
@@ -89,7 +89,7 @@ fn shrinkage(s: &str) -> Result<Shrinkage, String> {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  peakplan erlang --calls 100 --interval 30m --aht 180s --agents 14 --target 80/20\n  peakplan erlang --calls 100 --interval 30m --aht 180s --target 85/15 --shrinkage 0.3\n  peakplan erlang --calls 500 --interval 30m --aht 300s --patience 120s --target 85/15\n  peakplan erlang --rate 720/h --aht 4m --agents-range 50..60 --target 85/15\n  peakplan erlang --batch cases.csv --format csv > results.csv"
+    after_help = "Examples:\n  peakplan erlang --calls 100 --interval 30m --aht 180s --agents 14 --target 80/20\n  peakplan erlang --calls 100 --interval 30m --aht 180s --target 85/15 --shrinkage 0.3\n  peakplan erlang --calls 500 --interval 30m --aht 300s --patience 120s --target 85/15\n  peakplan erlang --rate 720/h --aht 4m --agents-range 50..60 --target 85/15\n  peakplan erlang --batch cases.csv --format csv > results.csv\n  peakplan erlang --rate 1000/h --aht 300s --agents 90 --target 80/20 --simulate 10 --format json"
 )]
 struct ErlangArgs {
     /// Calls offered per interval (needs --interval).
