@@ -25,6 +25,9 @@ enum Command {
     /// Expected contacts per interval, channel, reason and source: writes
     /// demand_intervals.csv and demand_daily.csv and prints a summary.
     Demand(DemandArgs),
+    /// Monte-Carlo simulation of a scenario: writes sim_intervals.csv, sim_daily.csv,
+    /// sim_reasons.csv, sim_campaigns.csv and sim_customers.csv and prints a summary.
+    Simulate(SimulateArgs),
     /// Check scenario files: every error with file:line:column, field path and the fix.
     Validate(ValidateArgs),
     /// Fit history: per-call records (--calls) or interval volumes (--counts).
@@ -46,6 +49,33 @@ struct DemandArgs {
     set: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan simulate scenarios/valentines.ron\n  peakplan simulate scenarios/christmas.ron --replications 50 --seed 7 --threads 2 --out out/xmas\n  peakplan simulate scenarios/valentines.ron --set simulation.volume_cv=0.2 --quiet"
+)]
+struct SimulateArgs {
+    /// The scenario file (.ron).
+    file: PathBuf,
+    /// Replications. Default: the scenario's simulation.replications.
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Master seed (replication i uses stream i). Default: the scenario's simulation.seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads. Default: one per core. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output folder. Default: output/<scenario name>/.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Override a field, e.g. `--set simulation.volume_cv=0.2` (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// No progress bar and no summary (the files are still written).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum TableFormat {
     Csv,
@@ -61,7 +91,7 @@ fn shrinkage(s: &str) -> Result<Shrinkage, String> {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  peakplan erlang --calls 100 --interval 30m --aht 180s --agents 14 --target 80/20\n  peakplan erlang --calls 100 --interval 30m --aht 180s --target 85/15 --shrinkage 0.3\n  peakplan erlang --calls 500 --interval 30m --aht 300s --patience 120s --target 85/15\n  peakplan erlang --rate 720/h --aht 4m --agents-range 50..60 --target 85/15\n  peakplan erlang --batch cases.csv --format csv > results.csv"
+    after_help = "Examples:\n  peakplan erlang --calls 100 --interval 30m --aht 180s --agents 14 --target 80/20\n  peakplan erlang --calls 100 --interval 30m --aht 180s --target 85/15 --shrinkage 0.3\n  peakplan erlang --calls 500 --interval 30m --aht 300s --patience 120s --target 85/15\n  peakplan erlang --rate 720/h --aht 4m --agents-range 50..60 --target 85/15\n  peakplan erlang --batch cases.csv --format csv > results.csv\n  peakplan erlang --rate 1000/h --aht 300s --agents 90 --target 80/20 --simulate 10 --format json"
 )]
 struct ErlangArgs {
     /// Calls offered per interval (needs --interval).
@@ -111,6 +141,21 @@ struct ErlangArgs {
     /// Output format: table, json, csv.
     #[arg(long, default_value = "table")]
     format: Format,
+    /// Also simulate each evaluated staffing level: R replications of a stationary
+    /// interval (M/M/n, or M/M/n+M with --patience); adds `simulated` (JSON), a
+    /// "simulated" line (table) or sim_* columns (CSV).
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..))]
+    simulate: Option<u32>,
+    /// Observed calls per replication (after a warm-up of max(N/10, 2000, 50 × agents)).
+    #[arg(long, value_name = "N", requires = "simulate", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    sim_calls: u64,
+    /// Seed of the simulation (replication i uses stream i).
+    #[arg(long, requires = "simulate", default_value_t = 2027)]
+    seed: u64,
+    /// Worker threads for the simulation (default: one per core; results do not depend on it).
+    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
 }
 
 fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
@@ -138,10 +183,17 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
         ],
     };
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let sim = args.simulate.map(|r| erlang_calc::SimSettings {
+        replications: r,
+        calls: args.sim_calls,
+        seed: args.seed,
+        threads: args.threads.map(|t| t as usize),
+    });
     erlang_calc::run(
         &cases,
         args.batch.is_some(),
         args.format,
+        sim.as_ref(),
         &mut stdout.lock(),
         &mut stderr.lock(),
     )
@@ -452,6 +504,19 @@ fn run(cli: Cli) -> peakplan::Result<()> {
         Command::Fit(a) => fit(*a),
         Command::Erlang(args) => erlang(args),
         Command::Validate(args) => validate(args),
+        Command::Simulate(a) => {
+            let opts = peakplan::report::simulate::Options {
+                replications: a.replications,
+                seed: a.seed,
+                threads: a.threads,
+                out: a.out,
+                overrides: a.set,
+                quiet: a.quiet,
+            };
+            let outcome = peakplan::report::simulate::run(&a.file, &opts)?;
+            print!("{}", outcome.summary);
+            Ok(())
+        }
         Command::Demand(a) => {
             let format = match a.format {
                 TableFormat::Csv => peakplan::report::demand::Format::Csv,

@@ -303,9 +303,30 @@ pub fn render(
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
             let err = |e: csv::Error| io(std::io::Error::other(e));
-            w.write_record(FIELDS).map_err(err)?;
+            let sim = rows.iter().any(|r| r.simulated.is_some());
+            let mut header: Vec<String> = FIELDS.iter().map(|f| f.to_string()).collect();
+            if sim {
+                for m in SIM_METRICS {
+                    for s in ["mean", "ci95_low", "ci95_high"] {
+                        header.push(format!("sim_{m}_{s}"));
+                    }
+                }
+            }
+            w.write_record(&header).map_err(err)?;
             for r in rows {
-                w.write_record(r.csv_record()).map_err(err)?;
+                let mut rec = r.csv_record();
+                if sim {
+                    for m in SIM_METRICS {
+                        for s in ["mean", "ci95_low", "ci95_high"] {
+                            rec.push(
+                                sim_value(r, m, s)
+                                    .map(|v| v.to_string())
+                                    .unwrap_or_default(),
+                            );
+                        }
+                    }
+                }
+                w.write_record(&rec).map_err(err)?;
             }
             w.flush().map_err(io)?;
         }
@@ -431,6 +452,31 @@ fn table(rows: &[ResultRow], heading: &Heading) -> String {
                 .unwrap_or(0)
         })
         .collect();
+    // The "simulated" line under each simulated row: mean ± 95% CI half-width in the
+    // columns that have a simulated counterpart.
+    let sim_cells: Vec<Option<Vec<String>>> = rows
+        .iter()
+        .map(|r| {
+            r.simulated.as_ref().map(|v| {
+                cols.iter()
+                    .map(|(title, _)| sim_cell(r, v, title))
+                    .collect()
+            })
+        })
+        .collect();
+    let widths: Vec<usize> = widths
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            sim_cells
+                .iter()
+                .flatten()
+                .map(|c| c[i].chars().count())
+                .chain(std::iter::once(*w))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     let mut s = String::new();
     for line in &heading.lines {
         let _ = writeln!(s, "{line}");
@@ -459,8 +505,65 @@ fn table(rows: &[ResultRow], heading: &Heading) -> String {
             line.push_str("  ✗ misses target");
         }
         let _ = writeln!(s, "{}", line.trim_end());
+        if let Some(Some(sc)) = sim_cells.get(s_index(rows, r)) {
+            let mut line = String::from(" ");
+            for (i, v) in sc.iter().enumerate() {
+                let pad = widths[i] - v.chars().count();
+                let _ = write!(line, "  {}{}", " ".repeat(pad), v);
+            }
+            let _ = writeln!(s, "{}", line.trim_end());
+        }
     }
     s
+}
+
+/// Position of `row` in `rows` (by address).
+fn s_index(rows: &[ResultRow], row: &ResultRow) -> usize {
+    rows.iter()
+        .position(|r| std::ptr::eq(r, row))
+        .unwrap_or(usize::MAX)
+}
+
+/// The simulated metrics, in output order (JSON keys and CSV `sim_<metric>_…` columns).
+pub const SIM_METRICS: [&str; 5] = ["p_wait", "service_level", "asa_s", "p_abandon", "occupancy"];
+
+fn sim_value(r: &ResultRow, metric: &str, stat: &str) -> Option<f64> {
+    r.simulated.as_ref()?.get(metric)?.get(stat)?.as_f64()
+}
+
+/// One table cell of the "simulated" line.
+fn sim_cell(r: &ResultRow, v: &serde_json::Value, title: &str) -> String {
+    let est = |key: &str, fmt: &dyn Fn(f64) -> String, unit: f64| {
+        let m = v
+            .get(key)
+            .and_then(|e| e.get("mean"))
+            .and_then(|x| x.as_f64());
+        let hi = v
+            .get(key)
+            .and_then(|e| e.get("ci95_high"))
+            .and_then(|x| x.as_f64());
+        match (m, hi) {
+            (Some(m), Some(hi)) => format!("{} ± {:.2}", fmt(m), (hi - m) * unit),
+            (Some(m), None) => fmt(m),
+            _ => "—".to_string(),
+        }
+    };
+    if v.is_null() {
+        return if title == "agents" {
+            "simulated".into()
+        } else {
+            "—".into()
+        };
+    }
+    match title {
+        "agents" => "simulated".into(),
+        "P(wait)" => est("p_wait", &pct, 100.0),
+        "P(abandon)" => est("p_abandon", &pct, 100.0),
+        "occupancy" => est("occupancy", &pct, 100.0),
+        "ASA" | "ASA (answered)" => est("asa_s", &|x| format!("{x:.2} s"), 1.0),
+        t if t.starts_with("SL") && r.service_level.is_some() => est("service_level", &pct, 100.0),
+        _ => String::new(),
+    }
 }
 
 /// The heading lines for a command-line case.
@@ -581,18 +684,134 @@ pub fn run(
     cases: &[Case],
     batch: bool,
     format: Format,
+    sim: Option<&SimSettings>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    let rows = compute(cases)?;
+    let mut rows = compute(cases)?;
     for w in warnings(&rows) {
         let _ = writeln!(err, "{w}");
     }
-    let heading = match cases {
+    let mut heading = match cases {
         [one] if !batch => heading_for(one, &rows),
         _ => Heading::default(),
     };
+    if let Some(s) = sim {
+        simulate_rows(&mut rows, cases, s, err)?;
+        heading.lines.push(format!(
+            "simulated: {} replication{} × {} calls after a warm-up, seed {}; ± is the 95% CI half-width{}",
+            s.replications,
+            if s.replications == 1 { "" } else { "s" },
+            s.calls,
+            s.seed,
+            if s.replications == 1 {
+                " (batch means)"
+            } else {
+                ""
+            }
+        ));
+    }
     render(&rows, &heading, format, out)
+}
+
+/// Settings of `--simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimSettings {
+    /// Replications (`--simulate R`).
+    pub replications: u32,
+    /// Observed calls per replication (`--sim-calls`).
+    pub calls: u64,
+    pub seed: u64,
+    pub threads: Option<usize>,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        let d = crate::montecarlo::StationaryConfig::default();
+        SimSettings {
+            replications: d.replications,
+            calls: d.calls,
+            seed: d.seed,
+            threads: None,
+        }
+    }
+}
+
+/// Simulates every row's staffing level as a stationary interval
+/// ([`crate::montecarlo::simulate_stationary`]: M/M/n, or M/M/n+M with the case's
+/// patience; the case's SL definition and target time) and fills [`ResultRow::simulated`].
+/// Rows whose Erlang C queue is unstable are not simulated (their queue grows without
+/// bound, so no steady state exists): `simulated` is `null` and a warning goes to `err`.
+pub fn simulate_rows(
+    rows: &mut [ResultRow],
+    cases: &[Case],
+    s: &SimSettings,
+    err: &mut dyn Write,
+) -> Result<()> {
+    use crate::montecarlo::{Estimate, StationaryConfig, simulate_stationary};
+    use crate::sim::Stationary;
+    if s.replications == 0 || s.calls == 0 || s.threads == Some(0) {
+        return Err(Error::Input(
+            "--simulate, --sim-calls and --threads must be at least 1".into(),
+        ));
+    }
+    let num = |x: f64| {
+        if x.is_finite() {
+            serde_json::Value::from(x)
+        } else {
+            serde_json::Value::Null
+        }
+    };
+    let est = |e: &Estimate| serde_json::json!({"mean": num(e.mean), "ci95_low": num(e.ci95_low), "ci95_high": num(e.ci95_high)});
+    for row in rows.iter_mut() {
+        let case = &cases[row.case - 1];
+        if !row.stable {
+            let _ = writeln!(
+                err,
+                "warning: {} agents not simulated: the queue is unstable (no steady state to measure)",
+                row.agents
+            );
+            row.simulated = Some(serde_json::Value::Null);
+            continue;
+        }
+        let mut p = Stationary::markovian(
+            case.rate_per_s * 3600.0,
+            case.aht_s,
+            row.agents,
+            case.patience_s,
+            row.target_s.unwrap_or(0.0),
+        );
+        p.sl_definition = case.targets.sl_definition;
+        if let Some(t) = row.target_sl {
+            p.target_share = t;
+        }
+        let cfg = StationaryConfig {
+            replications: s.replications,
+            calls: s.calls,
+            seed: s.seed,
+            threads: s.threads,
+            ..StationaryConfig::default()
+        };
+        let e = simulate_stationary(&p, &cfg)
+            .map_err(|e| Error::Input(format!("case {}, {} agents: {e}", row.case, row.agents)))?;
+        let sl = if row.target_s.is_some() {
+            est(&e.service_level)
+        } else {
+            serde_json::Value::Null
+        };
+        row.simulated = Some(serde_json::json!({
+            "p_wait": est(&e.p_wait),
+            "service_level": sl,
+            "asa_s": est(&e.asa_s),
+            "p_abandon": est(&e.p_abandon),
+            "occupancy": est(&e.occupancy),
+            "replications": s.replications,
+            "calls": s.calls,
+            "calls_observed": e.calls_observed,
+            "seed": s.seed,
+        }));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ pub mod demand;
 pub mod erlang_calc;
 pub mod html;
 pub mod plot;
+pub mod simulate;
 
 /// Any failure while producing report outputs (one `#[from]` variant for the crate error).
 #[derive(Debug, thiserror::Error)]

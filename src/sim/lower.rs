@@ -3,7 +3,10 @@
 //! * Intervals, days and lengths come from `demand.intervals` (local clock time, so DST
 //!   days have 92 or 100 quarter-hours); times are ms from the first interval's start.
 //! * One stream per (reason, channel, demand source) with any expected contacts; its tag is
-//!   the source (baseline, each event, each campaign, each other source).
+//!   the source (baseline, each event, each campaign, each other source). Where a source
+//!   takes contacts away (negative attribution, e.g. Christmas Day below normal), the
+//!   negative part is netted per interval against the positive sources of the same reason
+//!   and channel, which shrink proportionally: totals are exact, tags never negative.
 //! * A channel is open in an interval when the interval's local start lies inside the
 //!   channel's opening hours of that weekday and the date is not a closed day.
 //! * Staff per interval: the heads of every shift whose weekday and date range include the
@@ -221,12 +224,35 @@ impl Model {
         if skills.is_empty() {
             skills.push("any".into());
         }
-        // Streams: one per (reason, channel, source) with contacts.
+        // Streams: one per (reason, channel, source) with contacts. A source may take
+        // contacts away (an event day below normal has a negative attribution); a Poisson
+        // stream cannot be negative, so per interval the negative parts are netted against
+        // the positive ones, which shrink proportionally: the total stays exact.
+        let ns = demand.sources.len();
         let mut streams = Vec::new();
         for r in 0..demand.reasons.len() {
             for c in 0..demand.channels.len() {
-                for s in 0..demand.sources.len() {
-                    let expected: Vec<f64> = (0..ni).map(|i| demand.get(i, r, c, s)).collect();
+                let mut per_source = vec![vec![0.0f64; ni]; ns];
+                for i in 0..ni {
+                    let (mut pos, mut neg) = (0.0f64, 0.0f64);
+                    for s in 0..ns {
+                        let v = demand.get(i, r, c, s);
+                        if v > 0.0 {
+                            pos += v;
+                        } else {
+                            neg += v;
+                        }
+                    }
+                    let scale = if pos > 0.0 {
+                        ((pos + neg) / pos).max(0.0)
+                    } else {
+                        0.0
+                    };
+                    for (s, col) in per_source.iter_mut().enumerate() {
+                        col[i] = demand.get(i, r, c, s).max(0.0) * scale;
+                    }
+                }
+                for (s, expected) in per_source.into_iter().enumerate() {
                     if expected.iter().any(|&x| x > 0.0) {
                         streams.push(Stream {
                             reason: r,
