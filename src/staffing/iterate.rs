@@ -21,8 +21,9 @@
 //! 3. every interval × planned channel with P(meet) < confidence gets
 //!    `⌈4 × (confidence − P)⌉` (at least 1) more available agents of flex need, on the
 //!    need group of that channel with the largest analytic requirement among those a pool
-//!    can serve — unless the covering already left that cell short (no capacity: reported,
-//!    never raised further);
+//!    can serve — unless the covering already left that cell short, or the date is short
+//!    for the group somewhere while every pool serving it is at its daily headcount (no
+//!    capacity: counted as capacity-limited and reported, never raised further);
 //! 4. every cell that met the target in every replication, with a mean SL at least
 //!    [`IterOptions::slack`] above the target, loses one agent of need, unless it failed
 //!    after an earlier removal (then it is locked: no oscillation).
@@ -252,9 +253,9 @@ impl Default for IterOptions {
     fn default() -> Self {
         IterOptions {
             confidence: 0.95,
-            replications: 30,
+            replications: 20,
             seed: 2027,
-            max_iterations: 15,
+            max_iterations: 12,
             slack: 0.05,
         }
     }
@@ -333,7 +334,36 @@ pub fn iterate(
         let plan = super::cover(&problem, cover_options)?;
         apply_plan(&mut model, grid, &plan, pool_group);
         let ev = evaluate(&model, grid, opts.replications, opts.seed)?;
+        // Cells the covering cannot raise: left short, or on a date that is already short
+        // for the group while every pool serving it is at its daily headcount.
         let mut short = vec![false; grid.len() * ng];
+        let nd = grid.days.len();
+        let mut day_short = vec![false; nd * ng];
+        for s in &plan.short {
+            if let Some(g) = problem.groups.iter().position(|x| *x == s.group) {
+                day_short[grid.slots[s.slot].day * ng + g] = true;
+            }
+        }
+        for d in 0..nd {
+            let total: u32 = plan.pools.iter().map(|ps| ps.headcount_per_day[d]).sum();
+            let all_capped = cover_options.max_heads_per_day.is_some_and(|m| total >= m);
+            for g in 0..ng {
+                let full = all_capped
+                    || problem.pools.iter().enumerate().all(|(pi, pool)| {
+                        !problem.groups[g].served_by(&pool.skills, &pool.channels)
+                            || plan.pools[pi].headcount_per_day[d]
+                                >= pool
+                                    .max_per_day
+                                    .unwrap_or(pool.max_headcount)
+                                    .min(pool.max_headcount)
+                    });
+                if full && day_short[d * ng + g] {
+                    for i in grid.day_slots(d) {
+                        short[i * ng + g] = true;
+                    }
+                }
+            }
+        }
         for s in &plan.short {
             if let Some(g) = problem.groups.iter().position(|x| *x == s.group) {
                 short[s.slot * ng + g] = true;

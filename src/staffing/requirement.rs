@@ -232,16 +232,17 @@ mod tests {
     #[test]
     fn specialists_are_spread_before_generalists() {
         // Two groups, 10 and 4 required; a specialist team of 3 on group 1 and a
-        // generalist team of 8: group 1 gets the 3 specialists + 1 generalist, group 0
-        // gets 7 generalists and is 3 short.
+        // generalist team of 8. Specialists first: group 1 has 1 left, the generalists
+        // cover 8 of the remaining 11 in proportion (10:1), so 3 stay short in total.
+        // Generalists first would have left 10 − 8·10/14 = 4.29 short on group 0 alone.
         let need = shortfall(
             &[10.0, 4.0],
             2,
             &[3.0, 8.0],
             &[vec![false, true], vec![true, true]],
         );
-        assert!((need[0] - 3.0).abs() < 1e-9, "{need:?}");
-        assert!(need[1].abs() < 1e-9, "{need:?}");
+        assert!((need[0] + need[1] - 3.0).abs() < 1e-9, "{need:?}");
+        assert!((need[0] - 30.0 / 11.0).abs() < 1e-9, "{need:?}");
     }
 
     #[test]
