@@ -9,7 +9,7 @@
 //!   reported — so an Erlang plan is judged by the same simulator.
 //! * **Peak day**: the day with the most expected contacts on the planned channels.
 //! * **Frontier**: the final need covered again with at most `H` flex heads per day (all
-//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 8⌉` (and the plan's own
+//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉` (and the plan's own
 //!   peak headcount), each simulated with the same seed (common random numbers, so the
 //!   curve is monotone up to the covering's choices).
 
@@ -49,12 +49,12 @@ impl PlanOptions {
             method: Method::Simulation,
             confidence: sc.simulation.confidence,
             replications: 100,
-            frontier_replications: 40,
+            frontier_replications: 30,
             iter_replications: 20,
-            max_iterations: 12,
+            max_iterations: 10,
             seed: sc.simulation.seed,
             frontier: true,
-            frontier_steps: 8,
+            frontier_steps: 6,
         }
     }
 }
@@ -101,7 +101,8 @@ pub struct Plan {
     pub converged: Option<bool>,
     /// The plan re-simulated with a fresh seed.
     pub check: Evaluation,
-    /// The permanent roster alone, simulated with the fresh seed.
+    /// The permanent roster alone, simulated with the fresh seed (frontier replications:
+    /// the same runs as the frontier's 0 point).
     pub roster_only: Evaluation,
     pub peak_day: usize,
     /// Index in `check.channels` of the headline channel (most contacts).
@@ -210,6 +211,13 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
     let start_need =
         |m: Method| requirement::shortfall(st.req.of(m), ng, &st.team_available, &st.serves);
     let cover_options = CoverOptions::default();
+    // The iterations and the frontier re-cover many times: heuristic + LP bound only, no
+    // branch & bound unless the heuristic leaves short what the LP covers.
+    let fast = CoverOptions {
+        mip_max_vars: 0,
+        improve_passes: 5,
+        ..CoverOptions::default()
+    };
     let (cover, steps, converged, need, sim_req) = match opts.method {
         Method::ErlangC | Method::ErlangA => {
             let mut problem = st.problem.clone();
@@ -222,7 +230,7 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             let it = iterate::iterate(
                 &st.model,
                 &st.problem,
-                &cover_options,
+                &fast,
                 &st.req,
                 &st.pool_group,
                 start.clone(),
@@ -255,7 +263,12 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
     let mut model = st.model.clone();
     apply_plan(&mut model, &st.grid, &cover, &st.pool_group);
     let check = evaluate(&model, &st.grid, opts.replications, check_seed)?;
-    let roster_only = evaluate(&st.model, &st.grid, opts.replications, check_seed)?;
+    let roster_only = evaluate(
+        &st.model,
+        &st.grid,
+        opts.frontier_replications.max(2),
+        check_seed,
+    )?;
     let nc = check.channels.len();
     let headline = (0..nc)
         .max_by(|&a, &b| {
@@ -312,7 +325,7 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             .collect(),
     };
     if opts.frontier {
-        out.frontier = frontier(&st, &need, &out, opts, &cover_options)?;
+        out.frontier = frontier(&st, &need, &out, opts, &fast)?;
     }
     Ok(out)
 }
