@@ -152,6 +152,20 @@ pub fn headline(p: &Plan) -> String {
         c.peak_day
             .map_or_else(|| "no day".to_string(), |d| d.to_string())
     };
+    if !c.short.is_empty() {
+        return format!(
+            "The flex pools cannot meet {}% in {} s on {} in every interval with {}% confidence: the plan uses {} flex agents on {} (peak), {} flex hours, {}, and {} interval×group cells stay short.",
+            f(p.target_share * 100.0, 0),
+            f(p.target_s, 0),
+            channel_list(p),
+            f(p.options.confidence * 100.0, 0),
+            c.peak_day_headcount,
+            date,
+            f(c.total_hours, 0),
+            eur(c.total_cost_eur),
+            c.short.len()
+        );
+    }
     format!(
         "To meet {}% in {} s on {} in every interval with {}% confidence you need {} flex agents on {} (peak), {} flex hours, {}.",
         f(p.target_share * 100.0, 0),
