@@ -140,18 +140,9 @@ pub fn run(
 /// The one-sentence answer.
 pub fn headline(p: &Plan) -> String {
     let c = &p.cover;
-    // Ties go to the busiest day of demand, else the first day with the most heads.
-    let on_peak: u32 = c
-        .pools
-        .iter()
-        .map(|ps| ps.headcount_per_day.get(p.peak_day).copied().unwrap_or(0))
-        .sum();
-    let date = if on_peak == c.peak_day_headcount {
-        p.peak_date().to_string()
-    } else {
-        c.peak_day
-            .map_or_else(|| "no day".to_string(), |d| d.to_string())
-    };
+    let date = p
+        .headline_date()
+        .map_or_else(|| "no day".to_string(), |d| d.to_string());
     if !c.short.is_empty() {
         return format!(
             "The flex pools cannot meet {}% in {} s on {} in every interval with {}% confidence: the plan uses {} flex agents on {} (peak), {} flex hours, {}, and {} interval×group cells stay short.",

@@ -121,6 +121,27 @@ impl Plan {
         self.grid.days[self.peak_day]
     }
 
+    /// The date to quote with the peak flex headcount: the busiest day of demand when it
+    /// has that many flex heads, else the first date that does.
+    pub fn headline_date(&self) -> Option<Date> {
+        let c = &self.cover;
+        let on_peak: u32 = c
+            .pools
+            .iter()
+            .map(|ps| {
+                ps.headcount_per_day
+                    .get(self.peak_day)
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum();
+        if on_peak == c.peak_day_headcount {
+            Some(self.peak_date())
+        } else {
+            c.peak_day
+        }
+    }
+
     /// The smallest frontier headcount whose P(every interval of the peak day) reaches the
     /// confidence.
     pub fn frontier_answer(&self) -> Option<&FrontierRow> {
@@ -483,7 +504,7 @@ pub fn year_view(plans: &[Plan]) -> YearView {
             .map(|p| {
                 (
                     p.scenario.clone(),
-                    p.cover.peak_day.unwrap_or(p.peak_date()),
+                    p.headline_date().unwrap_or(p.peak_date()),
                     p.cover.peak_day_headcount,
                 )
             })
