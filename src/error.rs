@@ -22,6 +22,9 @@ pub enum Error {
     /// A scenario file (or `--set` override) is unreadable or invalid; exit code 2.
     #[error("{0}")]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// Staffing could not be planned (bad pool rules, a solver failure).
+    #[error("staffing: {0}")]
+    Staffing(#[from] crate::staffing::StaffingError),
 }
 
 impl Error {
@@ -30,6 +33,9 @@ impl Error {
         matches!(
             self,
             Error::Input(_) | Error::Erlang(_) | Error::Scenario(_)
+        ) || matches!(
+            self,
+            Error::Staffing(e) if !matches!(e, crate::staffing::StaffingError::Solver(_))
         )
     }
 }

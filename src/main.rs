@@ -28,6 +28,10 @@ enum Command {
     /// Monte-Carlo simulation of a scenario: writes sim_intervals.csv, sim_daily.csv,
     /// sim_reasons.csv, sim_campaigns.csv and sim_customers.csv and prints a summary.
     Simulate(SimulateArgs),
+    /// Flex-pool sizing: the cheapest flex shifts meeting every interval's target with a
+    /// stated confidence, the headcount frontier, and (several files) the year's pool.
+    /// Writes staffing.csv, shifts.csv, frontier.csv and summary.txt.
+    Plan(PlanArgs),
     /// Check scenario files: every error with file:line:column, field path and the fix.
     Validate(ValidateArgs),
     /// Fit history: per-call records (--calls) or interval volumes (--counts).
@@ -74,6 +78,42 @@ struct SimulateArgs {
     /// No progress bar and no summary (the files are still written).
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan plan scenarios/valentines.ron\n  peakplan plan scenarios/valentines.ron --method erlang-c --no-frontier\n  peakplan plan scenarios/valentines.ron scenarios/mothers_day.ron scenarios/christmas.ron --out output/year"
+)]
+struct PlanArgs {
+    /// Scenario files (`.ron`); several = the year view (one pool for all peaks).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Required probability that an interval meets its target (default: the scenario's
+    /// `simulation.confidence`).
+    #[arg(long)]
+    confidence: Option<f64>,
+    /// Requirement method the flex shifts are planned from.
+    #[arg(long, value_enum, default_value_t = PlanMethod::Simulation)]
+    method: PlanMethod,
+    /// Replications of the final check and of each frontier point (default 100).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Skip the headcount frontier.
+    #[arg(long)]
+    no_frontier: bool,
+    /// Output folder. Default: output/<scenario name>/plan/ (output/year/plan/ for several).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Override a field, e.g. `--set simulation.seed=7` (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PlanMethod {
+    ErlangC,
+    ErlangA,
+    Simulation,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -515,6 +555,22 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             };
             let outcome = peakplan::report::simulate::run(&a.file, &opts)?;
             print!("{}", outcome.summary);
+            Ok(())
+        }
+        Command::Plan(a) => {
+            use peakplan::staffing::requirement::Method;
+            let req = peakplan::report::plan::Request {
+                method: match a.method {
+                    PlanMethod::ErlangC => Method::ErlangC,
+                    PlanMethod::ErlangA => Method::ErlangA,
+                    PlanMethod::Simulation => Method::Simulation,
+                },
+                confidence: a.confidence,
+                replications: a.replications,
+                frontier: !a.no_frontier,
+            };
+            let summary = peakplan::report::plan::run(&a.files, &a.set, &req, a.out.as_deref())?;
+            print!("{summary}");
             Ok(())
         }
         Command::Demand(a) => {

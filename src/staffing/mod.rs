@@ -4,16 +4,26 @@
 //!   [`Demand`](crate::demand::Demand) or from a calendar.
 //! * [`roster`](mod@roster) — the permanent teams' shift patterns turned into scheduled heads and
 //!   expected available agents per interval, per team and per need group.
+//! * [`requirement`] — Erlang C and Erlang A per interval and need group, and the roster's
+//!   split over the groups that leaves the flex need.
+//! * [`iterate`] — replaying a flex plan, and the simulation-based iterative staffing
+//!   algorithm.
+//! * [`plan`](mod@plan) — one scenario's plan (three methods, fresh-seed check, frontier) and
+//!   the year view over several peaks.
 //! * [`cover`](mod@cover) — the flex-pool covering problem: candidate shift templates, the LP lower
 //!   bound (microlp), an integer solution (microlp branch & bound on small days, LP rounding,
 //!   greedy repair and local improvement otherwise) and the outputs a planner and a manager
 //!   need (shifts, hours, headcount per day, the peak headcount, cost, gap, short intervals).
 //!
-//! The module is pure: numbers in, numbers out, no I/O, deterministic (same input → same
+//! The module is pure: numbers in, numbers out, no I/O (it runs the simulator, which
+//! does none), deterministic (same input → same
 //! shifts, whatever the number of threads).
 
 pub mod cover;
 pub mod grid;
+pub mod iterate;
+pub mod plan;
+pub mod requirement;
 pub mod roster;
 
 pub use cover::{

@@ -1,0 +1,512 @@
+//! `peakplan plan`: the flex plan of one or more scenarios, its tables and the headline.
+//!
+//! # Files (per scenario, in `<out>/` for one file, `<out>/<scenario>/` for several)
+//!
+//! * `staffing.csv` — one row per interval: `interval_start_local`, per need group
+//!   (`<skill> <channel>`) the expected `contacts_…` and the agents required by
+//!   `req_erlang_c_…`, `req_erlang_a_…` and (simulation method) `req_simulation_…`, then
+//!   `permanent_on_duty` (scheduled heads of all teams), `flex_<pool>` (flex heads on duty
+//!   per pool), and per planned channel the re-simulated `sl_<ch>_mean`, `sl_<ch>_ci95_low`,
+//!   `sl_<ch>_ci95_high` (empty without contacts) and `p_meet_<ch>`.
+//! * `shifts.csv` — `pool, date, start, end, heads, group, hours_per_head, hours, cost_eur`.
+//! * `frontier.csv` — per flex-heads cap: `max_flex_heads_per_day, peak_day_flex_heads,
+//!   p_all_intervals_peak_day, p_peak_day_meets, mean_sl_peak_day,
+//!   worst_interval_sl_p5, abandon_share, occupancy, flex_hours, flex_cost_eur`.
+//! * `summary.txt` — what is printed.
+//!
+//! With several files also `<out>/year.csv`: `pool, size, training_eur_per_agent` and the
+//! year summary. Every file is written atomically.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::report::demand::{folder_name, write_atomic};
+use crate::staffing::plan::{Plan, PlanOptions, YearView, plan, year_view};
+use crate::staffing::requirement::Method;
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub method: Method,
+    pub confidence: Option<f64>,
+    pub replications: Option<u32>,
+    pub frontier: bool,
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Input(format!("writing CSV: {e}"))
+}
+
+fn f(v: f64, d: usize) -> String {
+    let s = format!("{v:.d$}");
+    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+fn opt(v: Option<f64>, d: usize) -> String {
+    v.map_or_else(String::new, |x| f(x, d))
+}
+
+/// `€12,345` (whole euros, thousands separated).
+pub fn eur(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}€{out}", if n < 0 { "-" } else { "" })
+}
+
+fn pct(v: f64) -> String {
+    format!("{}%", f(v * 100.0, 1))
+}
+
+/// Runs the command; returns the text to print.
+pub fn run(
+    files: &[PathBuf],
+    overrides: &[String],
+    req: &Request,
+    out: Option<&Path>,
+) -> Result<String> {
+    if files.is_empty() {
+        return Err(Error::Input("give at least one scenario file".into()));
+    }
+    let mut plans = Vec::new();
+    for file in files {
+        let sc = crate::scenario::load(file, overrides)?;
+        let demand = crate::demand::compute(&sc)
+            .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+        let mut opts = PlanOptions::for_scenario(&sc);
+        opts.method = req.method;
+        opts.frontier = req.frontier;
+        if let Some(c) = req.confidence {
+            opts.confidence = c;
+        }
+        if let Some(r) = req.replications {
+            opts.replications = r;
+        }
+        let p = plan(&sc, &demand, &opts)
+            .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+        plans.push(p);
+    }
+    let base = out.map_or_else(
+        || {
+            let name = if plans.len() == 1 {
+                folder_name(&plans[0].scenario)
+            } else {
+                "year".to_string()
+            };
+            Path::new("output").join(name).join("plan")
+        },
+        Path::to_path_buf,
+    );
+    let mut text = String::new();
+    let mut written = Vec::new();
+    for p in &plans {
+        let dir = if plans.len() == 1 {
+            base.clone()
+        } else {
+            base.join(folder_name(&p.scenario))
+        };
+        written.extend(write_tables(p, &dir)?);
+        let s = summary(p);
+        write_atomic(&dir.join("summary.txt"), s.as_bytes())?;
+        written.push(dir.join("summary.txt"));
+        text.push_str(&s);
+        text.push('\n');
+    }
+    if plans.len() > 1 {
+        let y = year_view(&plans);
+        let (csv, s) = year_tables(&y, &plans)?;
+        write_atomic(&base.join("year.csv"), &csv)?;
+        written.push(base.join("year.csv"));
+        text.push_str(&s);
+    }
+    let _ = writeln!(text, "\nWrote:");
+    for w in written {
+        let _ = writeln!(text, "  {}", w.display());
+    }
+    Ok(text)
+}
+
+/// The one-sentence answer.
+pub fn headline(p: &Plan) -> String {
+    let c = &p.cover;
+    let date = p
+        .headline_date()
+        .map_or_else(|| "no day".to_string(), |d| d.to_string());
+    if !c.short.is_empty() {
+        return format!(
+            "The flex pools cannot meet {}% in {} s on {} in every interval with {}% confidence: the plan uses {} flex agents on {} (peak), {} flex hours, {}, and {} interval×group cells stay short.",
+            f(p.target_share * 100.0, 0),
+            f(p.target_s, 0),
+            channel_list(p),
+            f(p.options.confidence * 100.0, 0),
+            c.peak_day_headcount,
+            date,
+            f(c.total_hours, 0),
+            eur(c.total_cost_eur),
+            c.short.len()
+        );
+    }
+    format!(
+        "To meet {}% in {} s on {} in every interval with {}% confidence you need {} flex agents on {} (peak), {} flex hours, {}.",
+        f(p.target_share * 100.0, 0),
+        f(p.target_s, 0),
+        channel_list(p),
+        f(p.options.confidence * 100.0, 0),
+        c.peak_day_headcount,
+        date,
+        f(c.total_hours, 0),
+        eur(c.total_cost_eur)
+    )
+}
+
+fn channel_list(p: &Plan) -> String {
+    // The headline channel's target is quoted; the other live channels keep their own.
+    if p.check.channels.len() > 1 {
+        format!(
+            "{} (and every other live channel at its own target)",
+            p.headline_channel
+        )
+    } else {
+        p.headline_channel.clone()
+    }
+}
+
+/// The human summary of one plan.
+pub fn summary(p: &Plan) -> String {
+    let mut t = String::new();
+    let c = &p.cover;
+    let conf = p.options.confidence;
+    let _ = writeln!(
+        t,
+        "{} — flex plan ({} method)",
+        p.scenario,
+        p.options.method.name()
+    );
+    let _ = writeln!(t, "{}", headline(p));
+    let _ = writeln!(
+        t,
+        "  Pools to have ready (peak per pool, summed): {} heads; {}.",
+        c.peak_headcount,
+        c.pools
+            .iter()
+            .map(|ps| format!("{} {}", ps.pool, ps.peak_headcount))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        t,
+        "  Covering: {} shifts, cost {} vs LP lower bound {} (gap {}).",
+        c.shifts.len(),
+        eur(c.total_cost_eur),
+        eur(c.lp_bound_eur),
+        pct(c.gap)
+    );
+    if !c.short.is_empty() {
+        let total: f64 = c.short.iter().map(|s| s.short).sum();
+        let first = &c.short[0];
+        let _ = writeln!(
+            t,
+            "  Not coverable by the pools: {} interval×group cells short by {} agent-intervals in total (first: {} {} {}, short {}).",
+            c.short.len(),
+            f(total, 1),
+            first.date,
+            first.start,
+            first.group.name(),
+            f(first.short, 2)
+        );
+    }
+    if let Some(conv) = p.converged {
+        let last = p.steps.last();
+        let _ = writeln!(
+            t,
+            "  Iterative algorithm: {} after {} iterations of {} replications (last: {} cells below {}, {} raised, {} lowered, {} capacity-limited).",
+            if conv {
+                "converged"
+            } else {
+                "DID NOT CONVERGE"
+            },
+            p.steps.len(),
+            p.options.iter_replications,
+            last.map_or(0, |s| s.below),
+            pct(conf),
+            last.map_or(0, |s| s.raised),
+            last.map_or(0, |s| s.lowered),
+            last.map_or(0, |s| s.capacity_limited),
+        );
+    }
+    let d = p.peak_day;
+    let nc = p.check.channels.len();
+    let peak_sl = |ev: &crate::staffing::iterate::Evaluation| {
+        ev.day_sl[d * nc + p.headline].summary().map(|s| s.mean)
+    };
+    let _ = writeln!(
+        t,
+        "  Check with fresh seeds ({} replications): P(meet) ≥ {} in {} of interval×channel cells with contacts; peak day {}: P(every interval meets) {}, mean {} SL {}.",
+        p.check.replications,
+        pct(conf),
+        pct(p.check.share_meeting(conf)),
+        p.peak_date(),
+        pct(p.check.day_all_meet[d]),
+        p.headline_channel,
+        opt(peak_sl(&p.check).map(|x| x * 100.0), 1) + "%"
+    );
+    let _ = writeln!(
+        t,
+        "  Permanent roster alone: P(meet) ≥ {} in {} of cells; peak day {}: P(every interval meets) {}, mean {} SL {}.",
+        pct(conf),
+        pct(p.roster_only.share_meeting(conf)),
+        p.peak_date(),
+        pct(p.roster_only.day_all_meet[d]),
+        p.headline_channel,
+        opt(peak_sl(&p.roster_only).map(|x| x * 100.0), 1) + "%"
+    );
+    if !p.frontier.is_empty() {
+        match p.frontier_answer() {
+            Some(r) => {
+                let _ = writeln!(
+                    t,
+                    "  Frontier: with at most {} flex heads a day, P(every interval of {} meets) = {} (≥ {}), cost {}.",
+                    r.max_heads_per_day,
+                    p.peak_date(),
+                    pct(r.p_all_intervals),
+                    pct(conf),
+                    eur(r.cost_eur)
+                );
+            }
+            None => {
+                let best = p.frontier.last();
+                let _ = writeln!(
+                    t,
+                    "  Frontier: no headcount up to the pools' maximum reaches P(every interval of {} meets) ≥ {}; at {} heads it is {}.",
+                    p.peak_date(),
+                    pct(conf),
+                    best.map_or(0, |r| r.max_heads_per_day),
+                    pct(best.map_or(0.0, |r| r.p_all_intervals))
+                );
+            }
+        }
+    }
+    t
+}
+
+/// Writes staffing.csv, shifts.csv and (when computed) frontier.csv into `dir`.
+pub fn write_tables(p: &Plan, dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let path = dir.join("staffing.csv");
+    write_atomic(&path, &staffing_csv(p)?)?;
+    out.push(path);
+    let path = dir.join("shifts.csv");
+    write_atomic(&path, &shifts_csv(p)?)?;
+    out.push(path);
+    if !p.frontier.is_empty() {
+        let path = dir.join("frontier.csv");
+        write_atomic(&path, &frontier_csv(p)?)?;
+        out.push(path);
+    }
+    Ok(out)
+}
+
+fn slot_label(p: &Plan, s: usize) -> String {
+    let slot = p.grid.slots[s];
+    format!(
+        "{} {:02}:{:02}",
+        p.grid.days[slot.day],
+        slot.start_min / 60,
+        slot.start_min % 60
+    )
+}
+
+fn staffing_csv(p: &Plan) -> Result<Vec<u8>> {
+    let r = &p.requirement;
+    let ng = r.n_groups();
+    let np = p.pools.len();
+    let nc = p.check.channels.len();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["interval_start_local".to_string()];
+    for g in &r.groups {
+        let n = g.name().replace(' ', "_");
+        header.push(format!("contacts_{n}"));
+        header.push(format!("req_erlang_c_{n}"));
+        header.push(format!("req_erlang_a_{n}"));
+        if p.simulation_required.is_some() {
+            header.push(format!("req_simulation_{n}"));
+        }
+    }
+    header.push("permanent_on_duty".into());
+    for pool in &p.pools {
+        header.push(format!("flex_{pool}"));
+    }
+    let ch_names: Vec<String> = p
+        .check
+        .channels
+        .iter()
+        .map(|&c| {
+            r.group_channel
+                .iter()
+                .position(|&x| x == c)
+                .map_or_else(|| format!("ch{c}"), |g| r.groups[g].channel.clone())
+        })
+        .collect();
+    for ch in &ch_names {
+        header.push(format!("sl_{ch}_mean"));
+        header.push(format!("sl_{ch}_ci95_low"));
+        header.push(format!("sl_{ch}_ci95_high"));
+        header.push(format!("p_meet_{ch}"));
+    }
+    w.write_record(&header).map_err(csv_err)?;
+    for s in 0..p.grid.len() {
+        let mut row = vec![slot_label(p, s)];
+        for g in 0..ng {
+            let j = s * ng + g;
+            row.push(f(r.contacts[j], 3));
+            row.push(f(r.erlang_c[j], 0));
+            row.push(f(r.erlang_a[j], 0));
+            if let Some(sim) = &p.simulation_required {
+                row.push(f(sim[j], 2));
+            }
+        }
+        row.push(p.permanent_on_duty[s].to_string());
+        for q in 0..np {
+            row.push(p.flex_on_duty[s * np + q].to_string());
+        }
+        for k in 0..nc {
+            let sm = p.check.sl_summary(s, k);
+            row.push(opt(sm.map(|x| x.mean), 4));
+            row.push(opt(sm.map(|x| x.ci95_low.max(0.0)), 4));
+            row.push(opt(sm.map(|x| x.ci95_high.min(1.0)), 4));
+            row.push(f(p.check.p_meet[s * nc + k], 4));
+        }
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+}
+
+fn shifts_csv(p: &Plan) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "pool",
+        "date",
+        "start",
+        "end",
+        "heads",
+        "group",
+        "hours_per_head",
+        "hours",
+        "cost_eur",
+    ])
+    .map_err(csv_err)?;
+    for s in &p.cover.shifts {
+        w.write_record([
+            s.pool.clone(),
+            s.date.to_string(),
+            s.start.to_string(),
+            s.end.to_string(),
+            s.heads.to_string(),
+            s.group.name(),
+            f(s.hours, 2),
+            f(s.hours * f64::from(s.heads), 2),
+            f(s.cost_eur, 2),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+}
+
+fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "max_flex_heads_per_day",
+        "peak_day_flex_heads",
+        "p_all_intervals_peak_day",
+        "p_peak_day_meets",
+        "mean_sl_peak_day",
+        "worst_interval_sl_p5",
+        "abandon_share",
+        "occupancy",
+        "flex_hours",
+        "flex_cost_eur",
+    ])
+    .map_err(csv_err)?;
+    for r in &p.frontier {
+        w.write_record([
+            r.max_heads_per_day.to_string(),
+            r.peak_day_heads.to_string(),
+            f(r.p_all_intervals, 4),
+            f(r.p_day, 4),
+            opt(r.mean_sl, 4),
+            opt(r.worst_p5_sl, 4),
+            opt(r.abandon, 4),
+            opt(r.occupancy, 4),
+            f(r.flex_hours, 2),
+            f(r.cost_eur, 2),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+}
+
+fn year_tables(y: &YearView, plans: &[Plan]) -> Result<(Vec<u8>, String)> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["pool", "size", "training_eur_per_agent_per_season"])
+        .map_err(csv_err)?;
+    let mut t = String::from("Year view\n");
+    for (pool, size) in &y.pool_size {
+        let training = plans
+            .iter()
+            .find_map(|p| {
+                p.pools
+                    .iter()
+                    .position(|x| x == pool)
+                    .map(|i| p.training_eur[i])
+            })
+            .unwrap_or(0.0);
+        w.write_record([pool.clone(), size.to_string(), f(training, 2)])
+            .map_err(csv_err)?;
+    }
+    for (name, date, heads) in &y.peaks {
+        let _ = writeln!(t, "  {name}: {heads} flex agents on {date}");
+    }
+    let total: u32 = y.pool_size.iter().map(|x| x.1).sum();
+    let _ = writeln!(
+        t,
+        "  A pool of {total} ({}) covers every peak; training it for {} seasons costs {} a year.",
+        y.pool_size
+            .iter()
+            .map(|(n, s)| format!("{n} {s}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        plans.len(),
+        eur(y.training_eur)
+    );
+    let csv = w
+        .into_inner()
+        .map_err(|e| Error::Input(format!("writing CSV: {e}")))?;
+    Ok((csv, t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn euros_are_grouped_by_thousands() {
+        assert_eq!(eur(0.4), "€0");
+        assert_eq!(eur(999.5), "€1,000");
+        assert_eq!(eur(1_234_567.0), "€1,234,567");
+        assert_eq!(eur(-12_345.0), "-€12,345");
+    }
+}
