@@ -1,8 +1,8 @@
 //! peakplan: workforce forecasting and peak planning for customer-contact centres.
 //!
 //! Modules follow the data flow; a module may use those listed before it, never after:
-//! `units` → `scenario` → `demand` → `erlang` → `sim` → `montecarlo` → `fit` → `report`
-//! (`staffing` and `cost` will sit between `fit` and `report`). See `ARCHITECTURE.md`.
+//! `units` → `scenario` → `demand` → `erlang` → `sim` → `montecarlo` → `fit` → `staffing`
+//! → `cost` → `report`. See `ARCHITECTURE.md`.
 
 pub mod error;
 pub mod units;
