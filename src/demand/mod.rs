@@ -143,6 +143,18 @@ pub struct Interval {
     pub length_s: u32,
 }
 
+impl Interval {
+    /// The local start as written in output tables: `2027-02-13 09:45`.
+    pub fn local_label(&self) -> String {
+        self.local_start.strftime("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// The absolute start as written in output tables: `2027-02-13T08:45:00Z`.
+    pub fn utc_label(&self) -> String {
+        self.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
 /// Expected contacts per interval × reason × channel × source (dense, row-major in that
 /// order: the source index varies fastest). `Default` is the empty demand (useful in tests
 /// with `..Default::default()`).

@@ -156,20 +156,6 @@ fn active_pairs(d: &Demand) -> Vec<bool> {
     active
 }
 
-fn local_str(d: &Demand, i: usize) -> String {
-    d.intervals[i]
-        .local_start
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-fn utc_str(d: &Demand, i: usize) -> String {
-    d.intervals[i]
-        .start_utc
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
 fn intervals_csv(d: &Demand) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
@@ -185,7 +171,7 @@ fn intervals_csv(d: &Demand) -> Result<Vec<u8>> {
     let nc = d.channels.len();
     let mut row: Vec<String> = Vec::with_capacity(header.len());
     for i in 0..d.intervals.len() {
-        let (local, utc) = (local_str(d, i), utc_str(d, i));
+        let (local, utc) = (d.intervals[i].local_label(), d.intervals[i].utc_label());
         for c in 0..nc {
             for r in 0..d.reasons.len() {
                 if !active[r * nc + c] {
@@ -366,8 +352,8 @@ fn intervals_json(d: &Demand, name: &str) -> Result<Vec<u8>> {
                     continue;
                 }
                 rows.push(IntervalRow {
-                    interval_start_local: local_str(d, i),
-                    interval_start_utc: utc_str(d, i),
+                    interval_start_local: d.intervals[i].local_label(),
+                    interval_start_utc: d.intervals[i].utc_label(),
                     channel: &d.channels[c],
                     reason: &d.reasons[r],
                     expected_contacts: d.total(i, r, c),
@@ -585,7 +571,7 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
         let _ = writeln!(
             out,
             "\nPeak interval (all channels): {} ({}) {} contacts",
-            local_str(d, best.0),
+            d.intervals[best.0].local_label(),
             weekday(d.days[d.intervals[best.0].day]),
             n0(best.1)
         );
@@ -601,7 +587,7 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
                 let _ = writeln!(
                     out,
                     "  {name:<8} peak {} ({}) {:.1} contacts/interval",
-                    local_str(d, b.0),
+                    d.intervals[b.0].local_label(),
                     weekday(d.days[d.intervals[b.0].day]),
                     b.1
                 );

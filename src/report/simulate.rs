@@ -218,20 +218,6 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
         .map_err(|e| Error::Input(format!("writing CSV: {e}")))
 }
 
-fn local_str(d: &Demand, i: usize) -> String {
-    d.intervals[i]
-        .local_start
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-fn utc_str(d: &Demand, i: usize) -> String {
-    d.intervals[i]
-        .start_utc
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
 fn weekday(date: jiff::civil::Date) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][Day::of(date).index()]
 }
@@ -248,7 +234,7 @@ fn intervals_csv(r: &McResult, model: &Model, d: &Demand) -> Result<Vec<u8>> {
     w.write_record(&h).map_err(csv_err)?;
     let mut row = Vec::with_capacity(h.len());
     for i in 0..r.n_intervals {
-        let (local, utc) = (local_str(d, i), utc_str(d, i));
+        let (local, utc) = (d.intervals[i].local_label(), d.intervals[i].utc_label());
         for (c, ch) in model.channels.iter().enumerate() {
             row.clear();
             row.push(local.clone());
@@ -513,7 +499,7 @@ pub fn summary(
                     out,
                     "  {:<8} {} {}  SL {}  offered {:.1}  abandoned {}  P(meets target) {}",
                     ch.name,
-                    local_str(d, i),
+                    d.intervals[i].local_label(),
                     weekday(d.days[d.intervals[i].day]),
                     pct_pm(Some(s)),
                     cell.summary(Metric::Offered).map_or(0.0, |s| s.mean),
