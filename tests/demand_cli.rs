@@ -170,7 +170,12 @@ fn outputs_are_deterministic_and_leave_no_temporary_files() {
             .assert()
             .success();
     }
-    for file in ["demand_intervals.csv", "demand_daily.csv"] {
+    for file in [
+        "demand_intervals.csv",
+        "demand_daily.csv",
+        "demand.svg",
+        "demand.png",
+    ] {
         let (x, y) = (
             std::fs::read(a.path().join(file)).unwrap(),
             std::fs::read(b.path().join(file)).unwrap(),
@@ -182,5 +187,13 @@ fn outputs_are_deterministic_and_leave_no_temporary_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["demand_daily.csv", "demand_intervals.csv"]);
+    assert_eq!(
+        names,
+        [
+            "demand.png",
+            "demand.svg",
+            "demand_daily.csv",
+            "demand_intervals.csv"
+        ]
+    );
 }

@@ -127,7 +127,68 @@ pub fn write_tables(
     let p2 = dir.join(format!("demand_daily.{ext}"));
     write_atomic(&p1, &iv)?;
     write_atomic(&p2, &daily)?;
-    Ok(vec![p1, p2])
+    let plot = demand_plot(demand, scenario_name);
+    plot.write_png_and_svg(dir, "demand", crate::report::plot::DEFAULT_SIZE)
+        .map_err(|e| Error::Input(format!("{}: drawing the demand plot: {e}", dir.display())))?;
+    Ok(vec![p1, p2, dir.join("demand.png"), dir.join("demand.svg")])
+}
+
+/// The demand picture: expected contacts per interval stacked by reason (all channels),
+/// the campaigns' share hatched, the busiest day highlighted.
+pub fn demand_plot(d: &Demand, scenario_name: &str) -> crate::report::plot::Plot {
+    use crate::report::plot::{DayRange, Series, StackedAreaPlot, TimeAxis};
+    let n = d.intervals.len();
+    let layers: Vec<Series> = (0..d.reasons.len())
+        .map(|r| {
+            let values = (0..n)
+                .map(|i| (0..d.channels.len()).map(|c| d.total(i, r, c)).sum())
+                .collect();
+            Series::new(d.reasons[r].replace('_', " "), values)
+        })
+        .collect();
+    let campaigns: Vec<usize> = (0..d.sources.len())
+        .filter(|&s| matches!(d.sources[s].kind, SourceKind::Campaign(_)))
+        .collect();
+    let overlay = (!campaigns.is_empty()).then(|| {
+        let values = (0..n)
+            .map(|i| {
+                let mut sum = 0.0;
+                for r in 0..d.reasons.len() {
+                    for c in 0..d.channels.len() {
+                        sum += campaigns.iter().map(|&s| d.get(i, r, c, s)).sum::<f64>();
+                    }
+                }
+                sum.max(0.0)
+            })
+            .collect();
+        Series::new("of which caused by campaigns", values)
+    });
+    let mut per_day = vec![0.0; d.days.len()];
+    for (i, iv) in d.intervals.iter().enumerate() {
+        per_day[iv.day] += layers.iter().map(|l| l.values[i]).sum::<f64>();
+    }
+    let highlight = per_day
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(day, _)| DayRange {
+            first: d.days[day],
+            last: d.days[day],
+            label: "Busiest day".into(),
+        });
+    let minutes = d.intervals.first().map_or(15, |iv| iv.length_s / 60);
+    StackedAreaPlot {
+        title: format!("Expected contacts per interval by reason — {scenario_name}"),
+        y_label: format!("Contacts per {minutes} min (all channels)"),
+        axis: TimeAxis::new(
+            format!("Local time ({})", d.time_zone),
+            d.intervals.iter().map(|iv| iv.local_start).collect(),
+        ),
+        layers,
+        overlay,
+        highlight,
+    }
+    .into()
 }
 
 fn csv_err(e: csv::Error) -> Error {
