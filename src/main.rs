@@ -39,6 +39,9 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan demand scenarios/valentines.ron\n  peakplan demand scenarios/christmas.ron --format json --out out/xmas\n  peakplan demand scenarios/valentines.ron --set levers.prevention.where_is_my_order=0.5"
+)]
 struct DemandArgs {
     /// The scenario file (.ron).
     file: PathBuf,
@@ -240,6 +243,9 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan validate scenarios/*.ron\n  peakplan validate scenarios/valentines.ron --set flex_pools[0].max_headcount=40"
+)]
 struct ValidateArgs {
     /// Scenario files (`.ron`).
     #[arg(required = true, value_name = "FILE")]
@@ -287,6 +293,9 @@ fn validate(args: ValidateArgs) -> peakplan::Result<()> {
 
 /// `peakplan fit`: see `peakplan::fit` for the estimators and the column mappings.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan fit --calls ../shared/data/real/anonymous_bank_1999_0*.tsv\n  peakplan fit --calls ../shared/data/real/anonymous_bank_1999_05_calls.tsv --replay 1999-05-01..1999-05-31\n  peakplan fit --counts ../shared/data/real/us_bank_2003_5min_calls.csv --holdout 4w --out fit.ron"
+)]
 struct FitArgs {
     /// Per-call record files (one or more; globs are expanded by the shell).
     #[arg(long, num_args = 1.., required_unless_present = "counts", conflicts_with = "counts")]
