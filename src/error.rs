@@ -12,6 +12,9 @@ pub enum Error {
     /// Numbers the Erlang formulas cannot accept; exit code 2.
     #[error(transparent)]
     Erlang(#[from] crate::erlang::ErlangError),
+    /// A failure that is not the user's to fix (exit code 1).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -42,6 +42,7 @@ use serde::ser::SerializeMap;
 
 use crate::demand::{Demand, SourceKind};
 use crate::error::{Error, Result};
+use crate::report::{csv_bytes, csv_err};
 use crate::scenario::{Day, Scenario};
 
 /// Output format of the demand tables.
@@ -191,10 +192,6 @@ pub fn demand_plot(d: &Demand, scenario_name: &str) -> crate::report::plot::Plot
     .into()
 }
 
-fn csv_err(e: csv::Error) -> Error {
-    Error::Input(format!("writing CSV: {e}"))
-}
-
 fn f4(v: f64) -> String {
     // Avoid "-0.0000" for tiny negative rounding residues.
     let s = format!("{v:.4}");
@@ -251,8 +248,7 @@ fn intervals_csv(d: &Demand) -> Result<Vec<u8>> {
             }
         }
     }
-    w.into_inner()
-        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+    csv_bytes(w)
 }
 
 /// Per-day sums used by the daily table and the summary.
@@ -335,8 +331,7 @@ fn daily_csv(d: &Demand) -> Result<Vec<u8>> {
         row.extend(t.by_source[day].iter().map(|v| f4(*v)));
         w.write_record(&row).map_err(csv_err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+    csv_bytes(w)
 }
 
 /// A JSON object whose keys keep the given order.

@@ -10,6 +10,17 @@ pub mod plan;
 pub mod plot;
 pub mod simulate;
 
+/// A CSV writer over memory failed: never the user's input, so an internal error (exit 1).
+pub(crate) fn csv_err(e: csv::Error) -> crate::Error {
+    crate::Error::Internal(format!("writing CSV: {e}"))
+}
+
+/// The bytes of a CSV table written to memory.
+pub(crate) fn csv_bytes(w: csv::Writer<Vec<u8>>) -> crate::Result<Vec<u8>> {
+    w.into_inner()
+        .map_err(|e| crate::Error::Internal(format!("writing CSV: {e}")))
+}
+
 /// Any failure while producing report outputs (one `#[from]` variant for the crate error).
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::report::demand::{folder_name, write_atomic};
+use crate::report::{csv_bytes, csv_err};
 use crate::staffing::plan::{Plan, PlanOptions, YearView, plan, year_view};
 use crate::staffing::requirement::Method;
 
@@ -32,10 +33,6 @@ pub struct Request {
     pub confidence: Option<f64>,
     pub replications: Option<u32>,
     pub frontier: bool,
-}
-
-fn csv_err(e: csv::Error) -> Error {
-    Error::Input(format!("writing CSV: {e}"))
 }
 
 fn f(v: f64, d: usize) -> String {
@@ -389,8 +386,7 @@ fn staffing_csv(p: &Plan) -> Result<Vec<u8>> {
         }
         w.write_record(&row).map_err(csv_err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+    csv_bytes(w)
 }
 
 fn shifts_csv(p: &Plan) -> Result<Vec<u8>> {
@@ -421,8 +417,7 @@ fn shifts_csv(p: &Plan) -> Result<Vec<u8>> {
         ])
         .map_err(csv_err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+    csv_bytes(w)
 }
 
 fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
@@ -455,8 +450,7 @@ fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
         ])
         .map_err(csv_err)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
+    csv_bytes(w)
 }
 
 fn year_tables(y: &YearView, plans: &[Plan]) -> Result<(Vec<u8>, String)> {
@@ -492,9 +486,7 @@ fn year_tables(y: &YearView, plans: &[Plan]) -> Result<(Vec<u8>, String)> {
         plans.len(),
         eur(y.training_eur)
     );
-    let csv = w
-        .into_inner()
-        .map_err(|e| Error::Input(format!("writing CSV: {e}")))?;
+    let csv = csv_bytes(w)?;
     Ok((csv, t))
 }
 

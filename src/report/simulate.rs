@@ -49,6 +49,7 @@ use crate::demand::{Demand, SourceKind};
 use crate::error::{Error, Result};
 use crate::montecarlo::{self, CellStats, Config, METRICS, McResult, Metric, Stat, Summary};
 use crate::report::demand::{folder_name, write_atomic};
+use crate::report::{csv_bytes, csv_err};
 use crate::scenario::{Day, Scenario};
 use crate::sim::Model;
 
@@ -209,15 +210,6 @@ fn cell_values(c: &CellStats, model: &Model, row: &mut Vec<String>) {
     }
 }
 
-fn csv_err(e: csv::Error) -> Error {
-    Error::Input(format!("writing CSV: {e}"))
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
-    w.into_inner()
-        .map_err(|e| Error::Input(format!("writing CSV: {e}")))
-}
-
 fn weekday(date: jiff::civil::Date) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][Day::of(date).index()]
 }
@@ -246,7 +238,7 @@ fn intervals_csv(r: &McResult, model: &Model, d: &Demand) -> Result<Vec<u8>> {
             w.write_record(&row).map_err(csv_err)?;
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 fn daily_csv(r: &McResult, model: &Model, d: &Demand) -> Result<Vec<u8>> {
@@ -272,7 +264,7 @@ fn daily_csv(r: &McResult, model: &Model, d: &Demand) -> Result<Vec<u8>> {
             w.write_record(&row).map_err(csv_err)?;
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 fn tally_header(h: &mut Vec<String>) {
@@ -293,7 +285,7 @@ fn reasons_csv(r: &McResult, model: &Model) -> Result<Vec<u8>> {
         stat_values(&t.handling_hours, &mut row);
         w.write_record(&row).map_err(csv_err)?;
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 fn source_kind(k: &SourceKind) -> &'static str {
@@ -317,7 +309,7 @@ fn campaigns_csv(r: &McResult, d: &Demand) -> Result<Vec<u8>> {
         stat_values(&t.handling_hours, &mut row);
         w.write_record(&row).map_err(csv_err)?;
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 fn customers_csv(r: &McResult) -> Result<Vec<u8>> {
@@ -339,7 +331,7 @@ fn customers_csv(r: &McResult) -> Result<Vec<u8>> {
         stat_values(st, &mut row);
         w.write_record(&row).map_err(csv_err)?;
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 // ------------------------------------------------------------------------------ summary

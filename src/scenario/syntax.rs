@@ -443,25 +443,7 @@ impl<'a> Parser<'a> {
             b'(' => self.paren(start, None),
             b'[' => {
                 self.pos += 1;
-                let mut items = Vec::new();
-                loop {
-                    self.skip_ws()?;
-                    self.unclosed(start)?;
-                    if self.peek() == Some(b']') {
-                        self.pos += 1;
-                        break;
-                    }
-                    items.push(self.value()?);
-                    self.skip_ws()?;
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return Err(self.sep_error(start, '[', ']')),
-                    }
-                }
+                let items = self.items(start, '[', ']')?;
                 Ok(self.node(Kind::List(items), start))
             }
             b'{' => {
@@ -604,6 +586,36 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// After an opening `[` or `(` at `open`: comma-separated values up to and including
+    /// the closing bracket (a trailing comma is allowed).
+    fn items(
+        &mut self,
+        open: usize,
+        open_ch: char,
+        close_ch: char,
+    ) -> Result<Vec<Node>, SyntaxError> {
+        let close = close_ch as u8;
+        let mut items = Vec::new();
+        loop {
+            self.skip_ws()?;
+            self.unclosed(open)?;
+            if self.peek() == Some(close) {
+                self.pos += 1;
+                return Ok(items);
+            }
+            items.push(self.value()?);
+            self.skip_ws()?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b) if b == close => {
+                    self.pos += 1;
+                    return Ok(items);
+                }
+                _ => return Err(self.sep_error(open, open_ch, close_ch)),
+            }
+        }
+    }
+
     /// At `(`: a struct (`ident:` follows), a tuple, or `()`.
     fn paren(&mut self, start: usize, name: Option<Span>) -> Result<Node, SyntaxError> {
         let open = self.pos;
@@ -654,25 +666,7 @@ impl<'a> Parser<'a> {
             }
             Ok(self.node(Kind::Struct { name, fields }, start))
         } else {
-            let mut items = Vec::new();
-            loop {
-                self.skip_ws()?;
-                self.unclosed(open)?;
-                if self.peek() == Some(b')') {
-                    self.pos += 1;
-                    break;
-                }
-                items.push(self.value()?);
-                self.skip_ws()?;
-                match self.peek() {
-                    Some(b',') => self.pos += 1,
-                    Some(b')') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.sep_error(open, '(', ')')),
-                }
-            }
+            let items = self.items(open, '(', ')')?;
             Ok(self.node(Kind::Tuple { name, items }, start))
         }
     }
