@@ -16,12 +16,14 @@
 //!   named metric is below a precision.
 //! * A progress callback after every chunk (the library never prints).
 
+pub mod detail;
 pub mod stats;
 
 use rayon::prelude::*;
 
 use crate::sim::{ChannelCell, Model, RunMetrics, SimError, Simulator, Stationary};
 use crate::units::SlDefinition;
+pub use detail::{DetailTotals, run_detail};
 pub use stats::{P2, Stat, Summary, t_quantile};
 
 /// A per-cell metric.

@@ -17,7 +17,7 @@ use rand_distr::{Binomial, Distribution, Gamma};
 use super::SimError;
 use super::dist::{Sampler, exp1, unit};
 use super::event::EventQueue;
-use super::metrics::RunMetrics;
+use super::metrics::{Detail, DetailKey, RunMetrics};
 use super::model::{ChannelKind, Model};
 
 const EV_ARRIVAL: u64 = 0;
@@ -276,6 +276,18 @@ impl<'m> Simulator<'m> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(replication);
         let mut st = State::new(self, rng);
+        st.run();
+        st.m
+    }
+
+    /// As [`run`](Self::run), also logging every handling and abandonment with its reason,
+    /// channel, tag and group in [`RunMetrics::detail`]. The random stream and every other
+    /// counter are exactly those of `run(seed, replication)`.
+    pub fn run_detailed(&self, seed: u64, replication: u64) -> RunMetrics {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(replication);
+        let mut st = State::new(self, rng);
+        st.m.detail = Some(Detail::default());
         st.run();
         st.m
     }
@@ -646,6 +658,9 @@ impl<'s, 'm> State<'s, 'm> {
             let work_cell = self.cur * sim.nc + ch;
             self.m.cells[work_cell].handled += 1;
             self.m.cells[work_cell].handle_ms += dur_ms;
+            if let Some(d) = &mut self.m.detail {
+                d.handled.push((detail_key(self.cur, &c, g as u16), dur_ms));
+            }
         }
         for t in [
             &mut self.m.reasons[c.reason as usize],
@@ -844,6 +859,10 @@ impl<'s, 'm> State<'s, 'm> {
             cell.wait_abandoned_ms += wait;
             if wait <= sim.target_ms[ch] {
                 cell.abandoned_within += 1;
+            }
+            if let Some(d) = &mut self.m.detail {
+                d.abandoned
+                    .push(detail_key(c.interval as usize, &c, u16::MAX));
             }
         }
         if c.contacts >= model.behaviour.max_contacts_per_customer {
@@ -1046,5 +1065,16 @@ impl<'s, 'm> State<'s, 'm> {
             self.m.cells[self.cur * self.m.n_channels + ch].queue_area_ms +=
                 self.ch_waiting[ch] as u64 * dt;
         }
+    }
+}
+
+/// The finance log's key of contact `c` in `interval`, handled by `group`.
+fn detail_key(interval: usize, c: &Contact, group: u16) -> DetailKey {
+    DetailKey {
+        interval: interval as u32,
+        reason: c.reason,
+        channel: c.channel as u16,
+        tag: c.tag,
+        group,
     }
 }

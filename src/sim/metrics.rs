@@ -160,6 +160,32 @@ pub struct Customers {
     pub capped: u32,
 }
 
+/// Where a contact was handled or abandoned, at the finest grain: interval × reason ×
+/// channel × attribution tag × agent group (`group` is `u16::MAX` for an abandoned contact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DetailKey {
+    pub interval: u32,
+    pub reason: u16,
+    pub channel: u16,
+    pub tag: u16,
+    pub group: u16,
+}
+
+/// The per-contact log of one replication, kept only when asked for
+/// ([`Simulator::run_detailed`](super::Simulator::run_detailed)): finance needs handled
+/// contacts and handling time per interval × reason × channel × tag × group, which would be
+/// far too large as dense counters. Handlings are logged in the interval in which they
+/// **started** (as `ChannelCell::handled`; handlings starting after the last interval are
+/// not logged), abandoned contacts in their arrival interval (as `ChannelCell::abandoned`;
+/// internal transfers excluded, as there).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// One entry per handling started: where, and its handling time in ms.
+    pub handled: Vec<(DetailKey, u64)>,
+    /// One entry per abandoned contact.
+    pub abandoned: Vec<DetailKey>,
+}
+
 /// Everything one replication measured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunMetrics {
@@ -179,6 +205,8 @@ pub struct RunMetrics {
     pub day_multipliers: Vec<f64>,
     /// Events processed (for throughput figures).
     pub events: u64,
+    /// The per-contact log, when asked for (`None` by default).
+    pub detail: Option<Detail>,
 }
 
 impl RunMetrics {
@@ -194,6 +222,7 @@ impl RunMetrics {
             customers: Customers::default(),
             day_multipliers: vec![1.0; nd],
             events: 0,
+            detail: None,
         }
     }
 

@@ -38,7 +38,7 @@ pub mod model;
 
 pub use engine::Simulator;
 pub use lower::dist_from;
-pub use metrics::{ChannelCell, Customers, GroupCell, RunMetrics, Tally};
+pub use metrics::{ChannelCell, Customers, Detail, DetailKey, GroupCell, RunMetrics, Tally};
 pub use model::{
     Behaviour, Channel, ChannelKind, Dist, Group, Interval, Model, Reason, Stationary, Stream,
     Transfer,
