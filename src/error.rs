@@ -28,6 +28,9 @@ pub enum Error {
     /// Staffing could not be planned (bad pool rules, a solver failure).
     #[error("staffing: {0}")]
     Staffing(#[from] crate::staffing::StaffingError),
+    /// Costing failed; exit code 2 when the input is at fault (see `CostError::is_input_error`).
+    #[error("cost: {0}")]
+    Cost(#[from] crate::cost::CostError),
 }
 
 impl Error {
@@ -39,7 +42,7 @@ impl Error {
         ) || matches!(
             self,
             Error::Staffing(e) if !matches!(e, crate::staffing::StaffingError::Solver(_))
-        )
+        ) || matches!(self, Error::Cost(e) if e.is_input_error())
     }
 }
 

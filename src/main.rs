@@ -32,6 +32,10 @@ enum Command {
     /// stated confidence, the headcount frontier, and (several files) the year's pool.
     /// Writes staffing.csv, shifts.csv, frontier.csv and summary.txt.
     Plan(PlanArgs),
+    /// Finance: what the plan costs by channel, reason, day and pool, each campaign's
+    /// marginal cost, each lever's saving, and flex vs overtime vs outsourcing. Writes
+    /// costs.csv, campaigns.csv, levers.csv, options.csv and cost_summary.txt.
+    Cost(CostArgs),
     /// Check scenario files: every error with file:line:column, field path and the fix.
     Validate(ValidateArgs),
     /// Fit history: per-call records (--calls) or interval volumes (--counts).
@@ -108,6 +112,31 @@ struct PlanArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Override a field, e.g. `--set simulation.seed=7` (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan cost scenarios/valentines.ron\n  peakplan cost scenarios/christmas.ron --replications 40 --seed 7 --out out/xmas-cost\n  peakplan cost scenarios/valentines.ron --set costs.abandoned_contact_eur=2.5"
+)]
+struct CostArgs {
+    /// The scenario file (.ron).
+    file: PathBuf,
+    /// Output folder. Default: output/<scenario name>/cost/.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Master seed of the plan and of every costing simulation. Default: the scenario's
+    /// simulation.seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Replications of every costing simulation (default 20).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Worker threads. Default: one per core. Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Override a field, e.g. `--set costs.overtime_premium=0.5` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
 }
@@ -580,6 +609,16 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             };
             let summary = peakplan::report::plan::run(&a.files, &a.set, &req, a.out.as_deref())?;
             print!("{summary}");
+            Ok(())
+        }
+        Command::Cost(a) => {
+            let req = peakplan::report::cost::Request {
+                replications: a.replications,
+                seed: a.seed,
+                threads: a.threads,
+            };
+            let text = peakplan::report::cost::run(&a.file, &a.set, &req, a.out.as_deref())?;
+            print!("{text}");
             Ok(())
         }
         Command::Demand(a) => {

@@ -11,6 +11,9 @@
 //!   and cost kind; per-campaign figures; marginal costs between two full costings; the rows
 //!   of `costs.csv`, `campaigns.csv` and `levers.csv`.
 //! * [`compare`] — one shortfall priced as flex, overtime and outsourcing.
+//! * [`analysis`] — the whole finance analysis of a plan ([`analyse`]): its costing from the
+//!   simulator, campaigns' marginal costs and levers' values by re-planning, and the
+//!   flex/overtime/outsourcing comparison; what `peakplan cost` writes.
 //!
 //! # Allocation rule (documented once, used everywhere)
 //!
@@ -38,12 +41,14 @@
 //! in one component moves only the cells that component touches.
 
 pub mod allocate;
+pub mod analysis;
 pub mod breakdown;
 pub mod compare;
 pub mod model;
 pub mod money;
 
 pub use allocate::{largest_remainder, largest_remainder_int};
+pub use analysis::{CampaignMarginal, CostAnalysis, CostOptions, analyse};
 pub use breakdown::{
     CampaignCost, CampaignRow, CostRow, Dim, Fixed3, Group, LeverRow, Marginal, SummaryRow,
     campaign_row, lever_row, marginal,
@@ -74,6 +79,21 @@ pub enum CostError {
     /// Exact arithmetic beyond i128 (absurd amounts or quantities).
     #[error("{0}: amount too large for exact arithmetic")]
     Overflow(String),
+    /// A re-plan or costing simulation failed (the scenario cannot be planned or simulated
+    /// the way the analysis changed it).
+    #[error("{what}: {why}")]
+    Replan { what: String, why: String },
+}
+
+impl CostError {
+    /// True when the user can fix it in their scenario or arguments (exit code 2); false for
+    /// allocation and overflow failures, which are ours.
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            CostError::Input { .. } | CostError::Money { .. } | CostError::Replan { .. }
+        )
+    }
 }
 
 impl CostError {

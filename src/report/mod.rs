@@ -3,6 +3,7 @@
 //! need (the Erlang calculator's batch file). The computing modules before it stay free of I/O.
 
 pub mod atomic;
+pub mod cost;
 pub mod demand;
 pub mod erlang_calc;
 pub mod html;
