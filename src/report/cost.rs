@@ -80,14 +80,18 @@ pub struct Request {
 }
 
 /// The command: load `file`, plan it (the scenario's defaults, simulation method, no
-/// frontier), analyse the costs and write the files into `out` (default
+/// frontier, a 20-replication check), analyse the costs and write the files into `out` (default
 /// `output/<scenario name>/cost/`). Returns the text to print.
 pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>) -> Result<String> {
     let sc = crate::scenario::load(file, overrides)?;
     let demand = crate::demand::compute(&sc)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+    // The flex shifts are those of `peakplan plan` (same method and seed); the plan's own
+    // check and frontier are not reported here, so they are kept small or skipped.
     let mut popts = PlanOptions {
         frontier: false,
+        replications: 20,
+        frontier_replications: 2,
         ..PlanOptions::for_scenario(&sc)
     };
     let mut copts = CostOptions::for_scenario(&sc);
