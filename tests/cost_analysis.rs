@@ -125,6 +125,13 @@ fn marginal_campaign_cost_is_the_difference_of_the_two_full_plans() {
     assert_eq!(radio.marginal.cost, with.total - without.total);
     assert_eq!(a.reference, Some(with.total));
     assert!((radio.marginal.flex_hours - (with.hours.flex - without.hours.flex)).abs() < 1e-9);
+    // The flex hours are the two plans' own (planned directly, not through the costing).
+    let plan_hours = |s: &Scenario| {
+        let d = peakplan::demand::compute(s).unwrap();
+        plan(s, &d, &o.replan_options(s)).unwrap().cover.total_hours
+    };
+    let direct = plan_hours(&sc) - plan_hours(&without_sc);
+    assert!((radio.marginal.flex_hours - direct).abs() < 1e-9);
     // The campaign needs staff: the plan without it is cheaper and uses fewer flex hours.
     assert!(radio.marginal.cost > Money::ZERO);
     assert!(radio.marginal.flex_hours > 0.0);
