@@ -294,3 +294,30 @@ fn the_plan_is_the_frontiers_chosen_row_and_the_headline_quotes_it() {
     );
     assert!(s.contains("on 2 March 08:00–20:00."), "{s}");
 }
+
+#[test]
+fn the_plan_is_the_same_whatever_the_number_of_threads() {
+    let (sc, d) = load("ramp.ron");
+    let opts = PlanOptions {
+        plan_interval_min: Some(60),
+        iter_replications: 20,
+        replications: 20,
+        frontier_replications: 10,
+        frontier_steps: 3,
+        ..options(&sc, Method::Simulation, true)
+    };
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| plan(&sc, &d, &opts).unwrap())
+    };
+    let (a, b) = (run(1), run(3));
+    assert_eq!(a.cover.shifts, b.cover.shifts);
+    assert_eq!(a.check, b.check);
+    assert_eq!(a.roster_only, b.roster_only);
+    assert_eq!(a.frontier, b.frontier);
+    assert_eq!(a.simulation_required, b.simulation_required);
+    assert_eq!(a.steps, b.steps);
+}

@@ -330,13 +330,19 @@ pub fn iterate(
     let mut removed = vec![false; grid.len() * nc];
     let mut steps = Vec::new();
     let mut prev_shifts = None;
+    let mut prev_eval: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
     let mut problem = problem.clone();
     let mut model = base.clone();
     for it in 1..=opts.max_iterations {
         problem.need.clone_from(&need);
         let plan = super::cover(&problem, cover_options)?;
         apply_plan(&mut model, sim_grid, &plan, pool_group);
-        let ev = evaluate(&model, sim_grid, opts.replications, opts.seed)?;
+        // Same shifts as the previous iteration: same model, same seed, so the same
+        // evaluation — reuse it instead of simulating again.
+        let ev = match &prev_eval {
+            Some((shifts, ev)) if *shifts == plan.shifts => ev.clone(),
+            _ => evaluate(&model, sim_grid, opts.replications, opts.seed)?,
+        };
         // Cells the covering cannot raise: left short, or on a date that is already short
         // for the group while every pool serving it is at its daily headcount.
         let mut short = vec![false; grid.len() * ng];
@@ -459,6 +465,7 @@ pub fn iterate(
         let done = step.raised == 0 && (same || step.lowered == 0);
         steps.push(step);
         prev_shifts = Some(plan.shifts.clone());
+        prev_eval = Some((plan.shifts.clone(), ev.clone()));
         if done {
             // The need may have been lowered without changing the plan; keep the need the
             // plan was made from.

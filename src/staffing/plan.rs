@@ -690,9 +690,12 @@ fn frontier(
     let reps = opts.frontier_replications.max(2);
     let mut rows = Vec::with_capacity(caps.len() + 1);
     let mut own_done = false;
+    // Coverings already simulated (a cap above what the need asks for repeats the covering
+    // of a smaller one): the same shifts give the same evaluation, so it is reused.
+    let mut seen: Vec<(Vec<super::PlannedShift>, Evaluation)> = Vec::new();
     for cap in caps {
         if !own_done && cap > own {
-            rows.push(own_row(st, plan, &plan.cover, reps, seed)?);
+            rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
             own_done = true;
         }
         if cap == 0 {
@@ -713,15 +716,31 @@ fn frontier(
                 ..cover_options.clone()
             },
         )?;
-        let mut model = st.model.clone();
-        apply_plan(&mut model, &st.grid, &c, &st.pool_group);
-        let ev = evaluate(&model, &st.grid, reps, seed)?;
+        let ev = evaluate_cached(st, &c, reps, seed, &mut seen)?;
         rows.push(row(plan, cap, &c, &ev, false));
     }
     if !own_done {
-        rows.push(own_row(st, plan, &plan.cover, reps, seed)?);
+        rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
     }
     Ok(rows)
+}
+
+/// Simulates a covering, or reuses the evaluation of an identical one.
+fn evaluate_cached(
+    st: &Setup,
+    c: &CoverPlan,
+    reps: u32,
+    seed: u64,
+    seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
+) -> Result<Evaluation, StaffingError> {
+    if let Some((_, ev)) = seen.iter().find(|(s, _)| *s == c.shifts) {
+        return Ok(ev.clone());
+    }
+    let mut model = st.model.clone();
+    apply_plan(&mut model, &st.grid, c, &st.pool_group);
+    let ev = evaluate(&model, &st.grid, reps, seed)?;
+    seen.push((c.shifts.clone(), ev.clone()));
+    Ok(ev)
 }
 
 /// The plan's own frontier point, simulated like every other point.
@@ -731,13 +750,12 @@ fn own_row(
     c: &CoverPlan,
     reps: u32,
     seed: u64,
+    seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
 ) -> Result<FrontierRow, StaffingError> {
     let ev = if c.shifts.is_empty() {
         plan.roster_only.clone()
     } else {
-        let mut model = st.model.clone();
-        apply_plan(&mut model, &st.grid, c, &st.pool_group);
-        evaluate(&model, &st.grid, reps, seed)?
+        evaluate_cached(st, c, reps, seed, seen)?
     };
     Ok(row(plan, c.peak_day_headcount, c, &ev, true))
 }
