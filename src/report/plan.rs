@@ -3,15 +3,17 @@
 //! # Files (per scenario, in `<out>/` for one file, `<out>/<scenario>/` for several)
 //!
 //! * `staffing.csv` — one row per interval: `interval_start_local`, per need group
-//!   (`<skill> <channel>`) the expected `contacts_…` and the agents required by
+//!   (`<skill> <channel>`) the expected `contacts_…` and the agents required (in the
+//!   interval's planning interval, see `--plan-interval`) by
 //!   `req_erlang_c_…`, `req_erlang_a_…` and (simulation method) `req_simulation_…`, then
 //!   `permanent_on_duty` (scheduled heads of all teams), `flex_<pool>` (flex heads on duty
 //!   per pool), and per planned channel the re-simulated `sl_<ch>_mean`, `sl_<ch>_ci95_low`,
 //!   `sl_<ch>_ci95_high` (empty without contacts) and `p_meet_<ch>`.
 //! * `shifts.csv` — `pool, date, start, end, heads, group, hours_per_head, hours, cost_eur`.
-//! * `frontier.csv` — per flex-heads cap: `max_flex_heads_per_day, peak_day_flex_heads,
-//!   p_all_intervals_peak_day, p_peak_day_meets, mean_sl_peak_day,
-//!   worst_interval_sl_p5, abandon_share, occupancy, flex_hours, flex_cost_eur`.
+//! * `frontier.csv` — per flex-heads cap: `max_flex_heads_per_day, flex_heads,
+//!   peak_day_flex_heads, p_all_intervals_peak_day, p_peak_day_meets, mean_sl_peak_day,
+//!   worst_interval_sl_p5, abandon_share, occupancy, flex_hours, flex_cost_eur, chosen`
+//!   (`yes` on the plan's own row: its heads, hours and cost are the plan's).
 //! * `summary.txt` — what is printed.
 //!
 //! With several files also `<out>/year.csv`: `pool, size, training_eur_per_agent` and the

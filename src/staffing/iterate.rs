@@ -28,6 +28,13 @@
 //!    [`IterOptions::slack`] above the target, loses one agent of need, unless it failed
 //!    after an earlier removal (then it is locked: no oscillation).
 //!
+//! Need lives on the planning grid, P(meet) on the simulation grid: a planning interval
+//! gets the largest raise any simulation interval inside it asks for (step 3), and loses
+//! an agent only when every interval inside it with contacts is slack (step 4).
+//!
+//! An iteration whose covering repeats the previous shifts reuses the previous evaluation
+//! (same model, same seed: the same figures).
+//!
 //! **Convergence**: an iteration that adds nothing and whose covering is the same set of
 //! shifts as the previous one. The loop stops after [`IterOptions::max_iterations`] and
 //! then reports that it did not converge.

@@ -8,10 +8,19 @@
 //!   then re-simulated with a fresh seed (`seed + 1`, replications `0..R`) — the figures
 //!   reported — so an Erlang plan is judged by the same simulator.
 //! * **Peak day**: the day with the most expected contacts on the planned channels.
+//! * **Planning interval** ([`PlanOptions::plan_interval_min`]): by default the simulation
+//!   interval. A coarser one groups the simulation intervals ([`Grid::coarsen`]): Erlang
+//!   sees each planning interval's mean rate, the permanent roster's available agents are
+//!   averaged over it, flex shifts start on its boundaries (so flex on duty is constant
+//!   over it), and the iteration raises it where any simulation interval inside misses.
 //! * **Frontier**: the final need covered again with at most `H` flex heads per day (all
-//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉` (and the plan's own
-//!   peak headcount), each simulated with the same seed (common random numbers, so the
-//!   curve is monotone up to the covering's choices).
+//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉`, plus the plan itself
+//!   (flagged `chosen`: its covering is the plan's, not a re-covering, so its heads, hours
+//!   and cost are the plan's exactly; it replaces a cap equal to its headcount), each
+//!   simulated with `frontier_replications` of the check seed (common random numbers, so
+//!   the curve is monotone up to the covering's choices). The 0 point is the roster-alone
+//!   run; a covering equal to one already simulated reuses its evaluation.
+//! * **Headline**: [`Plan::headline`].
 
 use jiff::civil::Date;
 
