@@ -321,3 +321,42 @@ fn the_plan_is_the_same_whatever_the_number_of_threads() {
     assert_eq!(a.simulation_required, b.simulation_required);
     assert_eq!(a.steps, b.steps);
 }
+
+/// The shipped Valentine's scenario: the frontier from 0 to the pools' maximum is monotone
+/// within sampling error and the summary names the peak flex headcount for the confidence.
+/// About a minute in release mode:
+/// `cargo test --release --test plan_flex -- --ignored valentines`.
+#[test]
+#[ignore]
+fn valentines_frontier_is_monotone_and_the_summary_names_the_headcount() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/valentines.ron");
+    let sc = peakplan::scenario::load(&path, &[]).expect("valentines.ron loads");
+    let d = peakplan::demand::compute(&sc).expect("demand");
+    let p = plan(&sc, &d, &PlanOptions::for_scenario(&sc)).unwrap();
+    let f = &p.frontier;
+    let n = f64::from(p.options.frontier_replications);
+    // Common random numbers: a proportion may dip only through the covering's different
+    // shift choices; allow 3 standard errors of a proportion at its widest (p = 1/2).
+    let tol = 3.0 * (0.25 / n).sqrt();
+    assert_eq!(f[0].flex_heads, 0);
+    for w in f.windows(2) {
+        assert!(w[1].max_heads_per_day >= w[0].max_heads_per_day, "{w:?}");
+        assert!(w[1].p_all_intervals >= w[0].p_all_intervals - tol, "{w:?}");
+        assert!(w[1].p_day >= w[0].p_day - tol, "{w:?}");
+        assert!(
+            w[1].mean_sl.unwrap() >= w[0].mean_sl.unwrap() - 0.01,
+            "{w:?}"
+        );
+    }
+    assert_eq!(f.iter().filter(|r| r.chosen).count(), 1);
+    let h = p.headline();
+    let s = peakplan::report::plan::summary(&p);
+    assert!(s.contains(&h.sentence()), "{s}");
+    assert!(
+        h.sentence()
+            .contains(&format!("{} flex agents on ", p.cover.peak_day_headcount)),
+        "{}",
+        h.sentence()
+    );
+    assert!(s.contains("95% confidence"), "{s}");
+}

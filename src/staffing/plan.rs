@@ -256,12 +256,16 @@ impl Headline {
         let date = self
             .flex_heads_date
             .map_or_else(|| "no day".to_string(), long_date);
-        let figures = format!(
-            "{} flex agents on {date}, {} flex hours, {}",
-            self.flex_heads,
-            thousands(self.flex_hours.round()),
-            format_eur(self.flex_cost_eur)
-        );
+        let figures = if self.flex_heads == 0 {
+            "no flex agents".to_string()
+        } else {
+            format!(
+                "{} flex agents on {date}, {} flex hours, {}",
+                self.flex_heads,
+                thousands(self.flex_hours.round()),
+                format_eur(self.flex_cost_eur)
+            )
+        };
         let head = if self.reachable {
             format!("To meet {target} in every interval with {conf}% confidence you need {figures}")
         } else {
@@ -837,5 +841,59 @@ pub fn year_view(plans: &[Plan]) -> YearView {
             .map(|(_, n, t)| f64::from(*n) * t * seasons)
             .sum(),
         pool_size: pool_size.into_iter().map(|(n, s, _)| (n, s)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headline() -> Headline {
+        Headline {
+            channel: "phone".into(),
+            other_channels: false,
+            target_share: 0.85,
+            within_s: 15.0,
+            confidence: 0.95,
+            reachable: true,
+            short_cells: 0,
+            flex_heads: 38,
+            flex_heads_date: Some(jiff::civil::date(2027, 2, 13)),
+            flex_hours: 1240.4,
+            flex_cost_eur: 41_300.0,
+            roster_only_worst: Some(Stretch {
+                date: jiff::civil::date(2027, 2, 14),
+                from_min: 600,
+                to_min: 720,
+                sl: 0.4149,
+            }),
+        }
+    }
+
+    #[test]
+    fn the_sentence_reads_like_the_issue() {
+        assert_eq!(
+            headline().sentence(),
+            "To meet 85% in 15 s on phone in every interval with 95% confidence you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with the permanent roster alone SL falls to 41% on 14 February 10:00–12:00."
+        );
+    }
+
+    #[test]
+    fn unreachable_and_unneeded_are_said_plainly() {
+        let mut h = headline();
+        h.reachable = false;
+        h.short_cells = 12;
+        h.roster_only_worst = None;
+        assert_eq!(
+            h.sentence(),
+            "The flex pools cannot meet 85% in 15 s on phone in every interval with 95% confidence: at their limit they give 38 flex agents on 13 February, 1,240 flex hours, €41,300, and 12 interval×group cells stay short; the permanent roster alone meets the target on average in every interval."
+        );
+        let mut h = headline();
+        h.flex_heads = 0;
+        assert!(
+            h.sentence().contains("you need no flex agents; with"),
+            "{}",
+            h.sentence()
+        );
     }
 }
