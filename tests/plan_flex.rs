@@ -360,3 +360,31 @@ fn valentines_frontier_is_monotone_and_the_summary_names_the_headcount() {
     );
     assert!(s.contains("95% confidence"), "{s}");
 }
+
+#[test]
+fn a_planning_hour_the_channel_opens_inside_is_planned_not_left_short() {
+    // Opening at 08:30 on an hourly planning grid: 08:00–09:00 holds half an hour of
+    // calls; the pool (available from 08:00) can cover it, so nothing may stay short.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/plan_scenarios/ramp.ron");
+    let sc = peakplan::scenario::load(
+        &path,
+        &[r#"channels[0].opening_hours.tue=("08:30", "20:00")"#.to_string()],
+    )
+    .expect("scenario loads");
+    let d = peakplan::demand::compute(&sc).expect("demand");
+    let opts = PlanOptions {
+        plan_interval_min: Some(60),
+        ..options(&sc, Method::ErlangC, false)
+    };
+    let p = plan(&sc, &d, &opts).unwrap();
+    let b = p.block_of[p
+        .grid
+        .slots
+        .iter()
+        .position(|s| s.start_min == 8 * 60)
+        .unwrap()];
+    // 20 calls in the open half hour: 40 an hour, AHT 300 s: Erlang C at 80/20 needs 6
+    // (3.3 Erlangs), the team has 5 there.
+    assert_eq!(p.requirement.erlang_c[b], 6.0);
+    assert!(p.cover.short.is_empty(), "{:?}", p.cover.short);
+}
