@@ -200,8 +200,9 @@ impl Plan {
     }
 }
 
-/// The figures of the one-sentence answer (see [`Plan::headline`]).
-#[derive(Debug, Clone, PartialEq)]
+/// The figures of the one-sentence answer (see [`Plan::headline`]); serialisable for a
+/// machine-readable record of the run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Headline {
     /// The headline channel (most expected contacts among the planned channels).
     pub channel: String,
@@ -227,7 +228,7 @@ pub struct Headline {
 }
 
 /// A run of consecutive intervals of one day on the headline channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Stretch {
     pub date: jiff::civil::Date,
     /// Local clock start of the first interval and end of the last, minutes since midnight
