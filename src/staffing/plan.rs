@@ -216,6 +216,9 @@ pub struct Headline {
     /// False when the flex pools cannot cover the need (`short_cells` stay short).
     pub reachable: bool,
     pub short_cells: usize,
+    /// False when the simulation-based iteration hit its cap while still raising need (the
+    /// figures may then fall short of the target; the fresh-seed check shows where).
+    pub converged: bool,
     /// The most flex heads on one date (all pools), and that date.
     pub flex_heads: u32,
     pub flex_heads_date: Option<jiff::civil::Date>,
@@ -267,7 +270,11 @@ impl Headline {
                 format_eur(self.flex_cost_eur)
             )
         };
-        let head = if self.reachable {
+        let head = if self.reachable && !self.converged {
+            format!(
+                "To meet {target} in every interval with {conf}% confidence you need at least {figures} (the simulation-based staffing did not converge)"
+            )
+        } else if self.reachable {
             format!("To meet {target} in every interval with {conf}% confidence you need {figures}")
         } else {
             format!(
@@ -389,6 +396,7 @@ impl Plan {
             confidence: self.options.confidence,
             reachable: c.short.is_empty(),
             short_cells: c.short.len(),
+            converged: self.converged.unwrap_or(true),
             flex_heads: c.peak_day_headcount,
             flex_heads_date: self.headline_date(),
             flex_hours: c.total_hours,
@@ -858,6 +866,7 @@ mod tests {
             confidence: 0.95,
             reachable: true,
             short_cells: 0,
+            converged: true,
             flex_heads: 38,
             flex_heads_date: Some(jiff::civil::date(2027, 2, 13)),
             flex_hours: 1240.4,
@@ -888,6 +897,14 @@ mod tests {
         assert_eq!(
             h.sentence(),
             "The flex pools cannot meet 85% in 15 s on phone in every interval with 95% confidence: at their limit they give 38 flex agents on 13 February, 1,240 flex hours, €41,300, and 12 interval×group cells stay short; the permanent roster alone meets the target on average in every interval."
+        );
+        let mut h = headline();
+        h.converged = false;
+        assert!(
+            h.sentence()
+                .contains("you need at least 38 flex agents on 13 February, 1,240 flex hours, €41,300 (the simulation-based staffing did not converge); with"),
+            "{}",
+            h.sentence()
         );
         let mut h = headline();
         h.flex_heads = 0;
