@@ -65,6 +65,13 @@ fn plan_writes_its_tables_and_states_the_headline() {
     let cost: f64 = shifts.iter().map(|r| num(&r["cost_eur"])).sum();
     assert!((num(&chosen[0]["flex_hours"]) - hours).abs() < 0.01 * shifts.len() as f64);
     assert!((num(&chosen[0]["flex_cost_eur"]) - cost).abs() < 0.01 * shifts.len() as f64);
+    // Flex heads = the most people on one date in shifts.csv (one person per shift head).
+    let mut per_date: std::collections::BTreeMap<String, u32> = Default::default();
+    for r in &shifts {
+        *per_date.entry(r["date"].clone()).or_default() += r["heads"].parse::<u32>().unwrap();
+    }
+    let most = per_date.values().copied().max().unwrap_or(0);
+    assert_eq!(chosen[0]["flex_heads"], most.to_string());
     let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap();
     assert!(
         summary.contains(&format!(
