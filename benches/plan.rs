@@ -3,8 +3,9 @@
 //! * `plan_valentines`: the full simulation-based flex plan of `scenarios/valentines.ron`
 //!   (21 days × 15 minutes, two pools): analytic start, the iterative algorithm (20
 //!   replications per iteration, at most 10 iterations), the fewest-heads re-covering, the
-//!   fresh-seed check (100 replications), the roster-alone run and the frontier (7–8
-//!   headcounts) at 30 replications each. Goal: under 30 s on 2 cores.
+//!   fresh-seed check (100 replications), the roster-alone run (30 replications, the
+//!   frontier's 0 point) and the frontier (6 more caps and the plan's own point) at 30
+//!   replications each. Goal: under 30 s on 2 cores.
 //!
 //! Run: `cargo bench --bench plan`.
 

@@ -89,7 +89,7 @@ struct SimulateArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  peakplan plan scenarios/valentines.ron\n  peakplan plan scenarios/valentines.ron --method erlang-c --no-frontier\n  peakplan plan scenarios/valentines.ron scenarios/mothers_day.ron scenarios/christmas.ron --out output/year"
+    after_help = "Examples:\n  peakplan plan scenarios/valentines.ron\n  peakplan plan scenarios/valentines.ron --method erlang-c --no-frontier\n  peakplan plan scenarios/valentines.ron --plan-interval 1h\n  peakplan plan scenarios/valentines.ron scenarios/mothers_day.ron scenarios/christmas.ron --out output/year"
 )]
 struct PlanArgs {
     /// Scenario files (`.ron`); several = the year view (one pool for all peaks).
@@ -102,9 +102,15 @@ struct PlanArgs {
     /// Requirement method the flex shifts are planned from.
     #[arg(long, value_enum, default_value_t = PlanMethod::Simulation)]
     method: PlanMethod,
-    /// Replications of the final check and of each frontier point (default 100).
+    /// Replications of the final check (default 100); each frontier point runs 30 (fewer
+    /// when this is smaller).
     #[arg(long)]
     replications: Option<u32>,
+    /// Planning interval (15m, 30m, 1h; default: the scenario's interval): requirements
+    /// and flex shift starts are constant per planning interval while the simulation still
+    /// judges every scenario interval inside it. A multiple of `calendar.interval_min`.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    plan_interval: Option<f64>,
     /// Skip the headcount frontier.
     #[arg(long)]
     no_frontier: bool,
@@ -606,6 +612,17 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 confidence: a.confidence,
                 replications: a.replications,
                 frontier: !a.no_frontier,
+                plan_interval_min: match a.plan_interval {
+                    None => None,
+                    Some(s) if s >= 60.0 && s % 60.0 == 0.0 && s <= 1440.0 * 60.0 => {
+                        Some((s / 60.0) as u32)
+                    }
+                    Some(s) => {
+                        return Err(peakplan::Error::Input(format!(
+                            "--plan-interval {s} s: give whole minutes, e.g. 30m or 1h"
+                        )));
+                    }
+                },
             };
             let summary = peakplan::report::plan::run(&a.files, &a.set, &req, a.out.as_deref())?;
             print!("{summary}");

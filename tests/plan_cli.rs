@@ -40,6 +40,92 @@ fn plan_writes_its_tables_and_states_the_headline() {
         assert!(header.contains(col), "{col} in {header}");
     }
     assert_eq!(staffing.lines().count(), 25, "header + 24 hours");
+
+    // The frontier's chosen row is the plan of shifts.csv: same hours and cost, and its
+    // flex heads are the headline's.
+    let read = |f: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = csv::Reader::from_path(out.join(f)).unwrap();
+        let h = r.headers().unwrap().clone();
+        r.records()
+            .map(|x| {
+                let x = x.unwrap();
+                h.iter()
+                    .map(String::from)
+                    .zip(x.iter().map(String::from))
+                    .collect()
+            })
+            .collect()
+    };
+    let frontier = read("frontier.csv");
+    let chosen: Vec<_> = frontier.iter().filter(|r| r["chosen"] == "yes").collect();
+    assert_eq!(chosen.len(), 1);
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    let shifts = read("shifts.csv");
+    let hours: f64 = shifts.iter().map(|r| num(&r["hours"])).sum();
+    let cost: f64 = shifts.iter().map(|r| num(&r["cost_eur"])).sum();
+    assert!((num(&chosen[0]["flex_hours"]) - hours).abs() < 0.01 * shifts.len() as f64);
+    assert!((num(&chosen[0]["flex_cost_eur"]) - cost).abs() < 0.01 * shifts.len() as f64);
+    // Flex heads = the most people on one date in shifts.csv (one person per shift head).
+    let mut per_date: std::collections::BTreeMap<String, u32> = Default::default();
+    for r in &shifts {
+        *per_date.entry(r["date"].clone()).or_default() += r["heads"].parse::<u32>().unwrap();
+    }
+    let most = per_date.values().copied().max().unwrap_or(0);
+    assert_eq!(chosen[0]["flex_heads"], most.to_string());
+    let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap();
+    assert!(
+        summary.contains(&format!(
+            "you need {} flex agents on 2 March",
+            chosen[0]["flex_heads"]
+        )),
+        "{summary}"
+    );
+}
+
+#[test]
+fn plan_interval_option_plans_per_hour_on_a_quarter_hour_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    Command::cargo_bin("peakplan")
+        .unwrap()
+        .args([
+            "plan",
+            "tests/plan_scenarios/ramp.ron",
+            "--method",
+            "erlang-c",
+            "--no-frontier",
+            "--plan-interval",
+            "1h",
+            "--replications",
+            "10",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let staffing = std::fs::read_to_string(out.join("staffing.csv")).unwrap();
+    assert_eq!(staffing.lines().count(), 97, "header + 96 quarter-hours");
+    // 10:00–10:45 share the hour's requirement (26) although their calls differ.
+    let ramp: Vec<&str> = staffing
+        .lines()
+        .filter(|l| l.starts_with("2027-03-02 10:"))
+        .collect();
+    assert_eq!(ramp.len(), 4);
+    for l in &ramp {
+        assert_eq!(l.split(',').nth(2), Some("26"), "{l}");
+    }
+    Command::cargo_bin("peakplan")
+        .unwrap()
+        .args([
+            "plan",
+            "tests/plan_scenarios/ramp.ron",
+            "--no-frontier",
+            "--plan-interval",
+            "20m",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("planning interval of 20 min"));
 }
 
 #[test]

@@ -268,3 +268,48 @@ fn grid_from_demand_keeps_the_demand_intervals() {
     assert_eq!(starts, vec![(0, 105, 15), (0, 180, 15)]);
     assert_eq!(grid.step_min, 15);
 }
+
+#[test]
+fn coarsening_to_planning_hours_keeps_real_time_on_dst_days() {
+    // Quarter-hours of three days (plain, 23-hour, plain) and of the 25-hour day, grouped
+    // into hours: 24 + 23 + 24 blocks, and 25 on the autumn day (the repeated 02:00 hour is
+    // its own block); every block is 60 real minutes and the mapping is consecutive.
+    let spring =
+        Grid::for_time_zone(date(2027, 3, 27), date(2027, 3, 29), 15, "Europe/Amsterdam").unwrap();
+    let (hours, block_of) = spring.coarsen(60).unwrap();
+    assert_eq!(hours.len(), 24 + 23 + 24);
+    assert!(hours.slots.iter().all(|s| s.length_min == 60));
+    assert_eq!(block_of.len(), spring.len());
+    assert!(
+        block_of
+            .windows(2)
+            .all(|w| w[1] == w[0] || w[1] == w[0] + 1)
+    );
+    for (i, &b) in block_of.iter().enumerate() {
+        assert_eq!(spring.slots[i].day, hours.slots[b].day);
+        assert_eq!(
+            spring.slots[i].start_min / 60,
+            hours.slots[b].start_min / 60
+        );
+    }
+    let autumn = Grid::for_time_zone(
+        date(2027, 10, 31),
+        date(2027, 10, 31),
+        15,
+        "Europe/Amsterdam",
+    )
+    .unwrap();
+    let (hours, _) = autumn.coarsen(60).unwrap();
+    assert_eq!(hours.len(), 25);
+    assert_eq!(hours.slots.iter().filter(|s| s.start_min == 120).count(), 2);
+    // Half hours from quarter hours; the identity; refusals.
+    assert_eq!(autumn.coarsen(30).unwrap().0.len(), 50);
+    assert_eq!(autumn.coarsen(15).unwrap().0, autumn);
+    for bad in [0, 20, 25, 7] {
+        let e = autumn.coarsen(bad).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("planning interval of {bad} min")),
+            "{e}"
+        );
+    }
+}

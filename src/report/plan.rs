@@ -3,15 +3,17 @@
 //! # Files (per scenario, in `<out>/` for one file, `<out>/<scenario>/` for several)
 //!
 //! * `staffing.csv` — one row per interval: `interval_start_local`, per need group
-//!   (`<skill> <channel>`) the expected `contacts_…` and the agents required by
+//!   (`<skill> <channel>`) the expected `contacts_…` and the agents required (in the
+//!   interval's planning interval, see `--plan-interval`) by
 //!   `req_erlang_c_…`, `req_erlang_a_…` and (simulation method) `req_simulation_…`, then
 //!   `permanent_on_duty` (scheduled heads of all teams), `flex_<pool>` (flex heads on duty
 //!   per pool), and per planned channel the re-simulated `sl_<ch>_mean`, `sl_<ch>_ci95_low`,
 //!   `sl_<ch>_ci95_high` (empty without contacts) and `p_meet_<ch>`.
 //! * `shifts.csv` — `pool, date, start, end, heads, group, hours_per_head, hours, cost_eur`.
-//! * `frontier.csv` — per flex-heads cap: `max_flex_heads_per_day, peak_day_flex_heads,
-//!   p_all_intervals_peak_day, p_peak_day_meets, mean_sl_peak_day,
-//!   worst_interval_sl_p5, abandon_share, occupancy, flex_hours, flex_cost_eur`.
+//! * `frontier.csv` — per flex-heads cap: `max_flex_heads_per_day, flex_heads,
+//!   peak_day_flex_heads, p_all_intervals_peak_day, p_peak_day_meets, mean_sl_peak_day,
+//!   worst_interval_sl_p5, abandon_share, occupancy, flex_hours, flex_cost_eur, chosen`
+//!   (`yes` on the plan's own row: its heads, hours and cost are the plan's).
 //! * `summary.txt` — what is printed.
 //!
 //! With several files also `<out>/year.csv`: `pool, size, training_eur_per_agent` and the
@@ -33,6 +35,8 @@ pub struct Request {
     pub confidence: Option<f64>,
     pub replications: Option<u32>,
     pub frontier: bool,
+    /// Planning interval in minutes (default: the scenario's interval).
+    pub plan_interval_min: Option<u32>,
 }
 
 fn f(v: f64, d: usize) -> String {
@@ -89,7 +93,9 @@ pub fn run(
         }
         if let Some(r) = req.replications {
             opts.replications = r;
+            opts.frontier_replications = opts.frontier_replications.min(r);
         }
+        opts.plan_interval_min = req.plan_interval_min;
         let p = plan(&sc, &demand, &opts)
             .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
         plans.push(p);
@@ -134,49 +140,9 @@ pub fn run(
     Ok(text)
 }
 
-/// The one-sentence answer.
+/// The one-sentence answer (see [`Plan::headline`]).
 pub fn headline(p: &Plan) -> String {
-    let c = &p.cover;
-    let date = p
-        .headline_date()
-        .map_or_else(|| "no day".to_string(), |d| d.to_string());
-    if !c.short.is_empty() {
-        return format!(
-            "The flex pools cannot meet {}% in {} s on {} in every interval with {}% confidence: the plan uses {} flex agents on {} (peak), {} flex hours, {}, and {} interval×group cells stay short.",
-            f(p.target_share * 100.0, 0),
-            f(p.target_s, 0),
-            channel_list(p),
-            f(p.options.confidence * 100.0, 0),
-            c.peak_day_headcount,
-            date,
-            f(c.total_hours, 0),
-            eur(c.total_cost_eur),
-            c.short.len()
-        );
-    }
-    format!(
-        "To meet {}% in {} s on {} in every interval with {}% confidence you need {} flex agents on {} (peak), {} flex hours, {}.",
-        f(p.target_share * 100.0, 0),
-        f(p.target_s, 0),
-        channel_list(p),
-        f(p.options.confidence * 100.0, 0),
-        c.peak_day_headcount,
-        date,
-        f(c.total_hours, 0),
-        eur(c.total_cost_eur)
-    )
-}
-
-fn channel_list(p: &Plan) -> String {
-    // The headline channel's target is quoted; the other live channels keep their own.
-    if p.check.channels.len() > 1 {
-        format!(
-            "{} (and every other live channel at its own target)",
-            p.headline_channel
-        )
-    } else {
-        p.headline_channel.clone()
-    }
+    p.headline().sentence()
 }
 
 /// The human summary of one plan.
@@ -365,8 +331,8 @@ fn staffing_csv(p: &Plan) -> Result<Vec<u8>> {
     for s in 0..p.grid.len() {
         let mut row = vec![slot_label(p, s)];
         for g in 0..ng {
-            let j = s * ng + g;
-            row.push(f(r.contacts[j], 3));
+            let j = p.block_of[s] * ng + g;
+            row.push(f(p.contacts[s * ng + g], 3));
             row.push(f(r.erlang_c[j], 0));
             row.push(f(r.erlang_a[j], 0));
             if let Some(sim) = &p.simulation_required {
@@ -424,6 +390,7 @@ fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "max_flex_heads_per_day",
+        "flex_heads",
         "peak_day_flex_heads",
         "p_all_intervals_peak_day",
         "p_peak_day_meets",
@@ -433,11 +400,13 @@ fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
         "occupancy",
         "flex_hours",
         "flex_cost_eur",
+        "chosen",
     ])
     .map_err(csv_err)?;
     for r in &p.frontier {
         w.write_record([
             r.max_heads_per_day.to_string(),
+            r.flex_heads.to_string(),
             r.peak_day_heads.to_string(),
             f(r.p_all_intervals, 4),
             f(r.p_day, 4),
@@ -447,6 +416,7 @@ fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
             opt(r.occupancy, 4),
             f(r.flex_hours, 2),
             f(r.cost_eur, 2),
+            (if r.chosen { "yes" } else { "" }).to_string(),
         ])
         .map_err(csv_err)?;
     }

@@ -606,7 +606,8 @@ fn validate(problem: &CoverProblem) -> Result<(), StaffingError> {
     Ok(())
 }
 
-/// `[slot * groups + group]`: is the group's channel open in that slot?
+/// `[slot * groups + group]`: is the group's channel open in that slot (open during any part
+/// of it: a planning interval coarser than the opening hours' grid counts as open)?
 fn open_matrix(problem: &CoverProblem) -> Vec<bool> {
     let grid = &problem.grid;
     let mut open = Vec::with_capacity(grid.len() * problem.groups.len());
@@ -616,7 +617,8 @@ fn open_matrix(problem: &CoverProblem) -> Vec<bool> {
             open.push(match problem.opening_hours.get(&g.channel) {
                 None => true,
                 Some(hours) => hours.on(day).is_some_and(|(from, to)| {
-                    (from.minutes()..to.minutes()).contains(&slot.start_min)
+                    slot.start_min < to.minutes()
+                        && slot.start_min + slot.length_min > from.minutes()
                 }),
             });
         }

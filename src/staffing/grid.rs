@@ -161,6 +161,43 @@ impl Grid {
         Grid::from_slots(demand.days.clone(), slots)
     }
 
+    /// The grid coarsened to planning intervals of `plan_min` minutes: consecutive slots of
+    /// a day whose clock starts fall in the same `plan_min` block of the day become one slot
+    /// (its start the first one's, its length the sum). On a 25-hour day the repeated hour
+    /// stays two blocks (a new block begins whenever the clock goes back). Returns the
+    /// coarse grid and, per slot of `self`, the index of its coarse slot.
+    ///
+    /// Errors unless `plan_min` is a multiple of every slot's length that divides the day.
+    pub fn coarsen(&self, plan_min: u32) -> Result<(Grid, Vec<usize>), StaffingError> {
+        if plan_min == 0 || (24 * 60) % plan_min != 0 || plan_min % self.step_min != 0 {
+            return Err(StaffingError::Grid(format!(
+                "planning interval of {plan_min} min must be a multiple of the simulation \
+                 interval ({} min) that divides the day (e.g. 15, 30 or 60)",
+                self.step_min
+            )));
+        }
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut block_of = Vec::with_capacity(self.len());
+        let mut prev: Option<Slot> = None;
+        for s in &self.slots {
+            let same = prev.is_some_and(|p| {
+                p.day == s.day
+                    && s.start_min > p.start_min
+                    && s.start_min / plan_min == p.start_min / plan_min
+            });
+            if same {
+                if let Some(last) = slots.last_mut() {
+                    last.length_min += s.length_min;
+                }
+            } else {
+                slots.push(*s);
+            }
+            block_of.push(slots.len() - 1);
+            prev = Some(*s);
+        }
+        Ok((Grid::from_slots(self.days.clone(), slots)?, block_of))
+    }
+
     /// Number of intervals.
     pub fn len(&self) -> usize {
         self.slots.len()

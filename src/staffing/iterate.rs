@@ -28,6 +28,13 @@
 //!    [`IterOptions::slack`] above the target, loses one agent of need, unless it failed
 //!    after an earlier removal (then it is locked: no oscillation).
 //!
+//! Need lives on the planning grid, P(meet) on the simulation grid: a planning interval
+//! gets the largest raise any simulation interval inside it asks for (step 3), and loses
+//! an agent only when every interval inside it with contacts is slack (step 4).
+//!
+//! An iteration whose covering repeats the previous shifts reuses the previous evaluation
+//! (same model, same seed: the same figures).
+//!
 //! **Convergence**: an iteration that adds nothing and whose covering is the same set of
 //! shifts as the previous one. The loop stops after [`IterOptions::max_iterations`] and
 //! then reports that it did not converge.
@@ -298,8 +305,11 @@ pub fn apply_plan(model: &mut Model, grid: &Grid, plan: &CoverPlan, pool_group: 
 }
 
 /// The iterative staffing algorithm (see the module docs), from `start_need`.
+#[allow(clippy::too_many_arguments)]
 pub fn iterate(
     base: &Model,
+    sim_grid: &Grid,
+    block_of: &[usize],
     problem: &CoverProblem,
     cover_options: &super::CoverOptions,
     req: &Requirement,
@@ -327,13 +337,19 @@ pub fn iterate(
     let mut removed = vec![false; grid.len() * nc];
     let mut steps = Vec::new();
     let mut prev_shifts = None;
+    let mut prev_eval: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
     let mut problem = problem.clone();
     let mut model = base.clone();
     for it in 1..=opts.max_iterations {
         problem.need.clone_from(&need);
         let plan = super::cover(&problem, cover_options)?;
-        apply_plan(&mut model, grid, &plan, pool_group);
-        let ev = evaluate(&model, grid, opts.replications, opts.seed)?;
+        apply_plan(&mut model, sim_grid, &plan, pool_group);
+        // Same shifts as the previous iteration: same model, same seed, so the same
+        // evaluation — reuse it instead of simulating again.
+        let ev = match &prev_eval {
+            Some((shifts, ev)) if *shifts == plan.shifts => ev.clone(),
+            _ => evaluate(&model, sim_grid, opts.replications, opts.seed)?,
+        };
         // Cells the covering cannot raise: left short, or on a date that is already short
         // for the group while every pool serving it is at its daily headcount.
         let mut short = vec![false; grid.len() * ng];
@@ -379,50 +395,76 @@ pub fn iterate(
             flex_cost_eur: plan.total_cost_eur,
             peak_day_headcount: plan.peak_day_headcount,
         };
-        for i in 0..grid.len() {
+        // Per planning interval × planned channel: raise the block by the largest raise
+        // any of its simulation intervals asks for; lower it only when every interval
+        // with contacts in it is slack.
+        let nb = grid.len();
+        let mut raise = vec![0.0f64; nb * ng];
+        let mut any = vec![false; nb * nc];
+        let mut below = vec![false; nb * nc];
+        let mut slack = vec![true; nb * nc];
+        for (i, &b) in block_of.iter().enumerate().take(sim_grid.len()) {
             for (k, &c) in planned.iter().enumerate() {
                 let j = i * nc + k;
                 if ev.expected[j] <= 0.0 {
                     continue;
                 }
+                any[b * nc + k] = true;
                 let p = ev.p_meet[j];
-                let gs = (0..ng).filter(|&g| req.group_channel[g] == c && served[g]);
                 if p < opts.confidence - 1e-12 {
                     step.below += 1;
-                    let Some(g) = gs.max_by(|&a, &b| {
-                        req.erlang_a[i * ng + a]
-                            .total_cmp(&req.erlang_a[i * ng + b])
-                            .then(b.cmp(&a))
+                    below[b * nc + k] = true;
+                    slack[b * nc + k] = false;
+                    let gs = (0..ng).filter(|&g| req.group_channel[g] == c && served[g]);
+                    let Some(g) = gs.max_by(|&a, &b2| {
+                        req.erlang_a[b * ng + a]
+                            .total_cmp(&req.erlang_a[b * ng + b2])
+                            .then(b2.cmp(&a))
                     }) else {
                         step.capacity_limited += 1;
                         continue;
                     };
-                    if short[i * ng + g] {
+                    if short[b * ng + g] {
                         step.capacity_limited += 1;
                         continue;
                     }
                     let add = ((opts.confidence - p) * 4.0).ceil().max(1.0);
-                    need[i * ng + g] += add;
+                    raise[b * ng + g] = raise[b * ng + g].max(add);
                     step.raised += 1;
-                    if removed[j] {
-                        locked[j] = true;
-                    }
-                } else if p >= 1.0 && !locked[j] {
+                } else {
                     let target = base.channels[c].target_share;
-                    let slack = ev.sl[j]
-                        .summary()
-                        .is_some_and(|s| s.mean >= target + opts.slack);
-                    if !slack {
-                        continue;
+                    let roomy = p >= 1.0
+                        && ev.sl[j]
+                            .summary()
+                            .is_some_and(|s| s.mean >= target + opts.slack);
+                    if !roomy {
+                        slack[b * nc + k] = false;
                     }
-                    if let Some(g) = gs
-                        .filter(|&g| need[i * ng + g] > 0.0)
-                        .max_by(|&a, &b| need[i * ng + a].total_cmp(&need[i * ng + b]))
-                    {
-                        need[i * ng + g] = (need[i * ng + g] - 1.0).max(0.0);
-                        removed[j] = true;
-                        step.lowered += 1;
-                    }
+                }
+            }
+        }
+        for b in 0..nb {
+            for g in 0..ng {
+                if raise[b * ng + g] > 0.0 {
+                    need[b * ng + g] += raise[b * ng + g];
+                }
+            }
+            for (k, &c) in planned.iter().enumerate() {
+                let bk = b * nc + k;
+                if below[bk] && removed[bk] {
+                    locked[bk] = true;
+                }
+                if !any[bk] || below[bk] || !slack[bk] || locked[bk] {
+                    continue;
+                }
+                if let Some(g) = (0..ng)
+                    .filter(|&g| req.group_channel[g] == c && served[g])
+                    .filter(|&g| need[b * ng + g] > 0.0)
+                    .max_by(|&a, &b2| need[b * ng + a].total_cmp(&need[b * ng + b2]))
+                {
+                    need[b * ng + g] = (need[b * ng + g] - 1.0).max(0.0);
+                    removed[bk] = true;
+                    step.lowered += 1;
                 }
             }
         }
@@ -430,6 +472,7 @@ pub fn iterate(
         let done = step.raised == 0 && (same || step.lowered == 0);
         steps.push(step);
         prev_shifts = Some(plan.shifts.clone());
+        prev_eval = Some((plan.shifts.clone(), ev.clone()));
         if done {
             // The need may have been lowered without changing the plan; keep the need the
             // plan was made from.

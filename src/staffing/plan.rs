@@ -8,10 +8,19 @@
 //!   then re-simulated with a fresh seed (`seed + 1`, replications `0..R`) — the figures
 //!   reported — so an Erlang plan is judged by the same simulator.
 //! * **Peak day**: the day with the most expected contacts on the planned channels.
+//! * **Planning interval** ([`PlanOptions::plan_interval_min`]): by default the simulation
+//!   interval. A coarser one groups the simulation intervals ([`Grid::coarsen`]): Erlang
+//!   sees each planning interval's mean rate, the permanent roster's available agents are
+//!   averaged over it, flex shifts start on its boundaries (so flex on duty is constant
+//!   over it), and the iteration raises it where any simulation interval inside misses.
 //! * **Frontier**: the final need covered again with at most `H` flex heads per day (all
-//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉` (and the plan's own
-//!   peak headcount), each simulated with the same seed (common random numbers, so the
-//!   curve is monotone up to the covering's choices).
+//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉`, plus the plan itself
+//!   (flagged `chosen`: its covering is the plan's, not a re-covering, so its heads, hours
+//!   and cost are the plan's exactly; it replaces a cap equal to its headcount), each
+//!   simulated with `frontier_replications` of the check seed (common random numbers, so
+//!   the curve is monotone up to the covering's choices). The 0 point is the roster-alone
+//!   run; a covering equal to one already simulated reuses its evaluation.
+//! * **Headline**: [`Plan::headline`].
 
 use jiff::civil::Date;
 
@@ -40,6 +49,11 @@ pub struct PlanOptions {
     pub frontier: bool,
     /// Frontier points besides 0 and the maximum (the step is `⌈max / steps⌉`).
     pub frontier_steps: u32,
+    /// Planning interval in minutes (`None`: the scenario's `calendar.interval_min`). A
+    /// multiple of the simulation interval: requirements and flex shift starts are constant
+    /// per planning interval, Erlang sees its mean arrival rate, while the simulation (and
+    /// the check) still run and judge every simulation interval inside it.
+    pub plan_interval_min: Option<u32>,
 }
 
 impl PlanOptions {
@@ -55,6 +69,7 @@ impl PlanOptions {
             seed: sc.simulation.seed,
             frontier: true,
             frontier_steps: 6,
+            plan_interval_min: None,
         }
     }
 }
@@ -64,6 +79,9 @@ impl PlanOptions {
 pub struct FrontierRow {
     /// The cap on flex heads per day given to the covering.
     pub max_heads_per_day: u32,
+    /// The most flex heads the covering calls in on one date (all pools): the plan's
+    /// headline headcount on the chosen row.
+    pub flex_heads: u32,
     /// Flex heads the covering used on the peak day.
     pub peak_day_heads: u32,
     /// P(every interval of the peak day meets the target, every planned channel).
@@ -78,6 +96,9 @@ pub struct FrontierRow {
     pub occupancy: Option<f64>,
     pub flex_hours: f64,
     pub cost_eur: f64,
+    /// The plan's own point: its flex heads, hours and cost are the plan's (staffing.csv,
+    /// shifts.csv) exactly; its cap is the plan's peak headcount.
+    pub chosen: bool,
 }
 
 /// A finished plan.
@@ -85,10 +106,18 @@ pub struct FrontierRow {
 pub struct Plan {
     pub scenario: String,
     pub options: PlanOptions,
+    /// The simulation grid: per-interval vectors below are on it unless said otherwise.
     pub grid: Grid,
+    /// The planning grid (equal to `grid` unless a coarser planning interval was asked).
+    pub plan_grid: Grid,
+    /// Per simulation interval, the index of its planning interval in `plan_grid`.
+    pub block_of: Vec<usize>,
+    /// Expected contacts per simulation interval and need group.
+    pub contacts: Vec<f64>,
+    /// The analytic requirement per **planning** interval and need group.
     pub requirement: Requirement,
-    /// The simulation method's requirement (analytic Erlang A + what the iteration added
-    /// or removed), when that method ran.
+    /// The simulation method's requirement per planning interval and group (analytic
+    /// Erlang A + what the iteration added or removed), when that method ran.
     pub simulation_required: Option<Vec<f64>>,
     /// Permanent heads on duty per slot (all teams).
     pub permanent_on_duty: Vec<u32>,
@@ -142,6 +171,26 @@ impl Plan {
         }
     }
 
+    /// The frontier row of the plan itself.
+    pub fn chosen_row(&self) -> Option<&FrontierRow> {
+        self.frontier.iter().find(|r| r.chosen)
+    }
+
+    /// An empty covering of this plan's pools (the frontier's 0 point).
+    fn cover_of_nothing(&self) -> CoverPlan {
+        let mut c = self.cover.clone();
+        c.shifts.clear();
+        for ps in &mut c.pools {
+            ps.peak_headcount = 0;
+            ps.headcount_per_day.iter_mut().for_each(|h| *h = 0);
+        }
+        c.peak_headcount = 0;
+        c.peak_day_headcount = 0;
+        c.total_hours = 0.0;
+        c.total_cost_eur = 0.0;
+        c
+    }
+
     /// The smallest frontier headcount whose P(every interval of the peak day) reaches the
     /// confidence.
     pub fn frontier_answer(&self) -> Option<&FrontierRow> {
@@ -151,10 +200,219 @@ impl Plan {
     }
 }
 
+/// The figures of the one-sentence answer (see [`Plan::headline`]); serialisable for a
+/// machine-readable record of the run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Headline {
+    /// The headline channel (most expected contacts among the planned channels).
+    pub channel: String,
+    /// True when more live/chat channels are planned (each at its own target).
+    pub other_channels: bool,
+    /// Service-level target: `share` answered within `within_s` seconds.
+    pub target_share: f64,
+    pub within_s: f64,
+    /// Required probability that an interval meets its target.
+    pub confidence: f64,
+    /// False when the flex pools cannot cover the need (`short_cells` stay short).
+    pub reachable: bool,
+    pub short_cells: usize,
+    /// False when the simulation-based iteration hit its cap while still raising need (the
+    /// figures may then fall short of the target; the fresh-seed check shows where).
+    pub converged: bool,
+    /// The most flex heads on one date (all pools), and that date.
+    pub flex_heads: u32,
+    pub flex_heads_date: Option<jiff::civil::Date>,
+    pub flex_hours: f64,
+    /// Flex cost in euros, rounded to cents.
+    pub flex_cost_eur: f64,
+    /// Where the permanent roster alone serves worst (None when it meets the target in
+    /// every interval on average).
+    pub roster_only_worst: Option<Stretch>,
+}
+
+/// A run of consecutive intervals of one day on the headline channel.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Stretch {
+    pub date: jiff::civil::Date,
+    /// Local clock start of the first interval and end of the last, minutes since midnight
+    /// (the end may be 1440).
+    pub from_min: u32,
+    pub to_min: u32,
+    /// Contact-weighted mean SL over the stretch.
+    pub sl: f64,
+}
+
+impl Headline {
+    /// The answer in one sentence.
+    pub fn sentence(&self) -> String {
+        let target = format!(
+            "{}% in {} s on {}{}",
+            fmt_num(self.target_share * 100.0, 0),
+            fmt_num(self.within_s, 0),
+            self.channel,
+            if self.other_channels {
+                " (and every other live channel at its own target)"
+            } else {
+                ""
+            }
+        );
+        let conf = fmt_num(self.confidence * 100.0, 0);
+        let date = self
+            .flex_heads_date
+            .map_or_else(|| "no day".to_string(), long_date);
+        let figures = if self.flex_heads == 0 {
+            "no flex agents".to_string()
+        } else {
+            format!(
+                "{} flex agents on {date}, {} flex hours, {}",
+                self.flex_heads,
+                thousands(self.flex_hours.round()),
+                format_eur(self.flex_cost_eur)
+            )
+        };
+        let head = if self.reachable && !self.converged {
+            format!(
+                "To meet {target} in every interval with {conf}% confidence you need at least {figures} (the simulation-based staffing did not converge)"
+            )
+        } else if self.reachable {
+            format!("To meet {target} in every interval with {conf}% confidence you need {figures}")
+        } else {
+            format!(
+                "The flex pools cannot meet {target} in every interval with {conf}% confidence: at their limit they give {figures}, and {} interval×group cells stay short",
+                self.short_cells
+            )
+        };
+        let tail = match &self.roster_only_worst {
+            Some(w) => format!(
+                "with the permanent roster alone SL falls to {}% on {} {}–{}",
+                fmt_num(w.sl * 100.0, 0),
+                long_date(w.date),
+                clock(w.from_min),
+                clock(w.to_min)
+            ),
+            None => "the permanent roster alone meets the target on average in every interval"
+                .to_string(),
+        };
+        format!("{head}; {tail}.")
+    }
+}
+
+fn fmt_num(v: f64, d: usize) -> String {
+    format!("{v:.d$}")
+}
+
+fn thousands(v: f64) -> String {
+    let n = v as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn format_eur(v: f64) -> String {
+    let s = thousands(v.round());
+    match s.strip_prefix('-') {
+        Some(rest) => format!("-€{rest}"),
+        None => format!("€{s}"),
+    }
+}
+
+/// `13 February`.
+fn long_date(d: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let m = usize::try_from(d.month()).unwrap_or(1).clamp(1, 12);
+    format!("{} {}", d.day(), MONTHS[m - 1])
+}
+
+fn clock(min: u32) -> String {
+    format!("{:02}:{:02}", min / 60, min % 60)
+}
+
+impl Plan {
+    /// The figures of the headline answer. The roster-alone stretch: among the runs of
+    /// consecutive intervals of one day whose mean SL (permanent roster alone, frontier
+    /// replications) is below the headline channel's target, the one where the most
+    /// contacts miss it (Σ expected contacts × (target − SL)); its SL is the
+    /// contact-weighted mean over the run.
+    pub fn headline(&self) -> Headline {
+        let c = &self.cover;
+        let ev = &self.roster_only;
+        let nc = ev.channels.len();
+        let k = self.headline;
+        let mut best: Option<(f64, Stretch)> = None;
+        for d in 0..self.grid.days.len() {
+            let mut run: Option<(usize, f64, f64, f64)> = None; // first slot, Σw, Σw·sl, missed
+            let slots: Vec<usize> = self.grid.day_slots(d).collect();
+            for (pos, &i) in slots.iter().enumerate() {
+                let w = ev.expected.get(i * nc + k).copied().unwrap_or(0.0);
+                let sl = ev.sl_summary(i, k).map(|s| s.mean);
+                let below = w > 0.0 && sl.is_some_and(|x| x < self.target_share);
+                if below {
+                    let x = sl.unwrap_or(0.0);
+                    let r = run.get_or_insert((i, 0.0, 0.0, 0.0));
+                    r.1 += w;
+                    r.2 += w * x;
+                    r.3 += w * (self.target_share - x);
+                }
+                let ends = !below || pos + 1 == slots.len();
+                if ends && let Some((first, sw, swx, missed)) = run.take() {
+                    let last = if below { i } else { slots[pos - 1] };
+                    let to = self.grid.slots[last].start_min + self.grid.slots[last].length_min;
+                    let st = Stretch {
+                        date: self.grid.days[d],
+                        from_min: self.grid.slots[first].start_min,
+                        to_min: to.min(24 * 60),
+                        sl: swx / sw,
+                    };
+                    if best.as_ref().is_none_or(|(m, _)| missed > *m + 1e-9) {
+                        best = Some((missed, st));
+                    }
+                }
+            }
+        }
+        Headline {
+            channel: self.headline_channel.clone(),
+            other_channels: self.check.channels.len() > 1,
+            target_share: self.target_share,
+            within_s: self.target_s,
+            confidence: self.options.confidence,
+            reachable: c.short.is_empty(),
+            short_cells: c.short.len(),
+            converged: self.converged.unwrap_or(true),
+            flex_heads: c.peak_day_headcount,
+            flex_heads_date: self.headline_date(),
+            flex_hours: c.total_hours,
+            flex_cost_eur: (c.total_cost_eur * 100.0).round() / 100.0,
+            roster_only_worst: best.map(|(_, s)| s),
+        }
+    }
+}
+
 /// Builds the model, requirement and covering problem of a scenario.
 struct Setup {
     model: Model,
+    /// The simulation grid (the demand's intervals).
     grid: Grid,
+    /// Per simulation interval, its planning interval (`problem.grid` is the planning grid).
+    block_of: Vec<usize>,
     req: Requirement,
     problem: CoverProblem,
     pool_group: Vec<usize>,
@@ -163,7 +421,7 @@ struct Setup {
     serves: Vec<Vec<bool>>,
 }
 
-fn setup(sc: &Scenario, demand: &Demand) -> Result<Setup, StaffingError> {
+fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup, StaffingError> {
     let mut sc = sc.clone();
     for p in &mut sc.agents.flex_pools {
         p.scheduled.clear();
@@ -176,8 +434,25 @@ fn setup(sc: &Scenario, demand: &Demand) -> Result<Setup, StaffingError> {
             "the demand's intervals and the model's differ".into(),
         ));
     }
-    let req = requirement::analytic(&model)?;
+    let (plan_grid, block_of) = match plan_min {
+        Some(m) if m != grid.step_min || grid.slots.iter().any(|s| s.length_min != m) => {
+            grid.coarsen(m)?
+        }
+        _ => (grid.clone(), (0..grid.len()).collect()),
+    };
+    let req = requirement::analytic_blocks(&model, &block_of)?;
     let roster = super::roster(&grid, &sc.agents.teams, &req.groups)?;
+    let nt = sc.agents.teams.len();
+    // The teams' available agents per planning interval: the mean over its intervals
+    // (weighted by length).
+    let nb = plan_grid.len();
+    let mut team_available = vec![0.0; nb * nt];
+    for (i, &b) in block_of.iter().enumerate() {
+        let w = f64::from(grid.slots[i].length_min) / f64::from(plan_grid.slots[b].length_min);
+        for t in 0..nt {
+            team_available[b * nt + t] += roster.available[i * nt + t] * w;
+        }
+    }
     let serves: Vec<Vec<bool>> = sc
         .agents
         .teams
@@ -189,15 +464,14 @@ fn setup(sc: &Scenario, demand: &Demand) -> Result<Setup, StaffingError> {
                 .collect()
         })
         .collect();
-    let nt = sc.agents.teams.len();
     let permanent_on_duty = (0..grid.len())
         .map(|s| (0..nt).map(|t| roster.scheduled(s, t)).sum())
         .collect();
     let pool_group = (0..sc.agents.flex_pools.len()).map(|p| nt + p).collect();
     let problem = CoverProblem {
-        grid: grid.clone(),
+        grid: plan_grid,
         groups: req.groups.clone(),
-        need: vec![0.0; grid.len() * req.n_groups()],
+        need: vec![0.0; nb * req.n_groups()],
         pools: sc.agents.flex_pools.clone(),
         opening_hours: CoverProblem::opening_hours_of(&sc.channels),
         plan_date: sc.calendar.start,
@@ -205,11 +479,12 @@ fn setup(sc: &Scenario, demand: &Demand) -> Result<Setup, StaffingError> {
     Ok(Setup {
         model,
         grid,
+        block_of,
         req,
         problem,
         pool_group,
         permanent_on_duty,
-        team_available: roster.available,
+        team_available,
         serves,
     })
 }
@@ -227,7 +502,7 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             "replications must be at least 2".into(),
         ));
     }
-    let st = setup(sc, demand)?;
+    let st = setup(sc, demand, opts.plan_interval_min)?;
     let ng = st.req.n_groups();
     let start_need =
         |m: Method| requirement::shortfall(st.req.of(m), ng, &st.team_available, &st.serves);
@@ -250,6 +525,8 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             let start = start_need(Method::ErlangA);
             let it = iterate::iterate(
                 &st.model,
+                &st.grid,
+                &st.block_of,
                 &st.problem,
                 &fast,
                 &st.req,
@@ -284,6 +561,7 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
     let mut model = st.model.clone();
     apply_plan(&mut model, &st.grid, &cover, &st.pool_group);
     let check = evaluate(&model, &st.grid, opts.replications, check_seed)?;
+    // The permanent roster alone, with the frontier's runs (it is the frontier's 0 point).
     let roster_only = evaluate(
         &st.model,
         &st.grid,
@@ -322,6 +600,9 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         scenario: sc.name.clone(),
         options: opts.clone(),
         grid: st.grid.clone(),
+        plan_grid: st.problem.grid.clone(),
+        block_of: st.block_of.clone(),
+        contacts: requirement::interval_contacts(&st.model, &st.req),
         requirement: st.req.clone(),
         simulation_required: sim_req,
         permanent_on_duty: st.permanent_on_duty.clone(),
@@ -423,16 +704,33 @@ fn frontier(
         caps.push(max);
     }
     let own = plan.cover.peak_day_headcount;
-    if !caps.contains(&own) {
-        caps.push(own);
-        caps.sort_unstable();
-    }
+    // The plan's own point replaces a cap equal to its headcount.
+    caps.retain(|&c| c != own);
     let mut problem = st.problem.clone();
     problem.need = need.to_vec();
-    let d = plan.peak_day;
-    let k = plan.headline;
-    let mut rows = Vec::with_capacity(caps.len());
+    let seed = opts.seed.wrapping_add(1);
+    let reps = opts.frontier_replications.max(2);
+    let mut rows = Vec::with_capacity(caps.len() + 1);
+    let mut own_done = false;
+    // Coverings already simulated (a cap above what the need asks for repeats the covering
+    // of a smaller one): the same shifts give the same evaluation, so it is reused.
+    let mut seen: Vec<(Vec<super::PlannedShift>, Evaluation)> = Vec::new();
     for cap in caps {
+        if !own_done && cap > own {
+            rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
+            own_done = true;
+        }
+        if cap == 0 {
+            // No flex: the permanent roster alone, already simulated with these runs.
+            rows.push(row(
+                plan,
+                0,
+                &plan.cover_of_nothing(),
+                &plan.roster_only,
+                false,
+            ));
+            continue;
+        }
         let c = super::cover(
             &problem,
             &CoverOptions {
@@ -440,35 +738,73 @@ fn frontier(
                 ..cover_options.clone()
             },
         )?;
-        let mut model = st.model.clone();
-        apply_plan(&mut model, &st.grid, &c, &st.pool_group);
-        let ev = evaluate(
-            &model,
-            &st.grid,
-            opts.replications,
-            opts.seed.wrapping_add(1),
-        )?;
-        let heads = c
+        let ev = evaluate_cached(st, &c, reps, seed, &mut seen)?;
+        rows.push(row(plan, cap, &c, &ev, false));
+    }
+    if !own_done {
+        rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
+    }
+    Ok(rows)
+}
+
+/// Simulates a covering, or reuses the evaluation of an identical one.
+fn evaluate_cached(
+    st: &Setup,
+    c: &CoverPlan,
+    reps: u32,
+    seed: u64,
+    seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
+) -> Result<Evaluation, StaffingError> {
+    if let Some((_, ev)) = seen.iter().find(|(s, _)| *s == c.shifts) {
+        return Ok(ev.clone());
+    }
+    let mut model = st.model.clone();
+    apply_plan(&mut model, &st.grid, c, &st.pool_group);
+    let ev = evaluate(&model, &st.grid, reps, seed)?;
+    seen.push((c.shifts.clone(), ev.clone()));
+    Ok(ev)
+}
+
+/// The plan's own frontier point, simulated like every other point.
+fn own_row(
+    st: &Setup,
+    plan: &Plan,
+    c: &CoverPlan,
+    reps: u32,
+    seed: u64,
+    seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
+) -> Result<FrontierRow, StaffingError> {
+    let ev = if c.shifts.is_empty() {
+        plan.roster_only.clone()
+    } else {
+        evaluate_cached(st, c, reps, seed, seen)?
+    };
+    Ok(row(plan, c.peak_day_headcount, c, &ev, true))
+}
+
+fn row(plan: &Plan, cap: u32, c: &CoverPlan, ev: &Evaluation, chosen: bool) -> FrontierRow {
+    let d = plan.peak_day;
+    let k = plan.headline;
+    FrontierRow {
+        max_heads_per_day: cap,
+        flex_heads: c.peak_day_headcount,
+        peak_day_heads: c
             .pools
             .iter()
             .map(|p| p.headcount_per_day.get(d).copied().unwrap_or(0))
-            .sum();
-        rows.push(FrontierRow {
-            max_heads_per_day: cap,
-            peak_day_heads: heads,
-            p_all_intervals: ev.day_all_meet[d],
-            p_day: ev.day_meets[d],
-            mean_sl: ev.day_sl[d * ev.channels.len() + k]
-                .summary()
-                .map(|s| s.mean),
-            worst_p5_sl: ev.worst_p5(st.grid.day_slots(d), k),
-            abandon: ev.day_abandon[d].summary().map(|s| s.mean),
-            occupancy: ev.day_occupancy[d].summary().map(|s| s.mean),
-            flex_hours: c.total_hours,
-            cost_eur: c.total_cost_eur,
-        });
+            .sum(),
+        p_all_intervals: ev.day_all_meet[d],
+        p_day: ev.day_meets[d],
+        mean_sl: ev.day_sl[d * ev.channels.len() + k]
+            .summary()
+            .map(|s| s.mean),
+        worst_p5_sl: ev.worst_p5(plan.grid.day_slots(d), k),
+        abandon: ev.day_abandon[d].summary().map(|s| s.mean),
+        occupancy: ev.day_occupancy[d].summary().map(|s| s.mean),
+        flex_hours: c.total_hours,
+        cost_eur: c.total_cost_eur,
+        chosen,
     }
-    Ok(rows)
 }
 
 /// The year view: one pool sized for several peaks.
@@ -514,5 +850,68 @@ pub fn year_view(plans: &[Plan]) -> YearView {
             .map(|(_, n, t)| f64::from(*n) * t * seasons)
             .sum(),
         pool_size: pool_size.into_iter().map(|(n, s, _)| (n, s)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headline() -> Headline {
+        Headline {
+            channel: "phone".into(),
+            other_channels: false,
+            target_share: 0.85,
+            within_s: 15.0,
+            confidence: 0.95,
+            reachable: true,
+            short_cells: 0,
+            converged: true,
+            flex_heads: 38,
+            flex_heads_date: Some(jiff::civil::date(2027, 2, 13)),
+            flex_hours: 1240.4,
+            flex_cost_eur: 41_300.0,
+            roster_only_worst: Some(Stretch {
+                date: jiff::civil::date(2027, 2, 14),
+                from_min: 600,
+                to_min: 720,
+                sl: 0.4149,
+            }),
+        }
+    }
+
+    #[test]
+    fn the_sentence_reads_like_the_issue() {
+        assert_eq!(
+            headline().sentence(),
+            "To meet 85% in 15 s on phone in every interval with 95% confidence you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with the permanent roster alone SL falls to 41% on 14 February 10:00–12:00."
+        );
+    }
+
+    #[test]
+    fn unreachable_and_unneeded_are_said_plainly() {
+        let mut h = headline();
+        h.reachable = false;
+        h.short_cells = 12;
+        h.roster_only_worst = None;
+        assert_eq!(
+            h.sentence(),
+            "The flex pools cannot meet 85% in 15 s on phone in every interval with 95% confidence: at their limit they give 38 flex agents on 13 February, 1,240 flex hours, €41,300, and 12 interval×group cells stay short; the permanent roster alone meets the target on average in every interval."
+        );
+        let mut h = headline();
+        h.converged = false;
+        assert!(
+            h.sentence()
+                .contains("you need at least 38 flex agents on 13 February, 1,240 flex hours, €41,300 (the simulation-based staffing did not converge); with"),
+            "{}",
+            h.sentence()
+        );
+        let mut h = headline();
+        h.flex_heads = 0;
+        assert!(
+            h.sentence().contains("you need no flex agents; with"),
+            "{}",
+            h.sentence()
+        );
     }
 }

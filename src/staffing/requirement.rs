@@ -75,7 +75,27 @@ impl Requirement {
 
 /// The Erlang C and Erlang A requirements of every interval and need group of `model`.
 pub fn analytic(model: &Model) -> Result<Requirement, StaffingError> {
-    let ni = model.intervals.len();
+    let ids: Vec<usize> = (0..model.intervals.len()).collect();
+    analytic_blocks(model, &ids)
+}
+
+/// The requirements per *planning interval*: `block_of[i]` is the planning interval of
+/// model interval `i` (non-decreasing, starting at 0). Pointwise Erlang on the planning
+/// interval: its arrival rate is the block's expected contacts over the block's open
+/// length (the mean rate — a ramp inside the block is invisible to it), its AHT the block's
+/// contact-weighted mean. A block counts as open when any of its intervals is.
+pub fn analytic_blocks(model: &Model, block_of: &[usize]) -> Result<Requirement, StaffingError> {
+    if block_of.len() != model.intervals.len()
+        || block_of.first().is_some_and(|&b| b != 0)
+        || block_of
+            .windows(2)
+            .any(|w| w[1] != w[0] && w[1] != w[0] + 1)
+    {
+        return Err(StaffingError::Grid(
+            "planning intervals must group consecutive model intervals".into(),
+        ));
+    }
+    let ni = block_of.last().map_or(0, |b| b + 1);
     // Groups in first-seen stream order.
     let mut keys: Vec<(usize, usize)> = Vec::new();
     for s in &model.streams {
@@ -106,8 +126,9 @@ pub fn analytic(model: &Model) -> Result<Requirement, StaffingError> {
                 ))
             })?;
         for (i, &x) in s.expected.iter().enumerate() {
-            contacts[i * ng + g] += x;
-            work_s[i * ng + g] += x * aht;
+            let b = block_of[i];
+            contacts[b * ng + g] += x;
+            work_s[b * ng + g] += x * aht;
         }
     }
     let mut erlang_c = vec![0.0; ni * ng];
@@ -130,12 +151,19 @@ pub fn analytic(model: &Model) -> Result<Requirement, StaffingError> {
             ..Targets::default()
         };
         let patience = ch.patience.as_ref().map(|d| d.mean_s());
+        // Open length of every block.
+        let mut open_ms = vec![0u64; ni];
+        for (m, &b) in block_of.iter().enumerate() {
+            if ch.is_open(m) {
+                open_ms[b] += model.intervals[m].len_ms;
+            }
+        }
         for i in 0..ni {
             let n = contacts[i * ng + g];
-            if n <= 0.0 || !ch.is_open(i) {
+            if n <= 0.0 || open_ms[i] == 0 {
                 continue;
             }
-            let len_s = model.intervals[i].len_ms as f64 / 1000.0;
+            let len_s = open_ms[i] as f64 / 1000.0;
             let aht = work_s[i * ng + g] / n * (1.0 + slow * f64::from(k - 1));
             let rate = n / len_s;
             let solve = |p: Option<f64>| -> Result<f64, StaffingError> {
@@ -171,6 +199,23 @@ pub fn analytic(model: &Model) -> Result<Requirement, StaffingError> {
         erlang_c,
         erlang_a,
     })
+}
+
+/// Expected contacts per *model* interval and group of `req`, `[interval * groups + group]`
+/// (the requirement's own `contacts` are per planning interval).
+pub fn interval_contacts(model: &Model, req: &Requirement) -> Vec<f64> {
+    let ng = req.n_groups();
+    let mut out = vec![0.0; model.intervals.len() * ng];
+    for s in &model.streams {
+        let key = (model.reasons[s.reason].skill, s.channel);
+        let Some(g) = (0..ng).find(|&g| (req.group_skill[g], req.group_channel[g]) == key) else {
+            continue;
+        };
+        for (i, &x) in s.expected.iter().enumerate() {
+            out[i * ng + g] += x;
+        }
+    }
+    out
 }
 
 fn keys_name(model: &Model, (s, c): (usize, usize)) -> String {
