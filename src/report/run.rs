@@ -227,12 +227,16 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
 
 /// The whole command: compute, then write the run directory atomically.
 pub fn run(file: &Path, o: &RunOptions) -> Result<RunOutcome> {
+    let dir = match &o.out {
+        Some(d) => d.clone(),
+        // Loading is cheap (milliseconds); the name decides the folder.
+        None => Path::new("output").join(folder_name(
+            &crate::scenario::load(file, &o.overrides)?.name,
+        )),
+    };
+    refuse_foreign(&dir, MARKER)?;
     let c = compute(file, o)?;
     phase(o, "report");
-    let dir = o
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(folder_name(&c.scenario.name)));
     let replaced =
         atomic::replace_dir(&dir, MARKER, |stage| write_all(&c, stage)).map_err(map_atomic)?;
     let mut files = Vec::new();
@@ -1217,6 +1221,24 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
         rows,
         text,
     })
+}
+
+/// Refuses, before any work, an output directory that holds files but no `marker` (not an
+/// earlier run of ours): nothing of the user's is ever replaced.
+fn refuse_foreign(dir: &Path, marker: &str) -> Result<()> {
+    let has_files = std::fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_some());
+    if has_files && !dir.join(marker).is_file() {
+        return Err(map_atomic(atomic::AtomicError::NotAnOutputDir {
+            path: dir.to_path_buf(),
+            marker: marker.to_string(),
+        }));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(map_atomic(atomic::AtomicError::NotADirectory {
+            path: dir.to_path_buf(),
+        }));
+    }
+    Ok(())
 }
 
 fn map_atomic(e: atomic::AtomicError) -> Error {
