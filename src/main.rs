@@ -61,8 +61,8 @@ struct RunArgs {
     /// Output folder, replaced as a whole. Default: output/<scenario name>/.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Replications of the plan's check, of each frontier point and of the simulation.
-    /// Default: 100 for the plan, the scenario's simulation.replications for the simulation.
+    /// Replications of the plan's check, of each frontier point and of the simulation of
+    /// the planned roster (the same runs as the check). Default: 100.
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
     replications: Option<u32>,
     /// Master seed. Default: the scenario's simulation.seed.

@@ -265,6 +265,35 @@ fn check_run(dir: &Path) {
     assert!(max_on_duty <= flex);
     assert_eq!(max_on_duty > 0, flex > 0);
 
+    // The simulation replays the plan's check (same seed and replications): its service
+    // level per interval is the one staffing.csv reports.
+    let ch = json["plan"]["headline_channel"].as_str().unwrap();
+    let sim = csv_rows(&dir.join("sim_intervals.csv"));
+    let (c_ch, c_sl) = (col(&sim[0], "channel"), col(&sim[0], "service_level_mean"));
+    let sim_sl: Vec<&String> = sim[1..]
+        .iter()
+        .filter(|r| r[c_ch] == ch)
+        .map(|r| &r[c_sl])
+        .collect();
+    let c_staff = col(&staffing[0], &format!("sl_{ch}_mean"));
+    assert_eq!(sim_sl.len(), staffing.len() - 1);
+    let mut compared = 0;
+    for (r, s) in staffing[1..].iter().zip(sim_sl) {
+        match (r[c_staff].parse::<f64>(), s.parse::<f64>()) {
+            (Ok(a), Ok(b)) => {
+                assert!(
+                    (a - b).abs() <= 6e-5,
+                    "SL at {}: staffing {a}, simulation {b}",
+                    r[0]
+                );
+                compared += 1;
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("SL at {}: staffing {a:?}, simulation {b:?}", r[0]),
+        }
+    }
+    assert!(compared > 0);
+
     // The frontier's chosen row is the plan.
     let frontier = csv_rows(&dir.join("frontier.csv"));
     let fh = &frontier[0];
@@ -321,8 +350,61 @@ fn run_on_every_shipped_scenario_agrees_across_outputs_and_is_reproducible() {
         }
     });
 
-    // Same seed → byte-identical files.
+    // compare: A's column is what `run` reported for A with the same settings.
     let sc = root().join("scenarios/baseline.ron");
+    let b_file = tmp.path().join("baseline_b.ron");
+    std::fs::write(
+        &b_file,
+        format!(
+            "Scenario(name: \"baseline_b\", extends: {:?}, simulation: (volume_cv: 0.3))",
+            sc.display().to_string()
+        ),
+    )
+    .unwrap();
+    let cmp_dir = tmp.path().join("compare");
+    let out = Command::cargo_bin("peakplan")
+        .unwrap()
+        .arg("compare")
+        .arg(&sc)
+        .arg(&b_file)
+        .args([
+            "--quick",
+            "--replications",
+            "3",
+            "--seed",
+            "2027",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&cmp_dir)
+        .env("NO_COLOR", "1")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let rows = csv_rows(&cmp_dir.join("compare.csv"));
+    assert_eq!(rows[0], ["Figure", "baseline", "baseline_b"]);
+    let html = read(&cmp_dir.join("compare.html"));
+    let a_json: serde_json::Value =
+        serde_json::from_str(&read(&tmp.path().join("baseline/run.json"))).unwrap();
+    for f in a_json["headline"]["figures"].as_array().unwrap() {
+        let label = f["label"].as_str().unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r[0] == label)
+            .unwrap_or_else(|| panic!("{label} not compared"));
+        assert_eq!(row[1], f["text"].as_str().unwrap(), "{label}");
+        assert!(stdout.contains(label), "{stdout}");
+    }
+    for c in a_json["campaigns"].as_array().unwrap() {
+        let name = c["source"].as_str().unwrap();
+        assert!(
+            rows.iter()
+                .any(|r| r[0] == format!("{name}: flex cost attributed"))
+        );
+        assert!(html.contains(&format!("{name}: expected contacts")));
+    }
+
+    // Same seed → byte-identical files.
     let a = tmp.path().join("baseline");
     let b = tmp.path().join("again");
     run(&sc, &b, 2027);

@@ -26,8 +26,8 @@
 //! # Seeds
 //!
 //! The plan runs with the seed `S` (its final check uses `S + 1`); the simulation of the
-//! planned roster uses `S + 1` too, with replications `0..R`, so with equal replications it
-//! reproduces the plan's own check. The same scenario, seed and replications give
+//! planned roster uses `S + 1` too, with the check's replications `0..R`, so it replays the
+//! plan's own check (same streams) and adds the per-interval detail the check does not keep. The same scenario, seed and replications give
 //! byte-identical files.
 
 use std::fmt::Write as _;
@@ -69,8 +69,7 @@ pub struct RunOptions<'a> {
     /// Output directory (default `output/<scenario name>/`).
     pub out: Option<PathBuf>,
     /// Replications of the plan's final check, of every frontier point and of the
-    /// simulation of the planned roster (default: the plan's 100 and the scenario's
-    /// `simulation.replications`).
+    /// simulation of the planned roster (default: the plan's 100).
     pub replications: Option<u32>,
     /// Master seed (default: the scenario's `simulation.seed`).
     pub seed: Option<u64>,
@@ -192,7 +191,9 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     let nt = cleared.agents.teams.len();
     let pool_group: Vec<usize> = (0..plan.pools.len()).map(|p| nt + p).collect();
     apply_plan(&mut model, &plan.grid, &plan.cover, &pool_group);
-    let sim_replications = o.replications.unwrap_or(sc.simulation.replications).max(1);
+    // The plan's check replications and seed: the simulation replays exactly the check's
+    // replications, so its figures and staffing.csv's SL columns come from the same runs.
+    let sim_replications = popts.replications;
     let cfg = Config::new(sim_replications, seed.wrapping_add(1));
     let report_reps = |done: u32, total: u32| {
         if let Some(f) = o.progress {
@@ -904,6 +905,7 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
         "simulation": { "seed": c.seed.wrapping_add(1), "replications": c.sim_replications },
         "plan": {
             "method": p.options.method.name(),
+            "headline_channel": p.headline_channel,
             "confidence": p.options.confidence,
             "check_replications": p.check.replications,
             "frontier_replications": p.options.replications,
