@@ -1117,14 +1117,27 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
         ca.scenario.name.clone(),
         cb.scenario.name.clone(),
     ]];
+    // The peak-day figures' labels name each scenario's own peak day: a neutral label, and
+    // the date in each cell.
+    let cell = |c: &Computed, id: &str| {
+        c.figures.iter().find(|f| f.id == id).map_or_else(
+            || "–".to_string(),
+            |f| match id {
+                "peak_sl" | "peak_p_all" | "peak_abandon" => {
+                    format!("{} ({})", f.text, day_month(c.plan.peak_date()))
+                }
+                _ => f.text.clone(),
+            },
+        )
+    };
     for fa in &ca.figures {
-        let fb = cb.figures.iter().find(|f| f.id == fa.id);
-        // Labels may name each scenario's own peak day; keep A's with B's date in its cell.
-        rows.push([
-            fa.label.clone(),
-            fa.text.clone(),
-            fb.map_or_else(|| "–".into(), |f| f.text.clone()),
-        ]);
+        let label = match fa.id {
+            "peak_sl" => format!("Mean {} SL on the peak day", ca.plan.headline_channel),
+            "peak_p_all" => "P(every interval of the peak day meets the target)".into(),
+            "peak_abandon" => format!("{} abandonment on the peak day", ca.plan.headline_channel),
+            _ => fa.label.clone(),
+        };
+        rows.push([label, cell(&ca, fa.id), cell(&cb, fa.id)]);
     }
     let mut names: Vec<&str> = ca.campaigns.iter().map(|r| r.name.as_str()).collect();
     for r in &cb.campaigns {
