@@ -322,8 +322,8 @@ fn clock(min: u32) -> String {
     format!("{:02}:{:02}", min / 60, min % 60)
 }
 
-/// The worst two-hour window of the permanent roster alone on the headline channel:
-/// (contact-weighted mean SL, date, start minute, end minute).
+/// The worst two-hour window (of open intervals) of the permanent roster alone on the
+/// headline channel: (contact-weighted mean SL, date, start minute, end minute).
 pub fn roster_only_worst(
     p: &Plan,
     interval_min: u32,
@@ -334,7 +334,16 @@ pub fn roster_only_worst(
     let w = (120 / interval_min.max(1)).max(1) as usize;
     let mut best: Option<(f64, jiff::civil::Date, u32, u32)> = None;
     for d in 0..p.grid.days.len() {
-        let slots: Vec<usize> = p.grid.day_slots(d).collect();
+        // Open intervals only (with contacts on the channel), so that a window is two hours
+        // of service, not closed hours plus the opening quarter hour.
+        let slots: Vec<usize> = p
+            .grid
+            .day_slots(d)
+            .filter(|&s| ev.expected[s * nc + k] > 0.0)
+            .collect();
+        if slots.is_empty() {
+            continue;
+        }
         for win in slots.windows(w.min(slots.len()).max(1)) {
             let (mut num, mut den) = (0.0, 0.0);
             for &s in win {
