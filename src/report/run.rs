@@ -519,7 +519,7 @@ pub fn figures(c: &Computed) -> Vec<Figure> {
         },
         Figure {
             id: "peak_abandon",
-            label: format!("{chn} abandonment on the peak day"),
+            label: format!("Abandonment ({chn}) on the peak day"),
             number: aband,
             text: pct(aband),
         },
@@ -792,7 +792,7 @@ fn daily_table(c: &Computed) -> Table {
             Column::number("Flex agents"),
             Column::number(format!("Mean {} SL", p.headline_channel)),
             Column::number("P(every interval meets)"),
-            Column::number(format!("{} abandonment", p.headline_channel)),
+            Column::number(format!("Abandonment ({})", p.headline_channel)),
         ],
         rows,
         note: Some(format!(
@@ -1143,7 +1143,7 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
         let label = match fa.id {
             "peak_sl" => format!("Mean {} SL on the peak day", ca.plan.headline_channel),
             "peak_p_all" => "P(every interval of the peak day meets the target)".into(),
-            "peak_abandon" => format!("{} abandonment on the peak day", ca.plan.headline_channel),
+            "peak_abandon" => format!("Abandonment ({}) on the peak day", ca.plan.headline_channel),
             _ => fa.label.clone(),
         };
         rows.push([label, cell(&ca, fa.id), cell(&cb, fa.id)]);
