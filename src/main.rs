@@ -11,7 +11,13 @@ use peakplan::units::{self, SlDefinition};
 
 /// Workforce forecasting and peak-planning simulator for customer-contact centres.
 #[derive(Debug, Parser)]
-#[command(name = "peakplan", version, about, long_about = None)]
+#[command(
+    name = "peakplan",
+    version,
+    about,
+    long_about = None,
+    after_help = "Start here:\n  peakplan run scenarios/valentines.ron\n\nExit codes:\n  0  success\n  2  bad input (arguments, scenario files: the message names file, field and the fix)\n  1  internal error (a bug or a failed write; please report it)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,6 +25,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Everything in one go: validate → demand → plan → simulate → cost → report. Writes
+    /// report.html, summary.md, run.json, the CSV tables and the plots (PNG + SVG) into a
+    /// fresh output/<scenario name>/ (an earlier run there is replaced, and said so).
+    Run(RunArgs),
+    /// Two scenarios side by side (flex headcount, SL, abandonment, cost, per campaign):
+    /// a table on the terminal, compare.html and compare.csv.
+    Compare(CompareArgs),
     /// Erlang C / Erlang A calculator: metrics at a staffing level, or the agents required
     /// for a service level, ASA, occupancy or abandonment target.
     Erlang(ErlangArgs),
@@ -40,6 +53,142 @@ enum Command {
     Validate(ValidateArgs),
     /// Fit history: per-call records (--calls) or interval volumes (--counts).
     Fit(Box<FitArgs>),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan run scenarios/valentines.ron\n  peakplan run scenarios/christmas.ron --replications 50 --seed 7 --out out/xmas\n  peakplan run scenarios/valentines.ron --set levers.prevention.where_is_my_order=0.5 --quiet\n\nExit codes: 0 success, 2 bad input, 1 internal error."
+)]
+struct RunArgs {
+    /// The scenario file (.ron).
+    file: PathBuf,
+    /// Output folder, replaced as a whole. Default: output/<scenario name>/.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replications of the plan's check, of each frontier point and of the simulation of
+    /// the planned roster (the same runs as the check). Default: 100.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    replications: Option<u32>,
+    /// Master seed. Default: the scenario's simulation.seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override a field, e.g. `--set simulation.volume_cv=0.2` (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// No progress bar and no summary (the files are still written).
+    #[arg(long, short)]
+    quiet: bool,
+    /// Shorten the plan (at most 2 iterations of 8 replications, 3 frontier steps): for
+    /// smoke tests and trying a scenario out, not for decisions.
+    #[arg(long)]
+    quick: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan compare scenarios/valentines.ron scenarios/valentines_prevention.ron\n  peakplan compare scenarios/christmas.ron scenarios/christmas_campaign_moved.ron --out out/what-if\n\nExit codes: 0 success, 2 bad input, 1 internal error."
+)]
+struct CompareArgs {
+    /// Scenario A (.ron).
+    a: PathBuf,
+    /// Scenario B (.ron).
+    b: PathBuf,
+    /// Output folder for compare.html and compare.csv. Default: output/compare_<A>_vs_<B>/.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replications (as for `run`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    replications: Option<u32>,
+    /// Master seed for both. Default: each scenario's simulation.seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override a field in both scenarios (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Shorten the plans (see `run --quick`).
+    #[arg(long)]
+    quick: bool,
+}
+
+/// Colour (bold headline) only on a terminal and never with NO_COLOR set.
+fn use_colour() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// A progress display on stderr (hidden when stderr is not a terminal or with --quiet).
+fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}") {
+        b.set_style(style);
+    }
+    b.enable_steady_tick(std::time::Duration::from_millis(150));
+    b
+}
+
+fn on_progress(bar: &indicatif::ProgressBar, p: peakplan::report::run::Progress) {
+    use peakplan::report::run::Progress;
+    match p {
+        Progress::Phase("plan") => {
+            bar.set_message("planning the flex pools (iterations, check, frontier)…")
+        }
+        Progress::Phase(name) => bar.set_message(format!("{name}…")),
+        Progress::Replications { done, total } => {
+            bar.set_message(format!("simulating the plan: {done}/{total} replications"))
+        }
+    }
+}
+
+fn run_command(a: RunArgs) -> peakplan::Result<()> {
+    let bar = progress_bar(a.quiet);
+    let cb = |p| on_progress(&bar, p);
+    let opts = peakplan::report::run::RunOptions {
+        out: a.out,
+        replications: a.replications,
+        seed: a.seed,
+        overrides: a.set,
+        quick: a.quick,
+        progress: Some(&cb),
+    };
+    let outcome = peakplan::report::run::run(&a.file, &opts);
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    if !a.quiet {
+        let (first, rest) = outcome
+            .summary
+            .split_once('\n')
+            .unwrap_or((&outcome.summary, ""));
+        if use_colour() {
+            println!("\x1b[1m{first}\x1b[0m\n{rest}");
+        } else {
+            println!("{first}\n{rest}");
+        }
+    }
+    Ok(())
+}
+
+fn compare_command(a: CompareArgs) -> peakplan::Result<()> {
+    let bar = progress_bar(a.quiet);
+    let cb = |p| on_progress(&bar, p);
+    let opts = peakplan::report::run::RunOptions {
+        out: a.out,
+        replications: a.replications,
+        seed: a.seed,
+        overrides: a.set,
+        quick: a.quick,
+        progress: Some(&cb),
+    };
+    let outcome = peakplan::report::run::compare(&a.a, &a.b, &opts);
+    bar.finish_and_clear();
+    print!("{}", outcome?.text);
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -585,6 +734,8 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
 
 fn run(cli: Cli) -> peakplan::Result<()> {
     match cli.command {
+        Command::Run(a) => run_command(a),
+        Command::Compare(a) => compare_command(a),
         Command::Fit(a) => fit(*a),
         Command::Erlang(args) => erlang(args),
         Command::Validate(args) => validate(args),

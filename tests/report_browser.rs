@@ -73,6 +73,82 @@ fn report_renders_in_headless_chromium() {
     );
 }
 
+/// The report of a real `peakplan run` (baseline.ron, shortened) in Chromium: the rendered
+/// DOM holds the headline of run.json and every plot of the run with its inline SVG. With
+/// `PEAKPLAN_REPORT_EXAMPLES=DIR` the run and its screenshot stay in `DIR/run/` and
+/// `DIR/run-screenshot.png` (the README's screenshot is made this way).
+#[test]
+#[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
+fn report_of_peakplan_run_renders_with_headline_and_every_plot() {
+    let keep = std::env::var_os("PEAKPLAN_REPORT_EXAMPLES").map(PathBuf::from);
+    let tmp = tempfile::tempdir().unwrap();
+    let base = keep.unwrap_or_else(|| tmp.path().to_path_buf());
+    let scenario = std::env::var_os("PEAKPLAN_REPORT_SCENARIO").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.ron"),
+        PathBuf::from,
+    );
+    let run = base.join("run");
+    let status = Command::new(env!("CARGO_BIN_EXE_peakplan"))
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quick", "--replications", "8", "--quiet", "--out"])
+        .arg(&run)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let shot = base.join("run-screenshot.png");
+    let dom_path = tmp.path().join("dom.html");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/browser-check");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(run.join("report.html"))
+        .arg(&shot)
+        .arg(&dom_path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser-check failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    let dom = std::fs::read_to_string(&dom_path).unwrap();
+    // The headline as the browser holds it (text content, entities decoded).
+    let start = dom
+        .find("id=\"headline\"")
+        .expect("no #headline in the DOM");
+    let text_start = dom[start..].find('>').unwrap() + start + 1;
+    let text_end = dom[text_start..].find("</p>").unwrap() + text_start;
+    let headline = dom[text_start..text_end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    assert_eq!(headline, json["headline"]["sentence"].as_str().unwrap());
+    for key in [
+        "demand",
+        "staffing",
+        "service_level",
+        "abandonment",
+        "frontier",
+        "cost_per_campaign",
+    ] {
+        let at = dom
+            .find(&format!("data-plot=\"{key}\""))
+            .unwrap_or_else(|| panic!("plot {key} not in the rendered DOM"));
+        let end = dom[at..].find("</figure>").unwrap() + at;
+        assert!(
+            dom[at..end].contains("<svg"),
+            "plot {key}: no <svg> in the DOM"
+        );
+        assert!(stdout.contains(key), "{stdout}");
+    }
+    assert!(stdout.contains("6 plots"), "{stdout}");
+    let img = report_support::decode_png(&std::fs::read(&shot).unwrap()).unwrap();
+    assert!(img.ink_share() > 0.05);
+}
+
 #[test]
 #[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
 fn browser_check_fails_on_a_blank_page_and_on_a_missing_plot() {

@@ -275,3 +275,53 @@ fn same_input_gives_byte_identical_output() {
         );
     }
 }
+
+/// A jagged line over thousands of intervals (sharp reversals, several points per pixel)
+/// stays inside the plot area in the PNG: plotters' bitmap backend draws the miter of a sharp
+/// join of a wide line, or a zero-length segment, as a spike across the picture.
+#[test]
+fn a_jagged_band_line_draws_no_spikes_outside_the_plot_area() {
+    let axis = valentine_axis(100); // 2,800 half hours on a 1,200 px picture
+    let n = axis.len();
+    let line: Vec<f64> = (0..n)
+        .map(|i| match i % 5 {
+            0 => 100.0,
+            1 => 3.0,
+            2 => 97.0,
+            3 => 0.0,
+            _ => 60.0,
+        })
+        .collect();
+    let plot: Plot = BandPlot {
+        title: "Jagged".into(),
+        y_label: "SL (%)".into(),
+        axis,
+        line: Series::new("Mean SL", line),
+        band: None,
+        target: None,
+        y_range: Some((0.0, 100.0)),
+        y_unit: "%".into(),
+        highlight: None,
+    }
+    .into();
+    let size = DEFAULT_SIZE;
+    let rgb = plot.to_rgb(size).unwrap();
+    let w = size.width as usize;
+    let is_line = |x: usize, y: usize| {
+        let p = &rgb[(y * w + x) * 3..(y * w + x) * 3 + 3];
+        // The line's blue (0, 114, 178), allowing for anti-aliasing towards white.
+        p[2] > 150 && p[0] < 80 && p[1] > 90 && p[1] < 160
+    };
+    let rows_with_line: Vec<usize> = (0..size.height as usize)
+        .filter(|&y| (0..w).any(|x| is_line(x, y)))
+        .collect();
+    let (top, bottom) = (rows_with_line[0], *rows_with_line.last().unwrap());
+    // The line fills 0–100%: its rows form one block, and nothing of it sits in the top
+    // 4% (title) or the bottom 10% (time axis labels) of the picture.
+    assert!(top > size.height as usize / 25, "line reaches row {top}");
+    assert!(
+        bottom < size.height as usize * 9 / 10,
+        "line reaches row {bottom}"
+    );
+    assert_eq!(rows_with_line.len(), bottom - top + 1);
+}

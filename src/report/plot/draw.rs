@@ -723,6 +723,37 @@ fn line_colour(k: usize) -> RGBColor {
     ORDER[k % ORDER.len()]
 }
 
+/// A polyline as pieces plotters' bitmap backend draws faithfully: points that land on the
+/// previous point's pixel are dropped (a zero-length segment of a wide line is drawn as a
+/// spike), and the line is split where it turns by more than 90° in pixels (the miter of
+/// such a join reaches far beyond the data, e.g. above a 100% axis).
+fn pixel_paths<DB: DrawingBackend>(
+    chart: &TimeChart<'_, DB>,
+    run: Vec<(f64, f64)>,
+) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    let mut px: Vec<(i32, i32)> = Vec::new();
+    for p in run {
+        let c = chart.backend_coord(&p);
+        if px.last() == Some(&c) {
+            continue;
+        }
+        let cur = out.last_mut().expect("never empty");
+        if let (Some(&b), Some(&a)) = (px.last(), px.len().checked_sub(2).and_then(|i| px.get(i))) {
+            let (u, v) = ((b.0 - a.0, b.1 - a.1), (c.0 - b.0, c.1 - b.1));
+            if u.0 * v.0 + u.1 * v.1 < 0 {
+                let joint = *cur.last().expect("has the previous point");
+                out.push(vec![joint]);
+                px = vec![b];
+            }
+        }
+        out.last_mut().expect("never empty").push(p);
+        px.push(c);
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
 fn draw_data_line<DB: DrawingBackend>(
     chart: &mut TimeChart<'_, DB>,
     run: Vec<(f64, f64)>,
@@ -733,7 +764,8 @@ fn draw_data_line<DB: DrawingBackend>(
     let style = c.stroke_width(width);
     match dash {
         Dash::Solid => {
-            chart.draw_series(std::iter::once(PathElement::new(run, style)))?;
+            let pieces = pixel_paths(chart, run);
+            chart.draw_series(pieces.into_iter().map(|r| PathElement::new(r, style)))?;
         }
         Dash::Dashed => {
             chart.draw_series(DashedLineSeries::new(run, 9, 5, style))?;
@@ -826,10 +858,12 @@ fn band<DB: DrawingBackend>(p: &BandPlot, root: &Area<DB>) -> R {
         if run.len() == 1 {
             chart.draw_series(std::iter::once(Circle::new(run[0], 3, blue.filled())))?;
         } else {
-            chart.draw_series(std::iter::once(PathElement::new(
-                run.clone(),
-                blue.stroke_width(2),
-            )))?;
+            let pieces = pixel_paths(&chart, run.clone());
+            chart.draw_series(
+                pieces
+                    .into_iter()
+                    .map(|r| PathElement::new(r, blue.stroke_width(2))),
+            )?;
         }
     }
     if let Some(t) = &p.target {

@@ -1,0 +1,1277 @@
+//! `peakplan run`: one command from a scenario to the report a manager can put before the
+//! board — validate → demand → plan → simulate → cost → report.
+//!
+//! # Files (in `--out`, default `output/<scenario name>/`)
+//!
+//! The directory is produced whole: everything is written into a fresh staging directory
+//! that is renamed into place ([`atomic::replace_dir`]); an existing directory is replaced
+//! only when it holds an earlier run (`run.json`) or nothing, and the outcome says what was
+//! replaced.
+//!
+//! * `report.html` — self-contained page (inline SVG and CSS, no scripts, no network): the
+//!   headline sentence, key figures, the plots and the daily, campaign and frontier tables.
+//! * `summary.md` — the same headline, figures and tables in Markdown (plots linked as PNG).
+//! * `run.json` — what is needed to reproduce and audit the run: peakplan version, the
+//!   SHA-256 of every scenario file read (the file and its `extends` chain), `--set`
+//!   overrides, seed, replications, and every headline figure (number and text as shown).
+//! * `demand_intervals.csv`, `demand_daily.csv` — see [`super::demand`].
+//! * `staffing.csv`, `shifts.csv`, `frontier.csv` — see [`super::plan`].
+//! * `sim_intervals.csv`, `sim_daily.csv`, `sim_reasons.csv`, `sim_campaigns.csv`,
+//!   `sim_customers.csv` — the planned roster (permanent + flex shifts) simulated; see
+//!   [`super::simulate`].
+//! * `campaigns.csv` — contacts and cost per attribution source (see [`campaign_rows`]).
+//! * Plots, each as PNG and SVG: `demand`, `staffing`, `service_level`, `abandonment`,
+//!   `frontier`, `cost_per_campaign`.
+//!
+//! # Seeds
+//!
+//! The plan runs with the seed `S` (its final check uses `S + 1`); the simulation of the
+//! planned roster uses `S + 1` too, with the check's replications `0..R`, so it replays the
+//! plan's own check (same streams) and adds the per-interval detail the check does not keep. The same scenario, seed and replications give
+//! byte-identical files.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::demand::{Demand, SourceKind};
+use crate::error::{Error, Result};
+use crate::montecarlo::{self, Config, McResult, Metric};
+use crate::report::atomic::{self, Replaced};
+use crate::report::demand::{folder_name, write_atomic};
+use crate::report::html::{Block, Column, KeyFigure, PlotBlock, Report, Section, Table};
+use crate::report::plot::{
+    Band, BandPlot, Bar, BarPlot, DEFAULT_SIZE, DayRange, FrontierPlot, FrontierPoint, HLine, Plot,
+    Series, StepLinesPlot, TimeAxis, ValueUnit,
+};
+use crate::report::{csv_bytes, csv_err};
+use crate::scenario::Scenario;
+use crate::sim::Model;
+use crate::staffing::iterate::apply_plan;
+use crate::staffing::plan::{Plan, PlanOptions, plan};
+
+/// The file whose presence marks a complete run directory.
+pub const MARKER: &str = "run.json";
+
+/// What the run is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// A phase started: `validate`, `demand`, `plan`, `simulate`, `cost`, `report`.
+    Phase(&'static str),
+    /// Replications of the simulation finished so far.
+    Replications { done: u32, total: u32 },
+}
+
+/// Settings of a run; `None` takes the scenario's own values.
+#[derive(Clone, Default)]
+pub struct RunOptions<'a> {
+    /// Output directory (default `output/<scenario name>/`).
+    pub out: Option<PathBuf>,
+    /// Replications of the plan's final check, of every frontier point and of the
+    /// simulation of the planned roster (default: the plan's 100).
+    pub replications: Option<u32>,
+    /// Master seed (default: the scenario's `simulation.seed`).
+    pub seed: Option<u64>,
+    /// `--set PATH=VALUE` overrides.
+    pub overrides: Vec<String>,
+    /// Shorten the plan for smoke tests: at most this many iterations of the simulation
+    /// method and this many replications per iteration (never for real decisions).
+    pub quick: bool,
+    /// Called on the calling thread as the run advances (the library never prints).
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+}
+
+/// One headline figure, with the text every output shows for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Stable id, e.g. `flex_agents`.
+    pub id: &'static str,
+    pub label: String,
+    /// Raw value (`None` when undefined, e.g. an SL without contacts).
+    pub number: Option<f64>,
+    /// As shown in report.html, summary.md and run.json.
+    pub text: String,
+}
+
+/// One row of the cost-per-campaign view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignRow {
+    /// Attribution source: `baseline`, an event, a campaign or another source.
+    pub name: String,
+    /// `baseline`, `event`, `campaign` or `other`.
+    pub kind: &'static str,
+    /// Expected contacts caused over the calendar (all channels).
+    pub contacts: f64,
+    /// Share of all expected contacts.
+    pub share: f64,
+    /// Customer-service cost attributed to it, euros.
+    pub cost_eur: f64,
+}
+
+/// Everything a run computed, before anything is written.
+pub struct Computed {
+    pub file: PathBuf,
+    pub scenario: Scenario,
+    /// The scenario files read (the file and its `extends` chain) with their SHA-256.
+    pub files: Vec<(PathBuf, String)>,
+    pub overrides: Vec<String>,
+    pub demand: Demand,
+    pub plan: Plan,
+    /// The model with the plan's flex shifts applied.
+    pub model: Model,
+    pub sim: McResult,
+    pub seed: u64,
+    pub sim_replications: u32,
+    pub campaigns: Vec<CampaignRow>,
+    pub headline: String,
+    pub figures: Vec<Figure>,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub dir: PathBuf,
+    pub replaced: Replaced,
+    /// Files written (relative to `dir`, sorted).
+    pub files: Vec<PathBuf>,
+    pub headline: String,
+    pub figures: Vec<Figure>,
+    /// The text for the terminal: headline, key figures, what was written or replaced.
+    pub summary: String,
+}
+
+fn phase(o: &RunOptions, p: &'static str) {
+    if let Some(f) = o.progress {
+        f(Progress::Phase(p));
+    }
+}
+
+/// Validate → demand → plan → simulate → cost; nothing is written.
+pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
+    phase(o, "validate");
+    let loaded = crate::scenario::load_with_warnings(file, &o.overrides)?;
+    let mut files = Vec::new();
+    for f in &loaded.files {
+        let bytes = std::fs::read(f).map_err(|source| Error::Io {
+            path: f.clone(),
+            source,
+        })?;
+        files.push((f.clone(), super::sha256::hex_digest(&bytes)));
+    }
+    let sc = loaded.scenario;
+    let bad = |e: &dyn std::fmt::Display| Error::Input(format!("{}: {e}", file.display()));
+    phase(o, "demand");
+    let demand = crate::demand::compute(&sc).map_err(|e| bad(&e))?;
+    phase(o, "plan");
+    let seed = o.seed.unwrap_or(sc.simulation.seed);
+    let mut popts = PlanOptions::for_scenario(&sc);
+    popts.seed = seed;
+    if let Some(r) = o.replications {
+        if r < 2 {
+            return Err(Error::Input(format!(
+                "--replications {r}: give at least 2 (the plan's check needs a spread)"
+            )));
+        }
+        popts.replications = r;
+        popts.frontier_replications = r;
+    }
+    if o.quick {
+        popts.max_iterations = popts.max_iterations.min(2);
+        popts.iter_replications = popts.iter_replications.min(8);
+        popts.frontier_steps = popts.frontier_steps.min(3);
+    }
+    let plan = plan(&sc, &demand, &popts).map_err(|e| bad(&e))?;
+    phase(o, "simulate");
+    let mut cleared = sc.clone();
+    for p in &mut cleared.agents.flex_pools {
+        p.scheduled.clear();
+    }
+    let mut model = Model::from_scenario(&cleared, &demand).map_err(|e| bad(&e))?;
+    let nt = cleared.agents.teams.len();
+    let pool_group: Vec<usize> = (0..plan.pools.len()).map(|p| nt + p).collect();
+    apply_plan(&mut model, &plan.grid, &plan.cover, &pool_group);
+    // The plan's check replications and seed: the simulation replays exactly the check's
+    // replications, so its figures and staffing.csv's SL columns come from the same runs.
+    let sim_replications = popts.replications;
+    let cfg = Config::new(sim_replications, seed.wrapping_add(1));
+    let report_reps = |done: u32, total: u32| {
+        if let Some(f) = o.progress {
+            f(Progress::Replications { done, total });
+        }
+    };
+    let sim = montecarlo::run(&model, &cfg, Some(&report_reps)).map_err(|e| bad(&e))?;
+    phase(o, "cost");
+    let campaigns = campaign_rows(&sc, &demand, &plan);
+    let headline = headline_sentence(
+        &plan,
+        demand.intervals.first().map_or(15, |i| i.length_s / 60),
+    );
+    let mut c = Computed {
+        file: file.to_path_buf(),
+        scenario: sc,
+        files,
+        overrides: o.overrides.clone(),
+        demand,
+        plan,
+        model,
+        sim,
+        seed,
+        sim_replications,
+        campaigns,
+        headline,
+        figures: Vec::new(),
+    };
+    c.figures = figures(&c);
+    Ok(c)
+}
+
+/// The whole command: compute, then write the run directory atomically.
+pub fn run(file: &Path, o: &RunOptions) -> Result<RunOutcome> {
+    let dir = match &o.out {
+        Some(d) => d.clone(),
+        // Loading is cheap (milliseconds); the name decides the folder.
+        None => Path::new("output").join(folder_name(
+            &crate::scenario::load(file, &o.overrides)?.name,
+        )),
+    };
+    refuse_foreign(&dir, MARKER)?;
+    let c = compute(file, o)?;
+    phase(o, "report");
+    let replaced =
+        atomic::replace_dir(&dir, MARKER, |stage| write_all(&c, stage)).map_err(map_atomic)?;
+    let mut files = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        for e in rd.flatten() {
+            files.push(PathBuf::from(e.file_name()));
+        }
+    }
+    files.sort();
+    let mut summary = String::new();
+    let _ = writeln!(summary, "{}", c.headline);
+    for f in &c.figures {
+        let _ = writeln!(summary, "  {:<44} {}", f.label, f.text);
+    }
+    let _ = writeln!(
+        summary,
+        "\n{} files in {}: report.html, summary.md, run.json, CSV tables, PNG + SVG plots.",
+        files.len(),
+        dir.display()
+    );
+    let _ = writeln!(summary, "{}.", replaced.describe(&dir));
+    Ok(RunOutcome {
+        dir,
+        replaced,
+        files,
+        headline: c.headline.clone(),
+        figures: c.figures.clone(),
+        summary,
+    })
+}
+
+// ---------------------------------------------------------------- formatting helpers
+
+fn fixed(v: f64, d: usize) -> String {
+    let s = format!("{v:.d$}");
+    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// `1,240` (rounded, thousands separated).
+pub fn thousands(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".to_string(), |x| format!("{}%", fixed(x * 100.0, 1)))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `13 February`.
+pub fn day_month(d: jiff::civil::Date) -> String {
+    format!("{} {}", d.day(), MONTHS[(d.month() - 1) as usize])
+}
+
+fn clock(min: u32) -> String {
+    format!("{:02}:{:02}", min / 60, min % 60)
+}
+
+/// The worst two-hour window (of open intervals) of the permanent roster alone on the
+/// headline channel: (contact-weighted mean SL, date, start minute, end minute).
+pub fn roster_only_worst(
+    p: &Plan,
+    interval_min: u32,
+) -> Option<(f64, jiff::civil::Date, u32, u32)> {
+    let ev = &p.roster_only;
+    let nc = ev.channels.len();
+    let k = p.headline;
+    let w = (120 / interval_min.max(1)).max(1) as usize;
+    let mut best: Option<(f64, jiff::civil::Date, u32, u32)> = None;
+    for d in 0..p.grid.days.len() {
+        // Open intervals only (with contacts on the channel), so that a window is two hours
+        // of service, not closed hours plus the opening quarter hour.
+        let slots: Vec<usize> = p
+            .grid
+            .day_slots(d)
+            .filter(|&s| ev.expected[s * nc + k] > 0.0)
+            .collect();
+        if slots.is_empty() {
+            continue;
+        }
+        for win in slots.windows(w.min(slots.len()).max(1)) {
+            let (mut num, mut den) = (0.0, 0.0);
+            for &s in win {
+                let x = ev.expected[s * nc + k];
+                if let (true, Some(sm)) = (x > 0.0, ev.sl_summary(s, k)) {
+                    num += x * sm.mean;
+                    den += x;
+                }
+            }
+            if den <= 0.0 {
+                continue;
+            }
+            let sl = num / den;
+            if best.is_none_or(|b| sl < b.0) {
+                let first = p.grid.slots[win[0]];
+                let last = p.grid.slots[win[win.len() - 1]];
+                best = Some((
+                    sl,
+                    p.grid.days[d],
+                    first.start_min,
+                    (last.start_min + interval_min).min(1440),
+                ));
+            }
+        }
+    }
+    best
+}
+
+/// The one-sentence answer, from the plan's public fields.
+///
+/// LEAD: swap for `Plan::headline().sentence()` once that lands; keep the figures in
+/// [`figures`] in step with it.
+pub fn headline_sentence(p: &Plan, interval_min: u32) -> String {
+    let c = &p.cover;
+    let date = p
+        .headline_date()
+        .map_or_else(|| "no day".to_string(), day_month);
+    let target = format!(
+        "{}% in {} s",
+        fixed(p.target_share * 100.0, 0),
+        fixed(p.target_s, 0)
+    );
+    let conf = fixed(p.options.confidence * 100.0, 0);
+    let roster = match roster_only_worst(p, interval_min) {
+        Some((sl, d, a, b)) if sl < p.target_share => format!(
+            "; with the permanent roster alone SL falls to {}% on {} {}–{}",
+            fixed(sl * 100.0, 0),
+            day_month(d),
+            clock(a),
+            clock(b)
+        ),
+        Some(_) => "; the permanent roster alone already meets the target on average in every two-hour window".to_string(),
+        None => String::new(),
+    };
+    if c.short.is_empty() {
+        format!(
+            "To meet {target} in every interval with {conf}% confidence you need {} flex agents on {date}, {} flex hours, {}{roster}.",
+            c.peak_day_headcount,
+            thousands(c.total_hours),
+            super::plan::eur(c.total_cost_eur),
+        )
+    } else {
+        format!(
+            "The flex pools cannot meet {target} in every interval with {conf}% confidence: even {} flex agents on {date}, {} flex hours, {} leave {} interval×group cells short{roster}.",
+            c.peak_day_headcount,
+            thousands(c.total_hours),
+            super::plan::eur(c.total_cost_eur),
+            c.short.len()
+        )
+    }
+}
+
+/// The cost per campaign.
+///
+/// LEAD: replace with cost::analyse — for now each attribution source's expected contacts
+/// (demand attribution, all channels) and the plan's flex cost shared pro rata to them.
+pub fn campaign_rows(_sc: &Scenario, d: &Demand, p: &Plan) -> Vec<CampaignRow> {
+    let ns = d.sources.len();
+    let mut per_source = vec![0.0; ns];
+    for i in 0..d.intervals.len() {
+        for r in 0..d.reasons.len() {
+            for c in 0..d.channels.len() {
+                for (s, acc) in per_source.iter_mut().enumerate() {
+                    *acc += d.get(i, r, c, s);
+                }
+            }
+        }
+    }
+    let total: f64 = per_source.iter().sum();
+    d.sources
+        .iter()
+        .zip(per_source)
+        .map(|(s, contacts)| {
+            let share = if total > 0.0 { contacts / total } else { 0.0 };
+            CampaignRow {
+                name: s.name.clone(),
+                kind: match s.kind {
+                    SourceKind::Baseline => "baseline",
+                    SourceKind::Event(_) => "event",
+                    SourceKind::Campaign(_) => "campaign",
+                    SourceKind::Other(_) => "other",
+                },
+                contacts,
+                share,
+                cost_eur: p.cover.total_cost_eur * share,
+            }
+        })
+        .collect()
+}
+
+fn headline_model_channel(c: &Computed) -> usize {
+    c.plan
+        .check
+        .channels
+        .get(c.plan.headline)
+        .copied()
+        .unwrap_or(0)
+}
+
+fn sl_metric(c: &Computed) -> Metric {
+    Metric::ServiceLevel(c.model.sl_definition)
+}
+
+/// The headline figures, in the order every output lists them.
+pub fn figures(c: &Computed) -> Vec<Figure> {
+    let p = &c.plan;
+    let d = p.peak_day;
+    let ch = headline_model_channel(c);
+    let day = c.sim.day(d, ch);
+    let sl = day.summary(sl_metric(c)).map(|s| s.mean);
+    let aband = day.summary(Metric::PAbandon).map(|s| s.mean);
+    let p_all = p.check.day_all_meet.get(d).copied();
+    let interval_min = c.demand.intervals.first().map_or(15, |i| i.length_s / 60);
+    let worst = roster_only_worst(p, interval_min);
+    let peak = day_month(p.peak_date());
+    let chn = &p.headline_channel;
+    vec![
+        Figure {
+            id: "flex_agents",
+            label: "Flex agents needed (peak day headcount)".into(),
+            number: Some(f64::from(p.cover.peak_day_headcount)),
+            text: p.cover.peak_day_headcount.to_string(),
+        },
+        Figure {
+            id: "flex_agents_date",
+            label: "Day of the peak flex headcount".into(),
+            number: None,
+            text: p.headline_date().map_or_else(|| "–".into(), day_month),
+        },
+        Figure {
+            id: "flex_hours",
+            label: "Flex hours".into(),
+            number: Some(p.cover.total_hours),
+            text: thousands(p.cover.total_hours),
+        },
+        Figure {
+            id: "flex_cost",
+            label: "Flex cost".into(),
+            number: Some(p.cover.total_cost_eur),
+            text: super::plan::eur(p.cover.total_cost_eur),
+        },
+        Figure {
+            id: "peak_sl",
+            label: format!("Mean {chn} SL on the peak day ({peak})"),
+            number: sl,
+            text: pct(sl),
+        },
+        Figure {
+            id: "peak_p_all",
+            label: format!("P(every interval of {peak} meets the target)"),
+            number: p_all,
+            text: pct(p_all),
+        },
+        Figure {
+            id: "peak_abandon",
+            label: format!("Abandonment ({chn}) on the peak day"),
+            number: aband,
+            text: pct(aband),
+        },
+        Figure {
+            id: "roster_only_worst_sl",
+            label: "Permanent roster alone: worst two-hour SL".into(),
+            number: worst.map(|w| w.0),
+            text: worst.map_or_else(
+                || "–".into(),
+                |(s, dd, a, b)| {
+                    format!(
+                        "{} ({} {}–{})",
+                        pct(Some(s)),
+                        day_month(dd),
+                        clock(a),
+                        clock(b)
+                    )
+                },
+            ),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------- plots
+
+fn axis(c: &Computed) -> TimeAxis {
+    TimeAxis::new(
+        format!("Local time ({})", c.demand.time_zone),
+        c.demand.intervals.iter().map(|iv| iv.local_start).collect(),
+    )
+}
+
+fn peak_range(c: &Computed) -> Option<DayRange> {
+    let d = c.plan.peak_date();
+    Some(DayRange {
+        first: d,
+        last: d,
+        label: "Peak day".into(),
+    })
+}
+
+fn staffing_plot(c: &Computed) -> Plot {
+    let p = &c.plan;
+    let r = &p.requirement;
+    let ng = r.n_groups();
+    let n = p.grid.len();
+    let np = p.pools.len();
+    let sum = |v: &[f64], s: usize| v[s * ng..(s + 1) * ng].iter().sum::<f64>();
+    let mut lines = vec![
+        Series::new(
+            "Required, Erlang C",
+            (0..n).map(|s| sum(&r.erlang_c, s)).collect(),
+        ),
+        Series::new(
+            "Required, Erlang A",
+            (0..n).map(|s| sum(&r.erlang_a, s)).collect(),
+        ),
+    ];
+    if let Some(sim) = &p.simulation_required {
+        lines.push(Series::new(
+            "Required, simulation",
+            (0..n).map(|s| sum(sim, s)).collect(),
+        ));
+    }
+    StepLinesPlot {
+        title: format!("Agents required and on duty — {}", c.scenario.name),
+        y_label: "Agents (all need groups)".into(),
+        axis: axis(c),
+        capacity: vec![
+            Series::new(
+                "Permanent on duty",
+                p.permanent_on_duty.iter().map(|&x| f64::from(x)).collect(),
+            ),
+            Series::new(
+                "Flex on duty",
+                (0..n)
+                    .map(|s| f64::from(p.flex_on_duty[s * np..(s + 1) * np].iter().sum::<u32>()))
+                    .collect(),
+            ),
+        ],
+        lines,
+        highlight: peak_range(c),
+    }
+    .into()
+}
+
+fn sl_plot(c: &Computed) -> Plot {
+    let ch = headline_model_channel(c);
+    let m = sl_metric(c);
+    let n = c.demand.intervals.len();
+    let get = |i: usize, f: fn(&crate::montecarlo::Summary) -> f64| {
+        c.sim
+            .interval(i, ch)
+            .summary(m)
+            .map_or(f64::NAN, |s| f(&s) * 100.0)
+    };
+    BandPlot {
+        title: format!(
+            "Simulated {} service level per interval with the plan — {}",
+            c.plan.headline_channel, c.scenario.name
+        ),
+        y_label: format!("SL: answered within {} s (%)", fixed(c.plan.target_s, 0)),
+        axis: axis(c),
+        line: Series::new("Mean SL", (0..n).map(|i| get(i, |s| s.mean)).collect()),
+        band: Some(Band {
+            label: "90% band (5th–95th percentile)".into(),
+            low: (0..n).map(|i| get(i, |s| s.p5)).collect(),
+            high: (0..n).map(|i| get(i, |s| s.p95)).collect(),
+        }),
+        target: Some(HLine {
+            value: c.plan.target_share * 100.0,
+            label: format!("Target {}%", fixed(c.plan.target_share * 100.0, 0)),
+        }),
+        y_range: Some((0.0, 100.0)),
+        y_unit: "%".into(),
+        highlight: peak_range(c),
+    }
+    .into()
+}
+
+fn abandon_plot(c: &Computed) -> Plot {
+    let ch = headline_model_channel(c);
+    let n = c.demand.intervals.len();
+    let get = |i: usize, f: fn(&crate::montecarlo::Summary) -> f64| {
+        c.sim
+            .interval(i, ch)
+            .summary(Metric::PAbandon)
+            .map_or(f64::NAN, |s| f(&s) * 100.0)
+    };
+    BandPlot {
+        title: format!(
+            "Simulated {} abandonment per interval with the plan — {}",
+            c.plan.headline_channel, c.scenario.name
+        ),
+        y_label: "Abandoned / offered (%)".into(),
+        axis: axis(c),
+        line: Series::new(
+            "Mean abandonment",
+            (0..n).map(|i| get(i, |s| s.mean)).collect(),
+        ),
+        band: Some(Band {
+            label: "90% band (5th–95th percentile)".into(),
+            low: (0..n).map(|i| get(i, |s| s.p5)).collect(),
+            high: (0..n).map(|i| get(i, |s| s.p95)).collect(),
+        }),
+        target: None,
+        y_range: None,
+        y_unit: "%".into(),
+        highlight: peak_range(c),
+    }
+    .into()
+}
+
+fn frontier_plot(c: &Computed) -> Option<Plot> {
+    let p = &c.plan;
+    if p.frontier.is_empty() {
+        return None;
+    }
+    let reps = f64::from(p.options.replications.max(1));
+    Some(
+        FrontierPlot {
+            title: format!(
+                "Flex headcount → P(every interval of {} meets) and cost — {}",
+                day_month(p.peak_date()),
+                c.scenario.name
+            ),
+            x_label: "Flex agents on the peak day (headcount cap)".into(),
+            p_label: format!(
+                "P(meet {}% in {} s in every interval)",
+                fixed(p.target_share * 100.0, 0),
+                fixed(p.target_s, 0)
+            ),
+            cost_label: "Flex cost (€)".into(),
+            points: p
+                .frontier
+                .iter()
+                .map(|r| {
+                    // Wilson score interval of a proportion over the replications.
+                    let z = 1.959_964;
+                    let ph = r.p_all_intervals;
+                    let den = 1.0 + z * z / reps;
+                    let mid = (ph + z * z / (2.0 * reps)) / den;
+                    let half =
+                        z * (ph * (1.0 - ph) / reps + z * z / (4.0 * reps * reps)).sqrt() / den;
+                    FrontierPoint {
+                        flex_headcount: f64::from(r.max_heads_per_day),
+                        p_meet: ph,
+                        p_low: Some((mid - half).max(0.0)),
+                        p_high: Some((mid + half).min(1.0)),
+                        cost_eur: r.cost_eur,
+                    }
+                })
+                .collect(),
+            ci_label: "95% confidence interval (Wilson)".into(),
+            target_probability: Some(HLine {
+                value: p.options.confidence,
+                label: format!("Required {}%", fixed(p.options.confidence * 100.0, 0)),
+            }),
+            chosen: Some(f64::from(p.cover.peak_day_headcount)),
+        }
+        .into(),
+    )
+}
+
+fn cost_plot(c: &Computed) -> Plot {
+    BarPlot {
+        title: format!(
+            "Flex cost attributed per campaign and source — {}",
+            c.scenario.name
+        ),
+        x_label: "Flex cost, pro rata to contacts caused (€)".into(),
+        bars: c
+            .campaigns
+            .iter()
+            .map(|r| Bar {
+                label: format!("{} ({})", r.name, r.kind),
+                value: r.cost_eur,
+            })
+            .collect(),
+        unit: ValueUnit::Eur,
+    }
+    .into()
+}
+
+// ---------------------------------------------------------------- tables
+
+fn daily_table(c: &Computed) -> Table {
+    let p = &c.plan;
+    let ch = headline_model_channel(c);
+    let nc = p.check.channels.len();
+    let m = sl_metric(c);
+    let rows = (0..p.grid.days.len())
+        .map(|d| {
+            let contacts: f64 = p
+                .grid
+                .day_slots(d)
+                .flat_map(|s| p.check.expected[s * nc..(s + 1) * nc].iter())
+                .sum();
+            let flex: u32 = p
+                .cover
+                .pools
+                .iter()
+                .map(|ps| ps.headcount_per_day.get(d).copied().unwrap_or(0))
+                .sum();
+            let perm = p
+                .grid
+                .day_slots(d)
+                .map(|s| p.permanent_on_duty[s])
+                .max()
+                .unwrap_or(0);
+            let day = c.sim.day(d, ch);
+            vec![
+                p.grid.days[d].to_string(),
+                thousands(contacts),
+                perm.to_string(),
+                flex.to_string(),
+                pct(day.summary(m).map(|s| s.mean)),
+                pct(p.check.day_all_meet.get(d).copied()),
+                pct(day.summary(Metric::PAbandon).map(|s| s.mean)),
+            ]
+        })
+        .collect();
+    Table {
+        id: "daily_summary".into(),
+        caption: "Daily summary".into(),
+        columns: vec![
+            Column::text("Date"),
+            Column::number("Contacts (planned channels)"),
+            Column::number("Permanent heads at most on duty"),
+            Column::number("Flex agents"),
+            Column::number(format!("Mean {} SL", p.headline_channel)),
+            Column::number("P(every interval meets)"),
+            Column::number(format!("Abandonment ({})", p.headline_channel)),
+        ],
+        rows,
+        note: Some(format!(
+            "SL and abandonment: the planned roster simulated, {} replications; P(every interval meets): the plan's check, {} replications, all planned channels.",
+            c.sim_replications, p.check.replications
+        )),
+    }
+}
+
+fn campaigns_table(c: &Computed) -> Table {
+    Table {
+        id: "campaigns".into(),
+        caption: "Contacts and cost per campaign and source".into(),
+        columns: vec![
+            Column::text("Source"),
+            Column::text("Kind"),
+            Column::number("Expected contacts"),
+            Column::number("Share"),
+            Column::number("Flex cost attributed"),
+        ],
+        rows: c
+            .campaigns
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.kind.to_string(),
+                    thousands(r.contacts),
+                    pct(Some(r.share)),
+                    super::plan::eur(r.cost_eur),
+                ]
+            })
+            .collect(),
+        note: Some(
+            "Provisional: the flex cost is shared pro rata to the contacts each source causes."
+                .into(),
+        ),
+    }
+}
+
+fn frontier_table(c: &Computed) -> Table {
+    let p = &c.plan;
+    let own = p.cover.peak_day_headcount;
+    Table {
+        id: "frontier".into(),
+        caption: "Frontier: flex headcount cap → what it buys on the peak day".into(),
+        columns: vec![
+            Column::number("Flex heads per day (cap)"),
+            Column::number("Flex heads on the peak day"),
+            Column::number("P(every interval meets)"),
+            Column::number("P(the day meets)"),
+            Column::number("Mean SL"),
+            Column::number("Abandonment"),
+            Column::number("Flex hours"),
+            Column::number("Flex cost"),
+            Column::text("Plan"),
+        ],
+        rows: p
+            .frontier
+            .iter()
+            .map(|r| {
+                vec![
+                    r.max_heads_per_day.to_string(),
+                    r.peak_day_heads.to_string(),
+                    pct(Some(r.p_all_intervals)),
+                    pct(Some(r.p_day)),
+                    pct(r.mean_sl),
+                    pct(r.abandon),
+                    thousands(r.flex_hours),
+                    super::plan::eur(r.cost_eur),
+                    if r.max_heads_per_day == own {
+                        "chosen".into()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect(),
+        note: Some(format!(
+            "Each point: the final need covered with at most that many flex heads a day, simulated with one seed ({} replications).",
+            p.options.replications
+        )),
+    }
+}
+
+fn campaigns_csv(c: &Computed) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["source", "kind", "contacts", "share", "cost_eur"])
+        .map_err(csv_err)?;
+    for r in &c.campaigns {
+        w.write_record([
+            r.name.clone(),
+            r.kind.to_string(),
+            fixed(r.contacts, 4),
+            fixed(r.share, 6),
+            fixed(r.cost_eur, 2),
+        ])
+        .map_err(csv_err)?;
+    }
+    csv_bytes(w)
+}
+
+/// `run.json`: reproduction and audit record.
+pub fn run_json(c: &Computed) -> serde_json::Value {
+    let p = &c.plan;
+    let chosen = p
+        .frontier
+        .iter()
+        .find(|r| r.max_heads_per_day == p.cover.peak_day_headcount);
+    json!({
+        "peakplan_version": env!("CARGO_PKG_VERSION"),
+        "scenario": c.scenario.name,
+        "scenario_file": c.file.display().to_string(),
+        "scenario_files": c.files.iter().map(|(f, h)| json!({
+            "path": f.display().to_string(), "sha256": h
+        })).collect::<Vec<_>>(),
+        "overrides": c.overrides,
+        "seed": c.seed,
+        "simulation": { "seed": c.seed.wrapping_add(1), "replications": c.sim_replications },
+        "plan": {
+            "method": p.options.method.name(),
+            "headline_channel": p.headline_channel,
+            "confidence": p.options.confidence,
+            "check_replications": p.check.replications,
+            "frontier_replications": p.options.replications,
+            "iterations": p.steps.len(),
+            "converged": p.converged,
+            "short_cells": p.cover.short.len(),
+            "peak_day": p.peak_date().to_string(),
+            "chosen_frontier_row": chosen.map(|r| json!({
+                "max_flex_heads_per_day": r.max_heads_per_day,
+                "peak_day_flex_heads": r.peak_day_heads,
+                "p_all_intervals_peak_day": r.p_all_intervals,
+                "flex_cost_eur": r.cost_eur,
+            })),
+        },
+        "headline": {
+            "sentence": c.headline,
+            "figures": c.figures.iter().map(|f| json!({
+                "id": f.id, "label": f.label, "number": f.number, "text": f.text
+            })).collect::<Vec<_>>(),
+        },
+        "campaigns": c.campaigns.iter().map(|r| json!({
+            "source": r.name, "kind": r.kind, "contacts": r.contacts, "share": r.share,
+            "cost_eur": r.cost_eur,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The report (HTML and Markdown) of a run, with its plots as (key, plot) pairs.
+pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)> {
+    let mut plots: Vec<(&'static str, &'static str, Plot)> = vec![
+        (
+            "demand",
+            "Expected contacts per interval, stacked by reason; hatched: caused by campaigns; shaded: the busiest day.",
+            super::demand::demand_plot(&c.demand, &c.scenario.name),
+        ),
+        (
+            "staffing",
+            "Lines: agents required per method (available agents, all need groups); filled: permanent and flex heads on duty (scheduled).",
+            staffing_plot(c),
+        ),
+        (
+            "service_level",
+            "Mean simulated service level per interval with its 90% band; the dashed line is the target; markers: intervals below it.",
+            sl_plot(c),
+        ),
+        (
+            "abandonment",
+            "Share of offered contacts that abandoned, per interval, with its 90% band.",
+            abandon_plot(c),
+        ),
+    ];
+    if let Some(f) = frontier_plot(c) {
+        plots.push((
+            "frontier",
+            "Top: probability that every interval of the peak day meets the target for each flex headcount cap (95% interval); bottom: its cost; the marker is the plan.",
+            f,
+        ));
+    }
+    plots.push((
+        "cost_per_campaign",
+        "Flex cost attributed to each campaign and source, pro rata to the contacts it causes (provisional cost model).",
+        cost_plot(c),
+    ));
+    let mut blocks = Vec::new();
+    for (key, caption, plot) in &plots {
+        let svg = plot
+            .to_svg(DEFAULT_SIZE)
+            .map_err(|e| Error::Internal(format!("drawing the {key} plot: {e}")))?;
+        blocks.push((
+            *key,
+            Block::Plot(PlotBlock {
+                key: (*key).into(),
+                title: plot.title().to_string(),
+                caption: (*caption).into(),
+                svg,
+                png_file: Some(format!("{key}.png")),
+            }),
+        ));
+    }
+    let mut take = |k: &str| {
+        blocks
+            .iter()
+            .position(|(key, _)| *key == k)
+            .map(|i| blocks.remove(i).1)
+    };
+    let mut sections = vec![
+        Section {
+            id: "demand".into(),
+            title: "Demand".into(),
+            blocks: take("demand").into_iter().collect(),
+        },
+        Section {
+            id: "staffing".into(),
+            title: "Staffing".into(),
+            blocks: take("staffing").into_iter().collect(),
+        },
+        Section {
+            id: "service".into(),
+            title: "Service level and abandonment".into(),
+            blocks: take("service_level")
+                .into_iter()
+                .chain(take("abandonment"))
+                .collect(),
+        },
+    ];
+    let mut frontier_blocks: Vec<Block> = take("frontier").into_iter().collect();
+    if !c.plan.frontier.is_empty() {
+        frontier_blocks.push(Block::Table(frontier_table(c)));
+        sections.push(Section {
+            id: "frontier".into(),
+            title: "Frontier".into(),
+            blocks: frontier_blocks,
+        });
+    }
+    sections.push(Section {
+        id: "campaigns".into(),
+        title: "Cost per campaign".into(),
+        blocks: take("cost_per_campaign")
+            .into_iter()
+            .chain([Block::Table(campaigns_table(c))])
+            .collect(),
+    });
+    sections.push(Section {
+        id: "daily".into(),
+        title: "Daily summary".into(),
+        blocks: vec![Block::Table(daily_table(c))],
+    });
+    let mut run_info = vec![
+        ("Scenario".to_string(), c.scenario.name.clone()),
+        (
+            "peakplan".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        ("Seed".to_string(), c.seed.to_string()),
+        (
+            "Replications".to_string(),
+            format!(
+                "plan check {}, simulation {}",
+                c.plan.check.replications, c.sim_replications
+            ),
+        ),
+    ];
+    for (f, h) in &c.files {
+        run_info.push((format!("SHA-256 {}", f.display()), h.clone()));
+    }
+    let report = Report {
+        title: format!("{} — peak plan", c.scenario.name),
+        headline: c.headline.clone(),
+        key_figures: c
+            .figures
+            .iter()
+            .map(|f| KeyFigure {
+                id: f.id.into(),
+                label: f.label.clone(),
+                value: f.text.clone(),
+            })
+            .collect(),
+        sections,
+        run_info,
+    };
+    Ok((report, plots.into_iter().map(|(k, _, p)| (k, p)).collect()))
+}
+
+/// Writes every file of a run into `dir`.
+pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
+    super::demand::write_tables(&c.demand, &c.scenario.name, dir, super::demand::Format::Csv)?;
+    super::plan::write_tables(&c.plan, dir)?;
+    super::simulate::write_tables(&c.sim, &c.model, &c.demand, dir)?;
+    write_atomic(&dir.join("campaigns.csv"), &campaigns_csv(c)?)?;
+    let (report, plots) = build_report(c)?;
+    for (key, plot) in &plots {
+        if *key == "demand" {
+            continue; // written by the demand tables
+        }
+        plot.write_png_and_svg(dir, key, DEFAULT_SIZE)
+            .map_err(|e| Error::Internal(format!("drawing the {key} plot: {e}")))?;
+    }
+    let html = super::html::render_html(&report).map_err(|e| Error::Internal(e.to_string()))?;
+    write_atomic(&dir.join("report.html"), html.as_bytes())?;
+    let md = super::html::render_markdown(&report).map_err(|e| Error::Internal(e.to_string()))?;
+    write_atomic(&dir.join("summary.md"), md.as_bytes())?;
+    let json = serde_json::to_string_pretty(&run_json(c))
+        .map_err(|e| Error::Internal(format!("writing run.json: {e}")))?;
+    write_atomic(&dir.join(MARKER), (json + "\n").as_bytes())?;
+    Ok(())
+}
+
+/// What `peakplan compare` produced.
+#[derive(Debug)]
+pub struct CompareOutcome {
+    pub dir: PathBuf,
+    pub replaced: Replaced,
+    /// Header and rows of the side-by-side table (figure, A, B).
+    pub rows: Vec<[String; 3]>,
+    /// The table for the terminal.
+    pub text: String,
+}
+
+/// `peakplan compare A B`: both scenarios run (nothing of their own written) and set side
+/// by side — the headline figures, then contacts and cost per campaign — as a table on the
+/// terminal and `compare.html` + `compare.csv` in `--out` (default
+/// `output/compare_<A>_vs_<B>/`).
+pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
+    let ca = compute(a, o)?;
+    let cb = compute(b, o)?;
+    phase(o, "report");
+    let mut rows: Vec<[String; 3]> = vec![[
+        "Figure".into(),
+        ca.scenario.name.clone(),
+        cb.scenario.name.clone(),
+    ]];
+    // The peak-day figures' labels name each scenario's own peak day: a neutral label, and
+    // the date in each cell.
+    let cell = |c: &Computed, id: &str| {
+        c.figures.iter().find(|f| f.id == id).map_or_else(
+            || "–".to_string(),
+            |f| match id {
+                "peak_sl" | "peak_p_all" | "peak_abandon" => {
+                    format!("{} ({})", f.text, day_month(c.plan.peak_date()))
+                }
+                _ => f.text.clone(),
+            },
+        )
+    };
+    for fa in &ca.figures {
+        let label = match fa.id {
+            "peak_sl" => format!("Mean {} SL on the peak day", ca.plan.headline_channel),
+            "peak_p_all" => "P(every interval of the peak day meets the target)".into(),
+            "peak_abandon" => format!("Abandonment ({}) on the peak day", ca.plan.headline_channel),
+            _ => fa.label.clone(),
+        };
+        rows.push([label, cell(&ca, fa.id), cell(&cb, fa.id)]);
+    }
+    let mut names: Vec<&str> = ca.campaigns.iter().map(|r| r.name.as_str()).collect();
+    for r in &cb.campaigns {
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
+        }
+    }
+    let find = |c: &Computed, n: &str| c.campaigns.iter().find(|r| r.name == n).cloned();
+    for n in &names {
+        let (ra, rb) = (find(&ca, n), find(&cb, n));
+        rows.push([
+            format!("{n}: expected contacts"),
+            ra.as_ref()
+                .map_or_else(|| "–".into(), |r| thousands(r.contacts)),
+            rb.as_ref()
+                .map_or_else(|| "–".into(), |r| thousands(r.contacts)),
+        ]);
+        rows.push([
+            format!("{n}: flex cost attributed"),
+            ra.map_or_else(|| "–".into(), |r| super::plan::eur(r.cost_eur)),
+            rb.map_or_else(|| "–".into(), |r| super::plan::eur(r.cost_eur)),
+        ]);
+    }
+    let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
+    let w2 = rows.iter().map(|r| r[2].chars().count()).max().unwrap_or(0);
+    let mut text = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let pad = |s: &str, w: usize| " ".repeat(w.saturating_sub(s.chars().count()));
+        let _ = writeln!(
+            text,
+            "{}{}  {}{}  {}{}",
+            r[0],
+            pad(&r[0], w0),
+            pad(&r[1], w1),
+            r[1],
+            pad(&r[2], w2),
+            r[2]
+        );
+        if i == 0 {
+            let _ = writeln!(text, "{}", "-".repeat(w0 + w1 + w2 + 4));
+        }
+    }
+    let report = Report {
+        title: format!("{} vs {} — what-if", ca.scenario.name, cb.scenario.name),
+        headline: format!("A: {} B: {}", ca.headline, cb.headline),
+        key_figures: Vec::new(),
+        sections: vec![Section {
+            id: "compare".into(),
+            title: "Side by side".into(),
+            blocks: vec![Block::Table(Table {
+                id: "compare".into(),
+                caption: "Headline figures and cost per campaign".into(),
+                columns: vec![
+                    Column::text("Figure"),
+                    Column::number(format!("A: {}", ca.scenario.name)),
+                    Column::number(format!("B: {}", cb.scenario.name)),
+                ],
+                rows: rows[1..].iter().map(|r| r.to_vec()).collect(),
+                note: Some(format!(
+                    "Seed {} (or each scenario's own); figures as in each scenario's `peakplan run` report.",
+                    o.seed.map_or_else(|| "–".into(), |s| s.to_string())
+                )),
+            })],
+        }],
+        run_info: ca
+            .files
+            .iter()
+            .chain(&cb.files)
+            .map(|(f, h)| (format!("SHA-256 {}", f.display()), h.clone()))
+            .collect(),
+    };
+    let dir = o.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!(
+            "compare_{}_vs_{}",
+            folder_name(&ca.scenario.name),
+            folder_name(&cb.scenario.name)
+        ))
+    });
+    let html = super::html::render_html(&report).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in &rows {
+        w.write_record(r).map_err(csv_err)?;
+    }
+    let csv = csv_bytes(w)?;
+    let replaced = atomic::replace_dir(&dir, "compare.csv", |stage| {
+        write_atomic(&stage.join("compare.html"), html.as_bytes())?;
+        write_atomic(&stage.join("compare.csv"), &csv)?;
+        Ok::<(), Error>(())
+    })
+    .map_err(map_atomic)?;
+    let _ = writeln!(text, "\n{}.", replaced.describe(&dir));
+    Ok(CompareOutcome {
+        dir,
+        replaced,
+        rows,
+        text,
+    })
+}
+
+/// Refuses, before any work, an output directory that holds files but no `marker` (not an
+/// earlier run of ours): nothing of the user's is ever replaced.
+fn refuse_foreign(dir: &Path, marker: &str) -> Result<()> {
+    let has_files = std::fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_some());
+    if has_files && !dir.join(marker).is_file() {
+        return Err(map_atomic(atomic::AtomicError::NotAnOutputDir {
+            path: dir.to_path_buf(),
+            marker: marker.to_string(),
+        }));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(map_atomic(atomic::AtomicError::NotADirectory {
+            path: dir.to_path_buf(),
+        }));
+    }
+    Ok(())
+}
+
+fn map_atomic(e: atomic::AtomicError) -> Error {
+    match e {
+        atomic::AtomicError::Io { path, source, .. } => Error::Io { path, source },
+        atomic::AtomicError::Producer(inner) => match inner.downcast::<Error>() {
+            Ok(err) => *err,
+            Err(other) => Error::Internal(other.to_string()),
+        },
+        other => Error::Input(other.to_string()),
+    }
+}
