@@ -348,7 +348,10 @@ fn returns_to_a_closed_line_spread_over_the_first_hour_of_the_opening() {
     let r = run(&m, 5, 0).unwrap();
     let cu = r.customers;
     assert!(cu.arrived > 1800, "{cu:?}");
-    assert_eq!(cu.repeats, cu.arrived, "every caller comes back once: {cu:?}");
+    assert_eq!(
+        cu.repeats, cu.arrived,
+        "every caller comes back once: {cu:?}"
+    );
     let back: Vec<u32> = (12..n).map(|i| r.cell(i, 0).offered).collect();
     assert_eq!(back.iter().sum::<u32>(), cu.repeats, "{back:?}");
     let quarter = cu.repeats as f64 / 4.0;
@@ -392,12 +395,12 @@ fn blended_model(n: u32, calls: f64, reserve: u32, intervals: usize) -> Model {
 }
 
 /// P(a call waits) under threshold blending with a permanent backlog, exponential
-/// handling of equal mean on both channels, and no abandonment. Let s = reserve − idle
-/// + queue. An idle agent beyond the reserve takes an e-mail at once, so at least
-/// n − r agents are always busy; s goes up by one per call (rate λ) and down by one per
-/// completion (rate (n − r + min(s, r)) μ) — the M/M/n birth-death chain of K = n − r + s,
-/// conditioned on K ≥ n − r. A call waits iff s ≥ r (PASTA), so
-/// P(wait) = ErlangC(n, A) / P_{M/M/n}(K ≥ n − r).
+/// handling of equal mean on both channels, and no abandonment. Let s = (reserve r) minus
+/// (idle agents) plus (calls queued). An idle agent beyond the reserve takes an e-mail at
+/// once, so at least n − r agents are always busy; s goes up by one per call (rate λ) and
+/// down by one per completion (rate (n − r + min(s, r)) μ): the M/M/n birth-death chain of
+/// K = n − r + s, conditioned on K ≥ n − r. A call waits iff s ≥ r (PASTA), so
+/// `P(wait) = ErlangC(n, A) / P_{M/M/n}(K ≥ n − r)`.
 fn blended_p_wait(n: u32, a: f64, r: u32) -> f64 {
     // Unnormalised M/M/n probabilities: a^k / k! for k ≤ n, geometric tail above.
     let mut terms = Vec::new();
@@ -448,7 +451,10 @@ fn blending_reserve_keeps_calls_from_waiting_behind_e_mail() {
     for (r, python) in pinned {
         let s = p_wait(r);
         let theory = blended_p_wait(n, 15.0, r);
-        assert!((theory - python).abs() < 1e-4, "closed form {theory} vs {python}");
+        assert!(
+            (theory - python).abs() < 1e-4,
+            "closed form {theory} vs {python}"
+        );
         let hw = t_quantile(0.995, s.n() - 1) * s.sd() / (s.n() as f64).sqrt();
         assert!(
             (s.mean() - theory).abs() <= hw + 0.01,
