@@ -327,3 +327,140 @@ fn sl_definitions_order_as_expected_with_abandonment() {
     assert!(c.abandoned > 0);
     assert!(off < exc && exc <= ans, "{off} {exc} {ans}");
 }
+
+#[test]
+fn returns_to_a_closed_line_spread_over_the_first_hour_of_the_opening() {
+    // The phone is open 00:00–01:00, closed 01:00–03:00, open 03:00–05:00. 2,000 callers
+    // arrive in the first hour, are answered at once (1 s), none is resolved (FCR 0) and
+    // each comes back exactly 1.5 h later — inside the closed hours. They must arrive over
+    // the first OPENING_SPREAD_MIN = 60 minutes of the 03:00 opening, uniformly (as the
+    // demand module places closed-hour contacts): Binomial(2,000, 1/4) per quarter hour
+    // 03:00–04:00 (sd 19.4; allow 4.5 sd), none later. Before the fix all 2,000 landed at
+    // 03:00:00.000, in interval 12.
+    let mut m = queue_model(0.0, &[200; 20], None);
+    let n = 20;
+    m.streams[0].expected = (0..n).map(|i| if i < 4 { 500.0 } else { 0.0 }).collect();
+    m.channels[0].open = (0..n).map(|i| !(4..12).contains(&i)).collect();
+    m.reasons[0].handling[0] = Some(Dist::Fixed { s: 1.0 });
+    m.reasons[0].fcr = 0.0;
+    m.behaviour.repeat_delay = Dist::Fixed { s: 5400.0 };
+    m.behaviour.max_contacts_per_customer = 2;
+    let r = run(&m, 5, 0).unwrap();
+    let cu = r.customers;
+    assert!(cu.arrived > 1800, "{cu:?}");
+    assert_eq!(
+        cu.repeats, cu.arrived,
+        "every caller comes back once: {cu:?}"
+    );
+    let back: Vec<u32> = (12..n).map(|i| r.cell(i, 0).offered).collect();
+    assert_eq!(back.iter().sum::<u32>(), cu.repeats, "{back:?}");
+    let quarter = cu.repeats as f64 / 4.0;
+    let sd = (cu.repeats as f64 * 0.25 * 0.75).sqrt();
+    for (k, &x) in back[..4].iter().enumerate() {
+        assert!(
+            (x as f64 - quarter).abs() < 4.5 * sd,
+            "quarter {k} of the opening hour: {x} returns, expected {quarter:.0} ± {:.0}: {back:?}",
+            4.5 * sd
+        );
+    }
+    assert!(back[4..].iter().all(|&x| x == 0), "{back:?}");
+}
+
+/// One group of `n` agents serving a phone queue (Poisson `calls` per 15 min, exponential
+/// 300 s, no abandonment) and an e-mail channel with a backlog far beyond what they can
+/// handle (exponential 300 s too), blending reserve `reserve`.
+fn blended_model(n: u32, calls: f64, reserve: u32, intervals: usize) -> Model {
+    let mut m = queue_model(calls, &vec![n; intervals], None);
+    let mut email = Channel::live("email", 0.9, 86_400.0, None);
+    email.kind = ChannelKind::Deferred;
+    email.priority = 2;
+    m.channels.push(email);
+    m.reasons[0].handling = vec![
+        Some(Dist::Exponential { mean_s: 300.0 }),
+        Some(Dist::Exponential { mean_s: 300.0 }),
+    ];
+    // 4,000 e-mails in the first (warm-up) quarter hour; n agents handle at most
+    // 12 n per hour, so the backlog never runs dry.
+    let mut backlog = vec![0.0; intervals];
+    backlog[0] = 4000.0;
+    m.streams.push(Stream {
+        reason: 0,
+        channel: 1,
+        tag: 0,
+        expected: backlog,
+    });
+    m.groups[0].channels = vec![0, 1];
+    m.behaviour.reserve_idle_agents = reserve;
+    m
+}
+
+/// P(a call waits) under threshold blending with a permanent backlog, exponential
+/// handling of equal mean on both channels, and no abandonment. Let s = (reserve r) minus
+/// (idle agents) plus (calls queued). An idle agent beyond the reserve takes an e-mail at
+/// once, so at least n − r agents are always busy; s goes up by one per call (rate λ) and
+/// down by one per completion (rate (n − r + min(s, r)) μ): the M/M/n birth-death chain of
+/// K = n − r + s, conditioned on K ≥ n − r. A call waits iff s ≥ r (PASTA), so
+/// `P(wait) = ErlangC(n, A) / P_{M/M/n}(K ≥ n − r)`.
+fn blended_p_wait(n: u32, a: f64, r: u32) -> f64 {
+    // Unnormalised M/M/n probabilities: a^k / k! for k ≤ n, geometric tail above.
+    let mut terms = Vec::new();
+    let mut t = 1.0;
+    for k in 0..=n {
+        if k > 0 {
+            t *= a / k as f64;
+        }
+        terms.push(t);
+    }
+    let tail = terms[n as usize] * a / (n as f64 - a); // Σ_{k>n}
+    let total: f64 = terms.iter().sum::<f64>() + tail;
+    let at_least = |m: u32| -> f64 { (terms[m as usize..].iter().sum::<f64>() + tail) / total };
+    let c = at_least(n);
+    assert!((c - erlang_c(n, a)).abs() < 1e-12);
+    c / at_least(n - r)
+}
+
+#[test]
+fn blending_reserve_keeps_calls_from_waiting_behind_e_mail() {
+    // 20 agents, 15 Erlangs of calls (180 calls an hour × 300 s), a permanent e-mail
+    // backlog. With no reserve every call waits for someone to finish an e-mail; with
+    // reserve r, P(wait) follows the closed form above (ErlangC(20, 15) = 0.1604; r = 1:
+    // 0.75 = A/n; r = 2: 0.5696; r = 4: 0.3526; computed independently in Python). Ten replications of 40 quarter hours each (interval 0 is
+    // warm-up); the mean over replications must lie within its 99% t-interval of the
+    // theory, plus 0.01 for the transient and ms rounding.
+    let (n, calls, ni) = (20u32, 45.0, 41usize);
+    let p_wait = |reserve: u32| -> Stat {
+        let m = blended_model(n, calls, reserve, ni);
+        let mut s = Stat::default();
+        for rep in 0..10 {
+            let r = run(&m, 99, rep).unwrap();
+            let tot = r.channel_total(0, 1..ni);
+            assert!(tot.offered > 1500);
+            // The backlog never runs dry and the agents never sit out of work.
+            assert!(r.cell(ni - 1, 1).backlog_end > 0);
+            s.push(tot.p_wait().unwrap());
+        }
+        s
+    };
+    let none = p_wait(0);
+    assert!(
+        none.mean() > 0.97,
+        "without a reserve nearly every call waits: {}",
+        none.mean()
+    );
+    let pinned = [(2u32, 0.5696), (4, 0.3526)];
+    for (r, python) in pinned {
+        let s = p_wait(r);
+        let theory = blended_p_wait(n, 15.0, r);
+        assert!(
+            (theory - python).abs() < 1e-4,
+            "closed form {theory} vs {python}"
+        );
+        let hw = t_quantile(0.995, s.n() - 1) * s.sd() / (s.n() as f64).sqrt();
+        assert!(
+            (s.mean() - theory).abs() <= hw + 0.01,
+            "reserve {r}: P(wait) {:.4} ± {hw:.4}, theory {theory:.4}",
+            s.mean()
+        );
+        assert!(s.mean() < none.mean() - 0.4);
+    }
+}

@@ -147,6 +147,20 @@ fn scenario_and_demand_lower_into_a_model() {
     assert_eq!(temps.staff[96 + 50], 0, "scheduled on Friday only");
     assert!((temps.aht_factor - 1.15).abs() < 1e-12);
     assert!((m.volume_cv - 0.1).abs() < 1e-12);
+    // Call blending: the scenario default reserves 2 idle agents per group.
+    assert_eq!(m.behaviour.reserve_idle_agents, 2);
+}
+
+#[test]
+fn blending_reserve_lowers_from_the_agents_section() {
+    let text = SCENARIO.replace(
+        "        flex_pools: [",
+        "        blending: (reserve_idle_agents: 7),\n        flex_pools: [",
+    );
+    let sc: Scenario = ron::from_str(&text).unwrap();
+    assert_eq!(sc.agents.blending.reserve_idle_agents, 7);
+    let m = Model::from_scenario(&sc, &demand(&sc)).unwrap();
+    assert_eq!(m.behaviour.reserve_idle_agents, 7);
 }
 
 #[test]

@@ -53,6 +53,7 @@ pub const SUFFIX_ROOTS: &[(&str, &str)] = &[
     ("disruptions", "levers"),
     ("teams", "agents"),
     ("flex_pools", "agents"),
+    ("blending", "agents"),
     ("currency", "costs"),
     ("overtime_premium", "costs"),
     ("channel_costs", "costs"),

@@ -510,6 +510,41 @@ pub struct Agents {
     /// Flexible pools called in for peaks.
     #[serde(default)]
     pub flex_pools: Vec<FlexPool>,
+    /// Call blending: when an agent may start deferred work (e-mail, social) instead of
+    /// waiting for live contacts. Default `(reserve_idle_agents: 2)`.
+    #[serde(default)]
+    pub blending: Blending,
+}
+
+/// Threshold call blending (Bhulai & Koole 2003, "A queueing model for call blending in call
+/// centers", IEEE Trans. Automatic Control 48(8)): the optimal policy keeps a few agents idle
+/// for inbound live work and lets the others work the deferred backlog.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blending {
+    /// An agent of a team or pool that serves a live or chat channel which is open starts
+    /// deferred work only if at least this many other agents of its team or pool stay
+    /// idle. 0 = pure priority (agents pick up e-mail whenever no live contact waits; with
+    /// a permanent e-mail backlog every call then waits for someone to finish an e-mail).
+    ///
+    /// Default 2: Bhulai & Koole's optimal threshold is small — one to a few idle agents
+    /// for groups of tens of agents at a 15–20 s answer target — and two idle agents
+    /// answer the call that arrives while one just left for an e-mail (our estimate for
+    /// groups of 5–60 agents; raise it for very large groups).
+    #[serde(default = "default_reserve_idle_agents")]
+    pub reserve_idle_agents: u32,
+}
+
+impl Default for Blending {
+    fn default() -> Self {
+        Blending {
+            reserve_idle_agents: default_reserve_idle_agents(),
+        }
+    }
+}
+
+fn default_reserve_idle_agents() -> u32 {
+    2
 }
 
 /// A permanent team.

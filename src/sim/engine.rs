@@ -19,6 +19,10 @@ use super::dist::{Sampler, exp1, unit};
 use super::event::EventQueue;
 use super::metrics::{Detail, DetailKey, RunMetrics};
 use super::model::{ChannelKind, Model};
+use crate::demand::OPENING_SPREAD_MIN;
+
+/// Returns that reach a closed live channel arrive over this much of its next opening.
+const OPENING_SPREAD_MS: u64 = OPENING_SPREAD_MIN as u64 * 60_000;
 
 const EV_ARRIVAL: u64 = 0;
 const EV_RETURN: u64 = 1;
@@ -122,6 +126,8 @@ pub struct Simulator<'m> {
     agents_per_group: Vec<u32>,
     /// Largest chat concurrency among each group's channels (0: no chat).
     g_chat_k: Vec<u8>,
+    /// Live and chat channels each group serves (the blending reserve guards them).
+    g_live: Vec<Vec<u16>>,
     /// Next interval ≥ i in which channel c is open: `[c][i]` (u32::MAX = never).
     next_open: Vec<Vec<u32>>,
     /// Largest staff per `[group * n_days + day]`.
@@ -248,6 +254,17 @@ impl<'m> Simulator<'m> {
             priority: model.channels.iter().map(|c| c.priority).collect(),
             q_groups,
             g_queues,
+            g_live: model
+                .groups
+                .iter()
+                .map(|g| {
+                    g.channels
+                        .iter()
+                        .filter(|&&c| model.channels[c].kind != ChannelKind::Deferred)
+                        .map(|&c| c as u16)
+                        .collect()
+                })
+                .collect(),
             g_chat_k: model
                 .groups
                 .iter()
@@ -564,6 +581,9 @@ impl<'s, 'm> State<'s, 'm> {
         let sim = self.sim;
         let mut best: Option<(u64, u32)> = None;
         for &g in &sim.q_groups[q] {
+            if sim.deferred[ch] && !self.may_defer(g as usize) {
+                continue;
+            }
             let gs = &mut self.groups[g as usize];
             while let Some(&(a, ep)) = gs.idle.front() {
                 let ag = &self.agents[a as usize];
@@ -609,6 +629,28 @@ impl<'s, 'm> State<'s, 'm> {
             }
         }
         None
+    }
+
+    /// Call blending (Bhulai & Koole 2003): may an idle agent of group `g` start deferred
+    /// work now? Yes unless the group serves a live or chat channel that is open and fewer
+    /// than `reserve_idle_agents` of its other agents would stay idle.
+    #[inline]
+    fn may_defer(&self, g: usize) -> bool {
+        let sim = self.sim;
+        let model = sim.model;
+        let r = model.behaviour.reserve_idle_agents;
+        if r == 0
+            || self.cur >= model.intervals.len()
+            || !sim.g_live[g]
+                .iter()
+                .any(|&c| model.channels[c as usize].is_open(self.cur))
+        {
+            return true;
+        }
+        let gs = &self.groups[g];
+        // Agents with nothing in hand, this one included.
+        let idle = gs.on_duty.saturating_sub(gs.busy);
+        idle > r
     }
 
     /// Agent `a` starts handling contact `slot` now. The caller publishes the agent.
@@ -770,6 +812,7 @@ impl<'s, 'm> State<'s, 'm> {
             if ag.exclusive {
                 return;
             }
+            let defer_ok = ag.load == 0 && self.may_defer(g);
             let mut best: Option<(u8, u64, usize)> = None;
             for &q in &sim.g_queues[g] {
                 let q = q as usize;
@@ -783,7 +826,7 @@ impl<'s, 'm> State<'s, 'm> {
                 if ag.load > 0 && (sim.chat_k[ch] <= ag.load) {
                     continue;
                 }
-                if !self.workable(ch) {
+                if !self.workable(ch) || (sim.deferred[ch] && !defer_ok) {
                     continue;
                 }
                 let dq = &mut self.queues[q];
@@ -930,7 +973,7 @@ impl<'s, 'm> State<'s, 'm> {
                 self.m.customers.returns_after_horizon += 1;
                 self.finish(slot);
             } else {
-                let t = sim.model.intervals[next as usize].start_ms;
+                let t = self.opening_arrival(ch, next as usize);
                 self.ev.push(t, pack(EV_RETURN, slot, tick));
             }
             return;
@@ -945,6 +988,30 @@ impl<'s, 'm> State<'s, 'm> {
         cm.interval = self.cur as u32;
         cm.contacts += 1;
         self.offer(slot);
+    }
+
+    /// When a customer who found live channel `ch` closed comes back: uniform over the
+    /// first [`OPENING_SPREAD_MIN`] minutes of the opening that starts with interval
+    /// `first` (cut at the end of that day's opening), as the demand module places
+    /// closed-hour contacts (its spread follows the channel's arrival profile, which is
+    /// flat within each hour of the shipped hourly profiles). Drawn from the replication's
+    /// stream.
+    fn opening_arrival(&mut self, ch: usize, first: usize) -> u64 {
+        let model = self.sim.model;
+        let iv0 = model.intervals[first];
+        let limit = iv0.start_ms + OPENING_SPREAD_MS;
+        let mut end = iv0.start_ms + iv0.len_ms;
+        let mut j = first + 1;
+        while j < model.intervals.len()
+            && end < limit
+            && model.intervals[j].day == iv0.day
+            && model.channels[ch].is_open(j)
+        {
+            end = model.intervals[j].start_ms + model.intervals[j].len_ms;
+            j += 1;
+        }
+        let width = end.min(limit) - iv0.start_ms;
+        iv0.start_ms + ((unit(&mut self.rng) * width as f64) as u64).min(width - 1)
     }
 
     // ---------------------------------------------------------------- intervals, staffing

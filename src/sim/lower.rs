@@ -318,6 +318,7 @@ impl Model {
                 repeat_delay: dist_from(&b.repeat.delay),
                 repeat_other_channel,
                 channel_switch,
+                reserve_idle_agents: sc.agents.blending.reserve_idle_agents,
                 ..Behaviour::default()
             },
             volume_cv: sc.simulation.volume_cv,

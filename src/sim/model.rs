@@ -188,6 +188,11 @@ pub struct Behaviour {
     /// A customer makes at most this many contacts (redials, repeats and transfers
     /// included); afterwards they give up. Guards against endless loops (FCR 0).
     pub max_contacts_per_customer: u16,
+    /// Call blending (a routing rule, kept here with the other run-wide rules): an agent of
+    /// a group that serves a live or chat channel open in the current interval starts
+    /// deferred work (e-mail, social) only if at least this many other agents of its group
+    /// stay idle (Bhulai & Koole 2003). 0 = deferred work whenever no live contact waits.
+    pub reserve_idle_agents: u32,
 }
 
 impl Default for Behaviour {
@@ -197,6 +202,7 @@ impl Default for Behaviour {
             repeat_other_channel: None,
             channel_switch: None,
             max_contacts_per_customer: 10,
+            reserve_idle_agents: 0,
         }
     }
 }

@@ -149,6 +149,7 @@ pub fn day_model(days: u32) -> Model {
             repeat_other_channel: Some((2, 0.2)),
             channel_switch: Some((1, 0.2, Dist::Exponential { mean_s: 600.0 })),
             max_contacts_per_customer: 8,
+            reserve_idle_agents: 0,
         },
         volume_cv: 0.1,
         sl_definition: SlDefinition::Offered,
