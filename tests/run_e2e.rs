@@ -117,7 +117,10 @@ fn check_run(dir: &Path) {
         "sim_reasons.csv",
         "sim_campaigns.csv",
         "sim_customers.csv",
+        "costs.csv",
         "campaigns.csv",
+        "levers.csv",
+        "options.csv",
     ] {
         csv_rows(&dir.join(f));
     }
@@ -210,10 +213,12 @@ fn check_run(dir: &Path) {
     let flex = figures.iter().find(|f| f["id"] == "flex_agents").unwrap()["number"]
         .as_f64()
         .unwrap() as u32;
-    assert!(
-        sentence.contains(&format!(" {flex} flex agents")),
-        "{sentence}"
-    );
+    let says = if flex == 0 {
+        "no flex agents".to_string()
+    } else {
+        format!(" {flex} flex agents")
+    };
+    assert!(sentence.contains(&says), "{sentence}");
 
     // The plan: shifts.csv → heads per date and flex on duty per interval.
     let shifts = csv_rows(&dir.join("shifts.csv"));
@@ -299,12 +304,21 @@ fn check_run(dir: &Path) {
     let fh = &frontier[0];
     let cap = col(fh, "max_flex_heads_per_day");
     let cost = col(fh, "flex_cost_eur");
-    let chosen = frontier[1..]
+    let is_chosen = col(fh, "chosen");
+    let heads = col(fh, "flex_heads");
+    let chosen: Vec<_> = frontier[1..]
         .iter()
-        .find(|r| r[cap].parse::<u32>().unwrap() == flex)
-        .expect("frontier.csv has the plan's headcount");
+        .filter(|r| r[is_chosen] == "yes")
+        .collect();
+    assert_eq!(chosen.len(), 1, "exactly one chosen frontier row");
+    let chosen = chosen[0];
+    assert_eq!(chosen[heads].parse::<u32>().unwrap(), flex);
     let j = &json["plan"]["chosen_frontier_row"];
-    assert_eq!(j["max_flex_heads_per_day"].as_u64(), Some(u64::from(flex)));
+    assert_eq!(j["flex_heads"].as_u64(), Some(u64::from(flex)));
+    assert_eq!(
+        j["max_flex_heads_per_day"].as_u64(),
+        Some(chosen[cap].parse::<u64>().unwrap())
+    );
     let jc = j["flex_cost_eur"].as_f64().unwrap();
     assert!((chosen[cost].parse::<f64>().unwrap() - jc).abs() < 0.006);
     assert!(
@@ -399,10 +413,10 @@ fn run_on_every_shipped_scenario_agrees_across_outputs_and_is_reproducible() {
         assert!(stdout.contains(&row[0]), "{stdout}");
     }
     for c in a_json["campaigns"].as_array().unwrap() {
-        let name = c["source"].as_str().unwrap();
+        let name = c["campaign"].as_str().unwrap();
         assert!(
             rows.iter()
-                .any(|r| r[0] == format!("{name}: flex cost attributed"))
+                .any(|r| r[0] == format!("{name}: marginal cost"))
         );
         assert!(html.contains(&format!("{name}: expected contacts")));
     }

@@ -10,7 +10,6 @@ pub mod html;
 pub mod plan;
 pub mod plot;
 pub mod run;
-pub mod sha256;
 pub mod simulate;
 
 /// A CSV writer over memory failed: never the user's input, so an internal error (exit 1).

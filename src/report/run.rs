@@ -19,7 +19,9 @@
 //! * `sim_intervals.csv`, `sim_daily.csv`, `sim_reasons.csv`, `sim_campaigns.csv`,
 //!   `sim_customers.csv` — the planned roster (permanent + flex shifts) simulated; see
 //!   [`super::simulate`].
-//! * `campaigns.csv` — contacts and cost per attribution source (see [`campaign_rows`]).
+//! * `costs.csv`, `campaigns.csv`, `levers.csv`, `options.csv`, `cost_summary.txt` — the
+//!   finance analysis of the plan ([`crate::cost::analyse`], written by
+//!   [`super::cost::write_cost_files`]).
 //! * Plots, each as PNG and SVG: `demand`, `staffing`, `service_level`, `abandonment`,
 //!   `frontier`, `cost_per_campaign`.
 //!
@@ -35,7 +37,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::demand::{Demand, SourceKind};
+use crate::cost::{self, CostAnalysis, CostOptions};
+use crate::demand::Demand;
 use crate::error::{Error, Result};
 use crate::montecarlo::{self, Config, McResult, Metric};
 use crate::report::atomic::{self, Replaced};
@@ -94,21 +97,6 @@ pub struct Figure {
     pub text: String,
 }
 
-/// One row of the cost-per-campaign view.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CampaignRow {
-    /// Attribution source: `baseline`, an event, a campaign or another source.
-    pub name: String,
-    /// `baseline`, `event`, `campaign` or `other`.
-    pub kind: &'static str,
-    /// Expected contacts caused over the calendar (all channels).
-    pub contacts: f64,
-    /// Share of all expected contacts.
-    pub share: f64,
-    /// Customer-service cost attributed to it, euros.
-    pub cost_eur: f64,
-}
-
 /// Everything a run computed, before anything is written.
 pub struct Computed {
     pub file: PathBuf,
@@ -123,7 +111,8 @@ pub struct Computed {
     pub sim: McResult,
     pub seed: u64,
     pub sim_replications: u32,
-    pub campaigns: Vec<CampaignRow>,
+    /// The finance analysis of the plan (costs, campaigns, levers, options).
+    pub cost: CostAnalysis,
     pub headline: String,
     pub figures: Vec<Figure>,
 }
@@ -139,6 +128,17 @@ pub struct RunOutcome {
     pub figures: Vec<Figure>,
     /// The text for the terminal: headline, key figures, what was written or replaced.
     pub summary: String,
+}
+
+/// SHA-256 of a file's bytes as 64 lowercase hex digits (the form `sha256sum` prints).
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn phase(o: &RunOptions, p: &'static str) {
@@ -157,7 +157,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
             path: f.clone(),
             source,
         })?;
-        files.push((f.clone(), super::sha256::hex_digest(&bytes)));
+        files.push((f.clone(), sha256_hex(&bytes)));
     }
     let sc = loaded.scenario;
     let bad = |e: &dyn std::fmt::Display| Error::Input(format!("{}: {e}", file.display()));
@@ -202,11 +202,13 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     };
     let sim = montecarlo::run(&model, &cfg, Some(&report_reps)).map_err(|e| bad(&e))?;
     phase(o, "cost");
-    let campaigns = campaign_rows(&sc, &demand, &plan);
-    let headline = headline_sentence(
-        &plan,
-        demand.intervals.first().map_or(15, |i| i.length_s / 60),
-    );
+    let mut copts = CostOptions::for_scenario(&sc);
+    copts.seed = seed;
+    if o.quick {
+        copts.replications = copts.replications.min(4);
+    }
+    let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
+    let headline = plan.headline().sentence();
     let mut c = Computed {
         file: file.to_path_buf(),
         scenario: sc,
@@ -218,7 +220,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
         sim,
         seed,
         sim_replications,
-        campaigns,
+        cost,
         headline,
         figures: Vec::new(),
     };
@@ -322,138 +324,6 @@ fn clock(min: u32) -> String {
     format!("{:02}:{:02}", min / 60, min % 60)
 }
 
-/// The worst two-hour window (of open intervals) of the permanent roster alone on the
-/// headline channel: (contact-weighted mean SL, date, start minute, end minute).
-pub fn roster_only_worst(
-    p: &Plan,
-    interval_min: u32,
-) -> Option<(f64, jiff::civil::Date, u32, u32)> {
-    let ev = &p.roster_only;
-    let nc = ev.channels.len();
-    let k = p.headline;
-    let w = (120 / interval_min.max(1)).max(1) as usize;
-    let mut best: Option<(f64, jiff::civil::Date, u32, u32)> = None;
-    for d in 0..p.grid.days.len() {
-        // Open intervals only (with contacts on the channel), so that a window is two hours
-        // of service, not closed hours plus the opening quarter hour.
-        let slots: Vec<usize> = p
-            .grid
-            .day_slots(d)
-            .filter(|&s| ev.expected[s * nc + k] > 0.0)
-            .collect();
-        if slots.is_empty() {
-            continue;
-        }
-        for win in slots.windows(w.min(slots.len()).max(1)) {
-            let (mut num, mut den) = (0.0, 0.0);
-            for &s in win {
-                let x = ev.expected[s * nc + k];
-                if let (true, Some(sm)) = (x > 0.0, ev.sl_summary(s, k)) {
-                    num += x * sm.mean;
-                    den += x;
-                }
-            }
-            if den <= 0.0 {
-                continue;
-            }
-            let sl = num / den;
-            if best.is_none_or(|b| sl < b.0) {
-                let first = p.grid.slots[win[0]];
-                let last = p.grid.slots[win[win.len() - 1]];
-                best = Some((
-                    sl,
-                    p.grid.days[d],
-                    first.start_min,
-                    (last.start_min + interval_min).min(1440),
-                ));
-            }
-        }
-    }
-    best
-}
-
-/// The one-sentence answer, from the plan's public fields.
-///
-/// LEAD: swap for `Plan::headline().sentence()` once that lands; keep the figures in
-/// [`figures`] in step with it.
-pub fn headline_sentence(p: &Plan, interval_min: u32) -> String {
-    let c = &p.cover;
-    let date = p
-        .headline_date()
-        .map_or_else(|| "no day".to_string(), day_month);
-    let target = format!(
-        "{}% in {} s",
-        fixed(p.target_share * 100.0, 0),
-        fixed(p.target_s, 0)
-    );
-    let conf = fixed(p.options.confidence * 100.0, 0);
-    let roster = match roster_only_worst(p, interval_min) {
-        Some((sl, d, a, b)) if sl < p.target_share => format!(
-            "; with the permanent roster alone SL falls to {}% on {} {}–{}",
-            fixed(sl * 100.0, 0),
-            day_month(d),
-            clock(a),
-            clock(b)
-        ),
-        Some(_) => "; the permanent roster alone already meets the target on average in every two-hour window".to_string(),
-        None => String::new(),
-    };
-    if c.short.is_empty() {
-        format!(
-            "To meet {target} in every interval with {conf}% confidence you need {} flex agents on {date}, {} flex hours, {}{roster}.",
-            c.peak_day_headcount,
-            thousands(c.total_hours),
-            super::plan::eur(c.total_cost_eur),
-        )
-    } else {
-        format!(
-            "The flex pools cannot meet {target} in every interval with {conf}% confidence: even {} flex agents on {date}, {} flex hours, {} leave {} interval×group cells short{roster}.",
-            c.peak_day_headcount,
-            thousands(c.total_hours),
-            super::plan::eur(c.total_cost_eur),
-            c.short.len()
-        )
-    }
-}
-
-/// The cost per campaign.
-///
-/// LEAD: replace with cost::analyse — for now each attribution source's expected contacts
-/// (demand attribution, all channels) and the plan's flex cost shared pro rata to them.
-pub fn campaign_rows(_sc: &Scenario, d: &Demand, p: &Plan) -> Vec<CampaignRow> {
-    let ns = d.sources.len();
-    let mut per_source = vec![0.0; ns];
-    for i in 0..d.intervals.len() {
-        for r in 0..d.reasons.len() {
-            for c in 0..d.channels.len() {
-                for (s, acc) in per_source.iter_mut().enumerate() {
-                    *acc += d.get(i, r, c, s);
-                }
-            }
-        }
-    }
-    let total: f64 = per_source.iter().sum();
-    d.sources
-        .iter()
-        .zip(per_source)
-        .map(|(s, contacts)| {
-            let share = if total > 0.0 { contacts / total } else { 0.0 };
-            CampaignRow {
-                name: s.name.clone(),
-                kind: match s.kind {
-                    SourceKind::Baseline => "baseline",
-                    SourceKind::Event(_) => "event",
-                    SourceKind::Campaign(_) => "campaign",
-                    SourceKind::Other(_) => "other",
-                },
-                contacts,
-                share,
-                cost_eur: p.cover.total_cost_eur * share,
-            }
-        })
-        .collect()
-}
-
 fn headline_model_channel(c: &Computed) -> usize {
     c.plan
         .check
@@ -470,40 +340,53 @@ fn sl_metric(c: &Computed) -> Metric {
 /// The headline figures, in the order every output lists them.
 pub fn figures(c: &Computed) -> Vec<Figure> {
     let p = &c.plan;
+    let h = p.headline();
     let d = p.peak_day;
     let ch = headline_model_channel(c);
     let day = c.sim.day(d, ch);
     let sl = day.summary(sl_metric(c)).map(|s| s.mean);
     let aband = day.summary(Metric::PAbandon).map(|s| s.mean);
     let p_all = p.check.day_all_meet.get(d).copied();
-    let interval_min = c.demand.intervals.first().map_or(15, |i| i.length_s / 60);
-    let worst = roster_only_worst(p, interval_min);
     let peak = day_month(p.peak_date());
     let chn = &p.headline_channel;
+    let cur = &c.cost.currency;
+    let costing = &c.cost.costing;
     vec![
         Figure {
             id: "flex_agents",
-            label: "Flex agents needed (peak day headcount)".into(),
-            number: Some(f64::from(p.cover.peak_day_headcount)),
-            text: p.cover.peak_day_headcount.to_string(),
+            label: "Flex agents needed (peak headcount)".into(),
+            number: Some(f64::from(h.flex_heads)),
+            text: h.flex_heads.to_string(),
         },
         Figure {
             id: "flex_agents_date",
             label: "Day of the peak flex headcount".into(),
             number: None,
-            text: p.headline_date().map_or_else(|| "–".into(), day_month),
+            text: h.flex_heads_date.map_or_else(|| "–".into(), day_month),
         },
         Figure {
             id: "flex_hours",
             label: "Flex hours".into(),
-            number: Some(p.cover.total_hours),
-            text: thousands(p.cover.total_hours),
+            number: Some(h.flex_hours),
+            text: thousands(h.flex_hours),
         },
         Figure {
             id: "flex_cost",
             label: "Flex cost".into(),
-            number: Some(p.cover.total_cost_eur),
-            text: super::plan::eur(p.cover.total_cost_eur),
+            number: Some(h.flex_cost_eur),
+            text: super::plan::eur(h.flex_cost_eur),
+        },
+        Figure {
+            id: "total_cost",
+            label: "Customer-service cost of the period".into(),
+            number: Some(costing.total.to_eur_f64()),
+            text: costing.total.format(cur),
+        },
+        Figure {
+            id: "cost_per_contact",
+            label: "Cost per handled contact".into(),
+            number: Some(costing.cost_per_handled_contact().to_eur_f64()),
+            text: costing.cost_per_handled_contact().format(cur),
         },
         Figure {
             id: "peak_sl",
@@ -525,17 +408,17 @@ pub fn figures(c: &Computed) -> Vec<Figure> {
         },
         Figure {
             id: "roster_only_worst_sl",
-            label: "Permanent roster alone: worst two-hour SL".into(),
-            number: worst.map(|w| w.0),
-            text: worst.map_or_else(
-                || "–".into(),
-                |(s, dd, a, b)| {
+            label: "Permanent roster alone: worst stretch".into(),
+            number: h.roster_only_worst.as_ref().map(|w| w.sl),
+            text: h.roster_only_worst.as_ref().map_or_else(
+                || "meets the target".into(),
+                |w| {
                     format!(
                         "{} ({} {}–{})",
-                        pct(Some(s)),
-                        day_month(dd),
-                        clock(a),
-                        clock(b)
+                        pct(Some(w.sl)),
+                        day_month(w.date),
+                        clock(w.from_min),
+                        clock(w.to_min)
                     )
                 },
             ),
@@ -678,7 +561,12 @@ fn frontier_plot(c: &Computed) -> Option<Plot> {
     if p.frontier.is_empty() {
         return None;
     }
-    let reps = f64::from(p.options.replications.max(1));
+    let reps = f64::from(
+        p.options
+            .frontier_replications
+            .min(p.options.replications)
+            .max(1),
+    );
     Some(
         FrontierPlot {
             title: format!(
@@ -718,25 +606,32 @@ fn frontier_plot(c: &Computed) -> Option<Plot> {
                 value: p.options.confidence,
                 label: format!("Required {}%", fixed(p.options.confidence * 100.0, 0)),
             }),
-            chosen: Some(f64::from(p.cover.peak_day_headcount)),
+            chosen: p.chosen_row().map(|r| f64::from(r.max_heads_per_day)),
         }
         .into(),
     )
 }
 
+/// What a campaign costs: its marginal cost (the plan with it minus the plan without it)
+/// when re-planned, else the cost attributed to its contacts.
+fn campaign_cost(r: &cost::CampaignRow) -> cost::Money {
+    r.marginal_cost_eur.unwrap_or(r.attributed_cost_eur)
+}
+
 fn cost_plot(c: &Computed) -> Plot {
     BarPlot {
-        title: format!(
-            "Flex cost attributed per campaign and source — {}",
-            c.scenario.name
+        title: format!("Marginal staffing cost per campaign — {}", c.scenario.name),
+        x_label: format!(
+            "Plan with the campaign minus plan without it ({})",
+            c.cost.currency
         ),
-        x_label: "Flex cost, pro rata to contacts caused (€)".into(),
         bars: c
+            .cost
             .campaigns
             .iter()
             .map(|r| Bar {
-                label: format!("{} ({})", r.name, r.kind),
-                value: r.cost_eur,
+                label: r.campaign.clone(),
+                value: campaign_cost(r).to_eur_f64(),
             })
             .collect(),
         unit: ValueUnit::Eur,
@@ -803,39 +698,45 @@ fn daily_table(c: &Computed) -> Table {
 }
 
 fn campaigns_table(c: &Computed) -> Table {
+    let cur = &c.cost.currency;
+    let money = |m: Option<cost::Money>| m.map_or_else(|| "–".to_string(), |m| m.format(cur));
     Table {
         id: "campaigns".into(),
-        caption: "Contacts and cost per campaign and source".into(),
+        caption: "What each campaign costs customer service".into(),
         columns: vec![
-            Column::text("Source"),
-            Column::text("Kind"),
-            Column::number("Expected contacts"),
-            Column::number("Share"),
-            Column::number("Flex cost attributed"),
+            Column::text("Campaign"),
+            Column::number("Orders"),
+            Column::number("Contacts caused"),
+            Column::number("Handling hours"),
+            Column::number("Marginal flex hours"),
+            Column::number("Marginal cost"),
+            Column::number("Per contact"),
+            Column::number("Per order"),
         ],
         rows: c
+            .cost
             .campaigns
             .iter()
             .map(|r| {
                 vec![
-                    r.name.clone(),
-                    r.kind.to_string(),
+                    r.campaign.clone(),
+                    thousands(r.orders),
                     thousands(r.contacts),
-                    pct(Some(r.share)),
-                    super::plan::eur(r.cost_eur),
+                    thousands(r.handling_hours),
+                    r.marginal_flex_hours
+                        .map_or_else(|| "–".to_string(), thousands),
+                    money(r.marginal_cost_eur),
+                    r.cost_per_contact_eur.format(cur),
+                    r.cost_per_order_eur.format(cur),
                 ]
             })
             .collect(),
-        note: Some(
-            "Provisional: the flex cost is shared pro rata to the contacts each source causes."
-                .into(),
-        ),
+        note: Some(c.cost.summary_lines().last().cloned().unwrap_or_default()),
     }
 }
 
 fn frontier_table(c: &Computed) -> Table {
     let p = &c.plan;
-    let own = p.cover.peak_day_headcount;
     Table {
         id: "frontier".into(),
         caption: "Frontier: flex headcount cap → what it buys on the peak day".into(),
@@ -863,7 +764,7 @@ fn frontier_table(c: &Computed) -> Table {
                     pct(r.abandon),
                     thousands(r.flex_hours),
                     super::plan::eur(r.cost_eur),
-                    if r.max_heads_per_day == own {
+                    if r.chosen {
                         "chosen".into()
                     } else {
                         String::new()
@@ -872,36 +773,16 @@ fn frontier_table(c: &Computed) -> Table {
             })
             .collect(),
         note: Some(format!(
-            "Each point: the final need covered with at most that many flex heads a day, simulated with one seed ({} replications).",
-            p.options.replications
+            "Each point: the need covered with at most that many flex heads a day, simulated with one seed ({} replications); \"chosen\" is the plan.",
+            p.options.frontier_replications.min(p.options.replications)
         )),
     }
-}
-
-fn campaigns_csv(c: &Computed) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["source", "kind", "contacts", "share", "cost_eur"])
-        .map_err(csv_err)?;
-    for r in &c.campaigns {
-        w.write_record([
-            r.name.clone(),
-            r.kind.to_string(),
-            fixed(r.contacts, 4),
-            fixed(r.share, 6),
-            fixed(r.cost_eur, 2),
-        ])
-        .map_err(csv_err)?;
-    }
-    csv_bytes(w)
 }
 
 /// `run.json`: reproduction and audit record.
 pub fn run_json(c: &Computed) -> serde_json::Value {
     let p = &c.plan;
-    let chosen = p
-        .frontier
-        .iter()
-        .find(|r| r.max_heads_per_day == p.cover.peak_day_headcount);
+    let chosen = p.chosen_row();
     json!({
         "peakplan_version": env!("CARGO_PKG_VERSION"),
         "scenario": c.scenario.name,
@@ -924,6 +805,7 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
             "peak_day": p.peak_date().to_string(),
             "chosen_frontier_row": chosen.map(|r| json!({
                 "max_flex_heads_per_day": r.max_heads_per_day,
+                "flex_heads": r.flex_heads,
                 "peak_day_flex_heads": r.peak_day_heads,
                 "p_all_intervals_peak_day": r.p_all_intervals,
                 "flex_cost_eur": r.cost_eur,
@@ -935,9 +817,18 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
                 "id": f.id, "label": f.label, "number": f.number, "text": f.text
             })).collect::<Vec<_>>(),
         },
-        "campaigns": c.campaigns.iter().map(|r| json!({
-            "source": r.name, "kind": r.kind, "contacts": r.contacts, "share": r.share,
-            "cost_eur": r.cost_eur,
+        "cost": {
+            "currency": c.cost.currency,
+            "total": c.cost.costing.total.plain(),
+            "per_handled_contact": c.cost.costing.cost_per_handled_contact().plain(),
+            "replications": c.cost.settings.replications,
+        },
+        "campaigns": c.cost.campaigns.iter().map(|r| json!({
+            "campaign": r.campaign, "orders": r.orders, "contacts": r.contacts,
+            "handling_hours": r.handling_hours, "marginal_flex_hours": r.marginal_flex_hours,
+            "marginal_cost": r.marginal_cost_eur.map(|m| m.plain()),
+            "cost_per_contact": r.cost_per_contact_eur.plain(),
+            "cost_per_order": r.cost_per_order_eur.plain(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -975,7 +866,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
     }
     plots.push((
         "cost_per_campaign",
-        "Flex cost attributed to each campaign and source, pro rata to the contacts it causes (provisional cost model).",
+        "Marginal staffing cost of each campaign: the plan with it minus the plan without it (both re-planned the same way; see the note under the table).",
         cost_plot(c),
     ));
     let mut blocks = Vec::new();
@@ -1083,7 +974,7 @@ pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
     super::demand::write_tables(&c.demand, &c.scenario.name, dir, super::demand::Format::Csv)?;
     super::plan::write_tables(&c.plan, dir)?;
     super::simulate::write_tables(&c.sim, &c.model, &c.demand, dir)?;
-    write_atomic(&dir.join("campaigns.csv"), &campaigns_csv(c)?)?;
+    super::cost::write_cost_files(dir, &c.cost)?;
     let (report, plots) = build_report(c)?;
     for (key, plot) in &plots {
         if *key == "demand" {
@@ -1148,13 +1039,18 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
         };
         rows.push([label, cell(&ca, fa.id), cell(&cb, fa.id)]);
     }
-    let mut names: Vec<&str> = ca.campaigns.iter().map(|r| r.name.as_str()).collect();
-    for r in &cb.campaigns {
-        if !names.contains(&r.name.as_str()) {
-            names.push(&r.name);
+    let mut names: Vec<&str> = ca
+        .cost
+        .campaigns
+        .iter()
+        .map(|r| r.campaign.as_str())
+        .collect();
+    for r in &cb.cost.campaigns {
+        if !names.contains(&r.campaign.as_str()) {
+            names.push(&r.campaign);
         }
     }
-    let find = |c: &Computed, n: &str| c.campaigns.iter().find(|r| r.name == n).cloned();
+    let find = |c: &Computed, n: &str| c.cost.campaigns.iter().find(|r| r.campaign == n).cloned();
     for n in &names {
         let (ra, rb) = (find(&ca, n), find(&cb, n));
         rows.push([
@@ -1165,9 +1061,15 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
                 .map_or_else(|| "–".into(), |r| thousands(r.contacts)),
         ]);
         rows.push([
-            format!("{n}: flex cost attributed"),
-            ra.map_or_else(|| "–".into(), |r| super::plan::eur(r.cost_eur)),
-            rb.map_or_else(|| "–".into(), |r| super::plan::eur(r.cost_eur)),
+            format!("{n}: marginal cost"),
+            ra.map_or_else(
+                || "–".into(),
+                |r| campaign_cost(&r).format(&ca.cost.currency),
+            ),
+            rb.map_or_else(
+                || "–".into(),
+                |r| campaign_cost(&r).format(&cb.cost.currency),
+            ),
         ]);
     }
     let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
