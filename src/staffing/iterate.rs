@@ -19,9 +19,14 @@
 //! 2. simulate `R` replications of the plan with the **same seed every iteration**
 //!    (common random numbers: a change in P(meet) comes from the plan, not from noise);
 //! 3. every interval × planned channel with P(meet) < confidence gets
-//!    `⌈4 × (confidence − P)⌉` (at least 1) more available agents of flex need, on the
-//!    need group of that channel with the largest analytic requirement among those a pool
-//!    can serve — unless the covering already left that cell short, or the date is short
+//!    `max(⌈4 × (confidence − P)⌉, ⌈(target − mean SL) × A⌉)` (at least 1) more available
+//!    agents of flex need, where `A` is the Erlang A requirement of the need group raised:
+//!    the group of that channel with the largest analytic requirement among those a pool
+//!    can serve. The second term makes the step proportional to how far the cell is from
+//!    its target (at a peak the simulation needs tens of agents more than Erlang A:
+//!    redials, repeats, the opening rush); the first moves cells whose mean SL already
+//!    meets the target but whose P(meet) does not. Overshoot is pulled back by step 4 —
+//!    unless the covering already left that cell short, or the date is short
 //!    for the group somewhere while every pool serving it is at its daily headcount (no
 //!    capacity: counted as capacity-limited and reported, never raised further);
 //! 4. every cell that met the target in every replication, with a mean SL at least
@@ -428,7 +433,16 @@ pub fn iterate(
                         step.capacity_limited += 1;
                         continue;
                     }
-                    let add = ((opts.confidence - p) * 4.0).ceil().max(1.0);
+                    // Far from the target (the simulation needs many more agents than
+                    // Erlang A: redials, repeats, backlog), step by the missing share of
+                    // the analytic requirement; near it, by the missing probability.
+                    let gap = ev.sl[j]
+                        .summary()
+                        .map_or(0.0, |s| (base.channels[c].target_share - s.mean).max(0.0));
+                    let add = ((opts.confidence - p) * 4.0)
+                        .ceil()
+                        .max((gap * req.erlang_a[b * ng + g]).ceil())
+                        .max(1.0);
                     raise[b * ng + g] = raise[b * ng + g].max(add);
                     step.raised += 1;
                 } else {
