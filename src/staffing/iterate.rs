@@ -28,7 +28,11 @@
 //!    meets the target but whose P(meet) does not. Overshoot is pulled back by step 4 —
 //!    unless the covering already left that cell short, or the date is short
 //!    for the group somewhere while every pool serving it is at its daily headcount (no
-//!    capacity: counted as capacity-limited and reported, never raised further);
+//!    capacity: counted as capacity-limited and reported, never raised further), or the
+//!    cell was raised in the previous iteration and neither its P(meet) rose nor its mean
+//!    SL by half a point (same seed, so no noise: what it lacks is something the pools
+//!    cannot give, e.g. agents of a group no pool serves — the cell is then counted as
+//!    capacity-limited from then on);
 //! 4. every cell that met the target in every replication, with a mean SL at least
 //!    [`IterOptions::slack`] above the target, loses one agent of need, unless it failed
 //!    after an earlier removal (then it is locked: no oscillation).
@@ -247,6 +251,10 @@ pub fn evaluate(
     })
 }
 
+/// A raised cell whose P(meet) did not rise and whose mean SL rose by less than this is
+/// not helped by flex agents (see the module docs, step 3).
+const FUTILE_SL_GAIN: f64 = 0.005;
+
 /// Knobs of the iterative algorithm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IterOptions {
@@ -340,6 +348,11 @@ pub fn iterate(
     let mut need = start_need;
     let mut locked = vec![false; grid.len() * nc];
     let mut removed = vec![false; grid.len() * nc];
+    // Per simulation cell: raised in the previous iteration, with its P(meet) and mean SL
+    // then; and whether a raise was futile (no capacity that helps).
+    let nsim = sim_grid.len() * nc;
+    let mut raised_at: Vec<Option<(f64, f64)>> = vec![None; nsim];
+    let mut futile = vec![false; nsim];
     let mut steps = Vec::new();
     let mut prev_shifts = None;
     let mut prev_eval: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
@@ -416,10 +429,25 @@ pub fn iterate(
                 }
                 any[b * nc + k] = true;
                 let p = ev.p_meet[j];
+                let mean_sl = ev.sl[j].summary().map_or(0.0, |s| s.mean);
+                let was = raised_at[j].take();
                 if p < opts.confidence - 1e-12 {
                     step.below += 1;
                     below[b * nc + k] = true;
                     slack[b * nc + k] = false;
+                    // Raised last time and neither P(meet) nor the mean SL moved (common
+                    // random numbers: no noise): what it lacks is not the flex pools'
+                    // (e.g. calls of a group no pool serves). Never raised again.
+                    if let Some((p0, sl0)) = was
+                        && p <= p0 + 1e-12
+                        && mean_sl < sl0 + FUTILE_SL_GAIN
+                    {
+                        futile[j] = true;
+                    }
+                    if futile[j] {
+                        step.capacity_limited += 1;
+                        continue;
+                    }
                     let gs = (0..ng).filter(|&g| req.group_channel[g] == c && served[g]);
                     let Some(g) = gs.max_by(|&a, &b2| {
                         req.erlang_a[b * ng + a]
@@ -445,6 +473,7 @@ pub fn iterate(
                         .max(1.0);
                     raise[b * ng + g] = raise[b * ng + g].max(add);
                     step.raised += 1;
+                    raised_at[j] = Some((p, mean_sl));
                 } else {
                     let target = base.channels[c].target_share;
                     let roomy = p >= 1.0
