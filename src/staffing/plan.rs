@@ -13,13 +13,24 @@
 //!   sees each planning interval's mean rate, the permanent roster's available agents are
 //!   averaged over it, flex shifts start on its boundaries (so flex on duty is constant
 //!   over it), and the iteration raises it where any simulation interval inside misses.
-//! * **Frontier**: the final need covered again with at most `H` flex heads per day (all
-//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉`, plus the plan itself
-//!   (flagged `chosen`: its covering is the plan's, not a re-covering, so its heads, hours
-//!   and cost are the plan's exactly; it replaces a cap equal to its headcount), each
-//!   simulated with `frontier_replications` of the check seed (common random numbers, so
-//!   the curve is monotone up to the covering's choices). The 0 point is the roster-alone
-//!   run; a covering equal to one already simulated reuses its evaluation.
+//! * **Frontier**: for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉` (max: the pools' daily
+//!   caps summed), a covering with at most `H` flex heads per day (all pools together),
+//!   plus the per-interval plan itself (placed and replacing a cap by its peak-day heads),
+//!   each simulated with `frontier_replications` of the check seed (common random numbers,
+//!   so the curve is monotone up to the covering's choices). Up to the per-interval plan's
+//!   peak-day heads a point covers the final need. Above them that need asks for no more
+//!   people (a per-interval plan at 95% still gives a joint P(every interval of the day)
+//!   far below 95%), so a point covers the need plus a square-root staffing margin:
+//!   `need + shortfall(R + β·√A) − shortfall(R)` per cell, `R` the requirement the need was
+//!   made from, `A` the Erlang A requirement, with `β` the smallest (doubling from 0.5 up
+//!   to 8, then 5 bisection steps) that brings the peak day's flex heads to `H` — or the
+//!   largest tried when the pools cannot; such a point is left out when its flex on duty
+//!   equals a smaller point's in every interval (only the shifts are cut differently).
+//!   The 0 point is the roster-alone run; a covering
+//!   equal to one already simulated reuses its evaluation.
+//! * **Chosen plan**: the first frontier row (fewest peak-day heads) whose P(every interval
+//!   of the peak day meets) reaches the confidence; when none does, the per-interval plan.
+//!   Its covering is the plan (`cover`, staffing.csv, shifts.csv, the fresh-seed check).
 //! * **Headline**: [`Plan::headline`].
 
 use jiff::civil::Date;
@@ -65,7 +76,7 @@ impl PlanOptions {
             replications: 100,
             frontier_replications: 30,
             iter_replications: 20,
-            max_iterations: 10,
+            max_iterations: 12,
             seed: sc.simulation.seed,
             frontier: true,
             frontier_steps: 6,
@@ -875,6 +886,11 @@ fn frontier(
             }
             best
         };
+        // The same flex on duty in every interval as a smaller point (the pools cannot
+        // give more: only the shifts are cut differently): no new point.
+        if cap > own_peak && covers.iter().any(|x: &CoverPlan| x.on_duty == c.on_duty) {
+            continue;
+        }
         let ev = evaluate_cached(st, &c, reps, seed, &mut seen)?;
         rows.push(row(plan, cap, &c, &ev, false));
         covers.push(c);
@@ -1027,6 +1043,29 @@ mod tests {
         assert_eq!(
             headline().sentence(),
             "To meet 85% in 15 s on phone in every interval with 95% confidence you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with the permanent roster alone SL falls to 41% on 14 February 10:00–12:00."
+        );
+    }
+
+    #[test]
+    fn the_whole_peak_day_answer_and_its_absence_are_said_plainly() {
+        let mut h = headline();
+        h.every_interval_together = true;
+        h.best_together = Some((60, 0.97, 38));
+        assert!(
+            h.sentence().starts_with(
+                "To meet 85% in 15 s on phone in every interval of 13 February together with 95% probability you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with"
+            ),
+            "{}",
+            h.sentence()
+        );
+        let mut h = headline();
+        h.best_together = Some((60, 0.5, 50));
+        assert!(
+            h.sentence().contains(
+                "€41,300; no flex headcount up to 60 on 13 February makes every interval of that day meet together with 95% probability (at best 50%, with 50); with the permanent"
+            ),
+            "{}",
+            h.sentence()
         );
     }
 
