@@ -19,11 +19,20 @@
 //! 2. simulate `R` replications of the plan with the **same seed every iteration**
 //!    (common random numbers: a change in P(meet) comes from the plan, not from noise);
 //! 3. every interval × planned channel with P(meet) < confidence gets
-//!    `⌈4 × (confidence − P)⌉` (at least 1) more available agents of flex need, on the
-//!    need group of that channel with the largest analytic requirement among those a pool
-//!    can serve — unless the covering already left that cell short, or the date is short
+//!    `max(⌈4 × (confidence − P)⌉, ⌈(target − mean SL) × A⌉)` (at least 1) more available
+//!    agents of flex need, where `A` is the Erlang A requirement of the need group raised:
+//!    the group of that channel with the largest analytic requirement among those a pool
+//!    can serve. The second term makes the step proportional to how far the cell is from
+//!    its target (at a peak the simulation needs tens of agents more than Erlang A:
+//!    redials, repeats, the opening rush); the first moves cells whose mean SL already
+//!    meets the target but whose P(meet) does not. Overshoot is pulled back by step 4 —
+//!    unless the covering already left that cell short, or the date is short
 //!    for the group somewhere while every pool serving it is at its daily headcount (no
-//!    capacity: counted as capacity-limited and reported, never raised further);
+//!    capacity: counted as capacity-limited and reported, never raised further), or the
+//!    cell was raised in the previous iteration and neither its P(meet) rose nor its mean
+//!    SL by half a point (same seed, so no noise: what it lacks is something the pools
+//!    cannot give, e.g. agents of a group no pool serves — the cell is then counted as
+//!    capacity-limited from then on);
 //! 4. every cell that met the target in every replication, with a mean SL at least
 //!    [`IterOptions::slack`] above the target, loses one agent of need, unless it failed
 //!    after an earlier removal (then it is locked: no oscillation).
@@ -242,6 +251,10 @@ pub fn evaluate(
     })
 }
 
+/// A raised cell whose P(meet) did not rise and whose mean SL rose by less than this is
+/// not helped by flex agents (see the module docs, step 3).
+const FUTILE_SL_GAIN: f64 = 0.005;
+
 /// Knobs of the iterative algorithm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IterOptions {
@@ -335,6 +348,11 @@ pub fn iterate(
     let mut need = start_need;
     let mut locked = vec![false; grid.len() * nc];
     let mut removed = vec![false; grid.len() * nc];
+    // Per simulation cell: raised in the previous iteration, with its P(meet) and mean SL
+    // then; and whether a raise was futile (no capacity that helps).
+    let nsim = sim_grid.len() * nc;
+    let mut raised_at: Vec<Option<(f64, f64)>> = vec![None; nsim];
+    let mut futile = vec![false; nsim];
     let mut steps = Vec::new();
     let mut prev_shifts = None;
     let mut prev_eval: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
@@ -411,10 +429,25 @@ pub fn iterate(
                 }
                 any[b * nc + k] = true;
                 let p = ev.p_meet[j];
+                let mean_sl = ev.sl[j].summary().map_or(0.0, |s| s.mean);
+                let was = raised_at[j].take();
                 if p < opts.confidence - 1e-12 {
                     step.below += 1;
                     below[b * nc + k] = true;
                     slack[b * nc + k] = false;
+                    // Raised last time and neither P(meet) nor the mean SL moved (common
+                    // random numbers: no noise): what it lacks is not the flex pools'
+                    // (e.g. calls of a group no pool serves). Never raised again.
+                    if let Some((p0, sl0)) = was
+                        && p <= p0 + 1e-12
+                        && mean_sl < sl0 + FUTILE_SL_GAIN
+                    {
+                        futile[j] = true;
+                    }
+                    if futile[j] {
+                        step.capacity_limited += 1;
+                        continue;
+                    }
                     let gs = (0..ng).filter(|&g| req.group_channel[g] == c && served[g]);
                     let Some(g) = gs.max_by(|&a, &b2| {
                         req.erlang_a[b * ng + a]
@@ -428,9 +461,19 @@ pub fn iterate(
                         step.capacity_limited += 1;
                         continue;
                     }
-                    let add = ((opts.confidence - p) * 4.0).ceil().max(1.0);
+                    // Far from the target (the simulation needs many more agents than
+                    // Erlang A: redials, repeats, backlog), step by the missing share of
+                    // the analytic requirement; near it, by the missing probability.
+                    let gap = ev.sl[j]
+                        .summary()
+                        .map_or(0.0, |s| (base.channels[c].target_share - s.mean).max(0.0));
+                    let add = ((opts.confidence - p) * 4.0)
+                        .ceil()
+                        .max((gap * req.erlang_a[b * ng + g]).ceil())
+                        .max(1.0);
                     raise[b * ng + g] = raise[b * ng + g].max(add);
                     step.raised += 1;
+                    raised_at[j] = Some((p, mean_sl));
                 } else {
                     let target = base.channels[c].target_share;
                     let roomy = p >= 1.0

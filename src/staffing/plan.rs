@@ -13,13 +13,24 @@
 //!   sees each planning interval's mean rate, the permanent roster's available agents are
 //!   averaged over it, flex shifts start on its boundaries (so flex on duty is constant
 //!   over it), and the iteration raises it where any simulation interval inside misses.
-//! * **Frontier**: the final need covered again with at most `H` flex heads per day (all
-//!   pools together) for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉`, plus the plan itself
-//!   (flagged `chosen`: its covering is the plan's, not a re-covering, so its heads, hours
-//!   and cost are the plan's exactly; it replaces a cap equal to its headcount), each
-//!   simulated with `frontier_replications` of the check seed (common random numbers, so
-//!   the curve is monotone up to the covering's choices). The 0 point is the roster-alone
-//!   run; a covering equal to one already simulated reuses its evaluation.
+//! * **Frontier**: for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉` (max: the pools' daily
+//!   caps summed), a covering with at most `H` flex heads per day (all pools together),
+//!   plus the per-interval plan itself (placed and replacing a cap by its peak-day heads),
+//!   each simulated with `frontier_replications` of the check seed (common random numbers,
+//!   so the curve is monotone up to the covering's choices). Up to the per-interval plan's
+//!   peak-day heads a point covers the final need. Above them that need asks for no more
+//!   people (a per-interval plan at 95% still gives a joint P(every interval of the day)
+//!   far below 95%), so a point covers the need plus a square-root staffing margin:
+//!   `need + shortfall(R + β·√A) − shortfall(R)` per cell, `R` the requirement the need was
+//!   made from, `A` the Erlang A requirement, with `β` the smallest (doubling from 0.5 up
+//!   to 8, then 5 bisection steps) that brings the peak day's flex heads to `H` — or the
+//!   largest tried when the pools cannot; such a point is left out when its flex on duty
+//!   equals a smaller point's in every interval (only the shifts are cut differently).
+//!   The 0 point is the roster-alone run; a covering
+//!   equal to one already simulated reuses its evaluation.
+//! * **Chosen plan**: the first frontier row (fewest peak-day heads) whose P(every interval
+//!   of the peak day meets) reaches the confidence; when none does, the per-interval plan.
+//!   Its covering is the plan (`cover`, staffing.csv, shifts.csv, the fresh-seed check).
 //! * **Headline**: [`Plan::headline`].
 
 use jiff::civil::Date;
@@ -65,7 +76,7 @@ impl PlanOptions {
             replications: 100,
             frontier_replications: 30,
             iter_replications: 20,
-            max_iterations: 10,
+            max_iterations: 12,
             seed: sc.simulation.seed,
             frontier: true,
             frontier_steps: 6,
@@ -125,6 +136,12 @@ pub struct Plan {
     /// Flex heads on duty per `[slot * pools + pool]`.
     pub flex_on_duty: Vec<u32>,
     pub cover: CoverPlan,
+    /// The most flex heads on one date of the per-interval plan (every interval meets with
+    /// the confidence on its own), whether or not it is the chosen plan.
+    pub per_interval_heads: u32,
+    /// True when the chosen plan is the smallest frontier headcount whose P(every interval
+    /// of the peak day meets) reaches the confidence (false: the per-interval plan).
+    pub every_interval_together: bool,
     /// Iteration steps (simulation method).
     pub steps: Vec<IterStep>,
     pub converged: Option<bool>,
@@ -228,6 +245,15 @@ pub struct Headline {
     /// Where the permanent roster alone serves worst (None when it meets the target in
     /// every interval on average).
     pub roster_only_worst: Option<Stretch>,
+    /// The peak day (most expected contacts).
+    pub peak_date: jiff::civil::Date,
+    /// True when the figures are the smallest frontier headcount whose P(every interval of
+    /// the peak day meets, together) reaches the confidence; false when they are the
+    /// per-interval plan (each interval meets with the confidence on its own).
+    pub every_interval_together: bool,
+    /// On the frontier: the most peak-day flex heads, and the best P(every interval of the
+    /// peak day meets) with the peak-day heads that give it (None without a frontier).
+    pub best_together: Option<(u32, f64, u32)>,
 }
 
 /// A run of consecutive intervals of one day on the headline channel.
@@ -270,7 +296,22 @@ impl Headline {
                 format_eur(self.flex_cost_eur)
             )
         };
-        let head = if self.reachable && !self.converged {
+        let head = if self.every_interval_together {
+            let mut h = format!(
+                "To meet {target} in every interval of {} together with {conf}% probability you need {figures}",
+                long_date(self.peak_date)
+            );
+            if !self.converged {
+                h.push_str(" (the simulation-based staffing did not converge)");
+            }
+            if !self.reachable {
+                h.push_str(&format!(
+                    ", and {} interval×group cells stay short that no pool can cover",
+                    self.short_cells
+                ));
+            }
+            h
+        } else if self.reachable && !self.converged {
             format!(
                 "To meet {target} in every interval with {conf}% confidence you need at least {figures} (the simulation-based staffing did not converge)"
             )
@@ -293,7 +334,15 @@ impl Headline {
             None => "the permanent roster alone meets the target on average in every interval"
                 .to_string(),
         };
-        format!("{head}; {tail}.")
+        let together = match self.best_together {
+            Some((max, p, heads)) if !self.every_interval_together => format!(
+                "; no flex headcount up to {max} on {} makes every interval of that day meet together with {conf}% probability (at best {}%, with {heads})",
+                long_date(self.peak_date),
+                fmt_num(p * 100.0, 0)
+            ),
+            _ => String::new(),
+        };
+        format!("{head}{together}; {tail}.")
     }
 }
 
@@ -402,6 +451,20 @@ impl Plan {
             flex_hours: c.total_hours,
             flex_cost_eur: (c.total_cost_eur * 100.0).round() / 100.0,
             roster_only_worst: best.map(|(_, s)| s),
+            peak_date: self.peak_date(),
+            every_interval_together: self.every_interval_together,
+            best_together: self
+                .frontier
+                .iter()
+                .max_by(|a, b| {
+                    a.p_all_intervals
+                        .total_cmp(&b.p_all_intervals)
+                        .then(b.peak_day_heads.cmp(&a.peak_day_heads))
+                })
+                .map(|r| {
+                    let max = self.frontier.iter().map(|x| x.peak_day_heads).max();
+                    (max.unwrap_or(0), r.p_all_intervals, r.peak_day_heads)
+                }),
         }
     }
 }
@@ -558,9 +621,19 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
     };
     let cover = fewest_heads(&st.problem, &need, cover, &cover_options)?;
     let check_seed = opts.seed.wrapping_add(1);
-    let mut model = st.model.clone();
-    apply_plan(&mut model, &st.grid, &cover, &st.pool_group);
-    let check = evaluate(&model, &st.grid, opts.replications, check_seed)?;
+    // The requirement the need was made from (analytic + what the iteration changed), for
+    // the frontier's square-root safety margin.
+    let start = start_need(match opts.method {
+        Method::ErlangC => Method::ErlangC,
+        _ => Method::ErlangA,
+    });
+    let base_req: Vec<f64> = st
+        .req
+        .of(opts.method)
+        .iter()
+        .zip(start.iter().zip(&need))
+        .map(|(a, (s, n))| (a + n - s).max(0.0))
+        .collect();
     // The permanent roster alone, with the frontier's runs (it is the frontier's 0 point).
     let roster_only = evaluate(
         &st.model,
@@ -568,11 +641,11 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         opts.frontier_replications.max(2),
         check_seed,
     )?;
-    let nc = check.channels.len();
+    let nc = roster_only.channels.len();
     let headline = (0..nc)
         .max_by(|&a, &b| {
-            let sa: f64 = check.expected.iter().skip(a).step_by(nc.max(1)).sum();
-            let sb: f64 = check.expected.iter().skip(b).step_by(nc.max(1)).sum();
+            let sa: f64 = roster_only.expected.iter().skip(a).step_by(nc.max(1)).sum();
+            let sb: f64 = roster_only.expected.iter().skip(b).step_by(nc.max(1)).sum();
             sa.total_cmp(&sb).then(b.cmp(&a))
         })
         .unwrap_or(0);
@@ -581,21 +654,13 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             let day_sum = |d: usize| -> f64 {
                 st.grid
                     .day_slots(d)
-                    .flat_map(|i| check.expected[i * nc..(i + 1) * nc].iter())
+                    .flat_map(|i| roster_only.expected[i * nc..(i + 1) * nc].iter())
                     .sum()
             };
             day_sum(a).total_cmp(&day_sum(b)).then(b.cmp(&a))
         })
         .unwrap_or(0);
-    let np = st.problem.pools.len();
-    let mut flex_on_duty = vec![0u32; st.grid.len() * np];
-    for p in 0..np {
-        let heads = super::roster::flex_heads(&st.grid, &cover.flex_shifts(p));
-        for (s, h) in heads.into_iter().enumerate() {
-            flex_on_duty[s * np + p] = h;
-        }
-    }
-    let headline_ch = check.channels.get(headline).copied().unwrap_or(0);
+    let headline_ch = roster_only.channels.get(headline).copied().unwrap_or(0);
     let mut out = Plan {
         scenario: sc.name.clone(),
         options: opts.clone(),
@@ -607,11 +672,13 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         simulation_required: sim_req,
         permanent_on_duty: st.permanent_on_duty.clone(),
         pools: st.problem.pools.iter().map(|p| p.name.clone()).collect(),
-        flex_on_duty,
+        flex_on_duty: Vec::new(),
+        per_interval_heads: cover.peak_day_headcount,
+        every_interval_together: false,
         cover,
         steps,
         converged,
-        check,
+        check: roster_only.clone(),
         roster_only,
         peak_day,
         headline,
@@ -627,8 +694,36 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             .collect(),
     };
     if opts.frontier {
-        out.frontier = frontier(&st, &need, &out, opts, &fast)?;
+        let (rows, covers) = frontier(&st, &need, &base_req, &out, opts, &fast)?;
+        out.frontier = rows;
+        // The answer to the board: the smallest frontier headcount whose P(every interval
+        // of the peak day meets) reaches the confidence; else the per-interval plan.
+        let pick = out
+            .frontier
+            .iter()
+            .position(|r| r.p_all_intervals >= opts.confidence - 1e-12)
+            .or_else(|| out.frontier.iter().position(|r| r.chosen));
+        if let Some(i) = pick {
+            out.every_interval_together =
+                out.frontier[i].p_all_intervals >= opts.confidence - 1e-12;
+            for (j, r) in out.frontier.iter_mut().enumerate() {
+                r.chosen = j == i;
+            }
+            out.cover = covers[i].clone();
+        }
     }
+    let np = st.problem.pools.len();
+    let mut flex_on_duty = vec![0u32; st.grid.len() * np];
+    for p in 0..np {
+        let heads = super::roster::flex_heads(&st.grid, &out.cover.flex_shifts(p));
+        for (s, h) in heads.into_iter().enumerate() {
+            flex_on_duty[s * np + p] = h;
+        }
+    }
+    out.flex_on_duty = flex_on_duty;
+    let mut model = st.model.clone();
+    apply_plan(&mut model, &st.grid, &out.cover, &st.pool_group);
+    out.check = evaluate(&model, &st.grid, opts.replications, check_seed)?;
     Ok(out)
 }
 
@@ -681,13 +776,23 @@ fn fewest_heads(
     Ok(best)
 }
 
+/// Flex heads a covering puts on `day`.
+fn heads_on(c: &CoverPlan, day: usize) -> u32 {
+    c.pools
+        .iter()
+        .map(|p| p.headcount_per_day.get(day).copied().unwrap_or(0))
+        .sum()
+}
+
+/// The frontier rows and the covering of each.
 fn frontier(
     st: &Setup,
     need: &[f64],
+    base_req: &[f64],
     plan: &Plan,
     opts: &PlanOptions,
     cover_options: &CoverOptions,
-) -> Result<Vec<FrontierRow>, StaffingError> {
+) -> Result<(Vec<FrontierRow>, Vec<CoverPlan>), StaffingError> {
     let max: u32 = st
         .problem
         .pools
@@ -703,48 +808,98 @@ fn frontier(
     if caps.last() != Some(&max) {
         caps.push(max);
     }
-    let own = plan.cover.peak_day_headcount;
-    // The plan's own point replaces a cap equal to its headcount.
-    caps.retain(|&c| c != own);
+    let own_peak = heads_on(&plan.cover, plan.peak_day);
+    // The plan's own point replaces a cap equal to its peak-day heads and sits among the
+    // caps by them (the rows are in order of heads on the peak day).
+    caps.retain(|&c| c != own_peak);
     let mut problem = st.problem.clone();
     problem.need = need.to_vec();
     let seed = opts.seed.wrapping_add(1);
     let reps = opts.frontier_replications.max(2);
     let mut rows = Vec::with_capacity(caps.len() + 1);
+    let mut covers = Vec::with_capacity(caps.len() + 1);
     let mut own_done = false;
-    // Coverings already simulated (a cap above what the need asks for repeats the covering
-    // of a smaller one): the same shifts give the same evaluation, so it is reused.
+    // Coverings already simulated: the same shifts give the same evaluation, so it is
+    // reused.
     let mut seen: Vec<(Vec<super::PlannedShift>, Evaluation)> = Vec::new();
+    let ng = st.req.n_groups();
+    let margin0 = requirement::shortfall(base_req, ng, &st.team_available, &st.serves);
+    // need + (the shortfall of requirement + β·√(Erlang A)) − (the shortfall at β = 0).
+    let need_at = |beta: f64| -> Vec<f64> {
+        let r: Vec<f64> = base_req
+            .iter()
+            .zip(&st.req.erlang_a)
+            .map(|(r, a)| if *r > 0.0 { r + beta * a.sqrt() } else { *r })
+            .collect();
+        let m = requirement::shortfall(&r, ng, &st.team_available, &st.serves);
+        need.iter()
+            .zip(m.iter().zip(&margin0))
+            .map(|(n, (m, m0))| (n + m - m0).max(0.0))
+            .collect()
+    };
     for cap in caps {
-        if !own_done && cap > own {
+        if !own_done && cap > own_peak {
             rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
+            covers.push(plan.cover.clone());
             own_done = true;
         }
         if cap == 0 {
             // No flex: the permanent roster alone, already simulated with these runs.
-            rows.push(row(
-                plan,
-                0,
-                &plan.cover_of_nothing(),
-                &plan.roster_only,
-                false,
-            ));
+            let c = plan.cover_of_nothing();
+            rows.push(row(plan, 0, &c, &plan.roster_only, false));
+            covers.push(c);
             continue;
         }
-        let c = super::cover(
-            &problem,
-            &CoverOptions {
-                max_heads_per_day: Some(cap),
-                ..cover_options.clone()
-            },
-        )?;
+        let capped = CoverOptions {
+            max_heads_per_day: Some(cap),
+            ..cover_options.clone()
+        };
+        let cover_at = |beta: f64| -> Result<CoverPlan, StaffingError> {
+            let mut p = problem.clone();
+            p.need = need_at(beta);
+            super::cover(&p, &capped)
+        };
+        let c = if cap <= own_peak {
+            super::cover(&problem, &capped)?
+        } else {
+            // Above the plan's own peak-day heads the need alone asks for no more: cover
+            // it with a square-root staffing margin β·√A, β the smallest (bisection) that
+            // brings the peak day's heads to the cap, or as near as the pools allow.
+            let mut hi = 0.5;
+            let mut best = cover_at(hi)?;
+            while heads_on(&best, plan.peak_day) < cap && hi < 8.0 {
+                hi *= 2.0;
+                best = cover_at(hi)?;
+            }
+            let mut lo = 0.0;
+            if heads_on(&best, plan.peak_day) >= cap {
+                for _ in 0..5 {
+                    let mid = 0.5 * (lo + hi);
+                    let c = cover_at(mid)?;
+                    if heads_on(&c, plan.peak_day) >= cap {
+                        hi = mid;
+                        best = c;
+                    } else {
+                        lo = mid;
+                    }
+                }
+            }
+            best
+        };
+        // The same flex on duty in every interval as a smaller point (the pools cannot
+        // give more: only the shifts are cut differently): no new point.
+        if cap > own_peak && covers.iter().any(|x: &CoverPlan| x.on_duty == c.on_duty) {
+            continue;
+        }
         let ev = evaluate_cached(st, &c, reps, seed, &mut seen)?;
         rows.push(row(plan, cap, &c, &ev, false));
+        covers.push(c);
     }
     if !own_done {
         rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
+        covers.push(plan.cover.clone());
     }
-    Ok(rows)
+    Ok((rows, covers))
 }
 
 /// Simulates a covering, or reuses the evaluation of an identical one.
@@ -877,6 +1032,9 @@ mod tests {
                 to_min: 720,
                 sl: 0.4149,
             }),
+            peak_date: jiff::civil::date(2027, 2, 13),
+            every_interval_together: false,
+            best_together: None,
         }
     }
 
@@ -885,6 +1043,29 @@ mod tests {
         assert_eq!(
             headline().sentence(),
             "To meet 85% in 15 s on phone in every interval with 95% confidence you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with the permanent roster alone SL falls to 41% on 14 February 10:00–12:00."
+        );
+    }
+
+    #[test]
+    fn the_whole_peak_day_answer_and_its_absence_are_said_plainly() {
+        let mut h = headline();
+        h.every_interval_together = true;
+        h.best_together = Some((60, 0.97, 38));
+        assert!(
+            h.sentence().starts_with(
+                "To meet 85% in 15 s on phone in every interval of 13 February together with 95% probability you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with"
+            ),
+            "{}",
+            h.sentence()
+        );
+        let mut h = headline();
+        h.best_together = Some((60, 0.5, 50));
+        assert!(
+            h.sentence().contains(
+                "€41,300; no flex headcount up to 60 on 13 February makes every interval of that day meet together with 95% probability (at best 50%, with 50); with the permanent"
+            ),
+            "{}",
+            h.sentence()
         );
     }
 
