@@ -79,21 +79,17 @@ pub struct Request {
     pub threads: Option<usize>,
 }
 
-/// The command: load `file`, plan it (the scenario's defaults, simulation method, no
-/// frontier, a 20-replication check), analyse the costs and write the files into `out` (default
-/// `output/<scenario name>/cost/`). Returns the text to print.
+/// The command: load `file`, plan it exactly as `peakplan plan` does (the scenario's
+/// defaults: simulation method, check and frontier, whose chosen row is the plan), analyse
+/// the costs and write the files into `out` (default `output/<scenario name>/cost/`).
+/// Returns the text to print.
 pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>) -> Result<String> {
     let sc = crate::scenario::load(file, overrides)?;
     let demand = crate::demand::compute(&sc)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
-    // The flex shifts are those of `peakplan plan` (same method and seed); the plan's own
-    // check and frontier are not reported here, so they are kept small or skipped.
-    let mut popts = PlanOptions {
-        frontier: false,
-        replications: 20,
-        frontier_replications: 2,
-        ..PlanOptions::for_scenario(&sc)
-    };
+    // The flex shifts are those of `peakplan plan` (same options and seed): the plan is the
+    // frontier's chosen row, so the frontier must run even though it is not reported here.
+    let mut popts = PlanOptions::for_scenario(&sc);
     let mut copts = CostOptions::for_scenario(&sc);
     if let Some(s) = req.seed {
         popts.seed = s;
