@@ -44,6 +44,7 @@ use crate::montecarlo::{self, Config, McResult, Metric};
 use crate::report::atomic::{self, Replaced};
 use crate::report::demand::{folder_name, write_atomic};
 use crate::report::html::{Block, Column, KeyFigure, PlotBlock, Report, Section, Table};
+use crate::report::plot::format::day_month;
 use crate::report::plot::{
     Band, BandPlot, Bar, BarPlot, DEFAULT_SIZE, DayRange, FrontierPlot, FrontierPoint, HLine, Plot,
     Series, StepLinesPlot, TimeAxis, ValueUnit,
@@ -282,42 +283,14 @@ fn fixed(v: f64, d: usize) -> String {
     }
 }
 
-/// `1,240` (rounded, thousands separated).
+/// `1,240` (rounded half away from zero, as the headline sentence rounds; thousands
+/// separated).
 pub fn thousands(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    super::plot::format::thousands(v.round(), 0)
 }
 
 fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_string(), |x| format!("{}%", fixed(x * 100.0, 1)))
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `13 February`.
-pub fn day_month(d: jiff::civil::Date) -> String {
-    format!("{} {}", d.day(), MONTHS[(d.month() - 1) as usize])
 }
 
 fn clock(min: u32) -> String {
