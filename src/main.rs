@@ -65,23 +65,48 @@ struct RunArgs {
     /// Output folder, replaced as a whole. Default: output/<scenario name>/.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Replications of the plan's check, of each frontier point and of the simulation of
-    /// the planned roster (the same runs as the check). Default: 100.
+    #[command(flatten)]
+    settings: RunSettings,
+}
+
+/// The settings `run` and `compare` share (each scenario of `compare` runs as `run` would).
+#[derive(Debug, Args)]
+struct RunSettings {
+    /// Replications of the plan's check, of the simulation of the planned roster (the same
+    /// runs as the check) and of each frontier point. Default: 100, and 30 per frontier point.
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
     replications: Option<u32>,
     /// Master seed. Default: the scenario's simulation.seed.
     #[arg(long)]
     seed: Option<u64>,
-    /// Override a field, e.g. `--set simulation.volume_cv=0.2` (RON value; repeatable).
+    /// Override a field, e.g. `--set simulation.volume_cv=0.2` (RON value; repeatable; with
+    /// `compare`, in both scenarios).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
-    /// No progress bar and no summary (the files are still written).
+    /// No progress bar (and for `run` no summary; the files are still written).
     #[arg(long, short)]
     quiet: bool,
     /// Shorten the plan (at most 2 iterations of 8 replications, 3 frontier steps): for
     /// smoke tests and trying a scenario out, not for decisions.
     #[arg(long)]
     quick: bool,
+}
+
+impl RunSettings {
+    fn options<'a>(
+        self,
+        out: Option<PathBuf>,
+        progress: &'a (dyn Fn(peakplan::report::run::Progress) + Sync),
+    ) -> peakplan::report::run::RunOptions<'a> {
+        peakplan::report::run::RunOptions {
+            out,
+            replications: self.replications,
+            seed: self.seed,
+            overrides: self.set,
+            quick: self.quick,
+            progress: Some(progress),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -96,21 +121,8 @@ struct CompareArgs {
     /// Output folder for compare.html and compare.csv. Default: output/compare_<A>_vs_<B>/.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Replications (as for `run`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
-    replications: Option<u32>,
-    /// Master seed for both. Default: each scenario's simulation.seed.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Override a field in both scenarios (RON value; repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    set: Vec<String>,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Shorten the plans (see `run --quick`).
-    #[arg(long)]
-    quick: bool,
+    #[command(flatten)]
+    settings: RunSettings,
 }
 
 /// Colour (bold headline) only on a terminal and never with NO_COLOR set.
@@ -147,20 +159,14 @@ fn on_progress(bar: &indicatif::ProgressBar, p: peakplan::report::run::Progress)
 }
 
 fn run_command(a: RunArgs) -> peakplan::Result<()> {
-    let bar = progress_bar(a.quiet);
+    let quiet = a.settings.quiet;
+    let bar = progress_bar(quiet);
     let cb = |p| on_progress(&bar, p);
-    let opts = peakplan::report::run::RunOptions {
-        out: a.out,
-        replications: a.replications,
-        seed: a.seed,
-        overrides: a.set,
-        quick: a.quick,
-        progress: Some(&cb),
-    };
+    let opts = a.settings.options(a.out, &cb);
     let outcome = peakplan::report::run::run(&a.file, &opts);
     bar.finish_and_clear();
     let outcome = outcome?;
-    if !a.quiet {
+    if !quiet {
         let (first, rest) = outcome
             .summary
             .split_once('\n')
@@ -175,16 +181,9 @@ fn run_command(a: RunArgs) -> peakplan::Result<()> {
 }
 
 fn compare_command(a: CompareArgs) -> peakplan::Result<()> {
-    let bar = progress_bar(a.quiet);
+    let bar = progress_bar(a.settings.quiet);
     let cb = |p| on_progress(&bar, p);
-    let opts = peakplan::report::run::RunOptions {
-        out: a.out,
-        replications: a.replications,
-        seed: a.seed,
-        overrides: a.set,
-        quick: a.quick,
-        progress: Some(&cb),
-    };
+    let opts = a.settings.options(a.out, &cb);
     let outcome = peakplan::report::run::compare(&a.a, &a.b, &opts);
     bar.finish_and_clear();
     print!("{}", outcome?.text);
