@@ -61,8 +61,7 @@ fn a_simulated_costing_adds_up_to_the_cent_and_matches_the_simulator() {
     // per-interval counters give the same handled and abandoned contacts and hours.
     let mut model = Model::from_scenario(&sc, &demand).unwrap();
     let nt = sc.agents.teams.len();
-    let pool_group: Vec<usize> = (0..sc.agents.flex_pools.len()).map(|i| nt + i).collect();
-    apply_plan(&mut model, &p.grid, &p.cover, &pool_group);
+    apply_plan(&mut model, &p.grid, &p.cover, nt);
     let sim = peakplan::sim::Simulator::new(&model).unwrap();
     let (mut handled, mut abandoned, mut ms) = (0u64, 0u64, 0u64);
     for r in 0..o.replications {

@@ -50,7 +50,7 @@ fn every_shipped_scenario_computes_and_has_the_required_parts() {
         assert!(d.expected.iter().all(|v| v.is_finite()), "{name}");
         assert!(!s.campaigns.is_empty(), "{name}: at least one campaign");
         let teams: Vec<&str> = s.agents.teams.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(teams, ["front_office", "back_office"], "{name}");
+        assert_eq!(teams, ["front_office", "back_office", "webcare"], "{name}");
         assert!(s.agents.flex_pools.len() >= 2, "{name}: two flex pools");
         assert!(
             s.agents.flex_pools.iter().all(|p| p.hourly_cost_eur > 0.0),

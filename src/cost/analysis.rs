@@ -165,17 +165,17 @@ pub fn simulate_outcome(
         ));
     }
     let nt = sc.agents.teams.len();
-    let pool_group: Vec<usize> = (0..sc.agents.flex_pools.len()).map(|p| nt + p).collect();
-    apply_plan(&mut model, &plan.grid, &plan.cover, &pool_group);
+    apply_plan(&mut model, &plan.grid, &plan.cover, nt);
     let totals = crate::montecarlo::run_detail(&model, opts.replications, opts.seed, opts.threads)
         .map_err(|e| replan_err("costing simulation", e))?;
     let r = f64::from(totals.replications);
+    let unit: Vec<usize> = model.groups.iter().map(|g| g.unit).collect();
     let staff = |g: u16| {
-        let g = usize::from(g);
-        if g < nt {
-            Staff::Team(g)
+        let u = unit[usize::from(g)];
+        if u < nt {
+            Staff::Team(u)
         } else {
-            Staff::Pool(g - nt)
+            Staff::Pool(u - nt)
         }
     };
     Ok(SimOutcome {

@@ -108,6 +108,7 @@ pub fn replay(
         }],
         groups: vec![sim::Group {
             name: "observed".into(),
+            unit: 0,
             channels: vec![0],
             skills: vec![0],
             aht_factor: 1.0,

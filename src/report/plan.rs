@@ -9,7 +9,16 @@
 //!   `permanent_on_duty` (scheduled heads of all teams), `flex_<pool>` (flex heads on duty
 //!   per pool), and per planned channel the re-simulated `sl_<ch>_mean`, `sl_<ch>_ci95_low`,
 //!   `sl_<ch>_ci95_high` (empty without contacts) and `p_meet_<ch>`.
+//!   Per need group also `offered_…` (the load the requirement used: first contacts plus
+//!   redials, repeats, channel switches, transfers and closed-hour returns, expected, from
+//!   the load model) and `offered_sim_…` (mean contacts offered plus transfers in the
+//!   fresh-seed check), contacts per interval, and `sl_sim_…` (the group's mean service
+//!   level in the check: which group is short).
 //! * `shifts.csv` — `pool, date, start, end, heads, group, hours_per_head, hours, cost_eur`.
+//! * `plan.json` — the plan's figures ([`PlanSummary`](crate::staffing::plan::PlanSummary)):
+//!   `converged`, `rounds`, `cells`, `cells_meeting`, `cells_capacity_limited`, flex hours
+//!   and their LP lower bound, cost, per pool the heads per day and the binding limits, and
+//!   every capacity-limited cell with the limit of each pool that could serve it.
 //! * `frontier.csv` — per flex-heads cap: `max_flex_heads_per_day, flex_heads,
 //!   peak_day_flex_heads, p_all_intervals_peak_day, p_peak_day_meets, mean_sl_peak_day,
 //!   worst_interval_sl_p5, abandon_share, occupancy, flex_hours, flex_cost_eur, chosen`
@@ -211,7 +220,7 @@ pub fn summary(p: &Plan) -> String {
         let last = p.steps.last();
         let _ = writeln!(
             t,
-            "  Iterative algorithm: {} after {} iterations of {} replications (last: {} cells below {}, {} raised, {} lowered, {} capacity-limited).",
+            "  Iterative algorithm: {} after {} rounds of {} replications (last round: {} cells below {}, {} need cells raised, {} capacity-limited).",
             if conv {
                 "converged"
             } else {
@@ -222,7 +231,6 @@ pub fn summary(p: &Plan) -> String {
             last.map_or(0, |s| s.below),
             pct(conf),
             last.map_or(0, |s| s.raised),
-            last.map_or(0, |s| s.lowered),
             last.map_or(0, |s| s.capacity_limited),
         );
     }
@@ -290,6 +298,12 @@ pub fn write_tables(p: &Plan, dir: &Path) -> Result<Vec<PathBuf>> {
     let path = dir.join("shifts.csv");
     write_atomic(&path, &shifts_csv(p)?)?;
     out.push(path);
+    let path = dir.join("plan.json");
+    let mut json = serde_json::to_vec_pretty(&p.summary)
+        .map_err(|e| Error::Internal(format!("plan.json: {e}")))?;
+    json.push(b'\n');
+    write_atomic(&path, &json)?;
+    out.push(path);
     if !p.frontier.is_empty() {
         let path = dir.join("frontier.csv");
         write_atomic(&path, &frontier_csv(p)?)?;
@@ -318,6 +332,9 @@ fn staffing_csv(p: &Plan) -> Result<Vec<u8>> {
     for g in &r.groups {
         let n = g.name().replace(' ', "_");
         header.push(format!("contacts_{n}"));
+        header.push(format!("offered_{n}"));
+        header.push(format!("offered_sim_{n}"));
+        header.push(format!("sl_sim_{n}"));
         header.push(format!("req_erlang_c_{n}"));
         header.push(format!("req_erlang_a_{n}"));
         if p.simulation_required.is_some() {
@@ -351,8 +368,11 @@ fn staffing_csv(p: &Plan) -> Result<Vec<u8>> {
         for g in 0..ng {
             let j = p.block_of[s] * ng + g;
             row.push(f(p.contacts[s * ng + g], 3));
-            row.push(f(r.erlang_c[j], 0));
-            row.push(f(r.erlang_a[j], 0));
+            row.push(f(p.offered[s * ng + g], 3));
+            row.push(f(p.offered_sim[s * ng + g], 3));
+            row.push(opt(p.check.g_sl[s * ng + g].summary().map(|x| x.mean), 4));
+            row.push(f(r.erlang_c[j], 2));
+            row.push(f(r.erlang_a[j], 2));
             if let Some(sim) = &p.simulation_required {
                 row.push(f(sim[j], 2));
             }

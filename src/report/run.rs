@@ -190,8 +190,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     }
     let mut model = Model::from_scenario(&cleared, &demand).map_err(|e| bad(&e))?;
     let nt = cleared.agents.teams.len();
-    let pool_group: Vec<usize> = (0..plan.pools.len()).map(|p| nt + p).collect();
-    apply_plan(&mut model, &plan.grid, &plan.cover, &pool_group);
+    apply_plan(&mut model, &plan.grid, &plan.cover, nt);
     // The plan's check replications and seed: the simulation replays exactly the check's
     // replications, so its figures and staffing.csv's SL columns come from the same runs.
     let sim_replications = popts.replications;

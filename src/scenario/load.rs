@@ -43,6 +43,7 @@ pub const SUFFIX_ROOTS: &[(&str, &str)] = &[
     ("interval_min", "calendar"),
     ("time_zone", "calendar"),
     ("closed_days", "calendar"),
+    ("plan_date", "calendar"),
     ("baseline_per_day", "orders"),
     ("weekly_growth", "orders"),
     ("week_multipliers", "orders"),

@@ -92,6 +92,16 @@ pub struct Calendar {
     /// Days on which every channel is closed (public holidays).
     #[serde(default)]
     pub closed_days: Vec<Date>,
+    /// The day the plan is made: flex pools' `notice_days` count from it. Default: `start`.
+    #[serde(default)]
+    pub plan_date: Option<Date>,
+}
+
+impl Calendar {
+    /// The day the plan is made (`plan_date`, else the first day).
+    pub fn plan_date(&self) -> Date {
+        self.plan_date.unwrap_or(self.start)
+    }
 }
 
 /// How a channel's contacts are served.
@@ -134,6 +144,22 @@ pub struct Target {
     pub share: f64,
     /// Answer (live) or response (deferred) time limit in seconds.
     pub within_s: f64,
+    /// How a deferred channel's response time is counted: `Calendar` (default: clock time,
+    /// nights included) or `Open` (only the channel's opening hours count, as a webcare
+    /// promise of "within the hour" means during opening hours). Live channels always count
+    /// clock time.
+    #[serde(default)]
+    pub clock: TargetClock,
+}
+
+/// How a response time is counted (see [`Target::clock`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TargetClock {
+    /// Clock time since arrival.
+    #[default]
+    Calendar,
+    /// Only the channel's opening hours since arrival.
+    Open,
 }
 
 /// Chat concurrency.
@@ -892,6 +918,7 @@ pub fn default_channels() -> Vec<Channel> {
             target: Target {
                 share: 0.85,
                 within_s: 15.0,
+                clock: TargetClock::Calendar,
             },
             priority: 0,
             opening_hours: live_hours,
@@ -903,6 +930,7 @@ pub fn default_channels() -> Vec<Channel> {
             target: Target {
                 share: 0.80,
                 within_s: 60.0,
+                clock: TargetClock::Calendar,
             },
             priority: 1,
             opening_hours: live_hours,
@@ -917,6 +945,7 @@ pub fn default_channels() -> Vec<Channel> {
             target: Target {
                 share: 0.90,
                 within_s: 24.0 * 3600.0,
+                clock: TargetClock::Calendar,
             },
             priority: 2,
             opening_hours: WeekHours {
@@ -931,6 +960,7 @@ pub fn default_channels() -> Vec<Channel> {
             target: Target {
                 share: 0.90,
                 within_s: 3600.0,
+                clock: TargetClock::Open,
             },
             priority: 1,
             opening_hours: WeekHours::every_day(hm(8, 0), hm(22, 0)),

@@ -449,6 +449,17 @@ impl<'a> V<'a> {
             };
             self.err(p.field("time_zone"), message);
         }
+        if let Some(d) = c.plan_date
+            && d > c.end
+        {
+            self.err(
+                p.field("plan_date"),
+                format!(
+                    "the plan date {d} is after the calendar's last day ({}); a plan is made before or during its period",
+                    c.end
+                ),
+            );
+        }
         let mut seen = BTreeSet::new();
         for (i, &d) in c.closed_days.iter().enumerate() {
             self.in_calendar(p.field("closed_days").index(i), d);

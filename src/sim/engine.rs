@@ -120,8 +120,9 @@ pub struct Simulator<'m> {
     priority: Vec<u8>,
     /// Groups eligible for each queue `q = channel * ns + skill`.
     q_groups: Vec<Vec<u16>>,
-    /// Queues each group serves, sorted by (channel priority, queue index).
-    g_queues: Vec<Vec<u16>>,
+    /// Queues each group serves with the rank of their skill in the group's list, sorted by
+    /// (channel priority, skill rank, queue index).
+    g_queues: Vec<Vec<(u16, u8)>>,
     /// Agents pre-allocated per group (its peak staff).
     agents_per_group: Vec<u32>,
     /// Largest chat concurrency among each group's channels (0: no chat).
@@ -130,6 +131,9 @@ pub struct Simulator<'m> {
     g_live: Vec<Vec<u16>>,
     /// Next interval ≥ i in which channel c is open: `[c][i]` (u32::MAX = never).
     next_open: Vec<Vec<u32>>,
+    /// Channels whose response time counts open time only: open ms before each interval,
+    /// `[c][i]` (empty for the others).
+    open_before: Vec<Vec<u64>>,
     /// Largest staff per `[group * n_days + day]`.
     day_max_staff: Vec<u32>,
     n_days: usize,
@@ -188,8 +192,17 @@ impl<'m> Simulator<'m> {
                     }
                 }
             }
-            qs.sort_by_key(|&q| (model.channels[q as usize / ns].priority, q));
-            g_queues.push(qs);
+            // Channel priority first, then the agent's own skill order (the first skill listed
+            // is its main one: a back-office agent who also backs up the front office takes
+            // a waiting back-office contact first).
+            let rank = |q: u16| {
+                gr.skills
+                    .iter()
+                    .position(|&s| s == q as usize % ns)
+                    .unwrap_or(usize::MAX)
+            };
+            qs.sort_by_key(|&q| (model.channels[q as usize / ns].priority, rank(q), q));
+            g_queues.push(qs.iter().map(|&q| (q, rank(q).min(255) as u8)).collect());
         }
         let n_days = model.n_days();
         let mut day_max_staff = vec![0u32; model.groups.len() * n_days];
@@ -214,10 +227,33 @@ impl<'m> Simulator<'m> {
                 v
             })
             .collect();
+        let open_before = model
+            .channels
+            .iter()
+            .map(|ch| {
+                if !(ch.target_open_clock && ch.kind == ChannelKind::Deferred) {
+                    return Vec::new();
+                }
+                let mut acc = 0u64;
+                model
+                    .intervals
+                    .iter()
+                    .enumerate()
+                    .map(|(i, iv)| {
+                        let before = acc;
+                        if ch.is_open(i) {
+                            acc += iv.len_ms;
+                        }
+                        before
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Simulator {
             model,
             nc,
             ns,
+            open_before,
             hand,
             tr_hand,
             patience: model
@@ -322,6 +358,8 @@ struct State<'s, 'm> {
     free: Vec<u32>,
     queues: Vec<VecDeque<(u32, u32)>>,
     ch_waiting: Vec<u32>,
+    /// Contacts waiting per queue (channel × skill).
+    q_waiting: Vec<u32>,
     ch_last: Vec<u64>,
     agents: Vec<Agent>,
     groups: Vec<GroupState>,
@@ -342,6 +380,7 @@ impl<'s, 'm> State<'s, 'm> {
         let mut m = RunMetrics::new(
             ni,
             sim.nc,
+            sim.ns,
             model.groups.len(),
             model.reasons.len(),
             model.tags.len(),
@@ -385,6 +424,7 @@ impl<'s, 'm> State<'s, 'm> {
             free: Vec::with_capacity(1024),
             queues: vec![VecDeque::new(); sim.nc * sim.ns],
             ch_waiting: vec![0; sim.nc],
+            q_waiting: vec![0; sim.nc * sim.ns],
             ch_last: vec![start; sim.nc],
             agents,
             groups,
@@ -420,6 +460,8 @@ impl<'s, 'm> State<'s, 'm> {
                 self.m.customers.in_flight_end += 1;
                 if c.kind != TRANSFER {
                     self.m.cells[c.interval as usize * self.sim.nc + c.channel as usize]
+                        .unanswered_end += 1;
+                    self.m.queues[c.interval as usize * self.m.n_queues + c.queue as usize]
                         .unanswered_end += 1;
                 }
             }
@@ -535,10 +577,13 @@ impl<'s, 'm> State<'s, 'm> {
         let ch = c.channel as usize;
         let q = c.queue as usize;
         let cell = c.interval as usize * sim.nc + ch;
+        let qcell = c.interval as usize * self.m.n_queues + q;
         if c.kind == TRANSFER {
             self.m.cells[cell].transfers_in += 1;
+            self.m.queues[qcell].transfers_in += 1;
         } else {
             self.m.cells[cell].offered += 1;
+            self.m.queues[qcell].offered += 1;
             self.m.reasons[c.reason as usize].contacts += 1;
             self.m.tags[c.tag as usize].contacts += 1;
         }
@@ -552,6 +597,7 @@ impl<'s, 'm> State<'s, 'm> {
         // Wait.
         if c.kind != TRANSFER {
             self.m.cells[cell].queued += 1;
+            self.m.queues[qcell].queued += 1;
         }
         let tick = {
             let cm = &mut self.contacts[slot as usize];
@@ -562,6 +608,7 @@ impl<'s, 'm> State<'s, 'm> {
         self.queues[q].push_back((slot, tick));
         self.flush_channel(ch);
         self.ch_waiting[ch] += 1;
+        self.q_waiting[q] += 1;
         if let Some(p) = &sim.patience[ch] {
             let pat = (p.sample(&mut self.rng) + 0.5) as u64;
             self.ev.push(self.now + pat, pack(EV_ABANDON, slot, tick));
@@ -668,11 +715,18 @@ impl<'s, 'm> State<'s, 'm> {
         let cell = c.interval as usize * sim.nc + ch;
         let wait = now - c.arrival_ms;
         if c.kind != TRANSFER {
-            let cm = &mut self.m.cells[cell];
-            cm.answered += 1;
-            cm.wait_answered_ms += wait;
-            if wait <= sim.target_ms[ch] {
-                cm.answered_within += 1;
+            let within = if sim.open_before[ch].is_empty() {
+                wait <= sim.target_ms[ch]
+            } else {
+                self.open_wait(ch, c.interval as usize, c.arrival_ms) <= sim.target_ms[ch]
+            };
+            let qcell = c.interval as usize * self.m.n_queues + c.queue as usize;
+            for cm in [&mut self.m.cells[cell], &mut self.m.queues[qcell]] {
+                cm.answered += 1;
+                cm.wait_answered_ms += wait;
+                if within {
+                    cm.answered_within += 1;
+                }
             }
             self.contacts[slot as usize].served_once = true;
         }
@@ -712,6 +766,31 @@ impl<'s, 'm> State<'s, 'm> {
             t.handle_ms += dur_ms;
         }
         self.ev.push(now + dur_ms, pack(EV_DONE, a, slot));
+    }
+
+    /// Open time of channel `ch` between `arrival_ms` (in interval `from`) and now.
+    fn open_wait(&self, ch: usize, from: usize, arrival_ms: u64) -> u64 {
+        let model = self.sim.model;
+        let before = &self.sim.open_before[ch];
+        let clock = |i: usize, t: u64| -> u64 {
+            match model.intervals.get(i) {
+                Some(iv) if model.channels[ch].is_open(i) => {
+                    before[i] + t.saturating_sub(iv.start_ms).min(iv.len_ms)
+                }
+                Some(_) => before[i],
+                None => {
+                    let n = model.intervals.len();
+                    let last_open = n > 0 && model.channels[ch].is_open(n - 1);
+                    before.last().copied().unwrap_or(0)
+                        + if last_open {
+                            model.intervals[n - 1].len_ms
+                        } else {
+                            0
+                        }
+                }
+            }
+        };
+        clock(self.cur, self.now).saturating_sub(clock(from, arrival_ms))
     }
 
     /// Re-files agent `a` after a change: idle deque (load 0) or chat deque (free slot).
@@ -803,7 +882,7 @@ impl<'s, 'm> State<'s, 'm> {
     }
 
     /// Agent `a` takes queued work while it can: the head of its highest-priority
-    /// non-empty queue, oldest arrival first among equal priorities.
+    /// non-empty queue (channel priority, then its own skill order), oldest arrival first.
     fn take_work(&mut self, a: u32) {
         let sim = self.sim;
         let g = self.agents[a as usize].group as usize;
@@ -813,13 +892,13 @@ impl<'s, 'm> State<'s, 'm> {
                 return;
             }
             let defer_ok = ag.load == 0 && self.may_defer(g);
-            let mut best: Option<(u8, u64, usize)> = None;
-            for &q in &sim.g_queues[g] {
+            let mut best: Option<(u8, u8, u64, usize)> = None;
+            for &(q, rank) in &sim.g_queues[g] {
                 let q = q as usize;
                 let ch = q / sim.ns;
                 let prio = sim.priority[ch];
-                if let Some((bp, _, _)) = best {
-                    if prio > bp {
+                if let Some((bp, br, _, _)) = best {
+                    if (prio, rank) > (bp, br) {
                         break;
                     }
                 }
@@ -836,17 +915,18 @@ impl<'s, 'm> State<'s, 'm> {
                         dq.pop_front();
                         continue;
                     }
-                    if best.is_none_or(|(_, t, _)| c.arrival_ms < t) {
-                        best = Some((prio, c.arrival_ms, q));
+                    if best.is_none_or(|(_, _, t, _)| c.arrival_ms < t) {
+                        best = Some((prio, rank, c.arrival_ms, q));
                     }
                     break;
                 }
             }
-            let Some((_, _, q)) = best else { return };
+            let Some((_, _, _, q)) = best else { return };
             let (slot, _) = self.queues[q].pop_front().expect("non-empty queue");
             let ch = q / sim.ns;
             self.flush_channel(ch);
             self.ch_waiting[ch] -= 1;
+            self.q_waiting[q] -= 1;
             self.start(a, slot);
             if sim.chat_k[ch] == 0 {
                 return;
@@ -890,6 +970,7 @@ impl<'s, 'm> State<'s, 'm> {
         let ch = c.channel as usize;
         self.flush_channel(ch);
         self.ch_waiting[ch] -= 1;
+        self.q_waiting[c.queue as usize] -= 1;
         {
             let cm = &mut self.contacts[slot as usize];
             cm.state = PENDING;
@@ -897,11 +978,17 @@ impl<'s, 'm> State<'s, 'm> {
         }
         let wait = self.now - c.arrival_ms;
         if c.kind != TRANSFER {
-            let cell = &mut self.m.cells[c.interval as usize * sim.nc + ch];
-            cell.abandoned += 1;
-            cell.wait_abandoned_ms += wait;
-            if wait <= sim.target_ms[ch] {
-                cell.abandoned_within += 1;
+            let within = wait <= sim.target_ms[ch];
+            let qcell = c.interval as usize * self.m.n_queues + c.queue as usize;
+            for cell in [
+                &mut self.m.cells[c.interval as usize * sim.nc + ch],
+                &mut self.m.queues[qcell],
+            ] {
+                cell.abandoned += 1;
+                cell.wait_abandoned_ms += wait;
+                if within {
+                    cell.abandoned_within += 1;
+                }
             }
             if let Some(d) = &mut self.m.detail {
                 d.abandoned
@@ -1029,6 +1116,12 @@ impl<'s, 'm> State<'s, 'm> {
             self.flush_channel(ch);
             if i > 0 {
                 self.m.cells[(i - 1) * sim.nc + ch].backlog_end = self.ch_waiting[ch];
+            }
+        }
+        if i > 0 {
+            let nq = self.m.n_queues;
+            for (q, &w) in self.q_waiting.iter().enumerate() {
+                self.m.queues[(i - 1) * nq + q].backlog_end = w;
             }
         }
         self.cur = i;

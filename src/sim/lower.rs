@@ -13,8 +13,9 @@
 //!   interval's date and whose clock window contains the interval's local start. A shift
 //!   ending at or before its start wraps past midnight; its early-morning part is counted
 //!   on the interval's own weekday (a simplification for night shifts). Each flex pool is
-//!   a group of its own, staffed by its `scheduled` shifts (the staffing search changes
-//!   `groups[g].staff` directly).
+//!   a group of its own, staffed by its `scheduled` shifts, followed (after every pool) by
+//!   one empty group per pool and skill × channel it serves, which the planner staffs with
+//!   the shifts it assigns to that work ([`Model::assigned_group`]).
 //! * Patience per channel from `behaviour.patience`; redials (probability, delay) on every
 //!   live and chat channel; repeats, their channel switch and the abandon-and-switch
 //!   behaviour from `behaviour`; day volume noise from `simulation.volume_cv`.
@@ -126,6 +127,8 @@ impl Model {
                 priority: ch.priority,
                 target_share: ch.target.share,
                 target_s: ch.target.within_s,
+                target_open_clock: kind == ChannelKind::Deferred
+                    && ch.target.clock == scenario::TargetClock::Open,
                 open,
                 patience: sc.behaviour.patience.get(name).map(dist_from),
                 redial_probability: if kind == ChannelKind::Deferred {
@@ -188,9 +191,10 @@ impl Model {
                 .collect()
         };
         let ni = demand.intervals.len();
-        for t in &sc.agents.teams {
+        for (u, t) in sc.agents.teams.iter().enumerate() {
             groups.push(Group {
                 name: t.name.clone(),
+                unit: u,
                 channels: resolve_channels(&t.channels, &format!("teams[{}]", t.name))?,
                 skills: t.skills.iter().map(|s| skill(s)).collect(),
                 aht_factor: t.aht_factor,
@@ -201,7 +205,8 @@ impl Model {
                 in_shift: t.shrinkage.in_shift,
             });
         }
-        for p in &sc.agents.flex_pools {
+        let nt = sc.agents.teams.len();
+        for (pi, p) in sc.agents.flex_pools.iter().enumerate() {
             let staff = (0..ni)
                 .map(|i| {
                     p.scheduled
@@ -213,6 +218,7 @@ impl Model {
                 .collect();
             groups.push(Group {
                 name: p.name.clone(),
+                unit: nt + pi,
                 channels: resolve_channels(&p.channels, &format!("flex_pools[{}]", p.name))?,
                 skills: p.skills.iter().map(|s| skill(s)).collect(),
                 aht_factor: p.aht_factor,
@@ -220,6 +226,25 @@ impl Model {
                 absence: p.shrinkage.absence,
                 in_shift: p.shrinkage.in_shift,
             });
+        }
+        // Planned flex shifts are assigned to one skill × channel ("you are on phone
+        // today"): one empty group per pool and pair, staffed by the planner.
+        for (pi, p) in sc.agents.flex_pools.iter().enumerate() {
+            let channels = resolve_channels(&p.channels, &format!("flex_pools[{}]", p.name))?;
+            for s in &p.skills {
+                for (&c, cname) in channels.iter().zip(&p.channels) {
+                    groups.push(Group {
+                        name: format!("{} ({s} {cname})", p.name),
+                        unit: nt + pi,
+                        channels: vec![c],
+                        skills: vec![skill(s)],
+                        aht_factor: p.aht_factor,
+                        staff: vec![0; ni],
+                        absence: p.shrinkage.absence,
+                        in_shift: p.shrinkage.in_shift,
+                    });
+                }
+            }
         }
         if skills.is_empty() {
             skills.push("any".into());

@@ -192,8 +192,15 @@ pub struct RunMetrics {
     pub n_intervals: usize,
     pub n_channels: usize,
     pub n_groups: usize,
+    /// Queues: one per channel × skill, `queue = channel * n_skills + skill`.
+    pub n_queues: usize,
     /// `[interval * n_channels + channel]`.
     pub cells: Vec<ChannelCell>,
+    /// The same counters per queue (channel × skill, the planner's need group),
+    /// `[interval * n_queues + queue]`: contacts by the skill they ask for. `handled`,
+    /// `handle_ms` and `queue_area_ms` are kept per channel only (zero here);
+    /// `backlog_end` is kept per queue.
+    pub queues: Vec<ChannelCell>,
     /// `[interval * n_groups + group]`.
     pub groups: Vec<GroupCell>,
     /// Per reason.
@@ -210,12 +217,22 @@ pub struct RunMetrics {
 }
 
 impl RunMetrics {
-    pub(crate) fn new(ni: usize, nc: usize, ng: usize, nr: usize, nt: usize, nd: usize) -> Self {
+    pub(crate) fn new(
+        ni: usize,
+        nc: usize,
+        ns: usize,
+        ng: usize,
+        nr: usize,
+        nt: usize,
+        nd: usize,
+    ) -> Self {
         RunMetrics {
             n_intervals: ni,
             n_channels: nc,
             n_groups: ng,
+            n_queues: nc * ns,
             cells: vec![ChannelCell::default(); ni * nc],
+            queues: vec![ChannelCell::default(); ni * nc * ns],
             groups: vec![GroupCell::default(); ni * ng],
             reasons: vec![Tally::default(); nr],
             tags: vec![Tally::default(); nt],
@@ -230,6 +247,21 @@ impl RunMetrics {
     #[inline]
     pub fn cell(&self, interval: usize, channel: usize) -> &ChannelCell {
         &self.cells[interval * self.n_channels + channel]
+    }
+
+    /// The counters of one interval and queue (`channel * n_skills + skill`).
+    #[inline]
+    pub fn queue(&self, interval: usize, queue: usize) -> &ChannelCell {
+        &self.queues[interval * self.n_queues + queue]
+    }
+
+    /// One queue's counters summed over a range of intervals.
+    pub fn queue_total(&self, queue: usize, intervals: std::ops::Range<usize>) -> ChannelCell {
+        let mut t = ChannelCell::default();
+        for i in intervals {
+            t.add(self.queue(i, queue));
+        }
+        t
     }
 
     /// The group cell of one interval and group.

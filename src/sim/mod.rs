@@ -9,7 +9,8 @@
 //!   (a Poisson–gamma process).
 //! * **Routing**: a contact goes to the longest-idle eligible agent (the fronts of the
 //!   eligible groups' idle deques are compared: O(groups)); a freed agent takes the head of
-//!   its highest-priority workable queue, the oldest among equal priorities.
+//!   its highest-priority workable queue — channel priority, then the agent's own skill order
+//!   (the first skill listed is its main one) — the oldest among equals.
 //! * **Agents**: per group and interval a scheduled head count; absences are drawn per day
 //!   (Binomial of the day's peak heads, the same absent share applied to every interval of
 //!   the day), breaks take a share `in_shift` of present agents in every interval (error
@@ -29,6 +30,7 @@
 //! Randomness: replication `r` of seed `s` uses `ChaCha8Rng::seed_from_u64(s)` with
 //! `set_stream(r)`, so a replication's result depends on (model, seed, r) only.
 
+pub mod capacity;
 mod dist;
 mod engine;
 mod event;
@@ -36,6 +38,7 @@ mod lower;
 pub mod metrics;
 pub mod model;
 
+pub use capacity::{HeadWorth, chat_servers};
 pub use engine::Simulator;
 pub use lower::dist_from;
 pub use metrics::{ChannelCell, Customers, Detail, DetailKey, GroupCell, RunMetrics, Tally};

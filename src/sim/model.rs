@@ -27,6 +27,49 @@ pub enum Dist {
 }
 
 impl Dist {
+    /// P(duration ≤ `x` seconds).
+    pub fn cdf_s(&self, x: f64) -> f64 {
+        use statrs::function::{erf::erfc, gamma::checked_gamma_lr};
+        if x.is_nan() || x < 0.0 {
+            return 0.0;
+        }
+        match self {
+            Dist::Exponential { mean_s } => 1.0 - (-x / mean_s).exp(),
+            Dist::LogNormal { mean_s, cv } => {
+                if x == 0.0 {
+                    return 0.0;
+                }
+                let s2 = (1.0 + cv * cv).ln();
+                let mu = mean_s.ln() - s2 / 2.0;
+                0.5 * erfc(-(x.ln() - mu) / (s2.sqrt() * std::f64::consts::SQRT_2))
+            }
+            Dist::Gamma { mean_s, cv } => {
+                let shape = 1.0 / (cv * cv);
+                let scale = mean_s * cv * cv;
+                checked_gamma_lr(shape, x / scale).unwrap_or(if x > 0.0 { 1.0 } else { 0.0 })
+            }
+            Dist::Fixed { s } => {
+                if x >= *s {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Dist::Empirical(points) => {
+                let (mut px, mut pp) = (0.0, 0.0);
+                for &(xx, p) in points {
+                    if x < xx {
+                        let w = if xx > px { (x - px) / (xx - px) } else { 1.0 };
+                        return pp + w * (p - pp);
+                    }
+                    px = xx;
+                    pp = p;
+                }
+                1.0
+            }
+        }
+    }
+
     /// The mean in seconds.
     pub fn mean_s(&self) -> f64 {
         match self {
@@ -75,6 +118,9 @@ pub struct Channel {
     pub target_share: f64,
     /// Target answer (response) time in seconds, e.g. 15.
     pub target_s: f64,
+    /// Deferred channels: the response time counts only the channel's open time (a
+    /// business-hours promise); otherwise clock time.
+    pub target_open_clock: bool,
     /// Open flag per interval (empty = always open). Agents work a deferred channel only
     /// while it is open; a redial or repeat contact reaching a closed live or chat channel
     /// arrives at its next opening instead.
@@ -97,10 +143,42 @@ impl Channel {
             priority: 0,
             target_share,
             target_s,
+            target_open_clock: false,
             open: Vec::new(),
             patience,
             redial_probability: 0.0,
             redial_delay: Dist::Exponential { mean_s: 600.0 },
+        }
+    }
+
+    /// The end of the response window of a contact arriving at `arrival_ms` (model ms), for
+    /// a deferred channel whose clock counts open time only: the instant when `target_s` of
+    /// open time has passed (the horizon when it does not within the calendar).
+    pub fn open_deadline_ms(&self, intervals: &[Interval], arrival_ms: u64) -> u64 {
+        let mut left = (self.target_s.max(0.0) * 1000.0).round() as u64;
+        let start = intervals.partition_point(|iv| iv.start_ms + iv.len_ms <= arrival_ms);
+        for (i, iv) in intervals.iter().enumerate().skip(start) {
+            if !self.is_open(i) {
+                continue;
+            }
+            let from = iv.start_ms.max(arrival_ms);
+            let room = iv.start_ms + iv.len_ms - from;
+            if left <= room {
+                return from + left;
+            }
+            left -= room;
+        }
+        intervals.last().map_or(0, |iv| iv.start_ms + iv.len_ms)
+    }
+
+    /// The end of the response window of a contact arriving at `arrival_ms`: `target_s`
+    /// later, counted in open time for a channel whose clock counts open time only
+    /// ([`open_deadline_ms`](Self::open_deadline_ms)).
+    pub fn deadline_ms(&self, intervals: &[Interval], arrival_ms: u64) -> u64 {
+        if self.target_open_clock && self.kind == ChannelKind::Deferred {
+            self.open_deadline_ms(intervals, arrival_ms)
+        } else {
+            arrival_ms + (self.target_s.max(0.0) * 1000.0).round() as u64
         }
     }
 
@@ -146,10 +224,15 @@ pub struct Stream {
     pub expected: Vec<f64>,
 }
 
-/// One agent group (a team or a flex pool): identical agents.
+/// One agent group: identical agents of one team or flex pool. A pool has one group for
+/// its scenario-scheduled shifts (all its skills and channels) and one per skill × channel
+/// it serves, for planned shifts assigned to that work.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub name: String,
+    /// The team or pool the agents belong to: teams first, then pools, in scenario order
+    /// (what costs are charged to).
+    pub unit: usize,
     /// Channel indices its agents serve.
     pub channels: Vec<usize>,
     /// Skill indices its agents have.
@@ -314,6 +397,7 @@ impl Model {
             }],
             groups: vec![Group {
                 name: "agents".into(),
+                unit: 0,
                 channels: vec![0],
                 skills: vec![0],
                 aht_factor: 1.0,
@@ -325,6 +409,16 @@ impl Model {
             volume_cv: 0.0,
             sl_definition: p.sl_definition,
         }
+    }
+
+    /// The group of unit `unit` (a pool: `teams + pool`) that serves exactly `skill` on
+    /// `channel`: where a planned flex shift assigned to that work is staffed.
+    pub fn assigned_group(&self, unit: usize, skill: usize, channel: usize) -> Option<usize> {
+        // The last match: a pool's own group comes before its assignment groups and may
+        // serve the same single pair.
+        self.groups.iter().rposition(|g| {
+            g.unit == unit && g.skills.as_slice() == [skill] && g.channels.as_slice() == [channel]
+        })
     }
 
     /// Number of days (1 + the largest day index).

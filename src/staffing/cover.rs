@@ -3,12 +3,13 @@
 //!
 //! # Model
 //!
-//! * **Need** — per interval and need group, in *available agents* by default
+//! * **Need** — per interval and need group, in *standard agents* by default
 //!   ([`NeedUnit::AvailableAgents`]: what Erlang or the simulation asks for, minus what the
-//!   roster delivers). A flex head on duty delivers `1 − shrinkage.in_shift` of an agent:
-//!   someone called in for a dated shift has shown up, so the absence part of shrinkage is
-//!   not applied (the simulator can still draw absences). With [`NeedUnit::Heads`] a head
-//!   delivers exactly 1.
+//!   roster delivers). A flex head on duty delivers what the capacity model
+//!   ([`HeadWorth::agents`]) says it is worth: `(1 − absence)(1 − in_shift) / aht_factor`,
+//!   exactly what the requirement credits a permanent head with and what the simulator
+//!   plays (it draws absences, breaks and the slower handling for flex agents too). With
+//!   [`NeedUnit::Heads`] a head delivers exactly 1.
 //! * **Templates** — for every pool, date and allowed start, every length in steps of the
 //!   grid interval such that the shift lies inside the pool's availability window of that
 //!   weekday and its real length (DST days included) is within `[min_shift_h, max_shift_h]`.
@@ -64,6 +65,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Grid, NeedGroup, StaffingError};
 use crate::scenario::{Channel, ClockTime, Day, FlexPool, FlexShift, WeekHours};
+use crate::sim::HeadWorth;
 
 /// Coverage within this many agents of the need counts as covered (float round-off).
 const TOL: f64 = 1e-9;
@@ -71,7 +73,7 @@ const TOL: f64 = 1e-9;
 /// The unit the need is given in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum NeedUnit {
-    /// Available agents: a flex head delivers `1 − shrinkage.in_shift`.
+    /// Standard agents: a flex head delivers its [`HeadWorth::agents`].
     #[default]
     AvailableAgents,
     /// Heads on duty: a flex head delivers 1.
@@ -295,19 +297,42 @@ struct DayPlan {
 
 /// Finds the cheapest flex shifts covering `problem.need` (see the module documentation).
 pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan, StaffingError> {
+    cover_inner(problem, options, None)
+}
+
+/// Covers `problem.need` *on top of* `base`, a plan of the same problem whose shifts are
+/// kept: only what `base` leaves short is covered, with the heads `base` leaves free on
+/// each date. The result holds `base`'s shifts plus the new ones, so every interval gets at
+/// least what `base` delivered (planners add to a roster that works rather than redraw
+/// it). Its `lp_bound_eur` is `base`'s cost plus the LP bound of the addition: a bound for
+/// plans that keep `base`, not for the whole problem.
+pub fn cover_more(
+    problem: &CoverProblem,
+    base: &CoverPlan,
+    options: &CoverOptions,
+) -> Result<CoverPlan, StaffingError> {
+    if base.delivered.len() != problem.need.len()
+        || base.pools.len() != problem.pools.len()
+        || base.days.len() != problem.grid.days.len()
+    {
+        return Err(StaffingError::Need(
+            "the base plan belongs to another covering problem".into(),
+        ));
+    }
+    cover_inner(problem, options, Some(base))
+}
+
+fn cover_inner(
+    problem: &CoverProblem,
+    options: &CoverOptions,
+    base: Option<&CoverPlan>,
+) -> Result<CoverPlan, StaffingError> {
     validate(problem)?;
     let grid = &problem.grid;
     let n_groups = problem.groups.len();
     let n_pools = problem.pools.len();
     let templates = templates(problem);
-    let delivery: Vec<f64> = problem
-        .pools
-        .iter()
-        .map(|p| match options.need_unit {
-            NeedUnit::AvailableAgents => 1.0 - p.shrinkage.in_shift,
-            NeedUnit::Heads => 1.0,
-        })
-        .collect();
+    let delivery = deliveries(problem, options);
     let serves: Vec<Vec<bool>> = problem
         .pools
         .iter()
@@ -353,7 +378,11 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
         .need
         .iter()
         .zip(&reach)
-        .map(|(n, r)| n.min(*r))
+        .enumerate()
+        .map(|(i, (n, r))| {
+            let have = base.map_or(0.0, |b| b.delivered[i]);
+            (n.min(*r) - have).max(0.0)
+        })
         .collect();
 
     let mut by_day: Vec<Vec<usize>> = vec![Vec::new(); grid.days.len()];
@@ -363,30 +392,52 @@ pub fn cover(problem: &CoverProblem, options: &CoverOptions) -> Result<CoverPlan
     let solved: Vec<Result<(DayProblem, SolvedDay), StaffingError>> = (0..grid.days.len())
         .into_par_iter()
         .map(|d| {
+            // Heads the base plan already has on this date.
+            let used: Vec<u32> = (0..n_pools)
+                .map(|p| base.map_or(0, |b| b.pools[p].headcount_per_day[d]))
+                .collect();
+            let free: Vec<u32> = caps
+                .iter()
+                .zip(&used)
+                .map(|(c, u)| c.saturating_sub(*u))
+                .collect();
             let mut dp = day_problem(
-                problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &caps,
+                problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &free,
             );
-            dp.total_cap = total_cap;
+            dp.total_cap = total_cap.saturating_sub(used.iter().sum());
             let solved = solve_day(&dp, options)?;
             Ok((dp, solved))
         })
         .collect();
 
-    // Assemble.
-    let mut shifts = Vec::new();
+    // Assemble, on top of the base plan when there is one.
+    let mut shifts = base.map_or_else(Vec::new, |b| b.shifts.clone());
     let mut days = Vec::new();
-    let mut on_duty = vec![0u32; grid.len() * n_pools];
-    let mut delivered = vec![0.0; grid.len() * n_groups];
-    let mut headcount = vec![vec![0u32; grid.days.len()]; n_pools];
-    let mut pool_hours = vec![0.0; n_pools];
-    let mut pool_cost = vec![0.0; n_pools];
+    let mut on_duty = base.map_or_else(|| vec![0u32; grid.len() * n_pools], |b| b.on_duty.clone());
+    let mut delivered =
+        base.map_or_else(|| vec![0.0; grid.len() * n_groups], |b| b.delivered.clone());
+    let mut headcount: Vec<Vec<u32>> = (0..n_pools)
+        .map(|p| {
+            base.map_or_else(
+                || vec![0u32; grid.days.len()],
+                |b| b.pools[p].headcount_per_day.clone(),
+            )
+        })
+        .collect();
+    let mut pool_hours: Vec<f64> = (0..n_pools)
+        .map(|p| base.map_or(0.0, |b| b.pools[p].hours))
+        .collect();
+    let mut pool_cost: Vec<f64> = (0..n_pools)
+        .map(|p| base.map_or(0.0, |b| b.pools[p].cost_eur))
+        .collect();
     for (d, result) in solved.into_iter().enumerate() {
         let (dp, solved) = result?;
         let plan = solved.plan;
+        let base_cost = base.map_or(0.0, |b| b.days[d].cost_eur);
         days.push(DaySummary {
             date: grid.days[d],
-            cost_eur: plan.cost,
-            lp_bound_eur: solved.bound,
+            cost_eur: base_cost + plan.cost,
+            lp_bound_eur: base_cost + solved.bound,
             method: solved.method,
             columns: dp.cols.len(),
             shortage: plan.shortage,
@@ -547,6 +598,26 @@ impl CoverPlan {
 fn clock(min: u32) -> ClockTime {
     // Template and slot clock times lie in 0..=1440 by construction.
     ClockTime::from_hm((min / 60) as u16, (min % 60) as u16).unwrap_or(ClockTime::END_OF_DAY)
+}
+
+/// What one head of a flex pool delivers to the need, in its unit.
+pub fn pool_worth(p: &FlexPool) -> HeadWorth {
+    HeadWorth {
+        absence: p.shrinkage.absence,
+        in_shift: p.shrinkage.in_shift,
+        aht_factor: p.aht_factor,
+    }
+}
+
+fn deliveries(problem: &CoverProblem, options: &CoverOptions) -> Vec<f64> {
+    problem
+        .pools
+        .iter()
+        .map(|p| match options.need_unit {
+            NeedUnit::AvailableAgents => pool_worth(p).agents(),
+            NeedUnit::Heads => 1.0,
+        })
+        .collect()
 }
 
 /// Heads a pool can put on one date.
@@ -722,53 +793,83 @@ fn day_problem(
     caps: &[u32],
 ) -> DayProblem {
     let n_groups = problem.groups.len();
-    let day_slots = problem.grid.day_slots(d);
-    let mut row_of = vec![usize::MAX; day_slots.len() * n_groups];
     let mut rows = Vec::new();
-    for s in day_slots.clone() {
+    for s in problem.grid.day_slots(d) {
         for g in 0..n_groups {
             let need = capped[s * n_groups + g];
             if need > TOL {
-                row_of[(s - day_slots.start) * n_groups + g] = rows.len();
                 rows.push((s, g, need));
             }
         }
     }
-    let mut cols = Vec::new();
-    if !rows.is_empty() {
-        for &k in day_templates {
-            let t = &templates[k];
-            for g in 0..n_groups {
-                if !serves[t.pool][g] || delivery[t.pool] <= 0.0 {
-                    continue;
-                }
-                let covered: Vec<usize> = t
-                    .slots
-                    .clone()
-                    .filter(|&s| open[s * n_groups + g])
-                    .map(|s| row_of[(s - day_slots.start) * n_groups + g])
-                    .filter(|&r| r != usize::MAX)
-                    .collect();
-                if covered.is_empty() {
-                    continue;
-                }
-                cols.push(Column {
-                    template: k,
-                    group: g,
-                    pool: t.pool,
-                    rows: covered,
-                    delivery: delivery[t.pool],
-                    cost: t.cost,
-                });
-            }
-        }
-    }
+    let cols = if rows.is_empty() {
+        Vec::new()
+    } else {
+        day_columns(
+            problem,
+            templates,
+            day_templates,
+            d,
+            &rows,
+            delivery,
+            serves,
+            open,
+        )
+    };
     DayProblem {
         rows,
         cols: prune(cols),
         caps: caps.to_vec(),
         total_cap: u32::MAX,
     }
+}
+
+/// Every column (template × group) of one date that covers some row.
+#[allow(clippy::too_many_arguments)]
+fn day_columns(
+    problem: &CoverProblem,
+    templates: &[Template],
+    day_templates: &[usize],
+    d: usize,
+    rows: &[(usize, usize, f64)],
+    delivery: &[f64],
+    serves: &[Vec<bool>],
+    open: &[bool],
+) -> Vec<Column> {
+    let n_groups = problem.groups.len();
+    let day_slots = problem.grid.day_slots(d);
+    let mut row_of = vec![usize::MAX; day_slots.len() * n_groups];
+    for (r, &(s, g, _)) in rows.iter().enumerate() {
+        row_of[(s - day_slots.start) * n_groups + g] = r;
+    }
+    let mut cols = Vec::new();
+    for &k in day_templates {
+        let t = &templates[k];
+        for g in 0..n_groups {
+            if !serves[t.pool][g] || delivery[t.pool] <= 0.0 {
+                continue;
+            }
+            let covered: Vec<usize> = t
+                .slots
+                .clone()
+                .filter(|&s| open[s * n_groups + g])
+                .map(|s| row_of[(s - day_slots.start) * n_groups + g])
+                .filter(|&r| r != usize::MAX)
+                .collect();
+            if covered.is_empty() {
+                continue;
+            }
+            cols.push(Column {
+                template: k,
+                group: g,
+                pool: t.pool,
+                rows: covered,
+                delivery: delivery[t.pool],
+                cost: t.cost,
+            });
+        }
+    }
+    cols
 }
 
 /// Removes dominated columns: same pool and group, covering a subset of another's rows at no
@@ -1286,4 +1387,287 @@ fn coverage(dp: &DayProblem, x: &[u32]) -> Vec<f64> {
         }
     }
     cov
+}
+
+// ---------------------------------------------------------------------------------------
+// What binds: why no flex head can be added to a cell
+// ---------------------------------------------------------------------------------------
+
+/// A rule that keeps a pool from adding a head to an interval and group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Limit {
+    /// No pool has the group's skill and channel.
+    NoPool,
+    /// The group's channel is closed then (its contacts wait for the opening).
+    ChannelClosed,
+    /// Outside the pool's weekly availability or its `available_from`/`available_until`.
+    Availability,
+    /// Before the plan date plus the pool's `notice_days`.
+    Notice,
+    /// Available, but no legal shift (length, start times) covers the interval.
+    ShiftRules,
+    /// All the heads the pool may have on the day (`max_per_day`, `max_headcount`) are on
+    /// duty in the interval already.
+    DailyCap,
+    /// All the flex heads allowed on the day, all pools together (a frontier point), are on
+    /// duty in the interval already.
+    TotalCap,
+}
+
+impl Limit {
+    /// A short name for tables and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Limit::NoPool => "no_pool",
+            Limit::ChannelClosed => "channel_closed",
+            Limit::Availability => "availability",
+            Limit::Notice => "notice",
+            Limit::ShiftRules => "shift_rules",
+            Limit::DailyCap => "daily_cap",
+            Limit::TotalCap => "total_cap",
+        }
+    }
+}
+
+/// Which pool can put a head on which interval at all: the legal shifts of a problem,
+/// precomputed once (see [`Reach::limits`]).
+#[derive(Debug, Clone)]
+pub struct Reach {
+    n_pools: usize,
+    /// `[slot * pools + pool]`: some legal shift of the pool covers the slot.
+    covered: Vec<bool>,
+    /// `[slot * groups + group]`: the group's channel is open.
+    open: Vec<bool>,
+    /// `[pool][group]`.
+    serves: Vec<Vec<bool>>,
+}
+
+impl Reach {
+    /// The reach of every pool on the problem's grid.
+    pub fn new(problem: &CoverProblem) -> Reach {
+        let n_pools = problem.pools.len();
+        let mut covered = vec![false; problem.grid.len() * n_pools];
+        for t in templates(problem) {
+            for s in t.slots {
+                covered[s * n_pools + t.pool] = true;
+            }
+        }
+        Reach {
+            n_pools,
+            covered,
+            open: open_matrix(problem),
+            serves: problem
+                .pools
+                .iter()
+                .map(|p| {
+                    problem
+                        .groups
+                        .iter()
+                        .map(|g| g.served_by(&p.skills, &p.channels))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// True when some legal shift of some pool serving `group` covers `slot`.
+    pub fn reachable(&self, slot: usize, group: usize) -> bool {
+        (0..self.n_pools).any(|p| self.serves[p][group] && self.covered[slot * self.n_pools + p])
+    }
+
+    /// True when some pool serving `group` has fewer heads on `slot`'s date than it may
+    /// (and the total cap of `options`, if any, leaves room): deferred work can be done
+    /// anywhere in its window, so what binds it is the day's heads.
+    pub fn day_room(
+        &self,
+        problem: &CoverProblem,
+        plan: &CoverPlan,
+        options: &CoverOptions,
+        slot: usize,
+        group: usize,
+    ) -> bool {
+        let d = problem.grid.slots[slot].day;
+        let heads = |p: usize| plan.pools[p].headcount_per_day.get(d).copied().unwrap_or(0);
+        let total: u32 = (0..self.n_pools).map(heads).sum();
+        if options.max_heads_per_day.is_some_and(|m| total >= m) {
+            return false;
+        }
+        (0..self.n_pools).any(|p| self.serves[p][group] && heads(p) < day_cap(&problem.pools[p]))
+    }
+
+    /// Why no head of any pool can be added to `slot` and `group` under `plan` (with the
+    /// covering's `options`, for the total cap): one entry per pool that serves the group
+    /// (the pool's index, or `None` for [`Limit::NoPool`] and [`Limit::ChannelClosed`]).
+    /// Empty when some pool can still add a head there. `need` is the need the plan was
+    /// made for in that cell: when the plan already delivers less (the covering found no
+    /// way to deliver it within the daily caps and shift rules together), no pool can add.
+    pub fn limits(
+        &self,
+        problem: &CoverProblem,
+        plan: &CoverPlan,
+        options: &CoverOptions,
+        slot: usize,
+        group: usize,
+        need: f64,
+    ) -> Vec<(Option<usize>, Limit)> {
+        let n_groups = problem.groups.len();
+        if !self.open[slot * n_groups + group] {
+            return vec![(None, Limit::ChannelClosed)];
+        }
+        let pools: Vec<usize> = (0..self.n_pools)
+            .filter(|&p| self.serves[p][group])
+            .collect();
+        if pools.is_empty() {
+            return vec![(None, Limit::NoPool)];
+        }
+        let d = problem.grid.slots[slot].day;
+        let date = problem.grid.days[d];
+        // Heads on duty in the slot: a pool whose every head of the day is already on duty
+        // there cannot put one more there, whatever the shifts (a pool at its daily cap with
+        // shorter shifts elsewhere still can, by cutting them longer).
+        let on = |p: usize| {
+            plan.on_duty
+                .get(slot * self.n_pools + p)
+                .copied()
+                .unwrap_or(0)
+        };
+        let slot_total: u32 = (0..self.n_pools).map(on).sum();
+        let delivered = plan
+            .delivered
+            .get(slot * n_groups + group)
+            .copied()
+            .unwrap_or(0.0);
+        let short = need - delivered > TOL;
+        let heads = |p: usize| plan.pools[p].headcount_per_day.get(d).copied().unwrap_or(0);
+        let day_total: u32 = (0..self.n_pools).map(heads).sum();
+        let mut out = Vec::new();
+        for p in pools {
+            let pool = &problem.pools[p];
+            let first = problem
+                .plan_date
+                .checked_add(jiff::Span::new().days(i64::from(pool.notice_days)))
+                .unwrap_or(Date::MAX);
+            let minute = problem.grid.slots[slot].start_min;
+            let limit = if date < first {
+                Some(Limit::Notice)
+            } else if pool.available_from.is_some_and(|f| date < f)
+                || pool.available_until.is_some_and(|u| date > u)
+                || !pool
+                    .availability
+                    .on(Day::of(date))
+                    .is_some_and(|(f, t)| f.minutes() <= minute && minute < t.minutes())
+            {
+                Some(Limit::Availability)
+            } else if !self.covered[slot * self.n_pools + p] {
+                Some(Limit::ShiftRules)
+            } else if on(p) >= day_cap(pool) || (short && heads(p) >= day_cap(pool)) {
+                Some(Limit::DailyCap)
+            } else if options
+                .max_heads_per_day
+                .is_some_and(|m| slot_total >= m || (short && day_total >= m))
+            {
+                Some(Limit::TotalCap)
+            } else if short {
+                Some(Limit::ShiftRules)
+            } else {
+                None
+            };
+            match limit {
+                Some(l) => out.push((Some(p), l)),
+                None => return Vec::new(),
+            }
+        }
+        out
+    }
+}
+
+/// The LP lower bound on the flex hours of any plan of whole heads that covers `problem`'s
+/// need at least as well as `plan` (per date: no more total shortage). The same columns as
+/// [`cover`] without the cost-based pruning, hours as the objective, the integer rounding
+/// cuts on fully covered dates.
+pub fn lp_hours_bound(
+    problem: &CoverProblem,
+    plan: &CoverPlan,
+    options: &CoverOptions,
+) -> Result<f64, StaffingError> {
+    validate(problem)?;
+    let grid = &problem.grid;
+    let n_groups = problem.groups.len();
+    let templates = templates(problem);
+    let delivery = deliveries(problem, options);
+    let serves: Vec<Vec<bool>> = problem
+        .pools
+        .iter()
+        .map(|p| {
+            problem
+                .groups
+                .iter()
+                .map(|g| g.served_by(&p.skills, &p.channels))
+                .collect()
+        })
+        .collect();
+    let open = open_matrix(problem);
+    let caps: Vec<u32> = problem.pools.iter().map(day_cap).collect();
+    // Cover only what the plan's covering could reach: the need capped at what every pool's
+    // daily heads deliver (as `cover` does), so both sides see the same rows.
+    let mut by_day: Vec<Vec<usize>> = vec![Vec::new(); grid.days.len()];
+    for (k, t) in templates.iter().enumerate() {
+        by_day[t.day].push(k);
+    }
+    let mut reach = vec![0.0; grid.len() * n_groups];
+    let n_pools = problem.pools.len();
+    let mut seen = vec![false; grid.len() * n_pools];
+    for t in &templates {
+        for s in t.slots.clone() {
+            seen[s * n_pools + t.pool] = true;
+        }
+    }
+    for s in 0..grid.len() {
+        for p in 0..n_pools {
+            if seen[s * n_pools + p] {
+                for g in 0..n_groups {
+                    if serves[p][g] && open[s * n_groups + g] {
+                        reach[s * n_groups + g] += f64::from(caps[p]) * delivery[p];
+                    }
+                }
+            }
+        }
+    }
+    let capped: Vec<f64> = problem
+        .need
+        .iter()
+        .zip(&reach)
+        .map(|(n, r)| n.min(*r))
+        .collect();
+    let bounds: Vec<Result<f64, StaffingError>> = (0..grid.days.len())
+        .into_par_iter()
+        .map(|d| {
+            let mut dp = day_problem(
+                problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &caps,
+            );
+            if dp.rows.is_empty() {
+                return Ok(0.0);
+            }
+            // Un-pruned columns, priced in hours.
+            dp.cols = day_columns(
+                problem, &templates, &by_day[d], d, &dp.rows, &delivery, &serves, &open,
+            );
+            for c in &mut dp.cols {
+                c.cost = templates[c.template].hours;
+            }
+            dp.total_cap = options.max_heads_per_day.unwrap_or(u32::MAX);
+            let short = plan.days.get(d).map_or(0.0, |x| x.shortage);
+            let lp = if short <= TOL {
+                solve_lp(&dp, None, false)?
+            } else {
+                solve_lp(&dp, Some(short + 1e-7), false)?
+            };
+            Ok(lp.map_or(0.0, |(obj, _)| obj))
+        })
+        .collect();
+    let mut total = 0.0;
+    for b in bounds {
+        total += b?;
+    }
+    Ok(total)
 }

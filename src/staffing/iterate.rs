@@ -1,91 +1,120 @@
-//! Simulation-based staffing: replay a flex plan many times and the iterative staffing
-//! algorithm that adds flex need where an interval misses its target too often.
+//! Simulation-based staffing: replay a plan many times ([`evaluate`]), and the iterative
+//! staffing algorithm that sizes the flex need group by group until the plan keeps its
+//! promise in the simulation ([`iterate`]).
 //!
 //! # Evaluation
 //!
 //! [`evaluate`] runs replications `0..R` of a seed (rayon over replications, results
 //! reduced in replication order, so the figures do not depend on the number of threads)
-//! and keeps, per interval and *planned* channel (live and chat: the channels with
-//! per-interval answer targets), whether the interval met its target and its service level,
-//! and per day whether every interval met it, whether the day as a whole met it, the
-//! abandonment share and the agents' occupancy.
+//! and keeps
+//!
+//! * per interval and *live* channel (phone, chat: the channels with per-interval answer
+//!   targets) whether the interval met its target and its service level, and per day
+//!   whether every interval met it, whether the day as a whole met it, abandonment and
+//!   occupancy;
+//! * per day and *deferred* channel (e-mail, social), judged by the day the contacts
+//!   arrived: the share answered within the response window (contacts still waiting at the
+//!   end of the calendar whose window runs past it are left out: nobody can say yet), and
+//!   whether it met the target;
+//! * per interval and need group (skill × channel, the simulator's queues): contacts
+//!   offered and transferred in, the service level, abandonment and the mean wait — what
+//!   the load model ([`super::load`]) needs and what tells *which* group is short.
 //!
 //! # The iterative algorithm
 //!
-//! Start from the flex need of an analytic method (Erlang A after the permanent roster),
-//! then repeat:
+//! The promise per interval: every live channel's interval meets its target with
+//! probability ≥ `confidence`, and every deferred channel's day does. Rounds:
 //!
-//! 1. cover the need with flex shifts ([`cover`](super::cover()));
-//! 2. simulate `R` replications of the plan with the **same seed every iteration**
-//!    (common random numbers: a change in P(meet) comes from the plan, not from noise);
-//! 3. every interval × planned channel with P(meet) < confidence gets
-//!    `max(⌈4 × (confidence − P)⌉, ⌈(target − mean SL) × A⌉)` (at least 1) more available
-//!    agents of flex need, where `A` is the Erlang A requirement of the need group raised:
-//!    the group of that channel with the largest analytic requirement among those a pool
-//!    can serve. The second term makes the step proportional to how far the cell is from
-//!    its target (at a peak the simulation needs tens of agents more than Erlang A:
-//!    redials, repeats, the opening rush); the first moves cells whose mean SL already
-//!    meets the target but whose P(meet) does not. Overshoot is pulled back by step 4 —
-//!    unless the covering already left that cell short, or the date is short
-//!    for the group somewhere while every pool serving it is at its daily headcount (no
-//!    capacity: counted as capacity-limited and reported, never raised further), or the
-//!    cell was raised in the previous iteration and neither its P(meet) rose nor its mean
-//!    SL by half a point (same seed, so no noise: what it lacks is something the pools
-//!    cannot give, e.g. agents of a group no pool serves — the cell is then counted as
-//!    capacity-limited from then on);
-//! 4. every cell that met the target in every replication, with a mean SL at least
-//!    [`IterOptions::slack`] above the target, loses one agent of need, unless it failed
-//!    after an earlier removal (then it is locked: no oscillation).
+//! 1. **Load** — the expected offered contacts per interval and group from the load model,
+//!    with the abandonment and waits measured in the previous round (damped: the mean of the
+//!    last two; frozen after half the round cap so that the rounds settle), in round 1 those
+//!    Erlang A predicts at its own staffing.
+//! 2. **Requirement** — Erlang A per planning interval and group on that load, arrivals
+//!    scaled to the `confidence` quantile of the day-level volume uncertainty
+//!    (`1 + z·volume_cv`), deferred groups as spread work ([`super::requirement`]); plus the
+//!    group's *correction* (agents the simulation showed to be missing, see 5).
+//! 3. **Need** — what the permanent teams deliver (capacity model) is subtracted; a cell
+//!    the permanent roster alone already serves (simulated round 0: its channel's interval,
+//!    or its deferred day, meets with the confidence and the group's own mean SL reaches the
+//!    target) gets no flex unless the simulation later shows it short.
+//! 4. **Cover and simulate** — the cheapest flex shifts ([`cover`](super::cover())), then
+//!    `R` replications with the *same seed* every round (common random numbers: a change
+//!    comes from the plan, not from noise).
+//! 5. **Judge, group by group** — a live interval whose P(meet) is below the confidence is
+//!    short by `gap = target − its 5th-percentile SL`; the groups of that channel whose mean
+//!    SL misses the target (all its groups when none does) get the standard agents that
+//!    Erlang A says raise their SL by `max(gap, target − their mean SL)`. A deferred day
+//!    below the confidence gets its missing work (contacts × SL gap × AHT) spread over the
+//!    open time of its response window. A raise goes only where some pool serving the
+//!    group can still add a head ([`Reach::limits`](super::Reach::limits)); otherwise the
+//!    cell is *capacity-limited* and the binding limits are recorded.
 //!
-//! Need lives on the planning grid, P(meet) on the simulation grid: a planning interval
-//! gets the largest raise any simulation interval inside it asks for (step 3), and loses
-//! an agent only when every interval inside it with contacts is slack (step 4).
-//!
-//! An iteration whose covering repeats the previous shifts reuses the previous evaluation
-//! (same model, same seed: the same figures).
-//!
-//! **Convergence**: an iteration that adds nothing and whose covering is the same set of
-//! shifts as the previous one. The loop stops after [`IterOptions::max_iterations`] and
-//! then reports that it did not converge.
+//! **Convergence**: a round that raises nothing and whose covering repeats the previous
+//! round's shifts — the plan is then a fixed point of the rounds (same load, same need,
+//! same shifts, same simulation). The loop stops after [`IterOptions::max_iterations`]
+//! and then says it did not converge. Corrections only grow, the pools are finite and the
+//! load stops moving when frozen, so the rounds cannot cycle.
 
 use rayon::prelude::*;
 
-use super::requirement::Requirement;
-use super::{CoverPlan, CoverProblem, Grid, StaffingError};
+use super::load::{Observed, offered_load};
+use super::requirement::{self, LiveCell, Requirement};
+use super::{CoverOptions, CoverPlan, CoverProblem, Grid, Limit, Reach, StaffingError};
 use crate::montecarlo::{Stat, Summary};
-use crate::sim::{ChannelKind, Model, Simulator};
+use crate::sim::{ChannelCell, ChannelKind, Model, RunMetrics, Simulator};
 
 /// Per-interval and per-day outcome of `R` replications of one plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
     pub replications: u32,
-    /// Model channel indices of the planned channels.
+    /// Model channel indices of the live channels (live and chat).
     pub channels: Vec<usize>,
     /// P(meet) per `[interval * channels + k]`.
     pub p_meet: Vec<f64>,
     /// Service level per `[interval * channels + k]` (no value when no contacts).
     pub sl: Vec<Stat>,
-    /// Per day: P(every interval of the day meets, on every planned channel).
+    /// Per day: P(every interval of the day meets, on every live channel).
     pub day_all_meet: Vec<f64>,
-    /// Per day: P(the day's service level meets the target on every planned channel).
+    /// Per day: P(the day's service level meets the target on every live channel).
     pub day_meets: Vec<f64>,
-    /// Per day and planned channel `[day * channels + k]`: the day's service level.
+    /// Per day and live channel `[day * channels + k]`: the day's service level.
     pub day_sl: Vec<Stat>,
-    /// Per day: abandoned / offered on the planned channels.
+    /// Per day: abandoned / offered on the live channels.
     pub day_abandon: Vec<Stat>,
     /// Per day: busy / on-duty time of all agents.
     pub day_occupancy: Vec<Stat>,
-    /// Expected contacts per `[interval * channels + k]` (from the model).
+    /// Expected first contacts per `[interval * channels + k]` (from the model).
     pub expected: Vec<f64>,
+    /// Model channel indices of the deferred channels (e-mail, social).
+    pub deferred: Vec<usize>,
+    /// Per `[day * deferred + k]`: P(the day's contacts meet the response target).
+    pub deferred_day_meets: Vec<f64>,
+    /// Per `[day * deferred + k]`: share of the day's contacts answered within the window.
+    pub deferred_day_sl: Vec<Stat>,
+    /// Per `[day * deferred + k]`: contacts still waiting at the end of the day.
+    pub deferred_day_backlog: Vec<Stat>,
+    /// Need groups `(skill, channel)` of the per-group figures.
+    pub groups: Vec<(usize, usize)>,
+    /// Mean contacts offered per `[interval * groups + g]` (as the simulator counts them).
+    pub g_offered: Vec<f64>,
+    /// Mean transfers in per `[interval * groups + g]`.
+    pub g_transfers: Vec<f64>,
+    /// Service level per `[interval * groups + g]`.
+    pub g_sl: Vec<Stat>,
+    /// Service level per `[day * groups + g]` by arrival day (deferred: within the window,
+    /// censored as above).
+    pub g_day_sl: Vec<Stat>,
+    /// Abandonment and mean waits per interval and queue, pooled over the replications.
+    pub observed: Observed,
 }
 
 impl Evaluation {
-    /// Mean SL summary of a cell.
+    /// Mean SL summary of a live cell.
     pub fn sl_summary(&self, i: usize, k: usize) -> Option<Summary> {
         self.sl[i * self.channels.len() + k].summary()
     }
 
-    /// Cells (interval × planned channel) with contacts and their P(meet).
+    /// Live cells (interval × live channel) with contacts and their P(meet).
     pub fn cells_with_contacts(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
         let nc = self.channels.len();
         self.expected
@@ -95,7 +124,7 @@ impl Evaluation {
             .map(move |(j, _)| (j / nc, j % nc, self.p_meet[j]))
     }
 
-    /// Share of cells with contacts whose P(meet) reaches `confidence`.
+    /// Share of live cells with contacts whose P(meet) reaches `confidence`.
     pub fn share_meeting(&self, confidence: f64) -> f64 {
         let (mut n, mut ok) = (0usize, 0usize);
         for (_, _, p) in self.cells_with_contacts() {
@@ -107,44 +136,107 @@ impl Evaluation {
         if n == 0 { 1.0 } else { ok as f64 / n as f64 }
     }
 
-    /// The worst interval of a day by its 5th-percentile SL, on planned channel `k`.
+    /// The worst interval of a day by its 5th-percentile SL, on live channel `k`.
     pub fn worst_p5(&self, day_slots: std::ops::Range<usize>, k: usize) -> Option<f64> {
         day_slots
             .filter_map(|i| self.sl_summary(i, k).map(|s| s.p5))
             .min_by(f64::total_cmp)
     }
+
+    /// Mean contacts offered plus transfers of a group cell.
+    pub fn g_arrivals(&self, i: usize, g: usize) -> f64 {
+        let j = i * self.groups.len() + g;
+        self.g_offered[j] + self.g_transfers[j]
+    }
 }
 
-/// The planned channels of a model: live and chat.
+/// The live channels of a model: live and chat.
 pub fn planned_channels(model: &Model) -> Vec<usize> {
     (0..model.channels.len())
         .filter(|&c| model.channels[c].kind != ChannelKind::Deferred)
         .collect()
 }
 
+/// The deferred channels of a model.
+pub fn deferred_channels(model: &Model) -> Vec<usize> {
+    (0..model.channels.len())
+        .filter(|&c| model.channels[c].kind == ChannelKind::Deferred)
+        .collect()
+}
+
+/// One replication reduced to what an evaluation keeps.
+struct Rep {
+    meets: Vec<bool>,
+    sl: Vec<Option<f64>>,
+    day_all: Vec<bool>,
+    day_meets: Vec<bool>,
+    day_sl: Vec<Option<f64>>,
+    day_abandon: Vec<Option<f64>>,
+    day_occ: Vec<Option<f64>>,
+    def_meets: Vec<bool>,
+    def_sl: Vec<Option<f64>>,
+    def_backlog: Vec<f64>,
+    g_sl: Vec<Option<f64>>,
+    g_day_sl: Vec<Option<f64>>,
+    metrics: RunMetrics,
+}
+
+/// A deferred total with the contacts still waiting at the end of the calendar whose
+/// response window runs past it left out of the denominator.
+fn censored(t: &mut ChannelCell, censor: u32) {
+    t.offered = t.offered.saturating_sub(censor);
+    t.answered = t.answered.min(t.offered);
+}
+
 /// Runs replications `0..replications` of `seed` and summarises them (see the module docs).
+/// `groups` are the need groups of the per-group figures.
 pub fn evaluate(
     model: &Model,
     grid: &Grid,
+    groups: &[(usize, usize)],
     replications: u32,
     seed: u64,
 ) -> Result<Evaluation, StaffingError> {
     let sim = Simulator::new(model).map_err(|e| StaffingError::Solver(e.to_string()))?;
     let channels = planned_channels(model);
+    let deferred = deferred_channels(model);
     let nc = channels.len();
+    let nf = deferred.len();
+    let ng = groups.len();
     let ni = model.intervals.len();
     let nd = grid.days.len();
+    let ns = model.skills.len().max(1);
     let all_groups: Vec<usize> = (0..model.groups.len()).collect();
     let def = model.sl_definition;
-    struct Rep {
-        meets: Vec<bool>,
-        sl: Vec<Option<f64>>,
-        day_all: Vec<bool>,
-        day_meets: Vec<bool>,
-        day_sl: Vec<Option<f64>>,
-        day_abandon: Vec<Option<f64>>,
-        day_occ: Vec<Option<f64>>,
-    }
+    let horizon = model.horizon_ms();
+    // Intervals whose deferred contacts may still be within their window at the horizon.
+    let censor_from: Vec<usize> = model
+        .channels
+        .iter()
+        .map(|ch| {
+            (0..ni)
+                .find(|&i| ch.deadline_ms(&model.intervals, model.intervals[i].start_ms) >= horizon)
+                .unwrap_or(ni)
+        })
+        .collect();
+    let day_total = |m: &RunMetrics, c: usize, q: Option<usize>, d: usize| -> ChannelCell {
+        let mut t = ChannelCell::default();
+        let mut censor = 0u32;
+        for i in grid.day_slots(d) {
+            let cell = match q {
+                Some(q) => m.queue(i, q),
+                None => m.cell(i, c),
+            };
+            t.add(cell);
+            if model.channels[c].kind == ChannelKind::Deferred && i >= censor_from[c] {
+                censor += cell.unanswered_end;
+            }
+        }
+        if censor > 0 {
+            censored(&mut t, censor);
+        }
+        t
+    };
     let reps: Vec<Rep> = (0..replications)
         .into_par_iter()
         .map(|r| {
@@ -154,8 +246,7 @@ pub fn evaluate(
             for i in 0..ni {
                 for (k, &c) in channels.iter().enumerate() {
                     let cell = m.cell(i, c);
-                    let ch = &model.channels[c];
-                    meets[i * nc + k] = cell.meets(def, ch.target_share);
+                    meets[i * nc + k] = cell.meets(def, model.channels[c].target_share);
                     sl[i * nc + k] = cell.service_level(def);
                 }
             }
@@ -164,6 +255,9 @@ pub fn evaluate(
             let mut day_sl = vec![None; nd * nc];
             let mut day_abandon = vec![None; nd];
             let mut day_occ = vec![None; nd];
+            let mut def_meets = vec![true; nd * nf];
+            let mut def_sl = vec![None; nd * nf];
+            let mut def_backlog = vec![0.0; nd * nf];
             for d in 0..nd {
                 let range = grid.day_slots(d);
                 day_all[d] = range.clone().all(|i| (0..nc).all(|k| meets[i * nc + k]));
@@ -177,9 +271,29 @@ pub fn evaluate(
                         day_meets[d] = false;
                     }
                 }
+                for (k, &c) in deferred.iter().enumerate() {
+                    let t = day_total(&m, c, None, d);
+                    def_sl[d * nf + k] = t.service_level(def);
+                    def_meets[d * nf + k] = t.meets(def, model.channels[c].target_share);
+                    def_backlog[d * nf + k] = range
+                        .clone()
+                        .last()
+                        .map_or(0.0, |i| f64::from(m.cell(i, c).backlog_end));
+                }
                 day_abandon[d] = (offered > 0).then(|| abandoned as f64 / offered as f64);
                 let at = m.agent_time(&all_groups, range);
                 day_occ[d] = (at.on_duty_ms > 0).then(|| at.busy_ms as f64 / at.on_duty_ms as f64);
+            }
+            let mut g_sl = vec![None; ni * ng];
+            let mut g_day_sl = vec![None; nd * ng];
+            for (g, &(s, c)) in groups.iter().enumerate() {
+                let q = c * ns + s;
+                for i in 0..ni {
+                    g_sl[i * ng + g] = m.queue(i, q).service_level(def);
+                }
+                for d in 0..nd {
+                    g_day_sl[d * ng + g] = day_total(&m, c, Some(q), d).service_level(def);
+                }
             }
             Rep {
                 meets,
@@ -189,10 +303,17 @@ pub fn evaluate(
                 day_sl,
                 day_abandon,
                 day_occ,
+                def_meets,
+                def_sl,
+                def_backlog,
+                g_sl,
+                g_day_sl,
+                metrics: m,
             }
         })
         .collect();
     let n = f64::from(replications.max(1));
+    let nq = model.channels.len() * ns;
     let mut p_meet = vec![0.0; ni * nc];
     let mut sl = vec![Stat::default(); ni * nc];
     let mut day_all_meet = vec![0.0; nd];
@@ -200,19 +321,30 @@ pub fn evaluate(
     let mut day_sl = vec![Stat::default(); nd * nc];
     let mut day_abandon = vec![Stat::default(); nd];
     let mut day_occupancy = vec![Stat::default(); nd];
+    let mut deferred_day_meets = vec![0.0; nd * nf];
+    let mut deferred_day_sl = vec![Stat::default(); nd * nf];
+    let mut deferred_day_backlog = vec![Stat::default(); nd * nf];
+    let mut g_sl = vec![Stat::default(); ni * ng];
+    let mut g_day_sl = vec![Stat::default(); nd * ng];
+    // Integer sums per interval × queue (order-free).
+    let mut q_offered = vec![0u64; ni * nq];
+    let mut q_transfers = vec![0u64; ni * nq];
+    let mut q_abandoned = vec![0u64; ni * nq];
+    let mut q_answered = vec![0u64; ni * nq];
+    let mut q_wait_ms = vec![0u64; ni * nq];
     for rep in &reps {
         for j in 0..ni * nc {
             if rep.meets[j] {
-                p_meet[j] += 1.0 / n;
+                p_meet[j] += 1.0;
             }
             sl[j].push_opt(rep.sl[j]);
         }
         for d in 0..nd {
             if rep.day_all[d] {
-                day_all_meet[d] += 1.0 / n;
+                day_all_meet[d] += 1.0;
             }
             if rep.day_meets[d] {
-                day_meets[d] += 1.0 / n;
+                day_meets[d] += 1.0;
             }
             day_abandon[d].push_opt(rep.day_abandon[d]);
             day_occupancy[d].push_opt(rep.day_occ[d]);
@@ -220,14 +352,34 @@ pub fn evaluate(
         for (s, x) in day_sl.iter_mut().zip(&rep.day_sl) {
             s.push_opt(*x);
         }
+        for j in 0..nd * nf {
+            if rep.def_meets[j] {
+                deferred_day_meets[j] += 1.0;
+            }
+            deferred_day_sl[j].push_opt(rep.def_sl[j]);
+            deferred_day_backlog[j].push(rep.def_backlog[j]);
+        }
+        for (s, x) in g_sl.iter_mut().zip(&rep.g_sl) {
+            s.push_opt(*x);
+        }
+        for (s, x) in g_day_sl.iter_mut().zip(&rep.g_day_sl) {
+            s.push_opt(*x);
+        }
+        for (j, c) in rep.metrics.queues.iter().enumerate() {
+            q_offered[j] += u64::from(c.offered);
+            q_transfers[j] += u64::from(c.transfers_in);
+            q_abandoned[j] += u64::from(c.abandoned);
+            q_answered[j] += u64::from(c.answered);
+            q_wait_ms[j] += c.wait_answered_ms;
+        }
     }
-    // Snap sums of 1/n to exact 0 and 1.
     for p in p_meet
         .iter_mut()
         .chain(day_all_meet.iter_mut())
         .chain(day_meets.iter_mut())
+        .chain(deferred_day_meets.iter_mut())
     {
-        *p = (*p * n).round() / n;
+        *p /= n;
     }
     let mut expected = vec![0.0; ni * nc];
     for s in &model.streams {
@@ -237,6 +389,35 @@ pub fn evaluate(
             }
         }
     }
+    let mut g_offered = vec![0.0; ni * ng];
+    let mut g_transfers = vec![0.0; ni * ng];
+    for (g, &(s, c)) in groups.iter().enumerate() {
+        let q = c * ns + s;
+        for i in 0..ni {
+            g_offered[i * ng + g] = q_offered[i * nq + q] as f64 / n;
+            g_transfers[i * ng + g] = q_transfers[i * nq + q] as f64 / n;
+        }
+    }
+    let observed = Observed {
+        abandon: (0..ni * nq)
+            .map(|j| {
+                if q_offered[j] > 0 {
+                    q_abandoned[j] as f64 / q_offered[j] as f64
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
+        wait_s: (0..ni * nq)
+            .map(|j| {
+                if q_answered[j] > 0 {
+                    q_wait_ms[j] as f64 / 1000.0 / q_answered[j] as f64
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
+    };
     Ok(Evaluation {
         replications,
         channels,
@@ -248,296 +429,774 @@ pub fn evaluate(
         day_abandon,
         day_occupancy,
         expected,
+        deferred,
+        deferred_day_meets,
+        deferred_day_sl,
+        deferred_day_backlog,
+        groups: groups.to_vec(),
+        g_offered,
+        g_transfers,
+        g_sl,
+        g_day_sl,
+        observed,
     })
 }
-
-/// A raised cell whose P(meet) did not rise and whose mean SL rose by less than this is
-/// not helped by flex agents (see the module docs, step 3).
-const FUTILE_SL_GAIN: f64 = 0.005;
 
 /// Knobs of the iterative algorithm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IterOptions {
-    /// Required P(meet) per interval.
+    /// Required P(meet) per live interval and per deferred day.
     pub confidence: f64,
-    /// Replications per iteration (common random numbers: the same seed each time).
+    /// Replications per round (common random numbers: the same seed each time).
     pub replications: u32,
     pub seed: u64,
     pub max_iterations: u32,
-    /// A cell is slack when it met the target in every replication with a mean SL at
-    /// least this much above the target. Default 0.05.
-    pub slack: f64,
 }
 
 impl Default for IterOptions {
     fn default() -> Self {
         IterOptions {
             confidence: 0.95,
-            replications: 20,
+            replications: 40,
             seed: 2027,
             max_iterations: 12,
-            slack: 0.05,
         }
     }
 }
 
-/// One iteration's figures.
+/// One round's figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IterStep {
     pub iteration: u32,
-    /// Cells below the confidence (with contacts).
+    /// Live intervals and deferred days below the confidence.
     pub below: usize,
-    /// Cells that got more need / less need.
+    /// Need-group cells (planning interval × group) raised.
     pub raised: usize,
-    pub lowered: usize,
-    /// Cells below the confidence that the covering could not raise (no capacity).
+    /// Cells below the confidence that no pool can reach (capacity-limited).
     pub capacity_limited: usize,
     pub flex_hours: f64,
     pub flex_cost_eur: f64,
     pub peak_day_headcount: u32,
 }
 
+/// The limit of each pool serving a group (`None` pool: no pool serves it, or its channel
+/// is closed).
+pub type PoolLimits = Vec<(Option<usize>, Limit)>;
+
+/// A cell the pools cannot help, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitedCell {
+    /// Simulation interval (live channel) or the first interval of the day (deferred).
+    pub interval: usize,
+    /// Day index.
+    pub day: usize,
+    /// Model channel.
+    pub channel: usize,
+    /// True for a deferred day rather than a live interval.
+    pub day_cell: bool,
+    /// Per need group short there: the group index and the limits of every pool serving it
+    /// (`None` pool: no pool / channel closed).
+    pub groups: Vec<(usize, PoolLimits)>,
+}
+
+/// Everything the planner needs to run the rounds.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    /// The model with the permanent teams; the pools' groups are filled per round.
+    pub model: &'a Model,
+    /// The simulation grid.
+    pub grid: &'a Grid,
+    /// Per simulation interval, its planning interval.
+    pub block_of: &'a [usize],
+    /// The covering problem on the planning grid (its `need` is replaced).
+    pub problem: &'a CoverProblem,
+    pub cover_options: &'a CoverOptions,
+    /// Number of teams (pool `p` is model unit `n_teams + p`).
+    pub n_teams: usize,
+    /// The teams' standard agents per `[block * teams + team]`.
+    pub team_available: &'a [f64],
+    /// `[team][group]`.
+    pub serves: &'a [Vec<bool>],
+    /// The need groups `(skill, channel)`, in `problem.groups` order.
+    pub groups: &'a [(usize, usize)],
+    /// The legal shifts of the pools.
+    pub reach: &'a Reach,
+}
+
 /// The result of the iterative algorithm.
 #[derive(Debug, Clone)]
 pub struct Iterated {
-    /// The final flex need, `[slot * groups + group]`.
+    /// The final requirement (analytic + corrections), `[block * groups + group]`.
+    pub required: Vec<f64>,
+    /// The analytic requirement of the final round (its load, scaled).
+    pub requirement: Requirement,
+    /// The final flex need, `[block * groups + group]`.
     pub need: Vec<f64>,
     pub plan: CoverPlan,
     /// The evaluation of `plan` with the iteration seed.
     pub evaluation: Evaluation,
+    /// The permanent roster alone with the iteration seed (round 0).
+    pub roster_only: Evaluation,
     pub steps: Vec<IterStep>,
     pub converged: bool,
+    /// The observations the final load was computed with.
+    pub observed: Observed,
 }
 
-/// The flex plan's heads on duty per pool, written into the pools' groups of `model`
-/// (`pool_group[p]` is the model group of pool `p`).
-pub fn apply_plan(model: &mut Model, grid: &Grid, plan: &CoverPlan, pool_group: &[usize]) {
-    for (p, &g) in pool_group.iter().enumerate() {
-        model.groups[g].staff = super::roster::flex_heads(grid, &plan.flex_shifts(p));
+/// The flex plan written into `model`: each planned shift's heads go to the group of its
+/// pool that serves exactly the shift's need group ([`Model::assigned_group`]); every such
+/// group not in the plan is emptied. `n_teams` is the number of teams (pool `p` is unit
+/// `n_teams + p`).
+pub fn apply_plan(model: &mut Model, grid: &Grid, plan: &CoverPlan, n_teams: usize) {
+    let skill_of = |name: &str| model.skills.iter().position(|s| s == name);
+    let channel_of = |name: &str| model.channels.iter().position(|c| c.name == name);
+    let mut staff: Vec<(usize, Vec<crate::scenario::FlexShift>)> = Vec::new();
+    for s in &plan.shifts {
+        let (Some(sk), Some(ch)) = (skill_of(&s.group.skill), channel_of(&s.group.channel)) else {
+            continue;
+        };
+        let Some(g) = model.assigned_group(n_teams + s.pool_index, sk, ch) else {
+            continue;
+        };
+        let shift = crate::scenario::FlexShift {
+            date: s.date,
+            start: s.start,
+            end: s.end,
+            heads: s.heads,
+        };
+        match staff.iter_mut().find(|(x, _)| *x == g) {
+            Some((_, v)) => v.push(shift),
+            None => staff.push((g, vec![shift])),
+        }
+    }
+    let assigned: Vec<usize> = (0..model.groups.len())
+        .filter(|&g| {
+            let grp = &model.groups[g];
+            grp.unit >= n_teams
+                && grp.skills.len() == 1
+                && grp.channels.len() == 1
+                && model.assigned_group(grp.unit, grp.skills[0], grp.channels[0]) == Some(g)
+        })
+        .collect();
+    for g in assigned {
+        model.groups[g].staff = match staff.iter().find(|(x, _)| *x == g) {
+            Some((_, shifts)) => super::roster::flex_heads(grid, shifts),
+            None => vec![0; model.intervals.len()],
+        };
     }
 }
 
-/// The iterative staffing algorithm (see the module docs), from `start_need`.
-#[allow(clippy::too_many_arguments)]
-pub fn iterate(
-    base: &Model,
-    sim_grid: &Grid,
+/// The standard normal quantile of `p`.
+pub fn normal_quantile(p: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    Normal::new(0.0, 1.0).map_or(0.0, |n| n.inverse_cdf(p.clamp(1e-12, 1.0 - 1e-12)))
+}
+
+/// The volume factor the simulation method plans for: the `confidence` quantile of the
+/// day-level multiplier, `1 + z·cv` (1 without volume uncertainty).
+pub fn volume_scale(model: &Model, confidence: f64) -> f64 {
+    if model.volume_cv > 0.0 {
+        (1.0 + normal_quantile(confidence) * model.volume_cv).max(1.0)
+    } else {
+        1.0
+    }
+}
+
+/// Abandonment per interval and queue that Erlang A predicts for the cells of `req` staffed
+/// with `agents` (`[block * groups + group]`): the analytic stand-in for a simulation's
+/// observations, so that a purely analytic plan also carries redials.
+pub fn analytic_observed(
+    model: &Model,
     block_of: &[usize],
-    problem: &CoverProblem,
-    cover_options: &super::CoverOptions,
     req: &Requirement,
-    pool_group: &[usize],
-    start_need: Vec<f64>,
-    opts: &IterOptions,
-) -> Result<Iterated, StaffingError> {
+    agents: &[f64],
+) -> Observed {
+    let ni = model.intervals.len();
+    let ns = model.skills.len().max(1);
+    let nq = model.channels.len() * ns;
     let ng = req.n_groups();
-    let grid = &problem.grid;
-    let planned = planned_channels(base);
-    let nc = planned.len();
-    // Groups a pool can serve, per planned channel.
-    let served: Vec<bool> = problem
-        .groups
-        .iter()
-        .map(|g| {
-            problem
-                .pools
-                .iter()
-                .any(|p| g.served_by(&p.skills, &p.channels))
-        })
-        .collect();
-    let mut need = start_need;
-    let mut locked = vec![false; grid.len() * nc];
-    let mut removed = vec![false; grid.len() * nc];
-    // Per simulation cell: raised in the previous iteration, with its P(meet) and mean SL
-    // then; and whether a raise was futile (no capacity that helps).
-    let nsim = sim_grid.len() * nc;
-    let mut raised_at: Vec<Option<(f64, f64)>> = vec![None; nsim];
-    let mut futile = vec![false; nsim];
-    let mut steps = Vec::new();
-    let mut prev_shifts = None;
-    let mut prev_eval: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
-    let mut problem = problem.clone();
-    let mut model = base.clone();
-    for it in 1..=opts.max_iterations {
-        problem.need.clone_from(&need);
-        let plan = super::cover(&problem, cover_options)?;
-        apply_plan(&mut model, sim_grid, &plan, pool_group);
-        // Same shifts as the previous iteration: same model, same seed, so the same
-        // evaluation — reuse it instead of simulating again.
-        let ev = match &prev_eval {
-            Some((shifts, ev)) if *shifts == plan.shifts => ev.clone(),
-            _ => evaluate(&model, sim_grid, opts.replications, opts.seed)?,
-        };
-        // Cells the covering cannot raise: left short, or on a date that is already short
-        // for the group while every pool serving it is at its daily headcount.
-        let mut short = vec![false; grid.len() * ng];
-        let nd = grid.days.len();
-        let mut day_short = vec![false; nd * ng];
-        for s in &plan.short {
-            if let Some(g) = problem.groups.iter().position(|x| *x == s.group) {
-                day_short[grid.slots[s.slot].day * ng + g] = true;
+    let nb = block_of.last().map_or(0, |b| b + 1);
+    let mut open_ms = vec![0u64; nb * ng];
+    for (i, &b) in block_of.iter().enumerate() {
+        for g in 0..ng {
+            if model.channels[req.group_channel[g]].is_open(i) {
+                open_ms[b * ng + g] += model.intervals[i].len_ms;
             }
         }
-        for d in 0..nd {
-            let total: u32 = plan.pools.iter().map(|ps| ps.headcount_per_day[d]).sum();
-            let all_capped = cover_options.max_heads_per_day.is_some_and(|m| total >= m);
-            for g in 0..ng {
-                let full = all_capped
-                    || problem.pools.iter().enumerate().all(|(pi, pool)| {
-                        !problem.groups[g].served_by(&pool.skills, &pool.channels)
-                            || plan.pools[pi].headcount_per_day[d]
-                                >= pool
-                                    .max_per_day
-                                    .unwrap_or(pool.max_headcount)
-                                    .min(pool.max_headcount)
-                    });
-                if full && day_short[d * ng + g] {
-                    for i in grid.day_slots(d) {
-                        short[i * ng + g] = true;
-                    }
+    }
+    let mut abandon = vec![0.0; ni * nq];
+    let mut block_abandon = vec![0.0; nb * ng];
+    for b in 0..nb {
+        for g in 0..ng {
+            let j = b * ng + g;
+            let c = req.group_channel[g];
+            let ch = &model.channels[c];
+            if req.group_deferred[g] || req.contacts[j] <= 0.0 || open_ms[j] == 0 {
+                continue;
+            }
+            let Some(patience) = ch.patience.as_ref().map(|d| d.mean_s()) else {
+                continue;
+            };
+            let (k, slow) = crate::sim::chat_servers(ch.kind);
+            let open_s = open_ms[j] as f64 / 1000.0;
+            let aht = req.load_erlangs[j] * open_s / req.contacts[j];
+            let q = crate::erlang::Queue::new(req.contacts[j] / open_s, aht * slow, Some(patience));
+            let n = (agents[j].max(0.0).round() as u32).saturating_mul(k).max(1);
+            if let Ok(m) = q.and_then(|q| q.metrics(n, None)) {
+                block_abandon[j] = m.p_abandon.unwrap_or(0.0);
+            }
+        }
+    }
+    for (i, &b) in block_of.iter().enumerate() {
+        for g in 0..ng {
+            let q = req.group_channel[g] * ns + req.group_skill[g];
+            abandon[i * nq + q] = block_abandon[b * ng + g];
+        }
+    }
+    Observed {
+        abandon,
+        wait_s: Vec::new(),
+    }
+}
+
+/// The analytic requirement of a model on its own load: three passes of load → Erlang A
+/// requirement → Erlang A abandonment at that staffing → load, from nobody abandoning.
+/// Returns the requirement and the observations its load used.
+pub fn analytic(
+    model: &Model,
+    block_of: &[usize],
+    scale: f64,
+) -> Result<(Requirement, Observed), StaffingError> {
+    let mut observed = Observed::default();
+    let mut req = requirement::from_load(model, &offered_load(model, &observed), block_of, scale)?;
+    for _ in 0..2 {
+        observed = analytic_observed(model, block_of, &req, &req.erlang_a);
+        req = requirement::from_load(model, &offered_load(model, &observed), block_of, scale)?;
+    }
+    Ok((req, observed))
+}
+
+/// Total need a covering leaves short.
+fn shortage(c: &CoverPlan) -> f64 {
+    c.short.iter().map(|s| s.short).sum()
+}
+
+/// Blends two observations (the mean, cell by cell; an empty one stands for zeros).
+fn damp(a: &Observed, b: &Observed) -> Observed {
+    let mix = |x: &[f64], y: &[f64]| -> Vec<f64> {
+        let n = x.len().max(y.len());
+        (0..n)
+            .map(|j| 0.5 * (x.get(j).copied().unwrap_or(0.0) + y.get(j).copied().unwrap_or(0.0)))
+            .collect()
+    };
+    Observed {
+        abandon: mix(&a.abandon, &b.abandon),
+        wait_s: if a.wait_s.is_empty() {
+            b.wait_s.clone()
+        } else {
+            mix(&a.wait_s, &b.wait_s)
+        },
+    }
+}
+
+/// Which (interval, group) cells the permanent roster alone already serves (see step 3 of
+/// the module docs), `[interval * groups + group]` on the simulation grid.
+fn served_by_roster(ctx: &Context, ev: &Evaluation, confidence: f64) -> Vec<bool> {
+    let model = ctx.model;
+    let ng = ctx.groups.len();
+    let ni = model.intervals.len();
+    let mut out = vec![false; ni * ng];
+    for (g, &(_, c)) in ctx.groups.iter().enumerate() {
+        let target = model.channels[c].target_share;
+        if let Some(k) = ev.channels.iter().position(|&x| x == c) {
+            for i in 0..ni {
+                let p = ev.p_meet[i * ev.channels.len() + k];
+                let group_ok = ev.g_sl[i * ng + g]
+                    .summary()
+                    .is_none_or(|s| s.mean >= target - 1e-12);
+                out[i * ng + g] = p >= confidence - 1e-12 && group_ok;
+            }
+        } else if let Some(k) = ev.deferred.iter().position(|&x| x == c) {
+            let nf = ev.deferred.len();
+            for d in 0..ctx.grid.days.len() {
+                let p = ev.deferred_day_meets[d * nf + k];
+                let group_ok = ev.g_day_sl[d * ng + g]
+                    .summary()
+                    .is_none_or(|s| s.mean >= target - 1e-12);
+                let ok = p >= confidence - 1e-12 && group_ok;
+                for i in ctx.grid.day_slots(d) {
+                    out[i * ng + g] = ok;
                 }
             }
         }
-        for s in &plan.short {
-            if let Some(g) = problem.groups.iter().position(|x| *x == s.group) {
-                short[s.slot * ng + g] = true;
+    }
+    out
+}
+
+/// The flex need: what the teams do not deliver of the analytic requirement, plus the
+/// corrections the simulation found (flex agents missing on top of the plan: the teams'
+/// analytic spare capacity did not serve the cell), nothing where the roster alone serves
+/// the cell and no correction was ever needed.
+fn need_of(ctx: &Context, analytic: &[f64], correction: &[f64], served: &[bool]) -> Vec<f64> {
+    let ng = ctx.groups.len();
+    let mut need = requirement::shortfall(analytic, ng, ctx.team_available, ctx.serves);
+    for (n, c) in need.iter_mut().zip(correction) {
+        *n += c;
+    }
+    let nb = ctx.problem.grid.len();
+    let mut all_served = vec![true; nb * ng];
+    for (i, &b) in ctx.block_of.iter().enumerate() {
+        for g in 0..ng {
+            if !served[i * ng + g] {
+                all_served[b * ng + g] = false;
             }
         }
-        let mut step = IterStep {
+    }
+    for j in 0..nb * ng {
+        if all_served[j] && correction[j] <= 0.0 {
+            need[j] = 0.0;
+        }
+    }
+    need
+}
+
+/// The judge of one round (step 5 of the module docs): per-block raises of the correction,
+/// and the cells no pool can help.
+/// Cells that have met the confidence once on the frozen load: judged with a tolerance.
+struct Passed<'a> {
+    /// Live cells `[interval * live channels + k]`.
+    live: &'a [bool],
+    /// Deferred days `[day * deferred channels + k]`.
+    days: &'a [bool],
+    /// How far below the confidence such a cell may fall before it is raised again.
+    tolerance: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    ctx: &Context,
+    ev: &Evaluation,
+    req: &Requirement,
+    required: &[f64],
+    plan: &CoverPlan,
+    need: &[f64],
+    confidence: f64,
+    scale: f64,
+    passed: Option<&Passed>,
+    raised_before: &[u8],
+) -> (Vec<f64>, usize, Vec<LimitedCell>) {
+    let bar_live = |j: usize| match passed {
+        Some(p) if p.live[j] => confidence - p.tolerance,
+        _ => confidence,
+    };
+    let bar_day = |j: usize| match passed {
+        Some(p) if p.days[j] => confidence - p.tolerance,
+        _ => confidence,
+    };
+    let model = ctx.model;
+    let ng = ctx.groups.len();
+    let nb = ctx.problem.grid.len();
+    let mut raise = vec![0.0f64; nb * ng];
+    let mut below = 0usize;
+    let mut limited = Vec::new();
+    let nc = ev.channels.len();
+    let block_open_s = |b: usize, c: usize| -> f64 {
+        ctx.block_of
+            .iter()
+            .enumerate()
+            .filter(|&(i, &bb)| bb == b && model.channels[c].is_open(i))
+            .map(|(i, _)| model.intervals[i].len_ms as f64 / 1000.0)
+            .sum()
+    };
+    // Live intervals.
+    for i in 0..model.intervals.len() {
+        let b = ctx.block_of[i];
+        for (k, &c) in ev.channels.iter().enumerate() {
+            let arrivals: f64 = (0..ng)
+                .filter(|&g| ctx.groups[g].1 == c)
+                .map(|g| ev.g_arrivals(i, g))
+                .sum();
+            if arrivals <= 0.0 || ev.p_meet[i * nc + k] >= bar_live(i * nc + k) - 1e-12 {
+                continue;
+            }
+            below += 1;
+            let target = model.channels[c].target_share;
+            let p5 = ev.sl[i * nc + k].summary().map_or(0.0, |s| s.p5);
+            let gap = (target - p5).max(0.005);
+            let on_channel: Vec<usize> = (0..ng)
+                .filter(|&g| ctx.groups[g].1 == c && ev.g_arrivals(i, g) > 0.0)
+                .collect();
+            let mean_sl = |g: usize| ev.g_sl[i * ng + g].summary().map_or(1.0, |s| s.mean);
+            let mut short: Vec<usize> = on_channel
+                .iter()
+                .copied()
+                .filter(|&g| mean_sl(g) < target - 1e-12)
+                .collect();
+            if short.is_empty() {
+                short = on_channel;
+            }
+            let mut cell_limits = Vec::new();
+            let mut raised_any = false;
+            let open_s = block_open_s(b, c).max(1.0);
+            for g in short {
+                let limits =
+                    ctx.reach
+                        .limits(ctx.problem, plan, ctx.cover_options, b, g, need[b * ng + g]);
+                if !limits.is_empty() {
+                    cell_limits.push((g, limits));
+                    continue;
+                }
+                raised_any = true;
+                let j = b * ng + g;
+                // The interval's own load (a ramp inside a planning interval shows here, not
+                // in the block's mean), with the block's handling time.
+                let n = ev.g_arrivals(i, g) * scale;
+                let len_s = model.intervals[i].len_ms as f64 / 1000.0;
+                let cell = LiveCell {
+                    rate_per_s: n / len_s,
+                    aht_s: if req.contacts[j] > 0.0 {
+                        req.load_erlangs[j] * open_s / req.contacts[j]
+                    } else {
+                        1.0
+                    },
+                };
+                let want = gap.max(target - mean_sl(g));
+                // The agents Erlang A says the mean SL needs to gain what the cell's low
+                // quantile misses; half of them the first time a cell is raised: the low
+                // quantile moves faster than the mean as SL nears 1, so the full step
+                // overshoots, and a cell still short the next round gets the full step.
+                // A cell raised in earlier rounds and still short (Erlang cannot see what it
+                // lacks, e.g. the backlog of the interval before) doubles its least step each
+                // time: 1, 2, 4 … agents.
+                let k = raised_before[j];
+                let step = if k == 0 { 0.5 } else { 1.0 };
+                let least = f64::from(1u32 << k.saturating_sub(1).min(6));
+                let add = if n > 0.0 {
+                    (step * requirement::agents_for_gain(model, c, cell, required[j], want))
+                        .round()
+                        .max(least)
+                } else {
+                    least
+                };
+                raise[j] = raise[j].max(add);
+            }
+            if !raised_any {
+                limited.push(LimitedCell {
+                    interval: i,
+                    day: ctx.grid.slots[i].day,
+                    channel: c,
+                    day_cell: false,
+                    groups: cell_limits,
+                });
+            }
+        }
+    }
+    // Deferred days.
+    let nf = ev.deferred.len();
+    for d in 0..ctx.grid.days.len() {
+        for (k, &c) in ev.deferred.iter().enumerate() {
+            let slots = ctx.grid.day_slots(d);
+            let groups_c: Vec<usize> = (0..ng).filter(|&g| ctx.groups[g].1 == c).collect();
+            let day_arrivals =
+                |g: usize| -> f64 { slots.clone().map(|i| ev.g_arrivals(i, g)).sum() };
+            if groups_c.iter().all(|&g| day_arrivals(g) <= 0.0)
+                || ev.deferred_day_meets[d * nf + k] >= bar_day(d * nf + k) - 1e-12
+            {
+                continue;
+            }
+            // A day whose contacts all have their window past the horizon is not judged.
+            if ev.deferred_day_sl[d * nf + k].n() == 0 {
+                continue;
+            }
+            below += 1;
+            let ch = &model.channels[c];
+            let target = ch.target_share;
+            let p5 = ev.deferred_day_sl[d * nf + k]
+                .summary()
+                .map_or(0.0, |s| s.p5);
+            let gap = (target - p5).max(0.005);
+            let mean_sl = |g: usize| ev.g_day_sl[d * ng + g].summary().map_or(1.0, |s| s.mean);
+            let with: Vec<usize> = groups_c
+                .iter()
+                .copied()
+                .filter(|&g| day_arrivals(g) > 0.0)
+                .collect();
+            let mut short: Vec<usize> = with
+                .iter()
+                .copied()
+                .filter(|&g| mean_sl(g) < target - 1e-12)
+                .collect();
+            if short.is_empty() {
+                short = with;
+            }
+            // The open intervals of the day and of the response window after it.
+            let first = slots.start;
+            let last = model.intervals[slots.end - 1];
+            let end_ms = ch.deadline_ms(&model.intervals, last.start_ms + last.len_ms - 1);
+            let window: Vec<usize> = (first..model.intervals.len())
+                .take_while(|&i| model.intervals[i].start_ms < end_ms)
+                .filter(|&i| ch.is_open(i))
+                .collect();
+            let mut cell_limits = Vec::new();
+            let mut raised_any = false;
+            for g in short {
+                let blocks: Vec<usize> = {
+                    let mut v: Vec<usize> = window.iter().map(|&i| ctx.block_of[i]).collect();
+                    v.dedup();
+                    v
+                };
+                let ok: Vec<usize> = blocks
+                    .iter()
+                    .copied()
+                    .filter(|&b| {
+                        ctx.reach
+                            .limits(ctx.problem, plan, ctx.cover_options, b, g, need[b * ng + g])
+                            .is_empty()
+                            && ctx
+                                .reach
+                                .day_room(ctx.problem, plan, ctx.cover_options, b, g)
+                    })
+                    .collect();
+                if ok.is_empty() {
+                    // What binds in the window: the rules of the block where the pools are
+                    // furthest from serving (the last one with a rule), else the day's heads.
+                    let by_rule = blocks.iter().rev().find_map(|&b| {
+                        let l = ctx.reach.limits(
+                            ctx.problem,
+                            plan,
+                            ctx.cover_options,
+                            b,
+                            g,
+                            need[b * ng + g],
+                        );
+                        (!l.is_empty()).then_some(l)
+                    });
+                    let limits = by_rule.unwrap_or_else(|| {
+                        (0..ctx.problem.pools.len())
+                            .filter(|&p| {
+                                ctx.problem.groups[g].served_by(
+                                    &ctx.problem.pools[p].skills,
+                                    &ctx.problem.pools[p].channels,
+                                )
+                            })
+                            .map(|p| (Some(p), Limit::DailyCap))
+                            .collect()
+                    });
+                    cell_limits.push((g, limits));
+                    continue;
+                }
+                // Missing work in standard seconds, over the reachable open time.
+                let aht = {
+                    let (mut w, mut n) = (0.0, 0.0);
+                    for i in slots.clone() {
+                        let b = ctx.block_of[i];
+                        let j = b * ng + g;
+                        if req.contacts[j] > 0.0 {
+                            let len = block_open_s(b, c).max(1.0);
+                            w += req.load_erlangs[j] * len;
+                            n += req.contacts[j];
+                        }
+                    }
+                    if n > 0.0 { w / n } else { 300.0 }
+                };
+                let want = gap.max(target - mean_sl(g));
+                let work = day_arrivals(g) * want * aht * scale;
+                let open: f64 = window
+                    .iter()
+                    .filter(|&&i| ok.contains(&ctx.block_of[i]))
+                    .map(|&i| model.intervals[i].len_ms as f64 / 1000.0)
+                    .sum();
+                let add = (work / open.max(1.0)).max(0.25);
+                raised_any = true;
+                for b in ok {
+                    let j = b * ng + g;
+                    raise[j] = raise[j].max(add);
+                }
+            }
+            if !raised_any {
+                limited.push(LimitedCell {
+                    interval: first,
+                    day: d,
+                    channel: c,
+                    day_cell: true,
+                    groups: cell_limits,
+                });
+            }
+        }
+    }
+    (raise, below, limited)
+}
+
+/// The iterative staffing algorithm (see the module docs).
+pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingError> {
+    if opts.max_iterations == 0 {
+        return Err(StaffingError::Need(
+            "max_iterations must be at least 1".into(),
+        ));
+    }
+    let model = ctx.model;
+    let ng = ctx.groups.len();
+    let nb = ctx.problem.grid.len();
+    let scale = volume_scale(model, opts.confidence);
+    let roster_only = evaluate(model, ctx.grid, ctx.groups, opts.replications, opts.seed)?;
+    let served = served_by_roster(ctx, &roster_only, opts.confidence);
+    let (mut req, mut observed) = analytic(model, ctx.block_of, scale)?;
+    let mut correction = vec![0.0; nb * ng];
+    let mut raised_before = vec![0u8; nb * ng];
+    let mut steps = Vec::new();
+    let mut prev: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
+    let mut prev_plan: Option<CoverPlan> = None;
+    let mut problem = ctx.problem.clone();
+    let mut flex_model = model.clone();
+    let freeze = opts.max_iterations.div_ceil(3);
+    let nd = ctx.grid.days.len();
+    let mut passed_live = vec![false; model.intervals.len() * planned_channels(model).len()];
+    let mut passed_days = vec![false; nd * deferred_channels(model).len()];
+    let tolerance = 2.0
+        * (opts.confidence * (1.0 - opts.confidence) / f64::from(opts.replications.max(1))).sqrt();
+    for it in 1..=opts.max_iterations {
+        if it > 1 {
+            req = requirement::from_load(
+                model,
+                &offered_load(model, &observed),
+                ctx.block_of,
+                scale,
+            )?;
+        }
+        let required: Vec<f64> = req
+            .erlang_a
+            .iter()
+            .zip(&correction)
+            .map(|(a, c)| a + c)
+            .collect();
+        problem.need = need_of(ctx, &req.erlang_a, &correction, &served);
+        // Once the load is frozen, the round after re-covers from scratch and later rounds
+        // only add to its shifts.
+        let incremental = it > freeze + 1;
+        let plan = match &prev_plan {
+            Some(base) if incremental => {
+                // Adding to kept shifts cannot re-cut them: when that leaves need short,
+                // a fresh covering may not (heads at their daily cap on short shifts).
+                let more = super::cover_more(&problem, base, ctx.cover_options)?;
+                if more.short.is_empty() {
+                    more
+                } else {
+                    let fresh = super::cover(&problem, ctx.cover_options)?;
+                    if shortage(&fresh) < shortage(&more) - 1e-6 {
+                        fresh
+                    } else {
+                        more
+                    }
+                }
+            }
+            _ => super::cover(&problem, ctx.cover_options)?,
+        };
+        // While the load still moves, half the replications (at least 10) do: the rounds
+        // there are rough; the frozen rounds judge on all of them.
+        let reps = if it <= freeze {
+            (opts.replications / 2).max(10).min(opts.replications)
+        } else {
+            opts.replications
+        };
+        let same = prev.as_ref().is_some_and(|(s, _)| *s == plan.shifts);
+        let ev = match &prev {
+            Some((_, ev)) if same && ev.replications == reps => ev.clone(),
+            _ => {
+                apply_plan(&mut flex_model, ctx.grid, &plan, ctx.n_teams);
+                evaluate(&flex_model, ctx.grid, ctx.groups, reps, opts.seed)?
+            }
+        };
+        let (raise, below, limited) = judge(
+            ctx,
+            &ev,
+            &req,
+            &required,
+            &plan,
+            &problem.need,
+            opts.confidence,
+            scale,
+            (it > freeze).then_some(&Passed {
+                live: &passed_live,
+                days: &passed_days,
+                tolerance,
+            }),
+            &raised_before,
+        );
+        for (b, r) in raised_before.iter_mut().zip(&raise) {
+            if *r > 0.0 {
+                *b = b.saturating_add(1);
+            }
+        }
+        // Cells meeting the confidence on the frozen load are judged with a tolerance from
+        // now on: two binomial standard errors of P(meet) over the round's replications.
+        // Without it, cells on the edge flip between rounds (a plan change reshuffles the
+        // random paths even under common random numbers) and the rounds never settle.
+        if it > freeze {
+            for (j, p) in passed_live.iter_mut().enumerate() {
+                *p |= ev.p_meet[j] >= opts.confidence - 1e-12;
+            }
+            for (j, p) in passed_days.iter_mut().enumerate() {
+                *p |= ev.deferred_day_meets[j] >= opts.confidence - 1e-12;
+            }
+        }
+        let raised = raise.iter().filter(|&&x| x > 0.0).count();
+        steps.push(IterStep {
             iteration: it,
-            below: 0,
-            raised: 0,
-            lowered: 0,
-            capacity_limited: 0,
+            below,
+            raised,
+            capacity_limited: limited.len(),
             flex_hours: plan.total_hours,
             flex_cost_eur: plan.total_cost_eur,
             peak_day_headcount: plan.peak_day_headcount,
-        };
-        // Per planning interval × planned channel: raise the block by the largest raise
-        // any of its simulation intervals asks for; lower it only when every interval
-        // with contacts in it is slack.
-        let nb = grid.len();
-        let mut raise = vec![0.0f64; nb * ng];
-        let mut any = vec![false; nb * nc];
-        let mut below = vec![false; nb * nc];
-        let mut slack = vec![true; nb * nc];
-        for (i, &b) in block_of.iter().enumerate().take(sim_grid.len()) {
-            for (k, &c) in planned.iter().enumerate() {
-                let j = i * nc + k;
-                if ev.expected[j] <= 0.0 {
-                    continue;
-                }
-                any[b * nc + k] = true;
-                let p = ev.p_meet[j];
-                let mean_sl = ev.sl[j].summary().map_or(0.0, |s| s.mean);
-                let was = raised_at[j].take();
-                if p < opts.confidence - 1e-12 {
-                    step.below += 1;
-                    below[b * nc + k] = true;
-                    slack[b * nc + k] = false;
-                    // Raised last time and neither P(meet) nor the mean SL moved (common
-                    // random numbers: no noise): what it lacks is not the flex pools'
-                    // (e.g. calls of a group no pool serves). Never raised again.
-                    if let Some((p0, sl0)) = was
-                        && p <= p0 + 1e-12
-                        && mean_sl < sl0 + FUTILE_SL_GAIN
-                    {
-                        futile[j] = true;
-                    }
-                    if futile[j] {
-                        step.capacity_limited += 1;
-                        continue;
-                    }
-                    let gs = (0..ng).filter(|&g| req.group_channel[g] == c && served[g]);
-                    let Some(g) = gs.max_by(|&a, &b2| {
-                        req.erlang_a[b * ng + a]
-                            .total_cmp(&req.erlang_a[b * ng + b2])
-                            .then(b2.cmp(&a))
-                    }) else {
-                        step.capacity_limited += 1;
-                        continue;
-                    };
-                    if short[b * ng + g] {
-                        step.capacity_limited += 1;
-                        continue;
-                    }
-                    // Far from the target (the simulation needs many more agents than
-                    // Erlang A: redials, repeats, backlog), step by the missing share of
-                    // the analytic requirement; near it, by the missing probability.
-                    let gap = ev.sl[j]
-                        .summary()
-                        .map_or(0.0, |s| (base.channels[c].target_share - s.mean).max(0.0));
-                    let add = ((opts.confidence - p) * 4.0)
-                        .ceil()
-                        .max((gap * req.erlang_a[b * ng + g]).ceil())
-                        .max(1.0);
-                    raise[b * ng + g] = raise[b * ng + g].max(add);
-                    step.raised += 1;
-                    raised_at[j] = Some((p, mean_sl));
-                } else {
-                    let target = base.channels[c].target_share;
-                    let roomy = p >= 1.0
-                        && ev.sl[j]
-                            .summary()
-                            .is_some_and(|s| s.mean >= target + opts.slack);
-                    if !roomy {
-                        slack[b * nc + k] = false;
-                    }
-                }
-            }
-        }
-        for b in 0..nb {
-            for g in 0..ng {
-                if raise[b * ng + g] > 0.0 {
-                    need[b * ng + g] += raise[b * ng + g];
-                }
-            }
-            for (k, &c) in planned.iter().enumerate() {
-                let bk = b * nc + k;
-                if below[bk] && removed[bk] {
-                    locked[bk] = true;
-                }
-                if !any[bk] || below[bk] || !slack[bk] || locked[bk] {
-                    continue;
-                }
-                if let Some(g) = (0..ng)
-                    .filter(|&g| req.group_channel[g] == c && served[g])
-                    .filter(|&g| need[b * ng + g] > 0.0)
-                    .max_by(|&a, &b2| need[b * ng + a].total_cmp(&need[b * ng + b2]))
-                {
-                    need[b * ng + g] = (need[b * ng + g] - 1.0).max(0.0);
-                    removed[bk] = true;
-                    step.lowered += 1;
-                }
-            }
-        }
-        let same = prev_shifts.as_ref() == Some(&plan.shifts);
-        let done = step.raised == 0 && (same || step.lowered == 0);
-        steps.push(step);
-        prev_shifts = Some(plan.shifts.clone());
-        prev_eval = Some((plan.shifts.clone(), ev.clone()));
-        if done {
-            // The need may have been lowered without changing the plan; keep the need the
-            // plan was made from.
+        });
+        // A fixed point: nothing raised and the same shifts as the round before — or, adding
+        // to a kept plan on a frozen load, nothing raised (the next round would add nothing).
+        let done = raised == 0 && (same || incremental);
+        if done || it == opts.max_iterations {
             return Ok(Iterated {
+                required,
+                requirement: req,
                 need: problem.need.clone(),
                 plan,
                 evaluation: ev,
+                roster_only,
                 steps,
-                converged: true,
+                converged: done,
+                observed,
             });
         }
-        if it == opts.max_iterations {
-            return Ok(Iterated {
-                need: problem.need.clone(),
-                plan,
-                evaluation: ev,
-                steps,
-                converged: false,
-            });
+        // A raise is on top of what the cell has now: the need it was covered for, or more
+        // when the shifts already deliver more there.
+        for (j, c) in correction.iter_mut().enumerate() {
+            if raise[j] > 0.0 {
+                *c += raise[j] + (plan.delivered[j] - problem.need[j]).max(0.0);
+            }
         }
+        if it < freeze {
+            observed = damp(&observed, &ev.observed);
+        }
+        prev = Some((plan.shifts.clone(), ev));
+        prev_plan = Some(plan);
     }
-    Err(StaffingError::Need(
-        "max_iterations must be at least 1".into(),
-    ))
+    unreachable!("the loop returns at its last round")
+}
+
+/// The cells of an evaluation below the confidence that no pool can help (step 5 of the
+/// module docs applied to `ev`, e.g. the fresh-seed check of the final plan).
+#[allow(clippy::too_many_arguments)]
+pub fn limited_cells(
+    ctx: &Context,
+    ev: &Evaluation,
+    req: &Requirement,
+    required: &[f64],
+    plan: &CoverPlan,
+    need: &[f64],
+    confidence: f64,
+    scale: f64,
+) -> Vec<LimitedCell> {
+    let before = vec![1u8; required.len()];
+    judge(
+        ctx, ev, req, required, plan, need, confidence, scale, None, &before,
+    )
+    .2
 }

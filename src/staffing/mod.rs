@@ -22,13 +22,14 @@
 pub mod cover;
 pub mod grid;
 pub mod iterate;
+pub mod load;
 pub mod plan;
 pub mod requirement;
 pub mod roster;
 
 pub use cover::{
-    CoverOptions, CoverPlan, CoverProblem, DayMethod, DaySummary, NeedUnit, PlannedShift,
-    PoolSummary, ShortInterval, cover,
+    CoverOptions, CoverPlan, CoverProblem, DayMethod, DaySummary, Limit, NeedUnit, PlannedShift,
+    PoolSummary, Reach, ShortInterval, cover, cover_more, lp_hours_bound,
 };
 pub use grid::{Grid, Slot};
 pub use roster::{Roster, roster};

@@ -35,9 +35,9 @@
 
 use jiff::civil::Date;
 
-use super::iterate::{self, Evaluation, IterOptions, IterStep, apply_plan, evaluate};
+use super::iterate::{self, Evaluation, IterOptions, IterStep, LimitedCell, apply_plan, evaluate};
 use super::requirement::{self, Method, Requirement};
-use super::{CoverOptions, CoverPlan, CoverProblem, Grid, StaffingError};
+use super::{CoverOptions, CoverPlan, CoverProblem, Grid, NeedGroup, Reach, StaffingError, load};
 use crate::demand::Demand;
 use crate::scenario::Scenario;
 use crate::sim::Model;
@@ -75,7 +75,7 @@ impl PlanOptions {
             confidence: sc.simulation.confidence,
             replications: 100,
             frontier_replications: 30,
-            iter_replications: 20,
+            iter_replications: 40,
             max_iterations: 12,
             seed: sc.simulation.seed,
             frontier: true,
@@ -123,12 +123,20 @@ pub struct Plan {
     pub plan_grid: Grid,
     /// Per simulation interval, the index of its planning interval in `plan_grid`.
     pub block_of: Vec<usize>,
-    /// Expected contacts per simulation interval and need group.
+    /// Expected first contacts (the forecast) per simulation interval and need group.
     pub contacts: Vec<f64>,
-    /// The analytic requirement per **planning** interval and need group.
+    /// The load the requirement used: expected contacts offered plus transfers per
+    /// simulation interval and need group (load model, before the simulation method's volume
+    /// quantile).
+    pub offered: Vec<f64>,
+    /// Mean simulated contacts offered plus transfers per simulation interval and need
+    /// group, in the fresh-seed check.
+    pub offered_sim: Vec<f64>,
+    /// The analytic requirement per **planning** interval and need group (Erlang C and A on
+    /// the load; the simulation method's at its volume quantile).
     pub requirement: Requirement,
-    /// The simulation method's requirement per planning interval and group (analytic
-    /// Erlang A + what the iteration added or removed), when that method ran.
+    /// The simulation method's requirement per planning interval and group (Erlang A + the
+    /// corrections the rounds found), when that method ran.
     pub simulation_required: Option<Vec<f64>>,
     /// Permanent heads on duty per slot (all teams).
     pub permanent_on_duty: Vec<u32>,
@@ -159,6 +167,10 @@ pub struct Plan {
     pub frontier: Vec<FrontierRow>,
     /// Pools' training cost per agent per season.
     pub training_eur: Vec<f64>,
+    /// Cells short in the check that no pool can help, with the binding limits.
+    pub limited: Vec<LimitedCell>,
+    /// The plan's figures for plan.json.
+    pub summary: PlanSummary,
 }
 
 impl Plan {
@@ -469,19 +481,22 @@ impl Plan {
     }
 }
 
-/// Builds the model, requirement and covering problem of a scenario.
+/// Builds the model, load groups, team capacity and covering problem of a scenario.
 struct Setup {
     model: Model,
     /// The simulation grid (the demand's intervals).
     grid: Grid,
     /// Per simulation interval, its planning interval (`problem.grid` is the planning grid).
     block_of: Vec<usize>,
-    req: Requirement,
+    /// Need groups as model `(skill, channel)`, in `problem.groups` order.
+    groups: Vec<(usize, usize)>,
     problem: CoverProblem,
-    pool_group: Vec<usize>,
+    n_teams: usize,
     permanent_on_duty: Vec<u32>,
+    /// The teams' standard agents per `[block * teams + team]` (capacity model).
     team_available: Vec<f64>,
     serves: Vec<Vec<bool>>,
+    reach: Reach,
 }
 
 fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup, StaffingError> {
@@ -503,10 +518,14 @@ fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup,
         }
         _ => (grid.clone(), (0..grid.len()).collect()),
     };
-    let req = requirement::analytic_blocks(&model, &block_of)?;
-    let roster = super::roster(&grid, &sc.agents.teams, &req.groups)?;
+    let groups = load::reachable_groups(&model);
+    let need_groups: Vec<NeedGroup> = groups
+        .iter()
+        .map(|&(s, c)| NeedGroup::new(&model.skills[s], &model.channels[c].name))
+        .collect();
+    let roster = super::roster(&grid, &sc.agents.teams, &need_groups)?;
     let nt = sc.agents.teams.len();
-    // The teams' available agents per planning interval: the mean over its intervals
+    // The teams' standard agents per planning interval: the mean over its intervals
     // (weighted by length).
     let nb = plan_grid.len();
     let mut team_available = vec![0.0; nb * nt];
@@ -521,7 +540,7 @@ fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup,
         .teams
         .iter()
         .map(|t| {
-            req.groups
+            need_groups
                 .iter()
                 .map(|g| g.served_by(&t.skills, &t.channels))
                 .collect()
@@ -530,26 +549,44 @@ fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup,
     let permanent_on_duty = (0..grid.len())
         .map(|s| (0..nt).map(|t| roster.scheduled(s, t)).sum())
         .collect();
-    let pool_group = (0..sc.agents.flex_pools.len()).map(|p| nt + p).collect();
     let problem = CoverProblem {
         grid: plan_grid,
-        groups: req.groups.clone(),
-        need: vec![0.0; nb * req.n_groups()],
+        groups: need_groups,
+        need: vec![0.0; nb * groups.len()],
         pools: sc.agents.flex_pools.clone(),
         opening_hours: CoverProblem::opening_hours_of(&sc.channels),
-        plan_date: sc.calendar.start,
+        plan_date: sc.calendar.plan_date(),
     };
+    let reach = Reach::new(&problem);
     Ok(Setup {
         model,
         grid,
         block_of,
-        req,
+        groups,
         problem,
-        pool_group,
+        n_teams: nt,
         permanent_on_duty,
         team_available,
         serves,
+        reach,
     })
+}
+
+impl Setup {
+    fn context<'a>(&'a self, cover_options: &'a CoverOptions) -> iterate::Context<'a> {
+        iterate::Context {
+            model: &self.model,
+            grid: &self.grid,
+            block_of: &self.block_of,
+            problem: &self.problem,
+            cover_options,
+            n_teams: self.n_teams,
+            team_available: &self.team_available,
+            serves: &self.serves,
+            groups: &self.groups,
+            reach: &self.reach,
+        }
+    }
 }
 
 /// Plans the flex pools of a scenario (see the module docs).
@@ -566,78 +603,52 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         ));
     }
     let st = setup(sc, demand, opts.plan_interval_min)?;
-    let ng = st.req.n_groups();
-    let start_need =
-        |m: Method| requirement::shortfall(st.req.of(m), ng, &st.team_available, &st.serves);
+    let ng = st.groups.len();
     let cover_options = CoverOptions::default();
-    // The iterations and the frontier re-cover many times: heuristic + LP bound only, no
+    // The rounds and the frontier re-cover many times: heuristic + LP bound only, no
     // branch & bound unless the heuristic leaves short what the LP covers.
     let fast = CoverOptions {
         mip_max_vars: 0,
         improve_passes: 5,
         ..CoverOptions::default()
     };
-    let (cover, steps, converged, need, sim_req) = match opts.method {
+    let check_seed = opts.seed.wrapping_add(1);
+    let (cover, steps, converged, need, required, req, observed) = match opts.method {
         Method::ErlangC | Method::ErlangA => {
+            let (req, observed) = iterate::analytic(&st.model, &st.block_of, 1.0)?;
+            let required = req.of(opts.method).to_vec();
             let mut problem = st.problem.clone();
-            problem.need = start_need(opts.method);
+            problem.need = requirement::shortfall(&required, ng, &st.team_available, &st.serves);
             let c = super::cover(&problem, &cover_options)?;
-            (c, Vec::new(), None, problem.need, None)
+            (c, Vec::new(), None, problem.need, required, req, observed)
         }
         Method::Simulation => {
-            let start = start_need(Method::ErlangA);
             let it = iterate::iterate(
-                &st.model,
-                &st.grid,
-                &st.block_of,
-                &st.problem,
-                &fast,
-                &st.req,
-                &st.pool_group,
-                start.clone(),
+                &st.context(&fast),
                 &IterOptions {
                     confidence: opts.confidence,
                     replications: opts.iter_replications,
                     seed: opts.seed,
                     max_iterations: opts.max_iterations,
-                    ..IterOptions::default()
                 },
             )?;
-            let sim_req: Vec<f64> = st
-                .req
-                .erlang_a
-                .iter()
-                .zip(start.iter().zip(&it.need))
-                .map(|(a, (s, n))| (a + n - s).max(0.0))
-                .collect();
             (
                 it.plan,
                 it.steps,
                 Some(it.converged),
                 it.need,
-                Some(sim_req),
+                it.required,
+                it.requirement,
+                it.observed,
             )
         }
     };
     let cover = fewest_heads(&st.problem, &need, cover, &cover_options)?;
-    let check_seed = opts.seed.wrapping_add(1);
-    // The requirement the need was made from (analytic + what the iteration changed), for
-    // the frontier's square-root safety margin.
-    let start = start_need(match opts.method {
-        Method::ErlangC => Method::ErlangC,
-        _ => Method::ErlangA,
-    });
-    let base_req: Vec<f64> = st
-        .req
-        .of(opts.method)
-        .iter()
-        .zip(start.iter().zip(&need))
-        .map(|(a, (s, n))| (a + n - s).max(0.0))
-        .collect();
     // The permanent roster alone, with the frontier's runs (it is the frontier's 0 point).
     let roster_only = evaluate(
         &st.model,
         &st.grid,
+        &st.groups,
         opts.frontier_replications.max(2),
         check_seed,
     )?;
@@ -667,9 +678,11 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         grid: st.grid.clone(),
         plan_grid: st.problem.grid.clone(),
         block_of: st.block_of.clone(),
-        contacts: requirement::interval_contacts(&st.model, &st.req),
-        requirement: st.req.clone(),
-        simulation_required: sim_req,
+        contacts: Vec::new(),
+        offered: Vec::new(),
+        offered_sim: Vec::new(),
+        requirement: req.clone(),
+        simulation_required: (opts.method == Method::Simulation).then(|| required.clone()),
         permanent_on_duty: st.permanent_on_duty.clone(),
         pools: st.problem.pools.iter().map(|p| p.name.clone()).collect(),
         flex_on_duty: Vec::new(),
@@ -692,25 +705,16 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             .iter()
             .map(|p| p.training_eur_per_agent)
             .collect(),
+        limited: Vec::new(),
+        summary: PlanSummary::default(),
     };
     if opts.frontier {
-        let (rows, covers) = frontier(&st, &need, &base_req, &out, opts, &fast)?;
-        out.frontier = rows;
-        // The answer to the board: the smallest frontier headcount whose P(every interval
-        // of the peak day meets) reaches the confidence; else the per-interval plan.
-        let pick = out
-            .frontier
-            .iter()
-            .position(|r| r.p_all_intervals >= opts.confidence - 1e-12)
-            .or_else(|| out.frontier.iter().position(|r| r.chosen));
-        if let Some(i) = pick {
-            out.every_interval_together =
-                out.frontier[i].p_all_intervals >= opts.confidence - 1e-12;
-            for (j, r) in out.frontier.iter_mut().enumerate() {
-                r.chosen = j == i;
-            }
-            out.cover = covers[i].clone();
+        let (mut rows, _) = frontier(&st, &need, &required, &req, &out, opts, &fast)?;
+        // The plan is the per-interval plan: its own point is the chosen row.
+        for r in &mut rows {
+            r.chosen = r.chosen && r.flex_hours == out.cover.total_hours;
         }
+        out.frontier = rows;
     }
     let np = st.problem.pools.len();
     let mut flex_on_duty = vec![0u32; st.grid.len() * np];
@@ -722,9 +726,269 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
     }
     out.flex_on_duty = flex_on_duty;
     let mut model = st.model.clone();
-    apply_plan(&mut model, &st.grid, &out.cover, &st.pool_group);
-    out.check = evaluate(&model, &st.grid, opts.replications, check_seed)?;
+    apply_plan(&mut model, &st.grid, &out.cover, st.n_teams);
+    out.check = evaluate(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
+    let final_load = load::offered_load(&st.model, &observed);
+    out.contacts = final_load.first.clone();
+    out.offered = (0..st.grid.len() * ng)
+        .map(|j| final_load.arrivals(j / ng, j % ng))
+        .collect();
+    out.offered_sim = (0..st.grid.len() * ng)
+        .map(|j| out.check.g_arrivals(j / ng, j % ng))
+        .collect();
+    // Cells the check finds short that no pool can help (with the final requirement).
+    let scale = match opts.method {
+        Method::Simulation => iterate::volume_scale(&st.model, opts.confidence),
+        _ => 1.0,
+    };
+    out.limited = iterate::limited_cells(
+        &st.context(&fast),
+        &out.check,
+        &req,
+        &required,
+        &out.cover,
+        &need,
+        opts.confidence,
+        scale,
+    );
+    let mut problem = st.problem.clone();
+    problem.need = need.clone();
+    let lp_hours = super::lp_hours_bound(&problem, &out.cover, &cover_options)?;
+    out.summary = summarise(&out, &st, lp_hours);
     Ok(out)
+}
+
+/// Heads of one pool on one date.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DayHeads {
+    pub date: Date,
+    pub heads: u32,
+}
+
+/// One pool's share of the plan, and the limits that bind it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PoolFigures {
+    pub pool: String,
+    /// The most heads on one date: the people to have ready.
+    pub peak_heads: u32,
+    pub peak_date: Option<Date>,
+    pub heads_per_day: Vec<DayHeads>,
+    pub hours: f64,
+    pub cost_eur: f64,
+    /// Limit name → capacity-limited cells in which it binds this pool.
+    pub binding_limits: std::collections::BTreeMap<String, usize>,
+}
+
+/// A pool's limit in one capacity-limited cell.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PoolLimit {
+    /// `None` when no pool serves the group (or its channel is closed then).
+    pub pool: Option<String>,
+    pub limit: String,
+}
+
+/// A need group short in a capacity-limited cell, and what binds each pool that serves it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GroupLimits {
+    pub group: String,
+    pub limits: Vec<PoolLimit>,
+}
+
+/// A cell below the confidence in the check that no pool can help.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LimitedFigures {
+    pub date: Date,
+    /// `"interval"` (a live channel's interval) or `"day"` (a deferred channel's day).
+    pub kind: &'static str,
+    /// Local start `HH:MM` of the interval (none for a day).
+    pub start: Option<String>,
+    pub channel: String,
+    pub groups: Vec<GroupLimits>,
+}
+
+/// The plan's figures (`plan.json`, and `"plan"` in `run.json`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PlanSummary {
+    pub scenario: String,
+    pub method: String,
+    pub confidence: f64,
+    pub seed: u64,
+    /// The fresh seed of the check (`seed + 1`).
+    pub check_seed: u64,
+    pub check_replications: u32,
+    pub iteration_replications: u32,
+    /// The rounds reached a fixed point (true for the analytic methods, which do not
+    /// iterate).
+    pub converged: bool,
+    pub rounds: u32,
+    pub round_cap: u32,
+    /// Live intervals with contacts plus deferred days with contacts.
+    pub cells: usize,
+    /// Of those, cells whose P(meet) in the fresh-seed check reaches the confidence.
+    pub cells_meeting: usize,
+    /// Cells below the confidence in the check that no pool can help.
+    pub cells_capacity_limited: usize,
+    /// `cells_meeting / (cells − cells_capacity_limited)`.
+    pub share_meeting_not_limited: f64,
+    pub flex_hours: f64,
+    /// The LP lower bound on flex hours for the same need.
+    pub lp_lower_bound_flex_hours: f64,
+    pub flex_cost_eur: f64,
+    pub lp_lower_bound_flex_cost_eur: f64,
+    /// The most flex heads on one date, all pools together.
+    pub peak_flex_heads: u32,
+    /// Σ pools' peak heads: the people to contract.
+    pub people_to_contract: u32,
+    pub pools: Vec<PoolFigures>,
+    pub capacity_limited: Vec<LimitedFigures>,
+    /// The rounds of the simulation method, in order.
+    pub round_figures: Vec<RoundFigures>,
+}
+
+/// One round of the iterative algorithm.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RoundFigures {
+    pub round: u32,
+    /// Live intervals and deferred days below the confidence (iteration seed).
+    pub below: usize,
+    /// Need cells raised after this round.
+    pub raised: usize,
+    pub capacity_limited: usize,
+    pub flex_hours: f64,
+    pub peak_flex_heads: u32,
+}
+
+fn clock_of(min: u32) -> String {
+    format!("{:02}:{:02}", min / 60, min % 60)
+}
+
+/// The figures of `plan.json`.
+fn summarise(p: &Plan, st: &Setup, lp_hours: f64) -> PlanSummary {
+    let ev = &p.check;
+    let conf = p.options.confidence;
+    let nc = ev.channels.len();
+    let nf = ev.deferred.len();
+    let ng = st.groups.len();
+    let mut cells = 0usize;
+    let mut meeting = 0usize;
+    for i in 0..p.grid.len() {
+        for (k, &c) in ev.channels.iter().enumerate() {
+            let any = (0..ng).any(|g| st.groups[g].1 == c && ev.g_arrivals(i, g) > 0.0);
+            if any {
+                cells += 1;
+                if ev.p_meet[i * nc + k] >= conf - 1e-12 {
+                    meeting += 1;
+                }
+            }
+        }
+    }
+    for d in 0..p.grid.days.len() {
+        for k in 0..nf {
+            if ev.deferred_day_sl[d * nf + k].n() > 0 {
+                cells += 1;
+                if ev.deferred_day_meets[d * nf + k] >= conf - 1e-12 {
+                    meeting += 1;
+                }
+            }
+        }
+    }
+    let names = &st.problem.groups;
+    let mut pools: Vec<PoolFigures> = p
+        .cover
+        .pools
+        .iter()
+        .map(|ps| PoolFigures {
+            pool: ps.pool.clone(),
+            peak_heads: ps.peak_headcount,
+            peak_date: ps.peak_date,
+            heads_per_day: p
+                .grid
+                .days
+                .iter()
+                .zip(&ps.headcount_per_day)
+                .map(|(&date, &heads)| DayHeads { date, heads })
+                .collect(),
+            hours: ps.hours,
+            cost_eur: (ps.cost_eur * 100.0).round() / 100.0,
+            binding_limits: std::collections::BTreeMap::new(),
+        })
+        .collect();
+    let mut capacity_limited = Vec::new();
+    for cell in &p.limited {
+        let slot = &p.grid.slots[cell.interval];
+        let groups = cell
+            .groups
+            .iter()
+            .map(|(g, limits)| GroupLimits {
+                group: names[*g].name(),
+                limits: limits
+                    .iter()
+                    .map(|&(pool, limit)| {
+                        if let Some(pi) = pool
+                            && let Some(pf) = pools.get_mut(pi)
+                        {
+                            *pf.binding_limits
+                                .entry(limit.name().to_string())
+                                .or_insert(0) += 1;
+                        }
+                        PoolLimit {
+                            pool: pool.map(|pi| st.problem.pools[pi].name.clone()),
+                            limit: limit.name().to_string(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        capacity_limited.push(LimitedFigures {
+            date: p.grid.days[cell.day],
+            kind: if cell.day_cell { "day" } else { "interval" },
+            start: (!cell.day_cell).then(|| clock_of(slot.start_min)),
+            channel: st.model.channels[cell.channel].name.clone(),
+            groups,
+        });
+    }
+    let limited = capacity_limited.len();
+    let free = cells.saturating_sub(limited);
+    PlanSummary {
+        scenario: p.scenario.clone(),
+        method: p.options.method.name().to_string(),
+        confidence: conf,
+        seed: p.options.seed,
+        check_seed: p.options.seed.wrapping_add(1),
+        check_replications: ev.replications,
+        iteration_replications: p.options.iter_replications,
+        converged: p.converged.unwrap_or(true),
+        rounds: p.steps.len() as u32,
+        round_cap: p.options.max_iterations,
+        cells,
+        cells_meeting: meeting,
+        cells_capacity_limited: limited,
+        share_meeting_not_limited: if free > 0 {
+            meeting.min(free) as f64 / free as f64
+        } else {
+            1.0
+        },
+        flex_hours: p.cover.total_hours,
+        lp_lower_bound_flex_hours: lp_hours,
+        flex_cost_eur: (p.cover.total_cost_eur * 100.0).round() / 100.0,
+        lp_lower_bound_flex_cost_eur: (p.cover.lp_bound_eur * 100.0).round() / 100.0,
+        peak_flex_heads: p.cover.peak_day_headcount,
+        people_to_contract: p.cover.peak_headcount,
+        pools,
+        capacity_limited,
+        round_figures: p
+            .steps
+            .iter()
+            .map(|s| RoundFigures {
+                round: s.iteration,
+                below: s.below,
+                raised: s.raised,
+                capacity_limited: s.capacity_limited,
+                flex_hours: s.flex_hours,
+                peak_flex_heads: s.peak_day_headcount,
+            })
+            .collect(),
+    }
 }
 
 /// Total shortage of a plan.
@@ -789,6 +1053,7 @@ fn frontier(
     st: &Setup,
     need: &[f64],
     base_req: &[f64],
+    req: &Requirement,
     plan: &Plan,
     opts: &PlanOptions,
     cover_options: &CoverOptions,
@@ -822,13 +1087,13 @@ fn frontier(
     // Coverings already simulated: the same shifts give the same evaluation, so it is
     // reused.
     let mut seen: Vec<(Vec<super::PlannedShift>, Evaluation)> = Vec::new();
-    let ng = st.req.n_groups();
+    let ng = st.groups.len();
     let margin0 = requirement::shortfall(base_req, ng, &st.team_available, &st.serves);
     // need + (the shortfall of requirement + β·√(Erlang A)) − (the shortfall at β = 0).
     let need_at = |beta: f64| -> Vec<f64> {
         let r: Vec<f64> = base_req
             .iter()
-            .zip(&st.req.erlang_a)
+            .zip(&req.load_erlangs)
             .map(|(r, a)| if *r > 0.0 { r + beta * a.sqrt() } else { *r })
             .collect();
         let m = requirement::shortfall(&r, ng, &st.team_available, &st.serves);
@@ -914,8 +1179,8 @@ fn evaluate_cached(
         return Ok(ev.clone());
     }
     let mut model = st.model.clone();
-    apply_plan(&mut model, &st.grid, c, &st.pool_group);
-    let ev = evaluate(&model, &st.grid, reps, seed)?;
+    apply_plan(&mut model, &st.grid, c, st.n_teams);
+    let ev = evaluate(&model, &st.grid, &st.groups, reps, seed)?;
     seen.push((c.shifts.clone(), ev.clone()));
     Ok(ev)
 }

@@ -7,8 +7,9 @@
 //! overnight: `[start, 24:00)` on its day and `[00:00, end)` on the next calendar day (when
 //! that day is in the grid); its weekday and date window are those of the day it starts.
 //!
-//! Expected available agents = scheduled heads × (1 − `Shrinkage::total()`): absence and
-//! in-shift shrinkage together, as planners count FTE. Per need group, a team counts in every
+//! Expected available agents = scheduled heads × the capacity model's worth of a head
+//! ([`HeadWorth::agents`]: absence, in-shift shrinkage and the team's handling-time factor),
+//! in standard agents. Per need group, a team counts in every
 //! group it can serve (its skills × channels), so group figures say "who *could* take this
 //! work" and are not additive across groups.
 
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Grid, NeedGroup, StaffingError};
 use crate::scenario::{Day, FlexShift, Team};
+use crate::sim::HeadWorth;
 
 /// Heads on duty per interval, per team and per need group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,10 +121,11 @@ pub fn roster(grid: &Grid, teams: &[Team], groups: &[NeedGroup]) -> Result<Roste
             );
         }
     }
+    let worth: Vec<f64> = teams.iter().map(|t| team_worth(t).agents()).collect();
     let available: Vec<f64> = scheduled
         .iter()
         .enumerate()
-        .map(|(i, &h)| f64::from(h) * (1.0 - teams[i % n_teams].shrinkage.total()))
+        .map(|(i, &h)| f64::from(h) * worth[i % n_teams])
         .collect();
     let n_groups = groups.len();
     let mut group_scheduled = vec![0u32; grid.len() * n_groups];
@@ -146,6 +149,15 @@ pub fn roster(grid: &Grid, teams: &[Team], groups: &[NeedGroup]) -> Result<Roste
         group_scheduled,
         group_available,
     })
+}
+
+/// What one head of a team is worth (the capacity model, [`HeadWorth`]).
+pub fn team_worth(t: &Team) -> HeadWorth {
+    HeadWorth {
+        absence: t.shrinkage.absence,
+        in_shift: t.shrinkage.in_shift,
+        aht_factor: t.aht_factor,
+    }
 }
 
 /// Heads on duty per interval from dated flex shifts (a pool's `scheduled` list, or a plan's

@@ -116,6 +116,7 @@ pub fn day_model(days: u32) -> Model {
         groups: vec![
             Group {
                 name: "front".into(),
+                unit: 0,
                 channels: vec![0, 1, 2],
                 skills: vec![0],
                 aht_factor: 1.0,
@@ -125,6 +126,7 @@ pub fn day_model(days: u32) -> Model {
             },
             Group {
                 name: "flex".into(),
+                unit: 1,
                 channels: vec![0],
                 skills: vec![0],
                 aht_factor: 1.15,
@@ -134,6 +136,7 @@ pub fn day_model(days: u32) -> Model {
             },
             Group {
                 name: "back".into(),
+                unit: 2,
                 channels: vec![0, 2],
                 skills: vec![1],
                 aht_factor: 1.0,

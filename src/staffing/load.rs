@@ -1,0 +1,569 @@
+//! The load customers actually bring: expected contacts per interval and need group,
+//! first contacts *and* everything the simulator adds to them.
+//!
+//! The forecast (`demand`) counts first contacts only. A simulated customer also
+//!
+//! * **redials** after abandoning (channel's `redial_probability`, after its redial delay),
+//!   or **switches** channel (`channel_switch`: share of those who do not redial);
+//! * is **transferred** to another skill when the reason says so (arriving there when the
+//!   first handling ends, i.e. after one handling time);
+//! * comes back with a **repeat** contact when not resolved (1 − FCR), after the repeat
+//!   delay counted from the end of the handling, on the same channel or, for a share, on
+//!   another one;
+//! * finding a live channel closed when coming back, arrives instead uniformly over the first
+//!   hour of its next opening ([`OPENING_SPREAD_MIN`]), as the simulator and `demand` place
+//!   closed-hour contacts; returns after the last interval are lost.
+//!
+//! [`offered_load`] propagates these flows forward through the interval grid, interval by
+//! interval, in expectation: a contact is uniform within its arrival interval, each delay is
+//! discretised on the grid by its exact distribution function ([`Dist::cdf_s`]) at eight
+//! points of the source interval, and a flow that lands in its own interval is propagated
+//! again in the same step until it vanishes (geometric waves). The only inputs that depend
+//! on staffing are the abandonment probability and the mean wait per interval and queue
+//! ([`Observed`], measured by the simulation of the current plan); without them nobody
+//! abandons and deferred contacts are answered on arrival. Counting follows the simulator's
+//! `offered` and `transfers_in` counters, so the two are directly comparable.
+//!
+//! Delays are discretised on the first interval's length: planning models have intervals of
+//! one length (a DST day has more or fewer of them, not longer ones).
+//!
+//! Need groups are the simulator's queues (skill × channel) with any load, in first-seen
+//! order of the model's streams, then the queues that only returns or transfers reach.
+
+use crate::demand::OPENING_SPREAD_MIN;
+use crate::sim::{ChannelKind, Dist, Model};
+
+/// Sub-points of a source interval at which delay distributions are evaluated.
+const SUB: usize = 8;
+/// A flow smaller than this (contacts) is not propagated further.
+const EPS: f64 = 1e-9;
+
+/// What the simulation of the current plan measured per interval and queue
+/// (`queue = channel * n_skills + skill`), `[interval * n_queues + queue]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Observed {
+    /// Share of offered contacts (and of transfers) that abandoned.
+    pub abandon: Vec<f64>,
+    /// Mean wait of answered contacts, seconds (used for deferred channels, whose answer may
+    /// come hours later; a repeat is counted from the end of its handling).
+    pub wait_s: Vec<f64>,
+}
+
+/// Expected contacts per interval and need group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Load {
+    pub n_intervals: usize,
+    /// Need groups as model `(skill, channel)` indices.
+    pub groups: Vec<(usize, usize)>,
+    /// First contacts (the forecast), `[interval * groups + group]`.
+    pub first: Vec<f64>,
+    /// Contacts offered as the simulator counts them: first contacts, redials, repeats and
+    /// channel switches, closed-hour returns placed at the next opening.
+    pub offered: Vec<f64>,
+    /// Internal transfers arriving (not part of the service level, but work).
+    pub transfers: Vec<f64>,
+    /// Handling seconds at standard speed of the contacts offered and transferred there.
+    pub work_s: Vec<f64>,
+}
+
+impl Load {
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Index of the group `(skill, channel)`.
+    pub fn group(&self, skill: usize, channel: usize) -> Option<usize> {
+        self.groups.iter().position(|&g| g == (skill, channel))
+    }
+
+    /// Contacts and transfers of a cell.
+    pub fn arrivals(&self, i: usize, g: usize) -> f64 {
+        let j = i * self.groups.len() + g;
+        self.offered[j] + self.transfers[j]
+    }
+
+    /// Mean handling seconds of a cell's arrivals (0 without arrivals).
+    pub fn aht_s(&self, i: usize, g: usize) -> f64 {
+        let n = self.arrivals(i, g);
+        if n > 0.0 {
+            self.work_s[i * self.groups.len() + g] / n
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The reason's mean handling time on a channel, falling back (as the simulator does) to
+/// its first channel with a handling time.
+pub fn aht_s(model: &Model, reason: usize, channel: usize) -> f64 {
+    let r = &model.reasons[reason];
+    r.handling[channel]
+        .as_ref()
+        .or_else(|| r.handling.iter().flatten().next())
+        .map_or(0.0, Dist::mean_s)
+}
+
+/// Mean handling time of a transferred contact of `reason` on `channel`.
+fn transfer_aht_s(model: &Model, reason: usize, channel: usize) -> f64 {
+    model.reasons[reason]
+        .transfer
+        .as_ref()
+        .and_then(|t| t.handling.get(channel).cloned().flatten())
+        .map_or_else(|| aht_s(model, reason, channel), |d| d.mean_s())
+}
+
+/// P(a contact uniform in a source interval of `len_s` seconds, delayed by `shift_s` plus
+/// `d`, lands `k` intervals later), k = 0, 1, …, up to `max_bins` (the remaining tail is
+/// dropped: it falls beyond the horizon).
+fn kernel(d: &Dist, shift_s: f64, len_s: f64, max_bins: usize) -> Vec<f64> {
+    let cdf = |x: f64| d.cdf_s(x - shift_s);
+    let mut out = Vec::new();
+    let mut acc = 0.0;
+    for k in 0..max_bins.max(1) {
+        let (lo, hi) = (k as f64 * len_s, (k + 1) as f64 * len_s);
+        let mut p = 0.0;
+        for s in 0..SUB {
+            let u = (s as f64 + 0.5) / SUB as f64 * len_s;
+            p += cdf(hi - u) - cdf(lo - u);
+        }
+        p = (p / SUB as f64).max(0.0);
+        out.push(p);
+        acc += p;
+        if 1.0 - acc < 1e-9 {
+            break;
+        }
+    }
+    while out.len() > 1 && out.last() == Some(&0.0) {
+        out.pop();
+    }
+    out
+}
+
+/// Per interval: `None` when open, else where a return landing there arrives instead
+/// (intervals and weights).
+type Redirects = Vec<Option<Vec<(usize, f64)>>>;
+
+/// For every interval in which live channel `c` is closed: where a return that lands there
+/// arrives instead (intervals and weights summing to 1; empty when the channel never opens
+/// again before the horizon). Open intervals map to `None`.
+fn redirects(model: &Model, c: usize) -> Redirects {
+    let ch = &model.channels[c];
+    let ni = model.intervals.len();
+    let mut out = vec![None; ni];
+    if ch.kind == ChannelKind::Deferred {
+        return out;
+    }
+    let spread_ms = u64::from(OPENING_SPREAD_MIN) * 60_000;
+    let mut next: Option<Vec<(usize, f64)>> = Some(Vec::new());
+    for i in (0..ni).rev() {
+        if ch.is_open(i) {
+            // An opening starts here when the previous interval is closed (or this is the
+            // first interval).
+            if i == 0 || !ch.is_open(i - 1) {
+                let iv0 = model.intervals[i];
+                let limit = iv0.start_ms + spread_ms;
+                let mut parts = Vec::new();
+                let mut j = i;
+                while j < ni
+                    && model.intervals[j].start_ms < limit
+                    && model.intervals[j].day == iv0.day
+                    && ch.is_open(j)
+                {
+                    let iv = model.intervals[j];
+                    let end = (iv.start_ms + iv.len_ms).min(limit);
+                    parts.push((j, (end - iv.start_ms) as f64));
+                    j += 1;
+                }
+                let total: f64 = parts.iter().map(|p| p.1).sum();
+                if total > 0.0 {
+                    for p in &mut parts {
+                        p.1 /= total;
+                    }
+                }
+                next = Some(parts);
+            }
+        } else {
+            out[i] = next.clone();
+        }
+    }
+    out
+}
+
+/// The need groups of a model: every queue (skill × channel) a contact can reach — the
+/// streams' own, then (in channel, skill order) those only redials, switches, repeats or
+/// transfers reach — whatever the staffing, so the list is the same for every plan.
+pub fn reachable_groups(model: &Model) -> Vec<(usize, usize)> {
+    let nc = model.channels.len();
+    let nr = model.reasons.len();
+    let mut seen = vec![false; nr * nc];
+    let mut stack = Vec::new();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for s in &model.streams {
+        let key = (model.reasons[s.reason].skill, s.channel);
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+        if !seen[s.reason * nc + s.channel] {
+            seen[s.reason * nc + s.channel] = true;
+            stack.push((s.reason, s.channel));
+        }
+    }
+    let b = &model.behaviour;
+    let mut extra = Vec::new();
+    while let Some((r, c)) = stack.pop() {
+        let reason = &model.reasons[r];
+        let mut next = Vec::new();
+        let live = model.channels[c].kind != ChannelKind::Deferred;
+        if live
+            && let Some((to, share, _)) = &b.channel_switch
+            && *share > 0.0
+        {
+            next.push(*to);
+        }
+        if reason.fcr < 1.0
+            && let Some((oc, share)) = b.repeat_other_channel
+            && share > 0.0
+        {
+            next.push(oc);
+        }
+        if let Some(tr) = &reason.transfer
+            && tr.share > 0.0
+        {
+            extra.push((tr.to_skill, c));
+        }
+        for oc in next {
+            extra.push((reason.skill, oc));
+            if !seen[r * nc + oc] {
+                seen[r * nc + oc] = true;
+                stack.push((r, oc));
+            }
+        }
+    }
+    extra.sort_by_key(|&(s, c)| (c, s));
+    for key in extra {
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    groups
+}
+
+/// The expected load of a model (see the module docs). `observed` may be empty vectors
+/// (no abandonment, no waits).
+pub fn offered_load(model: &Model, observed: &Observed) -> Load {
+    let ni = model.intervals.len();
+    let nc = model.channels.len();
+    let ns = model.skills.len().max(1);
+    let nr = model.reasons.len();
+    let nq = nc * ns;
+    let len_s = model
+        .intervals
+        .first()
+        .map_or(900.0, |iv| iv.len_ms as f64 / 1000.0);
+    let abandon = |i: usize, q: usize| observed.abandon.get(i * nq + q).copied().unwrap_or(0.0);
+    let wait = |i: usize, q: usize| observed.wait_s.get(i * nq + q).copied().unwrap_or(0.0);
+    let max_bins = ni;
+    // Kernels. Redial and switch: from the abandonment (taken as the arrival time);
+    // repeat: from the end of the handling; transfer: one handling time.
+    let redial_k: Vec<Vec<f64>> = model
+        .channels
+        .iter()
+        .map(|c| {
+            if c.redial_probability > 0.0 {
+                kernel(&c.redial_delay, 0.0, len_s, max_bins)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let b = &model.behaviour;
+    let switch = b
+        .channel_switch
+        .as_ref()
+        .map(|(to, share, d)| (*to, *share, kernel(d, 0.0, len_s, max_bins)));
+    // Per (reason, channel): handling kernel (transfers), repeat kernel after a first
+    // handling and after a transferred handling.
+    let mut hand_k = vec![Vec::new(); nr * nc];
+    let mut rep_k = vec![Vec::new(); nr * nc];
+    let mut rep_tr_k = vec![Vec::new(); nr * nc];
+    for r in 0..nr {
+        for c in 0..nc {
+            let reason = &model.reasons[r];
+            let a = aht_s(model, r, c);
+            if reason.fcr < 1.0 {
+                rep_k[r * nc + c] = kernel(&b.repeat_delay, a, len_s, max_bins);
+            }
+            if let Some(tr) = &reason.transfer
+                && tr.share > 0.0
+            {
+                let h = reason.handling[c]
+                    .clone()
+                    .or_else(|| reason.handling.iter().flatten().next().cloned())
+                    .unwrap_or(Dist::Fixed { s: a });
+                hand_k[r * nc + c] = kernel(&h, 0.0, len_s, max_bins);
+                if reason.fcr < 1.0 {
+                    rep_tr_k[r * nc + c] = kernel(
+                        &b.repeat_delay,
+                        transfer_aht_s(model, r, c),
+                        len_s,
+                        max_bins,
+                    );
+                }
+            }
+        }
+    }
+    let redirect: Vec<Redirects> = (0..nc).map(|c| redirects(model, c)).collect();
+    // Transfers arrive whatever the opening hours (they follow a handling).
+    let no_redirect: Redirects = vec![None; ni];
+    // Flows per (reason, channel) and interval.
+    let mut first = vec![0.0; nr * nc * ni];
+    for s in &model.streams {
+        let base = (s.reason * nc + s.channel) * ni;
+        for (i, &x) in s.expected.iter().enumerate() {
+            first[base + i] += x;
+        }
+    }
+    let mut off = first.clone();
+    let mut tin = vec![0.0; nr * nc * ni];
+    // Adds `amount` to `arr` for (r, c) landing `k` intervals after `i`, redirected when a
+    // live channel is closed there; `k == 0` goes to `wave` (propagated again at `i`).
+    #[allow(clippy::too_many_arguments)]
+    fn land(
+        arr: &mut [f64],
+        wave: &mut [f64],
+        redirect: &[Option<Vec<(usize, f64)>>],
+        rc: usize,
+        ni: usize,
+        i: usize,
+        kern: &[f64],
+        amount: f64,
+        offset: usize,
+    ) {
+        if amount <= EPS {
+            return;
+        }
+        for (k, &p) in kern.iter().enumerate() {
+            let j = i + k + offset;
+            if j >= ni {
+                break;
+            }
+            let x = amount * p;
+            if x <= 0.0 {
+                continue;
+            }
+            match &redirect[j] {
+                None => {
+                    if j == i {
+                        wave[rc] += x;
+                    } else {
+                        arr[rc * ni + j] += x;
+                    }
+                }
+                Some(parts) => {
+                    for &(t, w) in parts {
+                        if t == i {
+                            wave[rc] += x * w;
+                        } else if t > i {
+                            arr[rc * ni + t] += x * w;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut wave_off = vec![0.0; nr * nc];
+    let mut wave_tin = vec![0.0; nr * nc];
+    let mut next_off = vec![0.0; nr * nc];
+    let mut next_tin = vec![0.0; nr * nc];
+    for i in 0..ni {
+        for rc in 0..nr * nc {
+            wave_off[rc] = off[rc * ni + i];
+            wave_tin[rc] = tin[rc * ni + i];
+        }
+        for _wave in 0..64 {
+            next_off.iter_mut().for_each(|x| *x = 0.0);
+            next_tin.iter_mut().for_each(|x| *x = 0.0);
+            let mut moved = 0.0;
+            for r in 0..nr {
+                let reason = &model.reasons[r];
+                let skill = reason.skill;
+                for c in 0..nc {
+                    let rc = r * nc + c;
+                    let ch = &model.channels[c];
+                    let o = wave_off[rc];
+                    let t = wave_tin[rc];
+                    if o <= EPS && t <= EPS {
+                        continue;
+                    }
+                    let deferred = ch.kind == ChannelKind::Deferred;
+                    let q = c * ns + skill;
+                    // Abandonment → redial or switch (both as the reason's own skill).
+                    let abandon_out = |n: f64, next_off: &mut [f64], off: &mut [f64]| {
+                        if deferred || n <= EPS {
+                            return;
+                        }
+                        let p = ch.redial_probability;
+                        if p > 0.0 {
+                            land(
+                                off,
+                                next_off,
+                                &redirect[c],
+                                rc,
+                                ni,
+                                i,
+                                &redial_k[c],
+                                n * p,
+                                0,
+                            );
+                        }
+                        if let Some((to, share, k)) = &switch {
+                            let rt = r * nc + to;
+                            land(
+                                off,
+                                next_off,
+                                &redirect[*to],
+                                rt,
+                                ni,
+                                i,
+                                k,
+                                n * (1.0 - p) * share,
+                                0,
+                            );
+                        }
+                    };
+                    let a = if deferred { 0.0 } else { abandon(i, q) };
+                    abandon_out(o * a, &mut next_off, &mut off);
+                    let answered = o * (1.0 - a);
+                    let deferred_wait = |qq: usize| -> usize {
+                        if deferred {
+                            (wait(i, qq) / len_s).round().max(0.0) as usize
+                        } else {
+                            0
+                        }
+                    };
+                    let mut resolved_or_not = answered;
+                    if let Some(tr) = &reason.transfer
+                        && tr.share > 0.0
+                    {
+                        let moved_tr = answered * tr.share;
+                        resolved_or_not -= moved_tr;
+                        land(
+                            &mut tin,
+                            &mut next_tin,
+                            &no_redirect,
+                            rc,
+                            ni,
+                            i,
+                            &hand_k[rc],
+                            moved_tr,
+                            deferred_wait(q),
+                        );
+                    }
+                    // Repeats of the unresolved, after a first handling.
+                    let repeat = |n: f64,
+                                  kern: &[f64],
+                                  offset: usize,
+                                  next_off: &mut [f64],
+                                  off: &mut [f64]| {
+                        if n <= EPS || kern.is_empty() {
+                            return;
+                        }
+                        let (oc, share) = match b.repeat_other_channel {
+                            Some((oc, share)) if oc != c => (oc, share),
+                            _ => (c, 0.0),
+                        };
+                        land(
+                            off,
+                            next_off,
+                            &redirect[c],
+                            rc,
+                            ni,
+                            i,
+                            kern,
+                            n * (1.0 - share),
+                            offset,
+                        );
+                        if share > 0.0 {
+                            land(
+                                off,
+                                next_off,
+                                &redirect[oc],
+                                r * nc + oc,
+                                ni,
+                                i,
+                                kern,
+                                n * share,
+                                offset,
+                            );
+                        }
+                    };
+                    repeat(
+                        resolved_or_not * (1.0 - reason.fcr),
+                        &rep_k[rc],
+                        deferred_wait(q),
+                        &mut next_off,
+                        &mut off,
+                    );
+                    // Transferred contacts: they wait in the receiving skill's queue.
+                    if t > EPS {
+                        let to = reason.transfer.as_ref().map_or(skill, |tr| tr.to_skill);
+                        let qt = c * ns + to;
+                        let at = if deferred { 0.0 } else { abandon(i, qt) };
+                        abandon_out(t * at, &mut next_off, &mut off);
+                        repeat(
+                            t * (1.0 - at) * (1.0 - reason.fcr),
+                            &rep_tr_k[rc],
+                            deferred_wait(qt),
+                            &mut next_off,
+                            &mut off,
+                        );
+                    }
+                }
+            }
+            for rc in 0..nr * nc {
+                off[rc * ni + i] += next_off[rc];
+                tin[rc * ni + i] += next_tin[rc];
+                moved += next_off[rc] + next_tin[rc];
+            }
+            std::mem::swap(&mut wave_off, &mut next_off);
+            std::mem::swap(&mut wave_tin, &mut next_tin);
+            if moved <= EPS {
+                break;
+            }
+        }
+    }
+    let groups = reachable_groups(model);
+    let ng = groups.len();
+    let mut out = Load {
+        n_intervals: ni,
+        groups: groups.clone(),
+        first: vec![0.0; ni * ng],
+        offered: vec![0.0; ni * ng],
+        transfers: vec![0.0; ni * ng],
+        work_s: vec![0.0; ni * ng],
+    };
+    for r in 0..nr {
+        let skill = model.reasons[r].skill;
+        let to = model.reasons[r].transfer.as_ref().map(|t| t.to_skill);
+        for c in 0..nc {
+            let rc = r * nc + c;
+            let a = aht_s(model, r, c);
+            let at = transfer_aht_s(model, r, c);
+            let g = groups.iter().position(|&k| k == (skill, c));
+            let gt = to.and_then(|t| groups.iter().position(|&k| k == (t, c)));
+            for i in 0..ni {
+                if let Some(g) = g {
+                    out.first[i * ng + g] += first[rc * ni + i];
+                    out.offered[i * ng + g] += off[rc * ni + i];
+                    out.work_s[i * ng + g] += off[rc * ni + i] * a;
+                }
+                if let Some(gt) = gt {
+                    out.transfers[i * ng + gt] += tin[rc * ni + i];
+                    out.work_s[i * ng + gt] += tin[rc * ni + i] * at;
+                }
+            }
+        }
+    }
+    out
+}
