@@ -268,19 +268,10 @@ fn the_plan_is_the_frontiers_chosen_row_and_the_headline_quotes_it() {
     assert_eq!(r.max_heads_per_day, heads_per_day);
     // staffing.csv's flex on duty never exceeds the heads of the day.
     assert!(p.flex_on_duty.iter().all(|&h| h <= heads_per_day));
-    // The chosen row answers the board: the first (fewest peak-day heads) whose P(every
-    // interval of the peak day meets) reaches the confidence, else the per-interval plan.
-    let conf = p.options.confidence;
-    match p.frontier.iter().position(|x| x.p_all_intervals >= conf) {
-        Some(i) => {
-            assert!(p.frontier[i].chosen, "{:?}", p.frontier);
-            assert!(p.every_interval_together);
-        }
-        None => {
-            assert!(!p.every_interval_together);
-            assert_eq!(r.flex_heads, p.per_interval_heads);
-        }
-    }
+    // The chosen row is the plan itself: the converged per-interval plan, whatever the
+    // frontier's other rows reach together.
+    assert!(!p.every_interval_together);
+    assert_eq!(r.flex_heads, p.per_interval_heads);
     // The per-interval plan never has more peak-day heads than the chosen one.
     assert!(p.per_interval_heads <= r.peak_day_heads.max(r.flex_heads));
     // The headline quotes the same figures.

@@ -1006,7 +1006,15 @@ fn judge(
                     .filter(|&&i| ok.contains(&ctx.block_of[i]))
                     .map(|&i| model.intervals[i].len_ms as f64 / 1000.0)
                     .sum();
-                let add = (work / open.max(1.0)).max(0.25);
+                // A day raised before and still short (its backlog is ahead of it in the
+                // queue) doubles its least step each time: 0.25, 0.5, 1 … agents.
+                let k = ok
+                    .iter()
+                    .map(|&b| raised_before[b * ng + g])
+                    .max()
+                    .unwrap_or(0);
+                let least = 0.25 * f64::from(1u32 << k.min(8));
+                let add = (work / open.max(1.0)).max(least);
                 raised_any = true;
                 for b in ok {
                     let j = b * ng + g;

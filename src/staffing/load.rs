@@ -190,6 +190,29 @@ fn redirects(model: &Model, c: usize) -> Redirects {
     out
 }
 
+/// For every interval in which deferred channel `c` is not worked: the first worked interval
+/// after it (weight 1; empty when none follows before the horizon), where a handling that
+/// would end there ends instead: the backlog is worked from the opening. Worked intervals,
+/// the interval right after a worked one (a handling started before the close ends there)
+/// and every interval of a live channel map to `None`.
+fn worked_redirects(model: &Model, c: usize) -> Redirects {
+    let ch = &model.channels[c];
+    let ni = model.intervals.len();
+    let mut out = vec![None; ni];
+    if ch.kind != ChannelKind::Deferred {
+        return out;
+    }
+    let mut next: Vec<(usize, f64)> = Vec::new();
+    for i in (0..ni).rev() {
+        if ch.is_open(i) {
+            next = vec![(i, 1.0)];
+        } else if i == 0 || !ch.is_open(i - 1) {
+            out[i] = Some(next.clone());
+        }
+    }
+    out
+}
+
 /// The need groups of a model: every queue (skill × channel) a contact can reach — the
 /// streams' own, then (in channel, skill order) those only redials, switches, repeats or
 /// transfers reach — whatever the staffing, so the list is the same for every plan.
@@ -264,6 +287,15 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
     let abandon = |i: usize, q: usize| observed.abandon.get(i * nq + q).copied().unwrap_or(0.0);
     let wait = |i: usize, q: usize| observed.wait_s.get(i * nq + q).copied().unwrap_or(0.0);
     let max_bins = ni;
+    // Queues some agent group serves.
+    let mut served = vec![false; nq];
+    for g in &model.groups {
+        for &c in &g.channels {
+            for &sk in &g.skills {
+                served[c * ns + sk] = true;
+            }
+        }
+    }
     // Kernels. Redial and switch: from the abandonment (taken as the arrival time);
     // repeat: from the end of the handling; transfer: one handling time.
     let redial_k: Vec<Vec<f64>> = model
@@ -314,8 +346,24 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
         }
     }
     let redirect: Vec<Redirects> = (0..nc).map(|c| redirects(model, c)).collect();
-    // Transfers arrive whatever the opening hours (they follow a handling).
+    // A live transfer arrives whatever the opening hours (it follows a handling); one from a
+    // deferred queue follows a handling that only happens in worked hours.
     let no_redirect: Redirects = vec![None; ni];
+    let worked: Vec<Redirects> = (0..nc).map(|c| worked_redirects(model, c)).collect();
+    // Per channel and interval: intervals until the channel is next worked (0 when worked).
+    let until_worked: Vec<Vec<Option<usize>>> = (0..nc)
+        .map(|c| {
+            let mut v = vec![None; ni];
+            let mut next = None;
+            for i in (0..ni).rev() {
+                if model.channels[c].is_open(i) {
+                    next = Some(i);
+                }
+                v[i] = next.map(|n| n - i);
+            }
+            v
+        })
+        .collect();
     // Flows per (reason, channel) and interval.
     let mut first = vec![0.0; nr * nc * ni];
     for s in &model.streams {
@@ -329,7 +377,7 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
     // Adds `amount` to `arr` for (r, c) landing `k` intervals after `i`, redirected when a
     // live channel is closed there; `k == 0` goes to `wave` (propagated again at `i`).
     #[allow(clippy::too_many_arguments)]
-    fn land(
+    fn land_at(
         arr: &mut [f64],
         wave: &mut [f64],
         redirect: &[Option<Vec<(usize, f64)>>],
@@ -370,6 +418,38 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
                     }
                 }
             }
+        }
+    }
+    // `offset` (intervals, fractional: a deferred contact's wait) is split between the two
+    // whole offsets around it.
+    #[allow(clippy::too_many_arguments)]
+    fn land(
+        arr: &mut [f64],
+        wave: &mut [f64],
+        redirect: &[Option<Vec<(usize, f64)>>],
+        rc: usize,
+        ni: usize,
+        i: usize,
+        kern: &[f64],
+        amount: f64,
+        offset: f64,
+    ) {
+        let lo = offset.floor();
+        let frac = offset - lo;
+        let lo = lo as usize;
+        land_at(
+            arr,
+            wave,
+            redirect,
+            rc,
+            ni,
+            i,
+            kern,
+            amount * (1.0 - frac),
+            lo,
+        );
+        if frac > 0.0 {
+            land_at(arr, wave, redirect, rc, ni, i, kern, amount * frac, lo + 1);
         }
     }
     let mut wave_off = vec![0.0; nr * nc];
@@ -414,7 +494,7 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
                                 i,
                                 &redial_k[c],
                                 n * p,
-                                0,
+                                0.0,
                             );
                         }
                         if let Some((to, share, k)) = &switch {
@@ -428,18 +508,29 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
                                 i,
                                 k,
                                 n * (1.0 - p) * share,
-                                0,
+                                0.0,
                             );
                         }
                     };
-                    let a = if deferred { 0.0 } else { abandon(i, q) };
+                    // Deferred contacts do not abandon; nobody answers those of a queue no
+                    // group serves (they wait to the end: no repeat, no transfer).
+                    let a = if deferred {
+                        if served[q] { 0.0 } else { 1.0 }
+                    } else {
+                        abandon(i, q)
+                    };
                     abandon_out(o * a, &mut next_off, &mut off);
                     let answered = o * (1.0 - a);
-                    let deferred_wait = |qq: usize| -> usize {
+                    // A deferred contact waits at least until its channel is next worked (a
+                    // contact with none before the horizon is never answered in it).
+                    let deferred_wait = |qq: usize| -> f64 {
                         if deferred {
-                            (wait(i, qq) / len_s).round().max(0.0) as usize
+                            match until_worked[c][i] {
+                                Some(k) => (wait(i, qq) / len_s).max(k as f64),
+                                None => ni as f64,
+                            }
                         } else {
-                            0
+                            0.0
                         }
                     };
                     let mut resolved_or_not = answered;
@@ -451,7 +542,7 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
                         land(
                             &mut tin,
                             &mut next_tin,
-                            &no_redirect,
+                            if deferred { &worked[c] } else { &no_redirect },
                             rc,
                             ni,
                             i,
@@ -463,7 +554,7 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
                     // Repeats of the unresolved, after a first handling.
                     let repeat = |n: f64,
                                   kern: &[f64],
-                                  offset: usize,
+                                  offset: f64,
                                   next_off: &mut [f64],
                                   off: &mut [f64]| {
                         if n <= EPS || kern.is_empty() {
@@ -509,7 +600,11 @@ pub fn offered_load(model: &Model, observed: &Observed) -> Load {
                     if t > EPS {
                         let to = reason.transfer.as_ref().map_or(skill, |tr| tr.to_skill);
                         let qt = c * ns + to;
-                        let at = if deferred { 0.0 } else { abandon(i, qt) };
+                        let at = if deferred {
+                            if served[qt] { 0.0 } else { 1.0 }
+                        } else {
+                            abandon(i, qt)
+                        };
                         abandon_out(t * at, &mut next_off, &mut off);
                         repeat(
                             t * (1.0 - at) * (1.0 - reason.fcr),

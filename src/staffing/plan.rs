@@ -169,6 +169,9 @@ pub struct Plan {
     pub training_eur: Vec<f64>,
     /// Cells short in the check that no pool can help, with the binding limits.
     pub limited: Vec<LimitedCell>,
+    /// The covering problem of the plan, with the final flex need (standard agents per
+    /// planning interval and need group): `cover` is its solution.
+    pub problem: CoverProblem,
     /// The plan's figures for plan.json.
     pub summary: PlanSummary,
 }
@@ -706,6 +709,7 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
             .map(|p| p.training_eur_per_agent)
             .collect(),
         limited: Vec::new(),
+        problem: st.problem.clone(),
         summary: PlanSummary::default(),
     };
     if opts.frontier {
@@ -751,9 +755,8 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         opts.confidence,
         scale,
     );
-    let mut problem = st.problem.clone();
-    problem.need = need.clone();
-    let lp_hours = super::lp_hours_bound(&problem, &out.cover, &cover_options)?;
+    out.problem.need = need.clone();
+    let lp_hours = super::lp_hours_bound(&out.problem, &out.cover, &cover_options)?;
     out.summary = summarise(&out, &st, lp_hours);
     Ok(out)
 }
