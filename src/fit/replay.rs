@@ -126,10 +126,10 @@ pub fn replay(
         let m = simulator.run(seed, u64::from(r));
         for (i, c) in m.cells.iter().enumerate().take(n) {
             let d = &mut acc[i / per_day];
-            d[0] += f64::from(c.offered);
-            d[1] += f64::from(c.answered);
-            d[2] += f64::from(c.abandoned);
-            d[3] += f64::from(c.answered_within);
+            d[0] += c.offered as f64;
+            d[1] += c.answered as f64;
+            d[2] += c.abandoned as f64;
+            d[3] += c.answered_within as f64;
             d[4] += c.wait_answered_ms as f64;
         }
     }

@@ -603,7 +603,7 @@ pub fn simulate_stationary(
         replications: cfg.replications,
         calls_observed: reps
             .iter()
-            .map(|r| r.channel_total(0, 1..b + 1).offered as u64)
+            .map(|r| r.channel_total(0, 1..b + 1).offered)
             .sum(),
         events: reps.iter().map(|r| r.events).sum(),
     })

@@ -30,15 +30,26 @@ const EV_ABANDON: u64 = 2;
 const EV_DONE: u64 = 3;
 const EV_BOUNDARY: u64 = 4;
 
+/// An event's payload: the kind in the top 3 bits, `a` in the next 29, `b` in the low 32.
+/// `a` is an agent (< 2^24, validated), a stream (< 2^29, validated) or a contact's tick
+/// (compared modulo 2^29, see [`TICK_MASK`]); `b` is a contact slot (any `u32`) or an
+/// interval.
 #[inline(always)]
 fn pack(kind: u64, a: u32, b: u32) -> u64 {
-    (kind << 56) | ((a as u64) << 32) | b as u64
+    (kind << 61) | (((a & TICK_MASK) as u64) << 32) | b as u64
 }
 
 #[inline(always)]
 fn unpack(d: u64) -> (u64, u32, u32) {
-    (d >> 56, ((d >> 32) & 0x00FF_FFFF) as u32, d as u32)
+    (d >> 61, ((d >> 32) as u32) & TICK_MASK, d as u32)
 }
+
+/// The bits of a contact's tick that an event carries: a stale timer is recognised when
+/// its tick differs from the contact's modulo 2^29.
+const TICK_MASK: u32 = (1 << 29) - 1;
+
+/// Most contact slots (customers in the system at once).
+const MAX_SLOTS: usize = u32::MAX as usize;
 
 // Contact states.
 const FREE: u8 = 0;
@@ -133,6 +144,8 @@ pub struct Simulator<'m> {
     /// Largest staff per `[group * n_days + day]`.
     day_max_staff: Vec<u32>,
     n_days: usize,
+    /// The day volume multiplier's law (`None`: `volume_cv` is 0).
+    volume: Option<Gamma<f64>>,
 }
 
 impl<'m> Simulator<'m> {
@@ -150,11 +163,12 @@ impl<'m> Simulator<'m> {
                 let d = r.handling[c].as_ref().or(fallback).ok_or_else(|| {
                     SimError::Invalid(format!("reasons: {} has no handling time at all", r.name))
                 })?;
-                hand.push(Sampler::new(d));
+                hand.push(Sampler::new(d)?);
                 tr_hand.push(
                     r.transfer
                         .as_ref()
-                        .map(|t| Sampler::new(t.handling[c].as_ref().unwrap_or(d))),
+                        .map(|t| Sampler::new(t.handling[c].as_ref().unwrap_or(d)))
+                        .transpose()?,
                 );
             }
         }
@@ -214,6 +228,17 @@ impl<'m> Simulator<'m> {
                 v
             })
             .collect();
+        let volume = if model.volume_cv > 0.0 {
+            let cv2 = model.volume_cv * model.volume_cv;
+            Some(Gamma::new(1.0 / cv2, cv2).map_err(|e| {
+                SimError::Invalid(format!(
+                    "volume_cv = {}: no Gamma(mean 1, cv) multiplier ({e})",
+                    model.volume_cv
+                ))
+            })?)
+        } else {
+            None
+        };
         Ok(Simulator {
             model,
             nc,
@@ -224,21 +249,23 @@ impl<'m> Simulator<'m> {
                 .channels
                 .iter()
                 .map(|c| match c.kind {
-                    ChannelKind::Deferred => None,
-                    _ => c.patience.as_ref().map(Sampler::new),
+                    ChannelKind::Deferred => Ok(None),
+                    _ => c.patience.as_ref().map(Sampler::new).transpose(),
                 })
-                .collect(),
+                .collect::<Result<_, _>>()?,
             redial_delay: model
                 .channels
                 .iter()
                 .map(|c| Sampler::new(&c.redial_delay))
-                .collect(),
-            repeat_delay: Sampler::new(&model.behaviour.repeat_delay),
+                .collect::<Result<_, _>>()?,
+            repeat_delay: Sampler::new(&model.behaviour.repeat_delay)?,
             switch_delay: model
                 .behaviour
                 .channel_switch
                 .as_ref()
-                .map(|s| Sampler::new(&s.2)),
+                .map(|s| Sampler::new(&s.2))
+                .transpose()?,
+            volume,
             target_ms: model
                 .channels
                 .iter()
@@ -321,7 +348,7 @@ struct State<'s, 'm> {
     contacts: Vec<Contact>,
     free: Vec<u32>,
     queues: Vec<VecDeque<(u32, u32)>>,
-    ch_waiting: Vec<u32>,
+    ch_waiting: Vec<u64>,
     ch_last: Vec<u64>,
     agents: Vec<Agent>,
     groups: Vec<GroupState>,
@@ -348,9 +375,7 @@ impl<'s, 'm> State<'s, 'm> {
             nd,
         );
         let mut day_mult = vec![1.0; nd];
-        if model.volume_cv > 0.0 {
-            let cv2 = model.volume_cv * model.volume_cv;
-            let g = Gamma::new(1.0 / cv2, cv2).expect("validated volume cv");
+        if let Some(g) = &sim.volume {
             for d in day_mult.iter_mut() {
                 *d = g.sample(&mut rng);
             }
@@ -409,8 +434,8 @@ impl<'s, 'm> State<'s, 'm> {
             match kind {
                 EV_ARRIVAL => self.arrival(a as usize),
                 EV_DONE => self.done(a, b),
-                EV_ABANDON => self.abandon(a, b),
-                EV_RETURN => self.ret(a, b),
+                EV_ABANDON => self.abandon(b, a),
+                EV_RETURN => self.ret(b, a),
                 _ => self.boundary(b as usize),
             }
         }
@@ -510,6 +535,10 @@ impl<'s, 'm> State<'s, 'm> {
         if let Some(s) = self.free.pop() {
             s
         } else {
+            assert!(
+                self.contacts.len() < MAX_SLOTS,
+                "more than 2^32 customers in the system at once (beyond any memory budget)"
+            );
             self.contacts.push(Contact::default());
             (self.contacts.len() - 1) as u32
         }
@@ -564,7 +593,8 @@ impl<'s, 'm> State<'s, 'm> {
         self.ch_waiting[ch] += 1;
         if let Some(p) = &sim.patience[ch] {
             let pat = (p.sample(&mut self.rng) + 0.5) as u64;
-            self.ev.push(self.now + pat, pack(EV_ABANDON, slot, tick));
+            self.ev
+                .push(self.now.saturating_add(pat), pack(EV_ABANDON, tick, slot));
         }
     }
 
@@ -711,7 +741,8 @@ impl<'s, 'm> State<'s, 'm> {
             t.handled += 1;
             t.handle_ms += dur_ms;
         }
-        self.ev.push(now + dur_ms, pack(EV_DONE, a, slot));
+        self.ev
+            .push(now.saturating_add(dur_ms), pack(EV_DONE, a, slot));
     }
 
     /// Re-files agent `a` after a change: idle deque (load 0) or chat deque (free slot).
@@ -884,7 +915,7 @@ impl<'s, 'm> State<'s, 'm> {
         let sim = self.sim;
         let model = sim.model;
         let c = self.contacts[slot as usize];
-        if c.tick != tick || c.state != WAITING {
+        if c.tick & TICK_MASK != tick || c.state != WAITING {
             return; // answered meanwhile: a lazily cancelled timer
         }
         let ch = c.channel as usize;
@@ -934,7 +965,7 @@ impl<'s, 'm> State<'s, 'm> {
     }
 
     fn schedule_return(&mut self, slot: u32, ch: usize, kind: u8, delay_ms: f64) {
-        let t = self.now + (delay_ms + 0.5) as u64;
+        let t = self.now.saturating_add((delay_ms + 0.5) as u64);
         if t >= self.horizon {
             self.m.customers.returns_after_horizon += 1;
             self.finish(slot);
@@ -950,13 +981,13 @@ impl<'s, 'm> State<'s, 'm> {
         cm.state = PENDING;
         cm.tick = cm.tick.wrapping_add(1);
         let tick = cm.tick;
-        self.ev.push(t, pack(EV_RETURN, slot, tick));
+        self.ev.push(t, pack(EV_RETURN, tick, slot));
     }
 
     fn ret(&mut self, slot: u32, tick: u32) {
         let sim = self.sim;
         let c = self.contacts[slot as usize];
-        if c.tick != tick || c.state != PENDING {
+        if c.tick & TICK_MASK != tick || c.state != PENDING {
             return;
         }
         let ch = c.channel as usize;
@@ -974,7 +1005,7 @@ impl<'s, 'm> State<'s, 'm> {
                 self.finish(slot);
             } else {
                 let t = self.opening_arrival(ch, next as usize);
-                self.ev.push(t, pack(EV_RETURN, slot, tick));
+                self.ev.push(t, pack(EV_RETURN, tick, slot));
             }
             return;
         }
@@ -1041,12 +1072,10 @@ impl<'s, 'm> State<'s, 'm> {
             let gm = &model.groups[g];
             if new_day {
                 let h = sim.day_max_staff[g * sim.n_days + day];
-                let absent = if gm.absence > 0.0 && h > 0 {
-                    Binomial::new(h as u64, gm.absence)
-                        .expect("validated absence")
-                        .sample(&mut self.rng) as f64
-                } else {
-                    0.0
+                // `absence` is validated in [0, 1], so the law always exists.
+                let absent = match Binomial::new(h as u64, gm.absence) {
+                    Ok(b) if gm.absence > 0.0 && h > 0 => b.sample(&mut self.rng) as f64,
+                    _ => 0.0,
                 };
                 self.groups[g].absent_frac = if h > 0 { absent / h as f64 } else { 0.0 };
                 self.groups[g].break_carry = 0.0;
@@ -1129,8 +1158,10 @@ impl<'s, 'm> State<'s, 'm> {
         let dt = self.now - self.ch_last[ch];
         self.ch_last[ch] = self.now;
         if dt > 0 && self.cur < self.m.n_intervals {
-            self.m.cells[self.cur * self.m.n_channels + ch].queue_area_ms +=
-                self.ch_waiting[ch] as u64 * dt;
+            let cell = &mut self.m.cells[self.cur * self.m.n_channels + ch];
+            cell.queue_area_ms = cell
+                .queue_area_ms
+                .saturating_add(self.ch_waiting[ch].saturating_mul(dt));
         }
     }
 }
