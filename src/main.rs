@@ -90,6 +90,10 @@ struct RunSettings {
     /// smoke tests and trying a scenario out, not for decisions.
     #[arg(long)]
     quick: bool,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 impl RunSettings {
@@ -105,6 +109,7 @@ impl RunSettings {
             overrides: self.set,
             quick: self.quick,
             progress: Some(progress),
+            allow_large: self.allow_large,
         }
     }
 }
@@ -233,6 +238,10 @@ struct SimulateArgs {
     /// No progress bar and no summary (the files are still written).
     #[arg(long, short)]
     quiet: bool,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +277,10 @@ struct PlanArgs {
     /// Override a field, e.g. `--set simulation.seed=7` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +306,10 @@ struct CostArgs {
     /// Override a field, e.g. `--set costs.overtime_premium=0.5` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -338,7 +355,9 @@ struct ErlangArgs {
     /// Evaluate every staffing level in FROM..TO (inclusive), e.g. 50..60.
     #[arg(long, value_parser = erlang_calc::parse_agents_range, conflicts_with = "batch")]
     agents_range: Option<(u32, u32)>,
-    /// Service-level target PERCENT/SECONDS, e.g. 85/15 = 85% answered within 15 s.
+    /// Service-level target PERCENT/SECONDS, e.g. 85/15 = 85% answered within 15 s. The
+    /// percentage is from 1 to below 100: a share such as 0.85/15 is refused, not read as
+    /// 0.85%.
     #[arg(long, value_parser = erlang_calc::parse_target, conflicts_with = "batch")]
     target: Option<SlTarget>,
     /// Shrinkage share for scheduled heads = ceil(required / (1 − s)): 0.3 or 30%.
@@ -382,6 +401,10 @@ struct ErlangArgs {
     /// Worker threads for the simulation (default: one per core; results do not depend on it).
     #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..))]
     threads: Option<u64>,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
@@ -414,6 +437,7 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
         calls: args.sim_calls,
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
+        allow_large: args.allow_large,
     });
     erlang_calc::run(
         &cases,
@@ -612,6 +636,10 @@ struct FitArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -714,7 +742,12 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
         let (x, y) = r.split_once("..").ok_or_else(bad)?;
         let first: jiff::civil::Date = x.trim().parse().map_err(|_| bad())?;
         let last: jiff::civil::Date = y.trim().parse().map_err(|_| bad())?;
-        let days = fit::replay::replay(&set, &est, first, last, a.replications, 2027)?;
+        let opts = fit::replay::ReplayOptions {
+            replications: a.replications,
+            seed: 2027,
+            allow_large: a.allow_large,
+        };
+        let days = fit::replay::replay_with(&set, &est, first, last, &opts)?;
         print!("{}", fit::replay::replay_table(&days));
         return Ok(());
     }
@@ -746,6 +779,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 out: a.out,
                 overrides: a.set,
                 quiet: a.quiet,
+                allow_large: a.allow_large,
             };
             let outcome = peakplan::report::simulate::run(&a.file, &opts)?;
             print!("{}", outcome.summary);
@@ -762,6 +796,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 confidence: a.confidence,
                 replications: a.replications,
                 frontier: !a.no_frontier,
+                allow_large: a.allow_large,
                 plan_interval_min: match a.plan_interval {
                     None => None,
                     Some(s) if s >= 60.0 && s % 60.0 == 0.0 && s <= 1440.0 * 60.0 => {
@@ -783,6 +818,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 replications: a.replications,
                 seed: a.seed,
                 threads: a.threads,
+                allow_large: a.allow_large,
             };
             let text = peakplan::report::cost::run(&a.file, &a.set, &req, a.out.as_deref())?;
             print!("{text}");

@@ -37,7 +37,8 @@ pub struct ReplayDay {
 
 const INTERVAL_MIN: u32 = 15;
 
-/// Replay the days from `first` to `last` (inclusive) with `replications` replications.
+/// Replay the days from `first` to `last` (inclusive) with `replications` replications
+/// (within the work budget).
 pub fn replay(
     set: &CallSet,
     fit: &CallFit,
@@ -46,6 +47,32 @@ pub fn replay(
     replications: u32,
     seed: u64,
 ) -> Result<Vec<ReplayDay>> {
+    let opts = ReplayOptions {
+        replications,
+        seed,
+        allow_large: false,
+    };
+    replay_with(set, fit, first, last, &opts)
+}
+
+/// How a replay runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplayOptions {
+    pub replications: u32,
+    pub seed: u64,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
+}
+
+/// [`replay`] with its options.
+pub fn replay_with(
+    set: &CallSet,
+    fit: &CallFit,
+    first: jiff::civil::Date,
+    last: jiff::civil::Date,
+    o: &ReplayOptions,
+) -> Result<Vec<ReplayDay>> {
+    let (replications, seed) = (o.replications, o.seed);
     let per_day = (1440 / INTERVAL_MIN) as usize;
     let rows = interval_table(set, INTERVAL_MIN);
     let (a, b) = (day_number(first), day_number(last));
@@ -120,6 +147,8 @@ pub fn replay(
         sl_definition: SlDefinition::Answered,
     };
     let simulator = sim::Simulator::new(&model)?;
+    crate::montecarlo::budget::Work::of_model(&model, f64::from(replications.max(1)), 1)
+        .check("`peakplan fit --replay`", o.allow_large)?;
     // Per day: offered, answered, abandoned, answered within 15 s, answered wait (ms).
     let mut acc = vec![[0.0f64; 5]; days];
     for r in 0..replications.max(1) {

@@ -77,6 +77,8 @@ pub struct Request {
     /// Seed of the plan and the costing (default: the scenario's).
     pub seed: Option<u64>,
     pub threads: Option<usize>,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
 }
 
 /// The command: load `file`, plan it exactly as `peakplan plan` does (the scenario's
@@ -99,6 +101,14 @@ pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>)
         copts.replications = r;
     }
     copts.threads = req.threads;
+    crate::report::plan::check_budget(
+        &sc,
+        &demand,
+        crate::report::plan::plan_replications(&popts)
+            + crate::report::plan::cost_replications(&sc, copts.replications),
+        "`peakplan cost`",
+        req.allow_large,
+    )?;
     let p =
         plan(&sc, &demand, &popts).map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     let a = analyse(&sc, &demand, &p, &copts)?;

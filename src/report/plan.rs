@@ -37,6 +37,52 @@ pub struct Request {
     pub frontier: bool,
     /// Planning interval in minutes (default: the scenario's interval).
     pub plan_interval_min: Option<u32>,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
+}
+
+/// Replications a plan with `o` runs at most, counted as whole-calendar replications: the
+/// iterations of the simulation method, the check and the frontier points (0, the steps,
+/// the maximum, the per-interval plan and up to two margin points).
+pub fn plan_replications(o: &PlanOptions) -> f64 {
+    let iterations = if o.method == Method::Simulation {
+        f64::from(o.max_iterations) * f64::from(o.iter_replications)
+    } else {
+        0.0
+    };
+    let frontier = if o.frontier {
+        f64::from(o.frontier_steps + 5) * f64::from(o.frontier_replications)
+    } else {
+        0.0
+    };
+    iterations + f64::from(o.replications) + frontier
+}
+
+/// Refuses, before any work, a command whose simulations (`replications` whole-calendar
+/// replications of the scenario's model, see [`plan_replications`]) are over the work
+/// budget, unless `allow_large`.
+pub fn check_budget(
+    sc: &crate::scenario::Scenario,
+    demand: &crate::demand::Demand,
+    replications: f64,
+    what: &str,
+    allow_large: bool,
+) -> Result<()> {
+    if allow_large {
+        return Ok(());
+    }
+    let model = crate::sim::Model::from_scenario(sc, demand)?;
+    crate::montecarlo::budget::Work::of_model(&model, replications, rayon::current_num_threads())
+        .check(what, false)?;
+    Ok(())
+}
+
+/// Whole-calendar replications of a cost analysis with `replications` per costing: the
+/// plan's costing and, per campaign and per possible lever (every reason, prevention,
+/// deflection, early ordering), two re-plans costed the same way.
+pub fn cost_replications(sc: &crate::scenario::Scenario, replications: u32) -> f64 {
+    let differences = sc.campaigns.len() + sc.reasons.len() + 3;
+    f64::from(replications) * (1.0 + 2.0 * differences as f64)
 }
 
 fn f(v: f64, d: usize) -> String {
@@ -96,6 +142,13 @@ pub fn run(
             opts.frontier_replications = opts.frontier_replications.min(r);
         }
         opts.plan_interval_min = req.plan_interval_min;
+        check_budget(
+            &sc,
+            &demand,
+            plan_replications(&opts),
+            &format!("`peakplan plan {}`", file.display()),
+            req.allow_large,
+        )?;
         let p = plan(&sc, &demand, &opts)
             .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
         plans.push(p);

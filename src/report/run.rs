@@ -84,6 +84,8 @@ pub struct RunOptions<'a> {
     pub quick: bool,
     /// Called on the calling thread as the run advances (the library never prints).
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
 }
 
 /// One headline figure, with the text every output shows for it.
@@ -182,6 +184,22 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
         popts.iter_replications = popts.iter_replications.min(8);
         popts.frontier_steps = popts.frontier_steps.min(3);
     }
+    let mut copts = CostOptions::for_scenario(&sc);
+    copts.seed = seed;
+    if o.quick {
+        copts.replications = copts.replications.min(4);
+    }
+    // The plan, the simulation of the planned roster (the check's replications) and the
+    // cost analysis, before any of them starts.
+    super::plan::check_budget(
+        &sc,
+        &demand,
+        super::plan::plan_replications(&popts)
+            + f64::from(popts.replications)
+            + super::plan::cost_replications(&sc, copts.replications),
+        &format!("`peakplan run {}`", file.display()),
+        o.allow_large,
+    )?;
     let plan = plan(&sc, &demand, &popts).map_err(|e| bad(&e))?;
     phase(o, "simulate");
     let mut cleared = sc.clone();
@@ -203,11 +221,6 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     };
     let sim = montecarlo::run(&model, &cfg, Some(&report_reps)).map_err(|e| bad(&e))?;
     phase(o, "cost");
-    let mut copts = CostOptions::for_scenario(&sc);
-    copts.seed = seed;
-    if o.quick {
-        copts.replications = copts.replications.min(4);
-    }
     let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
     let headline = plan.headline().sentence();
     let mut c = Computed {

@@ -67,6 +67,8 @@ pub struct Options {
     pub overrides: Vec<String>,
     /// No progress bar, no summary.
     pub quiet: bool,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
 }
 
 /// What a run produced.
@@ -100,6 +102,9 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         threads: opts.threads,
         ..Config::new(replications, opts.seed.unwrap_or(scenario.simulation.seed))
     };
+    let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
+    crate::montecarlo::budget::Work::of_model(&model, f64::from(replications), threads)
+        .check("`peakplan simulate`", opts.allow_large)?;
     let bar = if opts.quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {

@@ -18,7 +18,7 @@ use super::SimError;
 use super::dist::{Sampler, exp1, unit};
 use super::event::EventQueue;
 use super::metrics::{Detail, DetailKey, RunMetrics};
-use super::model::{ChannelKind, Model};
+use super::model::{ChannelKind, InSystem, Model};
 use crate::demand::OPENING_SPREAD_MIN;
 
 /// Returns that reach a closed live channel arrive over this much of its next opening.
@@ -324,6 +324,22 @@ impl<'m> Simulator<'m> {
         st.m
     }
 
+    /// As [`run`](Self::run), but the system does not start empty: a number of customers
+    /// drawn from `start` (first from the replication's stream) are on the first stream at
+    /// time 0 — as many as there are agents in service, the rest waiting (with their
+    /// patience). They arrive in interval 0. With exponential handling and patience and
+    /// `start` the stationary law of the birth–death chain, the run is stationary from time
+    /// 0: no warm-up bias (`montecarlo::simulate_stationary`).
+    pub fn run_from(&self, seed: u64, replication: u64, start: &InSystem) -> RunMetrics {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(replication);
+        let mut st = State::new(self, rng);
+        let (u, v) = (unit(&mut st.rng), unit(&mut st.rng));
+        st.initial = start.draw(u, v);
+        st.run();
+        st.m
+    }
+
     /// As [`run`](Self::run), also logging every handling and abandonment with its reason,
     /// channel, tag and group in [`RunMetrics::detail`]. The random stream and every other
     /// counter are exactly those of `run(seed, replication)`.
@@ -359,6 +375,8 @@ struct State<'s, 'm> {
     stream_rate: Vec<(f64, f64, f64)>,
     day_mult: Vec<f64>,
     m: RunMetrics,
+    /// Customers put on stream 0 at time 0 ([`Simulator::run_from`]).
+    initial: u64,
 }
 
 impl<'s, 'm> State<'s, 'm> {
@@ -419,11 +437,17 @@ impl<'s, 'm> State<'s, 'm> {
             stream_rate: vec![(0.0, 0.0, start as f64); model.streams.len()],
             day_mult,
             m,
+            initial: 0,
         }
     }
 
     fn run(&mut self) {
         self.boundary(0);
+        if !self.sim.model.streams.is_empty() {
+            for _ in 0..self.initial {
+                self.arrive(0, 0);
+            }
+        }
         for s in 0..self.sim.model.streams.len() {
             self.next_arrival(s);
         }
@@ -510,9 +534,14 @@ impl<'s, 'm> State<'s, 'm> {
     }
 
     fn arrival(&mut self, s: usize) {
+        self.arrive(s, self.stream_i[s] as u32);
+        self.next_arrival(s);
+    }
+
+    /// A first contact of stream `s` arrives now, in `interval`.
+    fn arrive(&mut self, s: usize, interval: u32) {
         let model = self.sim.model;
         let st = &model.streams[s];
-        let interval = self.stream_i[s] as u32;
         let slot = self.alloc();
         let skill = model.reasons[st.reason].skill;
         let c = &mut self.contacts[slot as usize];
@@ -528,7 +557,6 @@ impl<'s, 'm> State<'s, 'm> {
         c.served_once = false;
         self.m.customers.arrived += 1;
         self.offer(slot);
-        self.next_arrival(s);
     }
 
     fn alloc(&mut self) -> u32 {

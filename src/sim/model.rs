@@ -244,6 +244,34 @@ pub struct Stationary {
     pub sl_definition: SlDefinition,
 }
 
+/// The law of the number of customers in the system at time 0 of a single-queue model
+/// ([`Simulator::run_from`](super::Simulator::run_from)): a stationary start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InSystem {
+    /// P(N ≤ k) for k = 0, 1, …, `cdf.len() − 1` (non-decreasing, at most 1).
+    pub cdf: Vec<f64>,
+    /// Beyond the table: N = `cdf.len()` + a geometric number of further customers,
+    /// P(j) = (1 − r) rʲ with this ratio r (Erlang C's tail); 0 = no tail (N is the last
+    /// index of the table).
+    pub tail_ratio: f64,
+}
+
+impl InSystem {
+    /// One draw of N from two uniforms in [0, 1).
+    pub fn draw(&self, u: f64, v: f64) -> u64 {
+        let k = self.cdf.partition_point(|&c| c <= u);
+        if k < self.cdf.len() {
+            return k as u64;
+        }
+        if self.tail_ratio > 0.0 && self.tail_ratio < 1.0 {
+            let j = ((1.0 - v).ln() / self.tail_ratio.ln()).floor();
+            self.cdf.len() as u64 + j.clamp(0.0, 1e15) as u64
+        } else {
+            self.cdf.len().saturating_sub(1) as u64
+        }
+    }
+}
+
 impl Stationary {
     /// M/M/n (+M when `patience_mean_s` is given) with exponential handling.
     pub fn markovian(
