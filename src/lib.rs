@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod limits;
+pub mod output;
 pub mod units;
 
 pub mod cost;

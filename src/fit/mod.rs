@@ -124,29 +124,11 @@ pub fn parse_holdout(s: &str) -> Result<u32> {
     }
 }
 
-/// Write a file atomically: a temporary file beside it, then a rename.
+/// Write a file atomically ([`crate::output::write_file`]: a temporary file beside it,
+/// flushed, then a rename; removed again on any failure). A failure names the path.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let io = |e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(
-        || std::ffi::OsString::from("out"),
-        std::ffi::OsStr::to_os_string,
-    );
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(&name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    crate::output::write_file(path, text.as_bytes())
+        .map_err(|(path, source)| Error::Io { path, source })
 }
 
 /// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;

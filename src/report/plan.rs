@@ -126,9 +126,41 @@ pub fn run(
     if files.is_empty() {
         return Err(Error::Input("give at least one scenario file".into()));
     }
-    let mut plans = Vec::new();
-    for file in files {
-        let sc = crate::scenario::load(file, overrides)?;
+    let scenarios = files
+        .iter()
+        .map(|f| crate::scenario::load(f, overrides))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let base = out.map_or_else(
+        || {
+            let name = if scenarios.len() == 1 {
+                folder_name(&scenarios[0].name)
+            } else {
+                "year".to_string()
+            };
+            Path::new("output").join(name).join("plan")
+        },
+        Path::to_path_buf,
+    );
+    let several = scenarios.len() > 1;
+    let dir_of = |name: &str| {
+        if !several {
+            String::new()
+        } else {
+            format!("{}/", folder_name(name))
+        }
+    };
+    // The output folders are checked before any work; the files are renamed into place
+    // together when every plan is done.
+    let mut staged = crate::report::atomic::OutputDir::new(&base)?;
+    for sc in &scenarios {
+        let sub = dir_of(&sc.name);
+        if !sub.is_empty() {
+            crate::report::atomic::check_output_dir(&base.join(&sub), "staffing.csv")?;
+        }
+    }
+    // Every scenario's demand and work budget before the first plan starts.
+    let mut prepared = Vec::new();
+    for (file, sc) in files.iter().zip(scenarios) {
         let demand = crate::demand::compute(&sc)
             .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
         let mut opts = PlanOptions::for_scenario(&sc);
@@ -149,43 +181,32 @@ pub fn run(
             &format!("`peakplan plan {}`", file.display()),
             req.allow_large,
         )?;
-        let p = plan(&sc, &demand, &opts)
-            .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+        prepared.push((file, sc, demand, opts));
+    }
+    let mut plans = Vec::new();
+    for (file, sc, demand, opts) in &prepared {
+        let p =
+            plan(sc, demand, opts).map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
         plans.push(p);
     }
-    let base = out.map_or_else(
-        || {
-            let name = if plans.len() == 1 {
-                folder_name(&plans[0].scenario)
-            } else {
-                "year".to_string()
-            };
-            Path::new("output").join(name).join("plan")
-        },
-        Path::to_path_buf,
-    );
     let mut text = String::new();
-    let mut written = Vec::new();
-    for p in &plans {
-        let dir = if plans.len() == 1 {
-            base.clone()
-        } else {
-            base.join(folder_name(&p.scenario))
-        };
-        written.extend(write_tables(p, &dir)?);
+    for (p, (_, sc, _, _)) in plans.iter().zip(&prepared) {
+        let sub = dir_of(&sc.name);
+        for (name, bytes) in tables(p)? {
+            staged.write(&format!("{sub}{name}"), &bytes)?;
+        }
         let s = summary(p);
-        write_atomic(&dir.join("summary.txt"), s.as_bytes())?;
-        written.push(dir.join("summary.txt"));
+        staged.write(&format!("{sub}summary.txt"), s.as_bytes())?;
         text.push_str(&s);
         text.push('\n');
     }
     if plans.len() > 1 {
         let y = year_view(&plans);
         let (csv, s) = year_tables(&y, &plans)?;
-        write_atomic(&base.join("year.csv"), &csv)?;
-        written.push(base.join("year.csv"));
+        staged.write("year.csv", &csv)?;
         text.push_str(&s);
     }
+    let written = staged.commit()?;
     let _ = writeln!(text, "\nWrote:");
     for w in written {
         let _ = writeln!(text, "  {}", w.display());
@@ -334,18 +355,25 @@ pub fn summary(p: &Plan) -> String {
     t
 }
 
-/// Writes staffing.csv, shifts.csv and (when computed) frontier.csv into `dir`.
+/// staffing.csv, shifts.csv and (when computed) frontier.csv: (file name, bytes).
+fn tables(p: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let mut out = vec![
+        ("staffing.csv", staffing_csv(p)?),
+        ("shifts.csv", shifts_csv(p)?),
+    ];
+    if !p.frontier.is_empty() {
+        out.push(("frontier.csv", frontier_csv(p)?));
+    }
+    Ok(out)
+}
+
+/// Writes staffing.csv, shifts.csv and (when computed) frontier.csv into `dir` (each
+/// atomically; `peakplan run` calls it on its staging directory).
 pub fn write_tables(p: &Plan, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let path = dir.join("staffing.csv");
-    write_atomic(&path, &staffing_csv(p)?)?;
-    out.push(path);
-    let path = dir.join("shifts.csv");
-    write_atomic(&path, &shifts_csv(p)?)?;
-    out.push(path);
-    if !p.frontier.is_empty() {
-        let path = dir.join("frontier.csv");
-        write_atomic(&path, &frontier_csv(p)?)?;
+    for (name, bytes) in tables(p)? {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
         out.push(path);
     }
     Ok(out)
