@@ -283,3 +283,55 @@ fn commands_share_an_output_folder_that_holds_peakplan_output() {
     assert!(stdout.contains("replaced the earlier run"), "{stdout}");
     assert!(tree(&out).contains_key("run.json"));
 }
+
+/// A real full disk: a 1 MB tmpfs filled to the last page. Needs root for `mount`, so it
+/// is run by hand: `sudo cargo test --test write_failures -- --ignored` (it fails, rather
+/// than skips, when the tmpfs cannot be mounted).
+#[test]
+#[ignore = "mounts a tmpfs: needs root; run with `cargo test --test write_failures -- --ignored`"]
+fn a_real_full_tmpfs_gives_the_same_outcome() {
+    use std::io::Write as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let mnt = tmp.path().join("full");
+    std::fs::create_dir(&mnt).unwrap();
+    let status = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .expect("`mount` can be started");
+    assert!(
+        status.success(),
+        "cannot mount a tmpfs at {} (root needed): this test needs it",
+        mnt.display()
+    );
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _guard = Unmount(mnt.clone());
+    // Fill it: after this, no file with content can be written.
+    let mut filler = std::fs::File::create(mnt.join("filler")).unwrap();
+    let block = vec![0u8; 4096];
+    while filler.write_all(&block).is_ok() {}
+    let _ = filler.sync_all();
+    drop(filler);
+    let before = tree(&mnt);
+    for case in CASES {
+        let out = target(case, &mnt);
+        let a = run(&(case.args)(&out), None).code(1);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(
+            err.contains("No space left on device") && err.contains(&*mnt.to_string_lossy()),
+            "{}: {err}",
+            case.name
+        );
+        assert!(
+            tree(&mnt).keys().eq(before.keys()),
+            "{} left {:?}",
+            case.name,
+            tree(&mnt).keys().collect::<Vec<_>>()
+        );
+    }
+}
