@@ -139,6 +139,7 @@ impl<'a> V<'a> {
         if x.is_finite() && (lo..=hi).contains(&x) {
             return true;
         }
+        let x = num(x);
         self.err(
             path,
             format!(
@@ -153,6 +154,7 @@ impl<'a> V<'a> {
     /// A finite number above 0 and at most `hi`.
     fn positive_up_to(&mut self, path: FieldPath, x: f64, hi: f64) {
         if !(x.is_finite() && x > 0.0 && x <= hi) {
+            let x = num(x);
             self.err(
                 path,
                 format!(
@@ -262,6 +264,7 @@ impl<'a> V<'a> {
         let mut ok = true;
         for (i, &x) in w.iter().enumerate() {
             if !(x.is_finite() && (0.0..=MAX_WEIGHT).contains(&x)) {
+                let x = num(x);
                 self.err(
                     path.index(i),
                     format!(
@@ -283,6 +286,7 @@ impl<'a> V<'a> {
     fn duration(&mut self, path: FieldPath, d: &DurationDist) {
         let mean = |v: &mut Self, path: FieldPath, m: f64| {
             if !(m.is_finite() && (MIN_DURATION_S..=MAX_DURATION_S).contains(&m)) {
+                let m = num(m);
                 v.err(
                     path,
                     format!(
@@ -297,6 +301,7 @@ impl<'a> V<'a> {
             DurationDist::LogNormal { mean_s, cv } | DurationDist::Gamma { mean_s, cv } => {
                 mean(self, path.field("mean_s"), *mean_s);
                 if !(cv.is_finite() && (MIN_CV..=MAX_CV).contains(cv)) {
+                    let cv = num(*cv);
                     self.err(
                         path.field("cv"),
                         format!("cv {cv} is out of range; use a cv from {MIN_CV} to {MAX_CV} (Fixed for no variation)"),
@@ -305,6 +310,7 @@ impl<'a> V<'a> {
             }
             DurationDist::Fixed { s } => {
                 if !(s.is_finite() && *s > 0.0 && *s <= MAX_DURATION_S) {
+                    let s = num(*s);
                     self.err(
                         path.field("s"),
                         format!(
@@ -976,6 +982,7 @@ impl<'a> V<'a> {
             Lag::LogNormal { mean_h, cv } | Lag::Gamma { mean_h, cv } => {
                 self.positive_up_to(path.field("mean_h"), *mean_h, MAX_LAG_H);
                 if !(cv.is_finite() && (MIN_CV..=MAX_CV).contains(cv)) {
+                    let cv = num(*cv);
                     self.err(
                         path.field("cv"),
                         format!("cv {cv} is out of range; use a cv from {MIN_CV} to {MAX_CV} (or `Fixed(h: …)`)"),
@@ -1469,6 +1476,7 @@ impl<'a> V<'a> {
         }
         let v = m.volume_cv;
         if !(v == 0.0 || (v.is_finite() && (MIN_VOLUME_CV..=MAX_VOLUME_CV).contains(&v))) {
+            let v = num(v);
             self.err(
                 p.field("volume_cv"),
                 format!(
@@ -1488,9 +1496,10 @@ impl<'a> V<'a> {
     }
 }
 
-/// A bound as written in messages: `1e7` rather than `10000000`.
+/// A number as written in messages: `1e7` rather than `10000000`, `1e-200` rather than
+/// two hundred zeros.
 fn num(x: f64) -> String {
-    if x.abs() >= 1e6 {
+    if x.is_finite() && x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-4) {
         format!("{x:e}")
     } else {
         format!("{x}")
