@@ -720,13 +720,7 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
     let set = fit::load_calls(&a.calls, &mapping)?;
     let est = fit::estimate(&set, a.redial_window_s);
     if let Some(p) = &a.intervals_out {
-        if a.interval_min == 0 || 1440 % a.interval_min != 0 {
-            return Err(peakplan::Error::Input(format!(
-                "--interval-min {}: give a divisor of 1440 (5, 10, 15, 30, 60 …)",
-                a.interval_min
-            )));
-        }
-        let rows = fit::estimate::interval_table(&set, a.interval_min);
+        let rows = fit::estimate::checked_interval_table(&set, a.interval_min)?;
         fit::write_atomically(p, &fit::estimate::interval_csv(&rows))?;
     }
     if let Some(p) = &a.out {

@@ -100,6 +100,11 @@ pub fn parse_event(s: &str) -> Result<SpecialDay> {
     })
 }
 
+/// Longest backtest horizon in days (`--horizon-days`).
+pub const MAX_HORIZON_DAYS: i64 = 366;
+/// Most Fourier pairs of the day of the month (`--monthly-harmonics`).
+pub const MAX_MONTHLY_HARMONICS: usize = 15;
+
 /// Parse `FROM..TO` (e.g. `-3..1`).
 pub fn parse_window(s: &str) -> Result<(i32, i32)> {
     let bad = || Error::Input(format!("--event-window `{s}`: write FROM..TO, e.g. -3..1"));
@@ -134,6 +139,19 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
 /// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
 /// returns the text to print.
 pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
+    // Both size tables (one row per horizon, two columns per harmonic): bounded first.
+    if !(1..=MAX_HORIZON_DAYS).contains(&req.horizon_days) {
+        return Err(Error::Input(format!(
+            "--horizon-days {}: give 1 to {MAX_HORIZON_DAYS}",
+            req.horizon_days
+        )));
+    }
+    if req.monthly_harmonics > MAX_MONTHLY_HARMONICS {
+        return Err(Error::Input(format!(
+            "--monthly-harmonics {}: give 0 to {MAX_MONTHLY_HARMONICS}",
+            req.monthly_harmonics
+        )));
+    }
     let series = load_counts(path, cols)?;
     let options = ForecastOptions {
         events: req

@@ -16,7 +16,7 @@
 use serde::Serialize;
 
 use super::calls::CallSet;
-use super::estimate::{CallFit, day_number, interval_table};
+use super::estimate::{CallFit, checked_interval_table, day_number};
 use crate::error::{Error, Result};
 use crate::sim::{self, Dist, Model};
 use crate::units::SlDefinition;
@@ -74,7 +74,7 @@ pub fn replay_with(
 ) -> Result<Vec<ReplayDay>> {
     let (replications, seed) = (o.replications, o.seed);
     let per_day = (1440 / INTERVAL_MIN) as usize;
-    let rows = interval_table(set, INTERVAL_MIN);
+    let rows = checked_interval_table(set, INTERVAL_MIN)?;
     let (a, b) = (day_number(first), day_number(last));
     let rows: Vec<_> = rows
         .into_iter()
@@ -95,6 +95,15 @@ pub fn replay_with(
     let patience = fit
         .patience_mean_s_exp_mle
         .ok_or_else(|| Error::Input("replay: no queued abandon to fit patience".into()))?;
+    let (mean, cv) = (fit.service_mean_s, fit.service_cv);
+    let limits = crate::limits::MIN_CV..=crate::limits::MAX_CV;
+    if !(mean.is_finite() && mean > 0.0 && limits.contains(&cv)) {
+        return Err(Error::Input(format!(
+            "replay: the handling times (mean {mean:.1} s, cv {cv:.3}) cannot drive the simulation; it needs answered calls with varied service times (a cv from {} to {})",
+            crate::limits::MIN_CV,
+            crate::limits::MAX_CV
+        )));
+    }
     let len_ms = u64::from(INTERVAL_MIN) * 60_000;
     let mut channel = sim::Channel::live(
         "phone",
