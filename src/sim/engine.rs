@@ -1204,3 +1204,43 @@ fn detail_key(interval: usize, c: &Contact, group: u16) -> DetailKey {
         group,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_carry_slots_beyond_16_million_and_every_kind() {
+        // Slots were once packed into 24 bits: the 16,777,217th customer in the system
+        // would have been mistaken for the first.
+        for slot in [0u32, (1 << 24) + 5, u32::MAX] {
+            for kind in [EV_ARRIVAL, EV_RETURN, EV_ABANDON, EV_DONE, EV_BOUNDARY] {
+                let tick = 0xDEAD_BEEF_u32;
+                let (k, a, b) = unpack(pack(kind, tick, slot));
+                assert_eq!((k, a, b), (kind, tick & TICK_MASK, slot));
+            }
+        }
+        // Agents (< 2^24) and streams (< 2^29) fit the 29-bit operand.
+        let (_, a, _) = unpack(pack(EV_DONE, (1 << 24) - 1, 7));
+        assert_eq!(a, (1 << 24) - 1);
+        let (_, a, _) = unpack(pack(EV_ARRIVAL, (1 << 29) - 1, 0));
+        assert_eq!(a, (1 << 29) - 1);
+    }
+
+    #[test]
+    fn counters_add_past_the_32_bit_range() {
+        let big = u64::from(u32::MAX);
+        let mut a = crate::sim::ChannelCell {
+            offered: big,
+            answered: big,
+            ..Default::default()
+        };
+        a.add(&crate::sim::ChannelCell {
+            offered: 10,
+            answered: 3,
+            ..Default::default()
+        });
+        assert_eq!((a.offered, a.answered), (big + 10, big + 3));
+        assert_eq!(a.p_wait(), Some(0.0));
+    }
+}
