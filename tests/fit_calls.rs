@@ -84,7 +84,10 @@ fn the_shipped_cut_reproduces_figures_computed_independently() {
     let set = fit::load_calls(&[cut()], &Mapping::Auto(CallColumns::default())).unwrap();
     let f = fit::estimate(&set, 3600.0);
     assert_eq!(f.calls, 19_847);
-    assert_eq!((f.queued, f.answered, f.abandoned_queued), (12_962, 14_753, 3_922));
+    assert_eq!(
+        (f.queued, f.answered, f.abandoned_queued),
+        (12_962, 14_753, 3_922)
+    );
     // The script prints 4 decimals.
     let close = |x: f64, y: f64| (x - y).abs() < 5e-5;
     assert!(close(100.0 * f.queued_share, 65.3096));

@@ -466,7 +466,7 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
             if s < t - 60 {
                 s += 86_400;
             }
-            let e = s + r.service_s.round() as i64;
+            let e = s.saturating_add(r.service_s.round() as i64);
             let mut k = s.max(0) / len;
             while k * len < e.max(s + 1) && k <= last_rel {
                 let abs = k + first_day * per_day;

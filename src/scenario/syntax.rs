@@ -319,16 +319,18 @@ fn unclosed_hint(text: &str) -> Option<SyntaxError> {
 fn field_before(text: &str, open: usize) -> Option<String> {
     let before = text[..open].trim_end();
     // A struct or variant name: `Days(`, `LogNormal(`.
-    let name_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |k| k + 1);
-    let before = before[..name_start].trim_end();
+    // Start of the trailing run of name characters (all ASCII, so byte arithmetic is safe).
+    let name_start = |s: &str| {
+        s.len()
+            - s.bytes()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count()
+    };
+    let before = before[..name_start(before)].trim_end();
     let before = before.strip_suffix(':')?.trim_end();
     let key = before.trim_end_matches('"');
-    let start = key
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |k| k + 1);
-    let name = &key[start..];
+    let name = &key[name_start(key)..];
     (!name.is_empty()).then(|| name.to_string())
 }
 
