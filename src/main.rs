@@ -227,8 +227,8 @@ struct SimulateArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Worker threads. Default: one per core. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
     /// Output folder. Default: output/<scenario name>/.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -301,8 +301,8 @@ struct CostArgs {
     #[arg(long)]
     replications: Option<u32>,
     /// Worker threads. Default: one per core. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
     /// Override a field, e.g. `--set costs.overtime_premium=0.5` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
@@ -399,7 +399,7 @@ struct ErlangArgs {
     #[arg(long, requires = "simulate", default_value_t = 2027)]
     seed: u64,
     /// Worker threads for the simulation (default: one per core; results do not depend on it).
-    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
     /// Run even when the simulation is over the work budget (10^9 simulated contacts or
     /// 2 GB of memory; see the README's "Scale limits").
@@ -769,7 +769,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             let opts = peakplan::report::simulate::Options {
                 replications: a.replications,
                 seed: a.seed,
-                threads: a.threads,
+                threads: a.threads.map(|t| t as usize),
                 out: a.out,
                 overrides: a.set,
                 quiet: a.quiet,
@@ -811,7 +811,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             let req = peakplan::report::cost::Request {
                 replications: a.replications,
                 seed: a.seed,
-                threads: a.threads,
+                threads: a.threads.map(|t| t as usize),
                 allow_large: a.allow_large,
             };
             let text = peakplan::report::cost::run(&a.file, &a.set, &req, a.out.as_deref())?;

@@ -21,8 +21,9 @@
 //! (replayed by `regressions_stay_fixed`) and fails the test.
 //!
 //! * `cargo test --test fuzz` — a few hundred cases per target (seconds);
-//! * `FUZZ_SECONDS=60 cargo test --release --test fuzz -- --ignored --nocapture` — each
-//!   target for that long (CI: 30 s each, two minutes in all), printing the executions.
+//! * `FUZZ_SECONDS=60 cargo test --test fuzz -- --ignored --nocapture` — each target for
+//!   that long (CI: 30 s each, two minutes in all), printing the executions (the test
+//!   profile keeps overflow checks on, so an arithmetic overflow is a crash here).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -695,7 +696,7 @@ fn fit_counts_fuzz_short() {
 /// The bounded run: `FUZZ_SECONDS` (default 30) per target, or only `FUZZ_TARGET`; the RNG
 /// seed is `FUZZ_SEED` (default: the clock, printed, so a failure can be replayed).
 #[test]
-#[ignore = "long: FUZZ_SECONDS=60 cargo test --release --test fuzz -- --ignored --nocapture"]
+#[ignore = "long: FUZZ_SECONDS=60 cargo test --test fuzz -- --ignored --nocapture"]
 fn fuzz_for_a_while() {
     let secs: u64 = std::env::var("FUZZ_SECONDS")
         .ok()

@@ -311,5 +311,114 @@ fn no_shipped_scenario_is_over_the_work_budget() {
             2,
         );
         assert!(w.fits(), "{} (simulate): {w:?}", p.display());
+        let shifts = peakplan::report::plan::candidate_shifts_per_date(&sc);
+        assert!(
+            shifts <= peakplan::report::plan::MAX_CANDIDATE_SHIFTS_PER_DATE / 10.0,
+            "{}: {shifts} candidate shifts a date",
+            p.display()
+        );
     }
+}
+
+#[test]
+fn flex_pools_that_allow_every_start_and_length_are_over_the_work_budget() {
+    // One pool available all day with shifts of 15 minutes to 24 hours is 24 × 96 = 2,304
+    // candidates a date: within the budget. Ten such pools are not (the plan would take
+    // hours), unless --allow-large.
+    let all_day = "(mon: (\"00:00\", \"24:00\"), tue: (\"00:00\", \"24:00\"), wed: (\"00:00\", \"24:00\"), thu: (\"00:00\", \"24:00\"), fri: (\"00:00\", \"24:00\"), sat: (\"00:00\", \"24:00\"), sun: (\"00:00\", \"24:00\"))";
+    let pool = |i: usize| {
+        format!(
+            "(name: \"p{i}\", kind: TempAgency, max_headcount: 10, availability: {all_day}, min_shift_h: 0.25, max_shift_h: 24, skills: [\"front_office\"], channels: [\"phone\"], hourly_cost_eur: 30)"
+        )
+    };
+    let one = format!("flex_pools=[{}]", pool(0));
+    let ten = format!(
+        "flex_pools=[{}]",
+        (0..10).map(pool).collect::<Vec<_>>().join(", ")
+    );
+    let sc = peakplan::scenario::load(&root().join("scenarios/valentines.ron"), &[one]).unwrap();
+    assert_eq!(
+        peakplan::report::plan::candidate_shifts_per_date(&sc),
+        2304.0
+    );
+    let t = out_dir();
+    let out = t.path().join("o").display().to_string();
+    refused(
+        &["plan", &valentines(), "--out", &out, "--set", &ten],
+        &["up to 23040 candidates a date", "--allow-large"],
+    );
+}
+
+#[test]
+fn the_readme_states_the_limits_the_code_enforces() {
+    use peakplan::limits::*;
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let table = readme
+        .split("## Scale limits and the work budget")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a Scale limits section");
+    let g = |x: f64| {
+        if x >= 1e6 {
+            format!("{x:e}")
+        } else if x >= 1000.0 {
+            // 10,000 as the README writes it.
+            let s = format!("{}", x as u64);
+            let (a, b) = s.split_at(s.len() - 3);
+            format!("{a},{b}")
+        } else {
+            format!("{x}")
+        }
+    };
+    for (what, text) in [
+        ("cv", format!("{} to {}", g(MIN_CV), g(MAX_CV))),
+        (
+            "duration",
+            format!("{} to {}", g(MIN_DURATION_S), g(MAX_DURATION_S)),
+        ),
+        (
+            "volume_cv",
+            format!("{} to {}", g(MIN_VOLUME_CV), g(MAX_VOLUME_CV)),
+        ),
+        ("volume", format!("0 to {}", g(MAX_VOLUME))),
+        (
+            "per 1,000 orders",
+            format!("0 to {}", g(MAX_PER_1000_ORDERS)),
+        ),
+        ("multipliers", format!("0 to {}", g(MAX_MULTIPLIER))),
+        ("weights", format!("0 to {}", g(MAX_WEIGHT))),
+        (
+            "aht_factor",
+            format!("{} to {}", g(MIN_AHT_FACTOR), g(MAX_AHT_FACTOR)),
+        ),
+        ("unit money", format!("0 to {}", g(MAX_UNIT_EUR))),
+        ("one-off money", format!("0 to {}", g(MAX_ONE_OFF_EUR))),
+        ("empirical points", g(MAX_EMPIRICAL_POINTS as f64)),
+        (
+            "counts",
+            format!(
+                "{}; {}; {}; {}; {}",
+                MAX_REASONS,
+                MAX_SOURCES,
+                MAX_CHANNELS,
+                MAX_SKILLS,
+                g(MAX_GROUPS as f64)
+            ),
+        ),
+        (
+            "demand cells",
+            format!("{} million cells", MAX_DEMAND_CELLS / 1_000_000),
+        ),
+        (
+            "budget",
+            format!(
+                "10⁹ contacts** or **{} GB",
+                peakplan::montecarlo::budget::MAX_MEMORY_BYTES / (1u64 << 30) as f64
+            ),
+        ),
+    ] {
+        let hay = if what == "budget" { &readme } else { table };
+        assert!(hay.contains(&text), "README: {what}: `{text}` not found");
+    }
+    assert_eq!(peakplan::montecarlo::budget::MAX_CONTACTS, 1e9);
 }

@@ -74,7 +74,45 @@ pub fn check_budget(
     let model = crate::sim::Model::from_scenario(sc, demand)?;
     crate::montecarlo::budget::Work::of_model(&model, replications, rayon::current_num_threads())
         .check(what, false)?;
+    // The covering problem: one candidate shift per pool, start and length on a date.
+    let shifts = candidate_shifts_per_date(sc);
+    if shifts > MAX_CANDIDATE_SHIFTS_PER_DATE {
+        return Err(Error::Input(format!(
+            "{what} would choose flex shifts among up to {shifts:.0} candidates a date (start times × shift lengths × pools); the work budget is {MAX_CANDIDATE_SHIFTS_PER_DATE:.0}. Give the pools `start_times`, a narrower `min_shift_h`..`max_shift_h`, or fewer pools, or pass --allow-large to run it anyway"
+        )));
+    }
     Ok(())
+}
+
+/// Most candidate flex shifts a date the plan may choose among (start times × lengths ×
+/// pools), part of the work budget of `plan`, `cost` and `run`.
+pub const MAX_CANDIDATE_SHIFTS_PER_DATE: f64 = 20_000.0;
+
+/// An upper bound of the candidate flex shifts on one date: per pool, its start times
+/// (`start_times`, or every full hour of its longest available day) × the shift lengths
+/// between `min_shift_h` and `max_shift_h` in planning-interval steps.
+pub fn candidate_shifts_per_date(sc: &crate::scenario::Scenario) -> f64 {
+    let step_h = f64::from(sc.calendar.interval_min.max(1)) / 60.0;
+    let per_day = (24.0 / step_h).ceil();
+    sc.agents
+        .flex_pools
+        .iter()
+        .map(|p| {
+            let hours = crate::scenario::Day::ALL
+                .iter()
+                .filter_map(|&d| p.availability.on(d))
+                .map(|(f, t)| f64::from(t.minutes().saturating_sub(f.minutes())) / 60.0)
+                .fold(0.0, f64::max);
+            let starts = if p.start_times.is_empty() {
+                hours.ceil().min(24.0)
+            } else {
+                (p.start_times.len() as f64).min(per_day)
+            };
+            let lengths =
+                (((p.max_shift_h - p.min_shift_h) / step_h).floor() + 1.0).clamp(1.0, per_day);
+            starts * lengths
+        })
+        .sum()
 }
 
 /// Whole-calendar replications of a cost analysis with `replications` per costing: the
