@@ -24,7 +24,7 @@ fn sim_mmn(c: &mut Criterion) {
     let m = mmn();
     let sim = Simulator::new(&m).unwrap();
     let probe = sim.run(1, 0);
-    let calls = probe.cell(1, 0).offered as u64;
+    let calls = probe.cell(1, 0).offered;
     let events = probe.events;
     let mut g = c.benchmark_group("sim_mmn");
     g.sample_size(10);

@@ -1,10 +1,12 @@
 //! peakplan: workforce forecasting and peak planning for customer-contact centres.
 //!
 //! Modules follow the data flow; a module may use those listed before it, never after:
-//! `units` → `scenario` → `demand` → `erlang` → `sim` → `montecarlo` → `fit` → `staffing`
+//! `units` (and `limits`) → `scenario` → `demand` → `erlang` → `sim` → `montecarlo` → `fit` → `staffing`
 //! → `cost` → `report`. See `ARCHITECTURE.md`.
 
 pub mod error;
+pub mod limits;
+pub mod output;
 pub mod units;
 
 pub mod cost;

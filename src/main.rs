@@ -90,6 +90,10 @@ struct RunSettings {
     /// smoke tests and trying a scenario out, not for decisions.
     #[arg(long)]
     quick: bool,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 impl RunSettings {
@@ -105,6 +109,7 @@ impl RunSettings {
             overrides: self.set,
             quick: self.quick,
             progress: Some(progress),
+            allow_large: self.allow_large,
         }
     }
 }
@@ -222,8 +227,8 @@ struct SimulateArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Worker threads. Default: one per core. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
     /// Output folder. Default: output/<scenario name>/.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -233,6 +238,10 @@ struct SimulateArgs {
     /// No progress bar and no summary (the files are still written).
     #[arg(long, short)]
     quiet: bool,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +277,10 @@ struct PlanArgs {
     /// Override a field, e.g. `--set simulation.seed=7` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Args)]
@@ -288,11 +301,15 @@ struct CostArgs {
     #[arg(long)]
     replications: Option<u32>,
     /// Worker threads. Default: one per core. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
     /// Override a field, e.g. `--set costs.overtime_premium=0.5` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -338,7 +355,9 @@ struct ErlangArgs {
     /// Evaluate every staffing level in FROM..TO (inclusive), e.g. 50..60.
     #[arg(long, value_parser = erlang_calc::parse_agents_range, conflicts_with = "batch")]
     agents_range: Option<(u32, u32)>,
-    /// Service-level target PERCENT/SECONDS, e.g. 85/15 = 85% answered within 15 s.
+    /// Service-level target PERCENT/SECONDS, e.g. 85/15 = 85% answered within 15 s. The
+    /// percentage is from 1 to below 100: a share such as 0.85/15 is refused, not read as
+    /// 0.85%.
     #[arg(long, value_parser = erlang_calc::parse_target, conflicts_with = "batch")]
     target: Option<SlTarget>,
     /// Shrinkage share for scheduled heads = ceil(required / (1 − s)): 0.3 or 30%.
@@ -380,8 +399,12 @@ struct ErlangArgs {
     #[arg(long, requires = "simulate", default_value_t = 2027)]
     seed: u64,
     /// Worker threads for the simulation (default: one per core; results do not depend on it).
-    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
@@ -414,6 +437,7 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
         calls: args.sim_calls,
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
+        allow_large: args.allow_large,
     });
     erlang_calc::run(
         &cases,
@@ -612,6 +636,10 @@ struct FitArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
+    /// Run even when the simulation is over the work budget (10^9 simulated contacts or
+    /// 2 GB of memory; see the README's "Scale limits").
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -692,13 +720,7 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
     let set = fit::load_calls(&a.calls, &mapping)?;
     let est = fit::estimate(&set, a.redial_window_s);
     if let Some(p) = &a.intervals_out {
-        if a.interval_min == 0 || 1440 % a.interval_min != 0 {
-            return Err(peakplan::Error::Input(format!(
-                "--interval-min {}: give a divisor of 1440 (5, 10, 15, 30, 60 …)",
-                a.interval_min
-            )));
-        }
-        let rows = fit::estimate::interval_table(&set, a.interval_min);
+        let rows = fit::estimate::checked_interval_table(&set, a.interval_min)?;
         fit::write_atomically(p, &fit::estimate::interval_csv(&rows))?;
     }
     if let Some(p) = &a.out {
@@ -714,7 +736,12 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
         let (x, y) = r.split_once("..").ok_or_else(bad)?;
         let first: jiff::civil::Date = x.trim().parse().map_err(|_| bad())?;
         let last: jiff::civil::Date = y.trim().parse().map_err(|_| bad())?;
-        let days = fit::replay::replay(&set, &est, first, last, a.replications, 2027)?;
+        let opts = fit::replay::ReplayOptions {
+            replications: a.replications,
+            seed: 2027,
+            allow_large: a.allow_large,
+        };
+        let days = fit::replay::replay_with(&set, &est, first, last, &opts)?;
         print!("{}", fit::replay::replay_table(&days));
         return Ok(());
     }
@@ -742,10 +769,11 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             let opts = peakplan::report::simulate::Options {
                 replications: a.replications,
                 seed: a.seed,
-                threads: a.threads,
+                threads: a.threads.map(|t| t as usize),
                 out: a.out,
                 overrides: a.set,
                 quiet: a.quiet,
+                allow_large: a.allow_large,
             };
             let outcome = peakplan::report::simulate::run(&a.file, &opts)?;
             print!("{}", outcome.summary);
@@ -762,6 +790,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 confidence: a.confidence,
                 replications: a.replications,
                 frontier: !a.no_frontier,
+                allow_large: a.allow_large,
                 plan_interval_min: match a.plan_interval {
                     None => None,
                     Some(s) if s >= 60.0 && s % 60.0 == 0.0 && s <= 1440.0 * 60.0 => {
@@ -782,7 +811,8 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             let req = peakplan::report::cost::Request {
                 replications: a.replications,
                 seed: a.seed,
-                threads: a.threads,
+                threads: a.threads.map(|t| t as usize),
+                allow_large: a.allow_large,
             };
             let text = peakplan::report::cost::run(&a.file, &a.set, &req, a.out.as_deref())?;
             print!("{text}");

@@ -67,8 +67,8 @@ fn a_simulated_costing_adds_up_to_the_cent_and_matches_the_simulator() {
     for r in 0..o.replications {
         let m = sim.run(o.seed, u64::from(r));
         for cell in &m.cells {
-            handled += u64::from(cell.handled);
-            abandoned += u64::from(cell.abandoned);
+            handled += cell.handled;
+            abandoned += cell.abandoned;
             ms += cell.handle_ms;
         }
     }

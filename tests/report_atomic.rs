@@ -144,7 +144,7 @@ fn replace_dir_refuses_to_delete_what_is_not_an_earlier_run() {
     assert!(!called, "no work before the refusal");
     let msg = err.to_string();
     assert!(
-        msg.contains("refusing to replace") && msg.contains("run.json"),
+        msg.contains("refusing to write into") && msg.contains("run.json"),
         "{msg}"
     );
     assert_eq!(

@@ -1,4 +1,7 @@
-//! Mutated scenario text never panics the loader: it returns `Ok` or `Err`, nothing else.
+//! Mutated scenario text never panics the loader: it returns `Ok` or `Err`, nothing else;
+//! and inputs that are plainly wrong (truncated, unbalanced, absurd numbers) are refused
+//! with an error, never accepted. The deeper fuzzer, through demand, the simulator and the
+//! plan, is `tests/fuzz.rs`.
 //!
 //! Mutations of a valid file: byte changes (to RON punctuation or arbitrary bytes),
 //! truncation, deletion and duplication of spans, swaps of whitespace-separated tokens, and
@@ -84,6 +87,20 @@ fn check(text: &str, sets: &[String]) {
     }
 }
 
+/// Like [`check`], but the input is wrong: it must be refused with at least one error.
+fn check_invalid(text: &str, sets: &[String]) {
+    match load_str(text, sets) {
+        Err(ScenarioError::Invalid(d)) => {
+            assert!(!d.errors.is_empty(), "{text:.60}: no error named");
+            for e in &d.errors {
+                assert!(e.line >= 1 && e.column >= 1, "{e}");
+            }
+        }
+        Ok(_) => panic!("{text:.60} with {sets:?} was accepted; it is wrong"),
+        Err(e) => panic!("load_str cannot fail with {e:?}"),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -132,7 +149,7 @@ fn pathological_inputs_return_errors() {
         &"(a: ".repeat(10_000),
         "(events: [(name: \"e\", date: On(\"2027-02-14\"), uplift: [(2147483647, 1.0)])])",
     ] {
-        check(text, &[]);
+        check_invalid(text, &[]);
     }
     for set in [
         "",
@@ -143,7 +160,7 @@ fn pathological_inputs_return_errors() {
         "x=\u{0}",
         "é=1",
     ] {
-        check(BASE, &[set.to_string()]);
+        check_invalid(BASE, &[set.to_string()]);
     }
     // Extreme numbers that reach semantic validation (date arithmetic must not panic).
     let extreme = [
@@ -152,8 +169,12 @@ fn pathological_inputs_return_errors() {
         "orders.week_multipliers=[(week_of: \"9999-12-27\", multiplier: inf)]".to_string(),
         "calendar=(start: \"-009999-01-01\", end: \"9999-12-31\")".to_string(),
     ];
-    check(BASE, &extreme);
-    check(BASE, &extreme[..3]);
+    check_invalid(BASE, &extreme);
+    check_invalid(BASE, &extreme[..3]);
+    // Each extreme alone is refused too (the first is valid: it only sets up the others).
+    for e in &extreme[1..] {
+        check_invalid(BASE, &[extreme[0].clone(), e.clone()]);
+    }
 }
 
 mod positions {

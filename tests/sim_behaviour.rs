@@ -136,7 +136,7 @@ fn deferred_work_waits_for_opening_and_carries_over() {
     let r = run(&m, 7, 0).unwrap();
     // E-mail opens at interval 8 of each day: the backlog at the end of interval 7 is
     // everything that arrived before, none of it answered.
-    let before: u32 = (0..8).map(|i| r.cell(i, 2).offered).sum();
+    let before: u64 = (0..8).map(|i| r.cell(i, 2).offered).sum();
     assert!(before > 0);
     assert_eq!(r.cell(7, 2).backlog_end, before);
     assert!((0..8).all(|i| r.cell(i, 2).handled == 0));
@@ -218,7 +218,7 @@ fn transfers_go_to_the_back_office_share() {
     let mut m = day_model(1);
     m.volume_cv = 0.0;
     let r = run(&m, 4, 0).unwrap();
-    let transfers_in: u32 = r.cells.iter().map(|c| c.transfers_in).sum();
+    let transfers_in: u64 = r.cells.iter().map(|c| c.transfers_in).sum();
     assert_eq!(transfers_in, r.customers.transfers);
     // 30% of complaint handlings that were not themselves transfers.
     let complaint = r.reasons[1];
@@ -352,8 +352,8 @@ fn returns_to_a_closed_line_spread_over_the_first_hour_of_the_opening() {
         cu.repeats, cu.arrived,
         "every caller comes back once: {cu:?}"
     );
-    let back: Vec<u32> = (12..n).map(|i| r.cell(i, 0).offered).collect();
-    assert_eq!(back.iter().sum::<u32>(), cu.repeats, "{back:?}");
+    let back: Vec<u64> = (12..n).map(|i| r.cell(i, 0).offered).collect();
+    assert_eq!(back.iter().sum::<u64>(), cu.repeats, "{back:?}");
     let quarter = cu.repeats as f64 / 4.0;
     let sd = (cu.repeats as f64 * 0.25 * 0.75).sqrt();
     for (k, &x) in back[..4].iter().enumerate() {

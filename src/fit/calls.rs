@@ -223,7 +223,14 @@ fn first_line(path: &Path) -> Result<String> {
     let mut line = String::new();
     std::io::BufReader::new(f)
         .read_line(&mut line)
-        .map_err(|e| io_err(path, e))?;
+        .map_err(|e| match e.kind() {
+            // Not text: the user's file is wrong (exit 2), not the machine.
+            std::io::ErrorKind::InvalidData => Error::Input(format!(
+                "{}: the header line is not UTF-8 text; give a CSV or tab-separated text file",
+                path.display()
+            )),
+            _ => io_err(path, e),
+        })?;
     Ok(line.trim_end().to_string())
 }
 
@@ -490,7 +497,8 @@ fn digits(b: &[u8]) -> Option<u32> {
         if !c.is_ascii_digit() {
             return None;
         }
-        v = v * 10 + u32::from(c - b'0');
+        // Checked: a field of many digits is malformed, not a panic.
+        v = v.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
     }
     Some(v)
 }
@@ -513,7 +521,7 @@ pub fn parse_clock(b: &[u8]) -> Option<u32> {
     if parts.next().is_some() || m_raw.len() != 2 || m >= 60 || s >= 60 {
         return None;
     }
-    let t = h * 3600 + m * 60 + s;
+    let t = h.checked_mul(3600)?.checked_add(m * 60 + s)?;
     (t <= 86_400).then_some(t)
 }
 

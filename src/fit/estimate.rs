@@ -411,16 +411,20 @@ pub struct IntervalObs {
 pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
     let len = i64::from(interval_min.clamp(1, 1440)) * 60;
     let per_day = 86_400 / len;
-    let Some(first) = set.records.iter().map(|r| day_number(r.date)).min() else {
+    // Only the days with calls get rows: the table is sized by the calls, never by the span
+    // of their dates (a file dated 0001-01-01 and 9999-12-31 is two days, not 3.65 million).
+    let mut days: Vec<i64> = set.records.iter().map(|r| day_number(r.date)).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() {
         return vec![];
+    }
+    // Row of absolute interval `k` (intervals counted from day 0), if its day has calls.
+    let row_of = |k: i64| -> Option<usize> {
+        let d = days.binary_search(&k.div_euclid(per_day)).ok()?;
+        Some(d * per_day as usize + k.rem_euclid(per_day) as usize)
     };
-    let last = set
-        .records
-        .iter()
-        .map(|r| day_number(r.date))
-        .max()
-        .unwrap_or(first);
-    let n = ((last - first + 1) * per_day) as usize;
+    let n = days.len() * per_day as usize;
     let mut rows = vec![
         IntervalObs {
             interval_start: String::new(),
@@ -436,10 +440,14 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
         n
     ];
     let mut agents: Vec<Vec<u16>> = vec![Vec::new(); n];
-    let base = first * 86_400;
+    let first_day = days[0];
+    let base = first_day * 86_400;
+    // The last interval of the last day with calls, counted from the first day's start.
+    let last_rel = (days[days.len() - 1] - first_day + 1) * per_day - 1;
     for r in &set.records {
         let t = day_number(r.date) * 86_400 + i64::from(r.arrival_s) - base;
-        let i = (t / len).clamp(0, n as i64 - 1) as usize;
+        let k = (t / len).clamp(0, last_rel) + first_day * per_day;
+        let Some(i) = row_of(k) else { continue };
         let row = &mut rows[i];
         row.calls += 1;
         row.queued += u64::from(r.queued);
@@ -458,10 +466,19 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
             if s < t - 60 {
                 s += 86_400;
             }
-            let e = s + r.service_s.round() as i64;
+            let e = s.saturating_add(r.service_s.round() as i64);
             let mut k = s.max(0) / len;
-            while k * len < e.max(s + 1) && (k as usize) < n {
-                let ku = k as usize;
+            while k * len < e.max(s + 1) && k <= last_rel {
+                let abs = k + first_day * per_day;
+                let Some(ku) = row_of(abs) else {
+                    // A day without calls has no rows: jump to the next day that has.
+                    let next = days.partition_point(|&d| d <= abs.div_euclid(per_day));
+                    match days.get(next) {
+                        Some(&d) => k = (d - first_day) * per_day,
+                        None => break,
+                    }
+                    continue;
+                };
                 let overlap = (e.min((k + 1) * len) - s.max(k * len)).max(0);
                 rows[ku].busy_agent_s += overlap as f64;
                 if !agents[ku].contains(&a) {
@@ -471,12 +488,8 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
             }
         }
     }
-    let mut day_has_calls = vec![false; (last - first + 1) as usize];
-    for r in &set.records {
-        day_has_calls[(day_number(r.date) - first) as usize] = true;
-    }
     for (i, row) in rows.iter_mut().enumerate() {
-        let day = first + i as i64 / per_day;
+        let day = days[i / per_day as usize];
         let m = (i as i64 % per_day) * len / 60;
         row.interval_start = format!(
             "{}T{:02}:{:02}",
@@ -486,11 +499,34 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
         );
         row.agents_serving = agents[i].len() as u64;
     }
-    rows.into_iter()
-        .enumerate()
-        .filter(|(i, _)| day_has_calls[*i / per_day as usize])
-        .map(|(_, r)| r)
-        .collect()
+    rows
+}
+
+/// Most rows of an interval table (days with calls × intervals per day).
+pub const MAX_INTERVAL_ROWS: u64 = 10_000_000;
+
+/// [`interval_table`] for an interval length given by the user: a divisor of a day, and
+/// at most [`MAX_INTERVAL_ROWS`] rows.
+pub fn checked_interval_table(
+    set: &CallSet,
+    interval_min: u32,
+) -> crate::error::Result<Vec<IntervalObs>> {
+    if interval_min == 0 || 1440 % interval_min != 0 {
+        return Err(crate::error::Error::Input(format!(
+            "--interval-min {interval_min}: give a divisor of 1440 (5, 10, 15, 30, 60 …)"
+        )));
+    }
+    let mut days: Vec<i64> = set.records.iter().map(|r| day_number(r.date)).collect();
+    days.sort_unstable();
+    days.dedup();
+    let rows = days.len() as u64 * u64::from(1440 / interval_min);
+    if rows > MAX_INTERVAL_ROWS {
+        return Err(crate::error::Error::Input(format!(
+            "the calls fall on {} days: {rows} rows of {interval_min} minutes; at most {MAX_INTERVAL_ROWS} (use a longer --interval-min or fewer days)",
+            days.len()
+        )));
+    }
+    Ok(interval_table(set, interval_min))
 }
 
 /// The interval table as CSV (header = the field names of [`IntervalObs`]); readable by

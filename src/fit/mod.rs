@@ -100,6 +100,11 @@ pub fn parse_event(s: &str) -> Result<SpecialDay> {
     })
 }
 
+/// Longest backtest horizon in days (`--horizon-days`).
+pub const MAX_HORIZON_DAYS: i64 = 366;
+/// Most Fourier pairs of the day of the month (`--monthly-harmonics`).
+pub const MAX_MONTHLY_HARMONICS: usize = 15;
+
 /// Parse `FROM..TO` (e.g. `-3..1`).
 pub fn parse_window(s: &str) -> Result<(i32, i32)> {
     let bad = || Error::Input(format!("--event-window `{s}`: write FROM..TO, e.g. -3..1"));
@@ -124,34 +129,29 @@ pub fn parse_holdout(s: &str) -> Result<u32> {
     }
 }
 
-/// Write a file atomically: a temporary file beside it, then a rename.
+/// Write a file atomically ([`crate::output::write_file`]: a temporary file beside it,
+/// flushed, then a rename; removed again on any failure). A failure names the path.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let io = |e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(
-        || std::ffi::OsString::from("out"),
-        std::ffi::OsStr::to_os_string,
-    );
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(&name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    crate::output::write_file(path, text.as_bytes())
+        .map_err(|(path, source)| Error::Io { path, source })
 }
 
 /// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
 /// returns the text to print.
 pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
+    // Both size tables (one row per horizon, two columns per harmonic): bounded first.
+    if !(1..=MAX_HORIZON_DAYS).contains(&req.horizon_days) {
+        return Err(Error::Input(format!(
+            "--horizon-days {}: give 1 to {MAX_HORIZON_DAYS}",
+            req.horizon_days
+        )));
+    }
+    if req.monthly_harmonics > MAX_MONTHLY_HARMONICS {
+        return Err(Error::Input(format!(
+            "--monthly-harmonics {}: give 0 to {MAX_MONTHLY_HARMONICS}",
+            req.monthly_harmonics
+        )));
+    }
     let series = load_counts(path, cols)?;
     let options = ForecastOptions {
         events: req

@@ -16,7 +16,7 @@
 use serde::Serialize;
 
 use super::calls::CallSet;
-use super::estimate::{CallFit, day_number, interval_table};
+use super::estimate::{CallFit, checked_interval_table, day_number};
 use crate::error::{Error, Result};
 use crate::sim::{self, Dist, Model};
 use crate::units::SlDefinition;
@@ -37,7 +37,8 @@ pub struct ReplayDay {
 
 const INTERVAL_MIN: u32 = 15;
 
-/// Replay the days from `first` to `last` (inclusive) with `replications` replications.
+/// Replay the days from `first` to `last` (inclusive) with `replications` replications
+/// (within the work budget).
 pub fn replay(
     set: &CallSet,
     fit: &CallFit,
@@ -46,8 +47,34 @@ pub fn replay(
     replications: u32,
     seed: u64,
 ) -> Result<Vec<ReplayDay>> {
+    let opts = ReplayOptions {
+        replications,
+        seed,
+        allow_large: false,
+    };
+    replay_with(set, fit, first, last, &opts)
+}
+
+/// How a replay runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplayOptions {
+    pub replications: u32,
+    pub seed: u64,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
+}
+
+/// [`replay`] with its options.
+pub fn replay_with(
+    set: &CallSet,
+    fit: &CallFit,
+    first: jiff::civil::Date,
+    last: jiff::civil::Date,
+    o: &ReplayOptions,
+) -> Result<Vec<ReplayDay>> {
+    let (replications, seed) = (o.replications, o.seed);
     let per_day = (1440 / INTERVAL_MIN) as usize;
-    let rows = interval_table(set, INTERVAL_MIN);
+    let rows = checked_interval_table(set, INTERVAL_MIN)?;
     let (a, b) = (day_number(first), day_number(last));
     let rows: Vec<_> = rows
         .into_iter()
@@ -68,6 +95,15 @@ pub fn replay(
     let patience = fit
         .patience_mean_s_exp_mle
         .ok_or_else(|| Error::Input("replay: no queued abandon to fit patience".into()))?;
+    let (mean, cv) = (fit.service_mean_s, fit.service_cv);
+    let limits = crate::limits::MIN_CV..=crate::limits::MAX_CV;
+    if !(mean.is_finite() && mean > 0.0 && limits.contains(&cv)) {
+        return Err(Error::Input(format!(
+            "replay: the handling times (mean {mean:.1} s, cv {cv:.3}) cannot drive the simulation; it needs answered calls with varied service times (a cv from {} to {})",
+            crate::limits::MIN_CV,
+            crate::limits::MAX_CV
+        )));
+    }
     let len_ms = u64::from(INTERVAL_MIN) * 60_000;
     let mut channel = sim::Channel::live(
         "phone",
@@ -121,16 +157,18 @@ pub fn replay(
         sl_definition: SlDefinition::Answered,
     };
     let simulator = sim::Simulator::new(&model)?;
+    crate::montecarlo::budget::Work::of_model(&model, f64::from(replications.max(1)), 1)
+        .check("`peakplan fit --replay`", o.allow_large)?;
     // Per day: offered, answered, abandoned, answered within 15 s, answered wait (ms).
     let mut acc = vec![[0.0f64; 5]; days];
     for r in 0..replications.max(1) {
         let m = simulator.run(seed, u64::from(r));
         for (i, c) in m.cells.iter().enumerate().take(n) {
             let d = &mut acc[i / per_day];
-            d[0] += f64::from(c.offered);
-            d[1] += f64::from(c.answered);
-            d[2] += f64::from(c.abandoned);
-            d[3] += f64::from(c.answered_within);
+            d[0] += c.offered as f64;
+            d[1] += c.answered as f64;
+            d[2] += c.abandoned as f64;
+            d[3] += c.answered_within as f64;
             d[4] += c.wait_answered_ms as f64;
         }
     }

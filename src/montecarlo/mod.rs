@@ -16,12 +16,13 @@
 //!   named metric is below a precision.
 //! * A progress callback after every chunk (the library never prints).
 
+pub mod budget;
 pub mod detail;
 pub mod stats;
 
 use rayon::prelude::*;
 
-use crate::sim::{ChannelCell, Model, RunMetrics, SimError, Simulator, Stationary};
+use crate::sim::{ChannelCell, Dist, InSystem, Model, RunMetrics, SimError, Simulator, Stationary};
 use crate::units::SlDefinition;
 pub use detail::{DetailTotals, run_detail};
 pub use stats::{P2, Stat, Summary, t_quantile};
@@ -468,15 +469,20 @@ pub struct StationaryConfig {
     /// Calls observed per replication (in expectation: the observation window is
     /// `calls / rate` long). Default 100,000.
     pub calls: u64,
-    /// Calls simulated and discarded before observing, from an empty system. Default
-    /// `None`: max(calls / 10, 2,000, 50 × agents) — ample for the system to forget its
-    /// empty start even at occupancy 0.95.
+    /// Calls simulated and discarded before observing. Default `None`: none when the
+    /// replications start in the stationary state (exponential handling and patience, see
+    /// [`stationary_law`]); otherwise, from an empty system, max(calls / 10, 2,000,
+    /// 50 × agents).
     pub warmup_calls: Option<u64>,
     pub seed: u64,
     pub threads: Option<usize>,
     /// Observation batches per replication (used for the CI when there is one
     /// replication: batch means). Default 20.
     pub batches: usize,
+    /// Start every replication empty (after the warm-up) even when the stationary law is
+    /// known: the old behaviour, kept to measure the initialisation bias it leaves.
+    /// Default false.
+    pub empty_start: bool,
 }
 
 impl Default for StationaryConfig {
@@ -488,6 +494,7 @@ impl Default for StationaryConfig {
             seed: 2027,
             threads: None,
             batches: 20,
+            empty_start: false,
         }
     }
 }
@@ -507,11 +514,132 @@ pub struct StationaryEstimate {
     pub events: u64,
 }
 
+/// Most states of the birth–death chain tabulated by [`stationary_law`].
+const MAX_LAW_STATES: usize = 1 << 22;
+
+/// The stationary law of the number of customers in an M/M/n (Erlang C) or M/M/n+M
+/// (Erlang A) queue: the birth–death chain with birth rate λ and death rate
+/// min(k, n)·μ + max(k − n, 0)·θ. `None` when handling or patience is not exponential
+/// (the chain is not the whole state), when Erlang C is unstable (λ ≥ nμ), or when the
+/// chain would need more than 4 million states.
+///
+/// Erlang C's waiting part is geometric with ratio ρ = λ/(nμ) and is drawn as such; Erlang
+/// A's is tabulated until the remaining mass is below 10⁻¹⁶ (its ratios fall below 1 once
+/// the death rate passes λ, so the remainder is bounded by a geometric series).
+pub fn stationary_law(p: &Stationary) -> Option<InSystem> {
+    let Dist::Exponential { mean_s: aht } = p.handling else {
+        return None;
+    };
+    let theta = match &p.patience {
+        None => 0.0,
+        Some(Dist::Exponential { mean_s }) => 1.0 / mean_s,
+        Some(_) => return None,
+    };
+    let lambda = p.rate_per_hour / 3600.0;
+    let mu = 1.0 / aht;
+    let n = p.agents as usize;
+    if !(lambda > 0.0 && lambda.is_finite() && mu > 0.0 && mu.is_finite()) {
+        return None;
+    }
+    let death = |k: usize| k.min(n) as f64 * mu + k.saturating_sub(n) as f64 * theta;
+    // Log weights relative to state 0.
+    let mut lw = vec![0.0f64];
+    let mut tail_ratio = 0.0;
+    if theta == 0.0 {
+        let rho = lambda / (n as f64 * mu);
+        if n == 0 || rho >= 1.0 || n >= MAX_LAW_STATES {
+            return None;
+        }
+        for k in 1..=n {
+            lw.push(lw[k - 1] + lambda.ln() - death(k).ln());
+        }
+        // States n, n + 1, … hold w_n / (1 − ρ) together: one table entry for "≥ n".
+        let last = lw.len() - 1;
+        lw[last] -= (1.0 - rho).ln();
+        tail_ratio = rho;
+    } else {
+        let (mut k, mut max) = (0, 0.0f64);
+        loop {
+            k += 1;
+            if k >= MAX_LAW_STATES {
+                return None;
+            }
+            let step = lambda / death(k);
+            lw.push(lw[k - 1] + step.ln());
+            max = max.max(lw[k]);
+            // Past the mode with ratios < 1: the rest is below w_k · r / (1 − r).
+            if step < 1.0 && lw[k] - max + (step / (1.0 - step)).ln() < (1e-16f64).ln() {
+                break;
+            }
+        }
+    }
+    let max = lw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let w: Vec<f64> = lw.iter().map(|l| (l - max).exp()).collect();
+    let total: f64 = w.iter().sum();
+    let mut acc = 0.0;
+    let mut cdf: Vec<f64> = w
+        .iter()
+        .map(|x| {
+            acc += x / total;
+            acc
+        })
+        .collect();
+    if tail_ratio > 0.0 {
+        // The last entry is "n or more": its mass goes to the geometric tail, which starts
+        // at n = cdf.len() after the entry is dropped.
+        cdf.pop();
+    }
+    Some(InSystem { cdf, tail_ratio })
+}
+
+/// The calls discarded before observing (see [`StationaryConfig::warmup_calls`]).
+fn warmup_calls(p: &Stationary, cfg: &StationaryConfig, law: Option<&InSystem>) -> u64 {
+    cfg.warmup_calls.unwrap_or_else(|| {
+        if law.is_some() {
+            0
+        } else {
+            (cfg.calls / 10).max(2_000).max(50 * p.agents as u64)
+        }
+    })
+}
+
+/// The model [`simulate_stationary`] runs: interval 0 is the warm-up (empty when the
+/// replications start in the stationary state), intervals 1..=B the observed batches, and
+/// one more batch a cool-down whose own calls are not observed: the calls of the last
+/// observed batch are answered or abandon during it instead of being cut off by the end of
+/// the run (which would bias the service level and ASA low).
+fn stationary_model(p: &Stationary, cfg: &StationaryConfig, law: Option<&InSystem>) -> Model {
+    let per_s = p.rate_per_hour / 3600.0;
+    let warm = warmup_calls(p, cfg, law);
+    let b = cfg.batches.max(1);
+    Model::stationary(
+        p,
+        warm as f64 / per_s,
+        b + 1,
+        cfg.calls as f64 / per_s / b as f64,
+    )
+}
+
+/// The work of [`simulate_stationary`] with these settings, for the work budget.
+pub fn stationary_work(p: &Stationary, cfg: &StationaryConfig, threads: usize) -> budget::Work {
+    let law = stationary_law(p).filter(|_| !cfg.empty_start);
+    let model = stationary_model(p, cfg, law.as_ref());
+    budget::Work::of_model(&model, f64::from(cfg.replications), threads)
+}
+
 /// Simulates one stationary interval (`peakplan erlang --simulate`): `replications`
-/// independent runs of about `calls` observed calls after a warm-up.
+/// independent runs of about `calls` observed calls.
+///
+/// With exponential handling and patience (M/M/n, M/M/n+M) every replication starts in
+/// the stationary state — the number in the system drawn from [`stationary_law`], as many
+/// in service as there are agents, the rest waiting — so the run is stationary from its
+/// first call and no warm-up is needed: the estimates carry no initialisation bias, and
+/// the replications' CI covers the exact value as often as it says, heavily loaded queues
+/// included. Otherwise replications start empty after a warm-up.
 ///
 /// With two or more replications the CI comes from the replication means (Student t,
-/// R − 1 df); with one, from the `batches` batch means of that run (t, B − 1 df).
+/// R − 1 df); with one, from the `batches` batch means of that run (t, B − 1 df), which
+/// is too narrow when the batches are correlated (heavy load): use R ≥ 2.
 pub fn simulate_stationary(
     p: &Stationary,
     cfg: &StationaryConfig,
@@ -527,33 +655,21 @@ pub fn simulate_stationary(
                 .into(),
         ));
     }
-    let per_s = p.rate_per_hour / 3600.0;
-    let warm = cfg
-        .warmup_calls
-        .unwrap_or_else(|| (cfg.calls / 10).max(2_000).max(50 * p.agents as u64));
+    let law = stationary_law(p).filter(|_| !cfg.empty_start);
     let b = cfg.batches;
-    let model = Model::stationary(
-        p,
-        warm as f64 / per_s,
-        b,
-        cfg.calls as f64 / per_s / b as f64,
-    );
+    let model = stationary_model(p, cfg, law.as_ref());
     let sim = Simulator::new(&model)?;
+    let one = |r: u32| match &law {
+        Some(l) => sim.run_from(cfg.seed, r as u64, l),
+        None => sim.run(cfg.seed, r as u64),
+    };
     let reps: Vec<RunMetrics> = match cfg.threads {
         Some(t) => rayon::ThreadPoolBuilder::new()
             .num_threads(t.max(1))
             .build()
             .map_err(|e| SimError::Invalid(format!("cannot start {t} threads: {e}")))?
-            .install(|| {
-                (0..cfg.replications)
-                    .into_par_iter()
-                    .map(|r| sim.run(cfg.seed, r as u64))
-                    .collect()
-            }),
-        None => (0..cfg.replications)
-            .into_par_iter()
-            .map(|r| sim.run(cfg.seed, r as u64))
-            .collect(),
+            .install(|| (0..cfg.replications).into_par_iter().map(one).collect()),
+        None => (0..cfg.replications).into_par_iter().map(one).collect(),
     };
     // One observation per replication (pooled over batches), or per batch if R = 1.
     let units: Vec<(ChannelCell, u64, u64)> = if reps.len() >= 2 {
@@ -603,7 +719,7 @@ pub fn simulate_stationary(
         replications: cfg.replications,
         calls_observed: reps
             .iter()
-            .map(|r| r.channel_total(0, 1..b + 1).offered as u64)
+            .map(|r| r.channel_total(0, 1..b + 1).offered)
             .sum(),
         events: reps.iter().map(|r| r.events).sum(),
     })

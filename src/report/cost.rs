@@ -30,20 +30,24 @@ fn table<T: serde::Serialize>(rows: &[T]) -> Result<Vec<u8>> {
 /// Writes `costs.csv`, `campaigns.csv`, `levers.csv`, `options.csv` and `cost_summary.txt`
 /// into `dir` (each atomically); returns their paths.
 pub fn write_cost_files(dir: &Path, a: &CostAnalysis) -> Result<Vec<PathBuf>> {
-    let files: [(&str, Vec<u8>); 5] = [
-        ("costs.csv", table(&a.costing.rows())?),
-        ("campaigns.csv", campaigns_csv(a)?),
-        ("levers.csv", levers_csv(a)?),
-        ("options.csv", table(&a.options)?),
-        ("cost_summary.txt", summary_text(a).into_bytes()),
-    ];
     let mut out = Vec::new();
-    for (name, bytes) in files {
+    for (name, bytes) in cost_files(a)? {
         let path = dir.join(name);
         write_atomic(&path, &bytes)?;
         out.push(path);
     }
     Ok(out)
+}
+
+/// The files: (file name, bytes).
+fn cost_files(a: &CostAnalysis) -> Result<[(&'static str, Vec<u8>); 5]> {
+    Ok([
+        ("costs.csv", table(&a.costing.rows())?),
+        ("campaigns.csv", campaigns_csv(a)?),
+        ("levers.csv", levers_csv(a)?),
+        ("options.csv", table(&a.options)?),
+        ("cost_summary.txt", summary_text(a).into_bytes()),
+    ])
 }
 
 /// `campaigns.csv` (header written even without campaigns).
@@ -77,6 +81,8 @@ pub struct Request {
     /// Seed of the plan and the costing (default: the scenario's).
     pub seed: Option<u64>,
     pub threads: Option<usize>,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
 }
 
 /// The command: load `file`, plan it exactly as `peakplan plan` does (the scenario's
@@ -85,6 +91,12 @@ pub struct Request {
 /// Returns the text to print.
 pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>) -> Result<String> {
     let sc = crate::scenario::load(file, overrides)?;
+    let dir = out.map_or_else(
+        || Path::new("output").join(folder_name(&sc.name)).join("cost"),
+        Path::to_path_buf,
+    );
+    // The output folder is checked before any work; files are renamed into place together.
+    let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
     let demand = crate::demand::compute(&sc)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     // The flex shifts are those of `peakplan plan` (same options and seed): the plan is the
@@ -99,14 +111,21 @@ pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>)
         copts.replications = r;
     }
     copts.threads = req.threads;
+    crate::report::plan::check_budget(
+        &sc,
+        &demand,
+        crate::report::plan::plan_replications(&popts)
+            + crate::report::plan::cost_replications(&sc, copts.replications),
+        "`peakplan cost`",
+        req.allow_large,
+    )?;
     let p =
         plan(&sc, &demand, &popts).map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     let a = analyse(&sc, &demand, &p, &copts)?;
-    let dir = out.map_or_else(
-        || Path::new("output").join(folder_name(&sc.name)).join("cost"),
-        Path::to_path_buf,
-    );
-    let written = write_cost_files(&dir, &a)?;
+    for (name, bytes) in cost_files(&a)? {
+        staged.write(name, &bytes)?;
+    }
+    let written = staged.commit()?;
     let mut text = summary_text(&a);
     text.push_str("\nWrote:\n");
     for w in written {

@@ -63,10 +63,42 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             source,
         })?;
     }
-    crate::report::atomic::write_file(path, bytes).map_err(|e| match e {
-        crate::report::atomic::AtomicError::Io { path, source, .. } => Error::Io { path, source },
-        other => Error::Input(other.to_string()),
-    })
+    crate::report::atomic::write_file(path, bytes).map_err(Error::from)
+}
+
+/// A plot's failure as the crate's error: a failed write names its path (exit 1); a
+/// drawing failure is internal.
+pub(crate) fn plot_error(e: crate::report::plot::PlotError, what: &str) -> Error {
+    match e {
+        crate::report::plot::PlotError::Write(a) => Error::from(a),
+        other => Error::Internal(format!("drawing the {what} plot: {other}")),
+    }
+}
+
+/// Stages `STEM.svg` and `STEM.png` of a plot in `out`.
+pub(crate) fn stage_plot(
+    out: &mut crate::report::atomic::OutputDir,
+    plot: &crate::report::plot::Plot,
+    stem: &str,
+) -> Result<()> {
+    use crate::report::plot::{DEFAULT_SIZE, Format};
+    out.write_path_with(&format!("{stem}.png"), |tmp| {
+        // The plot writes its own temporary file next to `tmp`; a failure is reported for
+        // the PNG the user asked for, so only its cause is kept.
+        plot.write_as(tmp, Format::Png, DEFAULT_SIZE).map_err(
+            |e| -> Box<dyn std::error::Error + Send + Sync> {
+                match e {
+                    crate::report::plot::PlotError::Write(
+                        crate::report::atomic::AtomicError::Io { source, .. },
+                    ) => Box::new(source),
+                    other => Box::new(other),
+                }
+            },
+        )
+    })?;
+    let svg = plot.to_svg(DEFAULT_SIZE).map_err(|e| plot_error(e, stem))?;
+    out.write(&format!("{stem}.svg"), svg.as_bytes())?;
+    Ok(())
 }
 
 /// A folder-safe version of a scenario name.
@@ -94,13 +126,19 @@ pub fn run(
     format: Format,
 ) -> Result<String> {
     let scenario = crate::scenario::load(file, overrides)?;
-    let demand = crate::demand::compute(&scenario)
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     let dir = out.map_or_else(
         || Path::new("output").join(folder_name(&scenario.name)),
         Path::to_path_buf,
     );
-    let written = write_tables(&demand, &scenario.name, &dir, format)?;
+    // The output folder is checked before any work; files are renamed into place together.
+    let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
+    let demand = crate::demand::compute(&scenario)
+        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+    for (name, bytes) in tables(&demand, &scenario.name, format)? {
+        staged.write(&name, &bytes)?;
+    }
+    stage_plot(&mut staged, &demand_plot(&demand, &scenario.name), "demand")?;
+    let written = staged.commit()?;
     let mut text = summary(&demand, &scenario);
     let _ = writeln!(text, "\nWrote:");
     for p in written {
@@ -109,13 +147,8 @@ pub fn run(
     Ok(text)
 }
 
-/// Writes the interval and daily tables into `dir`; returns the paths written.
-pub fn write_tables(
-    demand: &Demand,
-    scenario_name: &str,
-    dir: &Path,
-    format: Format,
-) -> Result<Vec<PathBuf>> {
+/// The interval and daily tables: (file name, bytes).
+fn tables(demand: &Demand, scenario_name: &str, format: Format) -> Result<[(String, Vec<u8>); 2]> {
     let (iv, daily, ext) = match format {
         Format::Csv => (intervals_csv(demand)?, daily_csv(demand)?, "csv"),
         Format::Json => (
@@ -124,14 +157,31 @@ pub fn write_tables(
             "json",
         ),
     };
-    let p1 = dir.join(format!("demand_intervals.{ext}"));
-    let p2 = dir.join(format!("demand_daily.{ext}"));
-    write_atomic(&p1, &iv)?;
-    write_atomic(&p2, &daily)?;
+    Ok([
+        (format!("demand_intervals.{ext}"), iv),
+        (format!("demand_daily.{ext}"), daily),
+    ])
+}
+
+/// Writes the interval and daily tables and the demand plot into `dir` (each file
+/// atomically; `peakplan run` calls it on its staging directory); returns the paths.
+pub fn write_tables(
+    demand: &Demand,
+    scenario_name: &str,
+    dir: &Path,
+    format: Format,
+) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for (name, bytes) in tables(demand, scenario_name, format)? {
+        let p = dir.join(name);
+        write_atomic(&p, &bytes)?;
+        out.push(p);
+    }
     let plot = demand_plot(demand, scenario_name);
     plot.write_png_and_svg(dir, "demand", crate::report::plot::DEFAULT_SIZE)
-        .map_err(|e| Error::Input(format!("{}: drawing the demand plot: {e}", dir.display())))?;
-    Ok(vec![p1, p2, dir.join("demand.png"), dir.join("demand.svg")])
+        .map_err(|e| plot_error(e, "demand"))?;
+    out.extend([dir.join("demand.png"), dir.join("demand.svg")]);
+    Ok(out)
 }
 
 /// The demand picture: expected contacts per interval stacked by reason (all channels),

@@ -723,6 +723,8 @@ pub struct SimSettings {
     pub calls: u64,
     pub seed: u64,
     pub threads: Option<usize>,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
 }
 
 impl Default for SimSettings {
@@ -733,6 +735,7 @@ impl Default for SimSettings {
             calls: d.calls,
             seed: d.seed,
             threads: None,
+            allow_large: false,
         }
     }
 }
@@ -763,17 +766,8 @@ pub fn simulate_rows(
         }
     };
     let est = |e: &Estimate| serde_json::json!({"mean": num(e.mean), "ci95_low": num(e.ci95_low), "ci95_high": num(e.ci95_high)});
-    for row in rows.iter_mut() {
+    let setup = |row: &ResultRow| {
         let case = &cases[row.case - 1];
-        if !row.stable {
-            let _ = writeln!(
-                err,
-                "warning: {} agents not simulated: the queue is unstable (no steady state to measure)",
-                row.agents
-            );
-            row.simulated = Some(serde_json::Value::Null);
-            continue;
-        }
         let mut p = Stationary::markovian(
             case.rate_per_s * 3600.0,
             case.aht_s,
@@ -792,6 +786,40 @@ pub fn simulate_rows(
             threads: s.threads,
             ..StationaryConfig::default()
         };
+        (p, cfg)
+    };
+    // The work budget over every row to simulate, before the first one starts.
+    if !s.allow_large {
+        let threads = s.threads.unwrap_or_else(rayon::current_num_threads);
+        let mut total: Option<crate::montecarlo::budget::Work> = None;
+        for row in rows.iter().filter(|r| r.stable) {
+            let (p, cfg) = setup(row);
+            let w = crate::montecarlo::stationary_work(&p, &cfg, threads);
+            total = Some(match total {
+                None => w,
+                Some(t) => crate::montecarlo::budget::Work {
+                    contacts_per_replication: t.contacts_per_replication
+                        + w.contacts_per_replication,
+                    replications: t.replications,
+                    memory_bytes: t.memory_bytes.max(w.memory_bytes),
+                },
+            });
+        }
+        if let Some(w) = total {
+            w.check("`peakplan erlang --simulate`", false)?;
+        }
+    }
+    for row in rows.iter_mut() {
+        if !row.stable {
+            let _ = writeln!(
+                err,
+                "warning: {} agents not simulated: the queue is unstable (no steady state to measure)",
+                row.agents
+            );
+            row.simulated = Some(serde_json::Value::Null);
+            continue;
+        }
+        let (p, cfg) = setup(row);
         let e = simulate_stationary(&p, &cfg)
             .map_err(|e| Error::Input(format!("case {}, {} agents: {e}", row.case, row.agents)))?;
         let sl = if row.target_s.is_some() {
@@ -819,7 +847,9 @@ pub fn simulate_rows(
 // ---------------------------------------------------------------------------------------
 
 /// Parses a service-level target `85/15` (85% within 15 s); the time may carry a unit
-/// (`80/20s`, `90/1m`), the share may be written `85%`.
+/// (`80/20s`, `90/1m`), the share may be written `85%`. The share is a percentage from 1
+/// to below 100: `0.85/15` is refused with a hint (it is not read as 0.85% nor guessed
+/// to mean 85%).
 pub fn parse_target(text: &str) -> std::result::Result<SlTarget, String> {
     let bad = |why: &str| {
         format!(
@@ -836,6 +866,15 @@ pub fn parse_target(text: &str) -> std::result::Result<SlTarget, String> {
         .map_err(|_| bad("the percentage is not a number"))?;
     if !(p > 0.0 && p < 100.0) {
         return Err(bad("the percentage must be strictly between 0 and 100"));
+    }
+    // `0.85/15` is a share written where a percentage belongs: read as 0.85% it would be
+    // met by almost any staffing. No real target is below 1%, so refuse rather than guess.
+    if p < 1.0 {
+        let pct = (p * 100.0 * 1e9).round() / 1e9;
+        return Err(format!(
+            "invalid target `{text}`: the first number is a percentage, and {p}% is not a service-level target; for {pct}% write {pct}/{} (PERCENT/SECONDS)",
+            t.trim()
+        ));
     }
     let t = t.trim();
     let within_s = if t.ends_with(|c: char| c.is_ascii_digit() || c == '.') {

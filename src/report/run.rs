@@ -84,6 +84,8 @@ pub struct RunOptions<'a> {
     pub quick: bool,
     /// Called on the calling thread as the run advances (the library never prints).
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
 }
 
 /// One headline figure, with the text every output shows for it.
@@ -182,6 +184,22 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
         popts.iter_replications = popts.iter_replications.min(8);
         popts.frontier_steps = popts.frontier_steps.min(3);
     }
+    let mut copts = CostOptions::for_scenario(&sc);
+    copts.seed = seed;
+    if o.quick {
+        copts.replications = copts.replications.min(4);
+    }
+    // The plan, the simulation of the planned roster (the check's replications) and the
+    // cost analysis, before any of them starts.
+    super::plan::check_budget(
+        &sc,
+        &demand,
+        super::plan::plan_replications(&popts)
+            + f64::from(popts.replications)
+            + super::plan::cost_replications(&sc, copts.replications),
+        &format!("`peakplan run {}`", file.display()),
+        o.allow_large,
+    )?;
     let plan = plan(&sc, &demand, &popts).map_err(|e| bad(&e))?;
     phase(o, "simulate");
     let mut cleared = sc.clone();
@@ -202,11 +220,6 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     };
     let sim = montecarlo::run(&model, &cfg, Some(&report_reps)).map_err(|e| bad(&e))?;
     phase(o, "cost");
-    let mut copts = CostOptions::for_scenario(&sc);
-    copts.seed = seed;
-    if o.quick {
-        copts.replications = copts.replications.min(4);
-    }
     let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
     let headline = plan.headline().sentence();
     let mut c = Computed {
@@ -240,8 +253,8 @@ pub fn run(file: &Path, o: &RunOptions) -> Result<RunOutcome> {
     refuse_foreign(&dir, MARKER)?;
     let c = compute(file, o)?;
     phase(o, "report");
-    let replaced =
-        atomic::replace_dir(&dir, MARKER, |stage| write_all(&c, stage)).map_err(map_atomic)?;
+    let replaced = atomic::replace_dir(&dir, MARKER, |stage| write_all(&c, stage))
+        .map_err(|e| map_atomic(e, &dir))?;
     let mut files = Vec::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for e in rd.flatten() {
@@ -953,7 +966,7 @@ pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
             continue; // written by the demand tables
         }
         plot.write_png_and_svg(dir, key, DEFAULT_SIZE)
-            .map_err(|e| Error::Internal(format!("drawing the {key} plot: {e}")))?;
+            .map_err(|e| super::demand::plot_error(e, key))?;
     }
     let html = super::html::render_html(&report).map_err(|e| Error::Internal(e.to_string()))?;
     write_atomic(&dir.join("report.html"), html.as_bytes())?;
@@ -981,6 +994,17 @@ pub struct CompareOutcome {
 /// terminal and `compare.html` + `compare.csv` in `--out` (default
 /// `output/compare_<A>_vs_<B>/`).
 pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
+    // The output folder is checked before any work (loading is cheap; the names decide
+    // the default folder).
+    let early_dir = match &o.out {
+        Some(d) => d.clone(),
+        None => Path::new("output").join(format!(
+            "compare_{}_vs_{}",
+            folder_name(&crate::scenario::load(a, &o.overrides)?.name),
+            folder_name(&crate::scenario::load(b, &o.overrides)?.name)
+        )),
+    };
+    refuse_foreign(&early_dir, "compare.csv")?;
     let ca = compute(a, o)?;
     let cb = compute(b, o)?;
     phase(o, "report");
@@ -1111,7 +1135,7 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
         write_atomic(&stage.join("compare.csv"), &csv)?;
         Ok::<(), Error>(())
     })
-    .map_err(map_atomic)?;
+    .map_err(|e| map_atomic(e, &dir))?;
     let _ = writeln!(text, "\n{}.", replaced.describe(&dir));
     Ok(CompareOutcome {
         dir,
@@ -1121,31 +1145,21 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
     })
 }
 
-/// Refuses, before any work, an output directory that holds files but no `marker` (not an
-/// earlier run of ours): nothing of the user's is ever replaced.
+/// Refuses, before any work, an output directory that is a symbolic link, a file, or holds
+/// files but no peakplan output ([`atomic::check_output_dir`], as every command does):
+/// nothing of the user's is ever replaced.
 fn refuse_foreign(dir: &Path, marker: &str) -> Result<()> {
-    let has_files = std::fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_some());
-    if has_files && !dir.join(marker).is_file() {
-        return Err(map_atomic(atomic::AtomicError::NotAnOutputDir {
-            path: dir.to_path_buf(),
-            marker: marker.to_string(),
-        }));
-    }
-    if dir.exists() && !dir.is_dir() {
-        return Err(map_atomic(atomic::AtomicError::NotADirectory {
-            path: dir.to_path_buf(),
-        }));
-    }
-    Ok(())
+    Ok(atomic::check_output_dir(dir, marker)?)
 }
 
-fn map_atomic(e: atomic::AtomicError) -> Error {
-    match e {
-        atomic::AtomicError::Io { path, source, .. } => Error::Io { path, source },
-        atomic::AtomicError::Producer(inner) => match inner.downcast::<Error>() {
-            Ok(err) => *err,
-            Err(other) => Error::Internal(other.to_string()),
+/// A failure of [`atomic::replace_dir`] for `dir` as the crate's error; a failed write
+/// names the file inside `dir`, not inside the hidden staging directory.
+fn map_atomic(e: atomic::AtomicError, dir: &Path) -> Error {
+    match Error::from(e) {
+        Error::Io { path, source } => Error::Io {
+            path: atomic::unstage(&path, dir),
+            source,
         },
-        other => Error::Input(other.to_string()),
+        other => other,
     }
 }

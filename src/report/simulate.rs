@@ -67,6 +67,8 @@ pub struct Options {
     pub overrides: Vec<String>,
     /// No progress bar, no summary.
     pub quiet: bool,
+    /// Run even over the work budget ([`crate::montecarlo::budget`]).
+    pub allow_large: bool,
 }
 
 /// What a run produced.
@@ -81,6 +83,12 @@ pub struct Outcome {
 /// The command: load, compute demand, simulate, write the tables; returns the summary.
 pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
     let scenario = crate::scenario::load(file, &opts.overrides)?;
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(folder_name(&scenario.name)));
+    // The output folder is checked before any work; files are renamed into place together.
+    let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
     let demand = crate::demand::compute(&scenario)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     let model = Model::from_scenario(&scenario, &demand)
@@ -100,6 +108,9 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         threads: opts.threads,
         ..Config::new(replications, opts.seed.unwrap_or(scenario.simulation.seed))
     };
+    let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
+    crate::montecarlo::budget::Work::of_model(&model, f64::from(replications), threads)
+        .check("`peakplan simulate`", opts.allow_large)?;
     let bar = if opts.quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {
@@ -119,11 +130,10 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(folder_name(&scenario.name)));
-    let written = write_tables(&result, &model, &demand, &dir)?;
+    for (name, bytes) in tables(&result, &model, &demand)? {
+        staged.write(name, &bytes)?;
+    }
+    let written = staged.commit()?;
     let summary = if opts.quiet {
         String::new()
     } else {
@@ -142,17 +152,22 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
     })
 }
 
-/// Writes the four tables into `dir`; returns the paths written.
-pub fn write_tables(r: &McResult, model: &Model, d: &Demand, dir: &Path) -> Result<Vec<PathBuf>> {
-    let files = [
+/// The tables: (file name, bytes).
+fn tables(r: &McResult, model: &Model, d: &Demand) -> Result<[(&'static str, Vec<u8>); 5]> {
+    Ok([
         ("sim_intervals.csv", intervals_csv(r, model, d)?),
         ("sim_daily.csv", daily_csv(r, model, d)?),
         ("sim_reasons.csv", reasons_csv(r, model)?),
         ("sim_campaigns.csv", campaigns_csv(r, d)?),
         ("sim_customers.csv", customers_csv(r)?),
-    ];
+    ])
+}
+
+/// Writes the tables into `dir` (each atomically; `peakplan run` calls it on its staging
+/// directory); returns the paths written.
+pub fn write_tables(r: &McResult, model: &Model, d: &Demand, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    for (name, bytes) in files {
+    for (name, bytes) in tables(r, model, d)? {
         let p = dir.join(name);
         write_atomic(&p, &bytes)?;
         out.push(p);

@@ -73,6 +73,37 @@ pub const SUFFIX_ROOTS: &[(&str, &str)] = &[
 /// Most type errors reported for one scenario (each costs one more read of the text).
 const MAX_TYPE_ERRORS: usize = 50;
 
+/// Most reads of the text while recovering from type errors (each error, each placeholder
+/// tried for a missing field).
+const MAX_READS: usize = 500;
+
+/// Values tried, in order, for a required field that is missing (misspelt or left out), so
+/// that reading can go on and report the file's other mistakes in the same run: a number,
+/// a string that is also a date, a clock time, an empty list, map and struct (whose own
+/// required fields get placeholders in turn), then the enum's first variant (learnt from
+/// ron's error), bare or with a number or an empty struct. Nothing read from a placeholder
+/// is ever reported.
+const PLACEHOLDERS: &[&str] = &["0", "\"2000-01-01\"", "\"00:00\"", "[]", "{}", "()"];
+
+/// The name of a placeholder's source: this, then the field path it stands at.
+const PLACEHOLDER_SOURCE: &str = "<placeholder> ";
+
+/// The `k`-th placeholder for a field whose enum variants (when ron named them) are
+/// `variants`; `None` when all were tried.
+fn placeholder(k: usize, variants: Option<&Vec<String>>) -> Option<String> {
+    if let Some(p) = PLACEHOLDERS.get(k) {
+        return Some((*p).to_string());
+    }
+    // First a name no enum has (ron's error lists the variants), then the first variant.
+    match (k - PLACEHOLDERS.len(), variants.and_then(|v| v.first())) {
+        (0, _) => Some("PeakplanPlaceholder".to_string()),
+        (1, Some(v)) => Some(v.clone()),
+        (2, Some(v)) => Some(format!("{v}(0)")),
+        (3, Some(v)) => Some(format!("{v}(())")),
+        _ => None,
+    }
+}
+
 /// Longest `extends` chain followed.
 const MAX_EXTENDS_DEPTH: usize = 16;
 
@@ -413,6 +444,34 @@ impl Ctx {
         }
     }
 
+    /// The field path a placeholder source was placed at (`None`: a real source).
+    fn placeholder_of(&self, source: usize) -> Option<FieldPath> {
+        let name = &self.sources.get(source)?.name;
+        FieldPath::parse(name.strip_prefix(PLACEHOLDER_SOURCE)?).ok()
+    }
+
+    /// Puts the `candidate`-th placeholder (see [`placeholder`]) at `path` in place of
+    /// whatever is there; false when no candidate is left or it cannot be placed.
+    fn place(
+        &mut self,
+        root: &mut MNode,
+        path: &FieldPath,
+        candidate: usize,
+        variants: Option<&Vec<String>>,
+    ) -> bool {
+        let Some(text) = placeholder(candidate, variants) else {
+            return false;
+        };
+        let Ok(node) = syntax::parse_value_at(&text, 0) else {
+            return false;
+        };
+        remove_path(root, path, false);
+        let src = self.add_source(format!("{PLACEHOLDER_SOURCE}{path}"), text.clone());
+        let value = MNode::from_node(&node, src, &text);
+        let at = value.at();
+        set_path(root, path, value, at, &self.sources).is_ok()
+    }
+
     fn finish(
         mut self,
         root: Option<MNode>,
@@ -434,7 +493,14 @@ impl Ctx {
         let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
         let mut removed: Vec<FieldPath> = Vec::new();
         let mut type_errors = 0;
+        // Missing required fields filled in to read on: path → (candidate, enum variants).
+        let mut placed: Vec<(FieldPath, usize, Option<Vec<String>>)> = Vec::new();
+        let mut reads = 0;
         let (scenario, emitted, merged_doc) = loop {
+            reads += 1;
+            if reads > MAX_READS {
+                return Err(self.into_error());
+            }
             let emitted = Emitted::document(&self.sources, &self.extensions, &root);
             let merged = &emitted.text;
             let merged_doc = syntax::parse_document(merged);
@@ -453,6 +519,34 @@ impl Ctx {
             };
             let (kind, path, message, pos) =
                 describe_ron_error(&e.code, path, node, merged, offset);
+            // An error inside a placeholder is ours (by its path, or by its position when ron
+            // places it at the enclosing value): a struct placeholder's own missing field
+            // gets a placeholder too; otherwise the next candidate is tried.
+            let in_source = self.placeholder_of(emitted.origin(pos).source);
+            let mine = (0..placed.len())
+                .filter(|&k| path.starts_with(&placed[k].0))
+                .max_by_key(|&k| placed[k].0.0.len())
+                .or_else(|| in_source.and_then(|q| placed.iter().position(|(p, _, _)| *p == q)));
+            if let Some(k) = mine {
+                if kind == DiagnosticKind::MissingField && path != placed[k].0 {
+                    if !self.place(&mut root, &path, 0, None) {
+                        return Err(self.into_error());
+                    }
+                    placed.push((path, 0, None));
+                    continue;
+                }
+                if let ron::Error::NoSuchEnumVariant { expected, .. } = &e.code {
+                    placed[k].2 = Some(expected.iter().map(|v| v.to_string()).collect());
+                }
+                placed[k].1 += 1;
+                let (p, c, v) = placed[k].clone();
+                // Nested placeholders of the old value go with it.
+                placed.retain(|(q, _, _)| !q.starts_with(&p) || *q == p);
+                if !self.place(&mut root, &p, c, v.as_ref()) {
+                    return Err(self.into_error());
+                }
+                continue;
+            }
             // A misspelt field is removed; the field it was meant to be is then missing,
             // which is the same mistake, not a second one.
             if let ron::Error::NoSuchStructField {
@@ -469,6 +563,14 @@ impl Ctx {
                 let at = emitted.origin(pos);
                 self.error(kind, at, path.to_string(), message);
                 type_errors += 1;
+            }
+            // A missing required field: a placeholder, so that reading goes on.
+            if kind == DiagnosticKind::MissingField {
+                if type_errors >= MAX_TYPE_ERRORS || !self.place(&mut root, &path, 0, None) {
+                    return Err(self.into_error());
+                }
+                placed.push((path, 0, None));
+                continue;
             }
             // What to remove to read on: the field (the list holding a bad element).
             let mut target = path.clone();
@@ -617,6 +719,62 @@ fn text_of(node: Option<&Node>, merged: &str) -> String {
     }
 }
 
+/// A number written with a unit (`3h`, `15s`, `85%`): the hint to write the number alone
+/// in the unit of the field's name (`min_shift_h` is in hours: `3h` → 3, `90m` → 1.5).
+fn unit_hint(found: &str, path: &FieldPath) -> Option<String> {
+    let t = found.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))?;
+    let (num, unit) = t.split_at(split);
+    let x: f64 = num.parse().ok()?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let is_unit = !unit.is_empty()
+        && unit
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '%' || c == '€')
+        && !(unit.starts_with('e') && unit.len() == 1);
+    if !is_unit {
+        return None;
+    }
+    let field = path.0.iter().rev().find_map(|s| match s {
+        Seg::Field(f) => Some(f.as_str()),
+        Seg::Index(_) => None,
+    })?;
+    let seconds = |u: &str| match u {
+        "ms" => Some(0.001),
+        "s" | "sec" | "secs" | "second" | "seconds" => Some(1.0),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some(60.0),
+        "h" | "hr" | "hrs" | "hour" | "hours" => Some(3600.0),
+        "d" | "day" | "days" => Some(86_400.0),
+        _ => None,
+    };
+    let field_unit = [
+        ("_s", "seconds", 1.0),
+        ("_h", "hours", 3600.0),
+        ("_min", "minutes", 60.0),
+        ("_days", "days", 86_400.0),
+    ]
+    .iter()
+    .find(|(suffix, _, _)| field.ends_with(suffix))
+    .map(|&(_, name, s)| (name, s));
+    let shown = |v: f64| {
+        let r = (v * 1e9).round() / 1e9;
+        format!("{r}")
+    };
+    Some(match (seconds(&unit), field_unit) {
+        (Some(a), Some((name, b))) => format!(
+            "`{found}` is a number with a unit; numbers are written alone, in the unit of the field's name (`{field}` is in {name}): write {}",
+            shown(x * a / b)
+        ),
+        _ if unit == "%" => format!(
+            "`{found}` is a percentage; shares are written as fractions: write {}",
+            shown(x / 100.0)
+        ),
+        _ => format!(
+            "`{found}` is a number with a unit; write the number alone ({num}), in the unit of the field's name (`{field}`)"
+        ),
+    })
+}
+
 /// Turns ron's error into our kind, path, message and the merged-text offset to report.
 fn describe_ron_error(
     code: &ron::Error,
@@ -641,6 +799,9 @@ fn describe_ron_error(
     };
     let found = text_of(atom.or(node), merged);
     let p = path.clone();
+    if let Some(hint) = atom.and_then(|_| unit_hint(&found, &p)) {
+        return (K::WrongValue, p, hint, pos);
+    }
     let (kind, path, message) = match code {
         E::NoSuchStructField {
             expected,

@@ -131,6 +131,10 @@ impl FieldPath {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// True when `prefix` is this path or one of its ancestors.
+    pub fn starts_with(&self, prefix: &FieldPath) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
 
     /// Parses `a.b[0].c` and `a["key with spaces"].b`.
     pub fn parse(s: &str) -> Result<FieldPath, String> {
@@ -228,15 +232,106 @@ pub fn parse_document(text: &str) -> Result<Document, SyntaxError> {
     };
     let extensions = p.attributes()?;
     p.skip_ws()?;
-    let root = p.value()?;
+    let root = p.value().map_err(|e| unclosed_hint(text).unwrap_or(e))?;
     p.skip_ws()?;
     if p.pos < p.b.len() {
-        return Err(p.err(format!(
+        let e = p.err(format!(
             "unexpected {} after the end of the scenario",
             p.describe_here()
-        )));
+        ));
+        return Err(unclosed_hint(text).unwrap_or(e));
     }
     Ok(Document { extensions, root })
+}
+
+/// A missing closing bracket is found by indentation: in a file laid out as usual, a
+/// bracket that opens on a line indented by `k` closes on its own line indented by `k` (or
+/// on the same line). When one is missing, the reader pairs every later closer with the
+/// wrong opener and only notices at the end of the file, at the outermost `Scenario(`. The
+/// first bracket whose closer (as read) sits on a line indented *less* than the line that
+/// opened it is the one left open: the error is moved there, naming its field.
+fn unclosed_hint(text: &str) -> Option<SyntaxError> {
+    let b = text.as_bytes();
+    let indent_of_line = |pos: usize| {
+        let start = text[..pos].rfind('\n').map_or(0, |k| k + 1);
+        text[start..]
+            .bytes()
+            .take_while(|c| *c == b' ' || *c == b'\t')
+            .count()
+    };
+    let first_on_line = |pos: usize| {
+        let start = text[..pos].rfind('\n').map_or(0, |k| k + 1);
+        text[start..pos].bytes().all(|c| c == b' ' || c == b'\t')
+    };
+    let line_of = |pos: usize| text[..pos].bytes().filter(|c| *c == b'\n').count();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(b.len(), |k| i + 2 + k + 1);
+            }
+            b'(' | b'[' | b'{' => stack.push(i),
+            b')' | b']' | b'}' => {
+                let open = stack.pop()?;
+                if line_of(open) != line_of(i)
+                    && first_on_line(i)
+                    && indent_of_line(i) < indent_of_line(open)
+                {
+                    let what = field_before(text, open)
+                        .map_or_else(|| "value".to_string(), |f| format!("`{f}`"));
+                    let close = char::from(match b[open] {
+                        b'(' => b')',
+                        b'[' => b']',
+                        _ => b'}',
+                    });
+                    return Some(SyntaxError {
+                        offset: open,
+                        message: format!(
+                            "the `{}` of {what} opened here is never closed: everything after it is read inside it, up to the `{}` on line {}, which by its indentation closes an outer value; add `{close}` where {what} ends",
+                            char::from(b[open]),
+                            char::from(b[i]),
+                            line_of(i) + 1
+                        ),
+                    });
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The field name written before the bracket at `open` (`calendar: (` → `calendar`,
+/// `handling: {"phone": LogNormal(` → `LogNormal`'s field `phone`).
+fn field_before(text: &str, open: usize) -> Option<String> {
+    let before = text[..open].trim_end();
+    // A struct or variant name: `Days(`, `LogNormal(`.
+    // Start of the trailing run of name characters (all ASCII, so byte arithmetic is safe).
+    let name_start = |s: &str| {
+        s.len()
+            - s.bytes()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count()
+    };
+    let before = before[..name_start(before)].trim_end();
+    let before = before.strip_suffix(':')?.trim_end();
+    let key = before.trim_end_matches('"');
+    let name = &key[name_start(key)..];
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// Parses one value that starts at byte `start` of `text` and must run to its end (used for
@@ -524,6 +619,9 @@ impl<'a> Parser<'a> {
                         break;
                     }
                 }
+                if let Some(e) = self.unquoted_date_or_time(start) {
+                    return Err(e);
+                }
                 Ok(self.node(Kind::Atom, start))
             }
             c if is_ident_start(c) => {
@@ -539,6 +637,43 @@ impl<'a> Parser<'a> {
             }
             _ => Err(self.err(format!("expected a value, found {}", self.describe_here()))),
         }
+    }
+
+    /// A number followed by `-dd-dd` (a date) or `:dd` (a clock time) written without
+    /// quotes: an error that says so, at the start of the value.
+    fn unquoted_date_or_time(&self, start: usize) -> Option<SyntaxError> {
+        let rest = &self.b[start..];
+        let digits = |s: &[u8], n: usize| s.len() >= n && s[..n].iter().all(u8::is_ascii_digit);
+        let is_date = digits(rest, 4)
+            && rest.get(4) == Some(&b'-')
+            && digits(&rest[5..], 2)
+            && rest.get(7) == Some(&b'-')
+            && digits(&rest[8..], 2);
+        if is_date {
+            let d = &self.text[start..start + 10];
+            return Some(SyntaxError {
+                offset: start,
+                message: format!(
+                    "`{d}` looks like a date without quotes; dates are strings: write \"{d}\""
+                ),
+            });
+        }
+        let h = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+        let is_time = (1..=2).contains(&h)
+            && rest.get(h) == Some(&b':')
+            && digits(&rest[h + 1..], 2)
+            && !rest.get(h + 3).is_some_and(u8::is_ascii_digit);
+        if is_time {
+            let t = &self.text[start..start + h + 3];
+            return Some(SyntaxError {
+                offset: start,
+                message: format!(
+                    "`{t}` looks like a clock time without quotes; clock times are strings: write \"{}{t}\"",
+                    if h == 1 { "0" } else { "" }
+                ),
+            });
+        }
+        None
     }
 
     fn raw_string_ahead(&self, from: usize) -> bool {

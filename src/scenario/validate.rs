@@ -27,6 +27,9 @@ pub struct Issue {
     pub message: String,
 }
 
+pub use crate::limits::MAX_VOLUME;
+use crate::limits::*;
+
 /// Longest calendar accepted, in days.
 pub const MAX_CALENDAR_DAYS: i32 = 400;
 /// Most agents in one shift, pool or in total.
@@ -35,8 +38,6 @@ pub const MAX_HEADS: u64 = 100_000;
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
 /// Longest shift (hours) not flagged as probably swapped start and end times.
 pub const MAX_PLAUSIBLE_SHIFT_H: u32 = 12;
-/// Most orders or contacts per day (baseline, other sources) and per campaign.
-pub const MAX_VOLUME: f64 = 1e9;
 /// Tolerance on shares that must sum to 1.
 pub const SUM_TOLERANCE: f64 = 1e-6;
 
@@ -133,17 +134,51 @@ impl<'a> V<'a> {
         self.refers(path, "reason", "defined reasons", name, &allowed)
     }
 
-    /// A finite number ≥ 0.
-    fn non_negative(&mut self, path: FieldPath, x: f64) {
-        if !(x.is_finite() && x >= 0.0) {
-            self.err(path, format!("{x} is not allowed; use a finite number ≥ 0"));
+    /// A finite number from `lo` to `hi` (both included).
+    fn range(&mut self, path: FieldPath, x: f64, lo: f64, hi: f64) -> bool {
+        if x.is_finite() && (lo..=hi).contains(&x) {
+            return true;
+        }
+        let x = num(x);
+        self.err(
+            path,
+            format!(
+                "{x} is out of range; use a number from {} to {}",
+                num(lo),
+                num(hi)
+            ),
+        );
+        false
+    }
+
+    /// A finite number above 0 and at most `hi`.
+    fn positive_up_to(&mut self, path: FieldPath, x: f64, hi: f64) {
+        if !(x.is_finite() && x > 0.0 && x <= hi) {
+            let x = num(x);
+            self.err(
+                path,
+                format!(
+                    "{x} is out of range; use a number above 0 and at most {}",
+                    num(hi)
+                ),
+            );
         }
     }
 
-    /// A finite number > 0.
-    fn positive(&mut self, path: FieldPath, x: f64) {
-        if !(x.is_finite() && x > 0.0) {
-            self.err(path, format!("{x} is not allowed; use a finite number > 0"));
+    /// A multiplier from 0 to [`MAX_MULTIPLIER`].
+    fn multiplier(&mut self, path: FieldPath, x: f64) {
+        self.range(path, x, 0.0, MAX_MULTIPLIER);
+    }
+
+    /// An amount of money from 0 to `hi`.
+    fn money(&mut self, path: FieldPath, x: f64, hi: f64) {
+        self.range(path, x, 0.0, hi);
+    }
+
+    /// A list no longer than `max` (`what`: "reasons").
+    fn at_most(&mut self, path: FieldPath, n: usize, max: usize, what: &str) {
+        if n > max {
+            self.err(path, format!("{n} {what}; at most {max}"));
         }
     }
 
@@ -224,14 +259,18 @@ impl<'a> V<'a> {
         }
     }
 
-    /// Relative weights: finite, ≥ 0, positive sum.
+    /// Relative weights: from 0 to [`MAX_WEIGHT`], positive sum.
     fn weights(&mut self, path: FieldPath, w: &[f64]) {
         let mut ok = true;
         for (i, &x) in w.iter().enumerate() {
-            if !(x.is_finite() && x >= 0.0) {
+            if !(x.is_finite() && (0.0..=MAX_WEIGHT).contains(&x)) {
+                let x = num(x);
                 self.err(
                     path.index(i),
-                    format!("weight {x} is not allowed; use a finite number ≥ 0"),
+                    format!(
+                        "weight {x} is out of range; use a number from 0 to {} (only ratios matter)",
+                        num(MAX_WEIGHT)
+                    ),
                 );
                 ok = false;
             }
@@ -245,18 +284,42 @@ impl<'a> V<'a> {
     }
 
     fn duration(&mut self, path: FieldPath, d: &DurationDist) {
+        let mean = |v: &mut Self, path: FieldPath, m: f64| {
+            if !(m.is_finite() && (MIN_DURATION_S..=MAX_DURATION_S).contains(&m)) {
+                let m = num(m);
+                v.err(
+                    path,
+                    format!(
+                        "{m} s is out of range; use a mean from {MIN_DURATION_S} s to {} s (about 116 days)",
+                        num(MAX_DURATION_S)
+                    ),
+                );
+            }
+        };
         match d {
-            DurationDist::Exponential { mean_s } => self.positive(path.field("mean_s"), *mean_s),
+            DurationDist::Exponential { mean_s } => mean(self, path.field("mean_s"), *mean_s),
             DurationDist::LogNormal { mean_s, cv } | DurationDist::Gamma { mean_s, cv } => {
-                self.positive(path.field("mean_s"), *mean_s);
-                if !(cv.is_finite() && *cv > 0.0) {
+                mean(self, path.field("mean_s"), *mean_s);
+                if !(cv.is_finite() && (MIN_CV..=MAX_CV).contains(cv)) {
+                    let cv = num(*cv);
                     self.err(
                         path.field("cv"),
-                        format!("cv {cv} is not allowed; a lognormal or gamma needs a finite cv > 0 (use Fixed for no variation)"),
+                        format!("cv {cv} is out of range; use a cv from {MIN_CV} to {MAX_CV} (Fixed for no variation)"),
                     );
                 }
             }
-            DurationDist::Fixed { s } => self.positive(path.field("s"), *s),
+            DurationDist::Fixed { s } => {
+                if !(s.is_finite() && *s > 0.0 && *s <= MAX_DURATION_S) {
+                    let s = num(*s);
+                    self.err(
+                        path.field("s"),
+                        format!(
+                            "{s} s is out of range; use a duration above 0 and at most {} s",
+                            num(MAX_DURATION_S)
+                        ),
+                    );
+                }
+            }
             DurationDist::Empirical(points) => self.empirical(path, points),
         }
     }
@@ -266,12 +329,25 @@ impl<'a> V<'a> {
             self.err(path, "an empirical distribution needs at least one (seconds, cumulative probability) point".to_string());
             return;
         }
+        if points.len() > MAX_EMPIRICAL_POINTS {
+            self.err(
+                path,
+                format!(
+                    "{} points; an empirical distribution has at most {MAX_EMPIRICAL_POINTS}",
+                    points.len()
+                ),
+            );
+            return;
+        }
         let mut prev: Option<(f64, f64)> = None;
         for (i, &(x, p)) in points.iter().enumerate() {
-            if !(x.is_finite() && x >= 0.0) {
+            if !(x.is_finite() && (0.0..=MAX_DURATION_S).contains(&x)) {
                 self.err(
                     path.index(i),
-                    format!("{x} s is not allowed; durations are finite and ≥ 0"),
+                    format!(
+                        "{x} s is out of range; durations are from 0 to {} s",
+                        num(MAX_DURATION_S)
+                    ),
                 );
                 return;
             }
@@ -377,7 +453,7 @@ impl<'a> V<'a> {
                 ),
             );
         }
-        self.positive(path.field("within_s"), t.within_s);
+        self.positive_up_to(path.field("within_s"), t.within_s, MAX_TARGET_S);
     }
 
     // -----------------------------------------------------------------------------------
@@ -404,6 +480,69 @@ impl<'a> V<'a> {
         self.costs();
         self.behaviour();
         self.simulation();
+        self.scale();
+    }
+
+    /// Counts the simulator can index and the size of the demand table.
+    fn scale(&mut self) {
+        let s = self.s;
+        self.at_most(
+            root().field("reasons"),
+            s.reasons.len(),
+            MAX_REASONS,
+            "reasons",
+        );
+        self.at_most(
+            root().field("channels"),
+            s.channels.len(),
+            MAX_CHANNELS,
+            "channels",
+        );
+        let sources = s.events.len() + s.campaigns.len() + s.other_sources.len();
+        if sources > MAX_SOURCES {
+            self.err(
+                root().field("campaigns"),
+                format!(
+                    "{sources} events, campaigns and other sources together; at most {MAX_SOURCES}"
+                ),
+            );
+        }
+        let groups = s.agents.teams.len() + s.agents.flex_pools.len();
+        self.at_most(
+            root().field("agents"),
+            groups,
+            MAX_GROUPS,
+            "teams and flex pools together",
+        );
+        self.at_most(
+            root().field("agents"),
+            self.skills.len(),
+            MAX_SKILLS,
+            "distinct skills held by teams and pools",
+        );
+        let c = &s.calendar;
+        if c.end >= c.start && [15, 30, 60].contains(&c.interval_min) {
+            let days = ((c.end - c.start).get_days() + 1) as u64;
+            // One DST day can have an hour more: count 25 hours a day.
+            let intervals = days * u64::from(25 * 60 / c.interval_min);
+            let cells = intervals
+                .saturating_mul(s.reasons.len() as u64)
+                .saturating_mul(s.channels.len() as u64)
+                .saturating_mul(sources as u64 + 1);
+            if days <= MAX_CALENDAR_DAYS as u64 && cells > MAX_DEMAND_CELLS {
+                self.err(
+                    root().field("calendar"),
+                    format!(
+                        "the demand table would have about {} cells ({intervals} intervals × {} reasons × {} channels × {} sources); at most {}: shorten the calendar, use a longer interval_min or fewer reasons, channels or sources",
+                        num(cells as f64),
+                        s.reasons.len(),
+                        s.channels.len(),
+                        sources + 1,
+                        num(MAX_DEMAND_CELLS as f64)
+                    ),
+                );
+            }
+        }
     }
 
     fn calendar(&mut self) {
@@ -505,7 +644,7 @@ impl<'a> V<'a> {
                             format!("{} chats at once is not allowed; use 1 to 20", chat.max_concurrent),
                         );
                     }
-                    self.non_negative(cp.field("chat").field("slowdown_per_extra"), chat.slowdown_per_extra);
+                    self.range(cp.field("chat").field("slowdown_per_extra"), chat.slowdown_per_extra, 0.0, MAX_CHAT_SLOWDOWN);
                 }
                 (ChannelKind::Chat, None) => {}
                 (kind, Some(_)) => self.err(
@@ -526,11 +665,14 @@ impl<'a> V<'a> {
                 o.baseline_per_day.on(day),
             );
         }
-        if !(o.weekly_growth.is_finite() && o.weekly_growth > -1.0) {
+        if !(o.weekly_growth.is_finite()
+            && o.weekly_growth > -1.0
+            && o.weekly_growth <= MAX_WEEKLY_GROWTH)
+        {
             self.err(
                 p.field("weekly_growth"),
                 format!(
-                    "{} is not a weekly growth; use a number above -1 (0.01 = +1% a week)",
+                    "{} is not a weekly growth; use a number above -1 and at most {MAX_WEEKLY_GROWTH} (0.01 = +1% a week)",
                     o.weekly_growth
                 ),
             );
@@ -563,7 +705,7 @@ impl<'a> V<'a> {
                     format!("the week of {} has two multipliers", w.week_of),
                 );
             }
-            self.non_negative(wp.field("multiplier"), w.multiplier);
+            self.multiplier(wp.field("multiplier"), w.multiplier);
         }
         if o.hourly_profile.len() != 24 {
             self.err(
@@ -607,7 +749,12 @@ impl<'a> V<'a> {
                         format!("day offset {off} is more than a year from the date"),
                     );
                 }
-                self.non_negative(ep.field("uplift").index(k), m);
+                self.multiplier(ep.field("uplift").index(k), m);
+            }
+            for (reason, &m) in &e.contact_rate_multipliers {
+                let mp = ep.field("contact_rate_multipliers").field(reason);
+                self.reason(mp.clone(), reason);
+                self.multiplier(mp, m);
             }
             if let (EventDate::On(d), Some(first), Some(last)) =
                 (&e.date, e.uplift.first(), e.uplift.last())
@@ -670,7 +817,7 @@ impl<'a> V<'a> {
             for (reason, &m) in &c.contact_rate_multipliers {
                 let mp = cp.field("contact_rate_multipliers").field(reason);
                 self.reason(mp.clone(), reason);
-                self.non_negative(mp, m);
+                self.multiplier(mp, m);
             }
         }
     }
@@ -736,7 +883,12 @@ impl<'a> V<'a> {
         );
         for (i, r) in s.reasons.iter().enumerate() {
             let rp = p.index(i);
-            self.non_negative(rp.field("per_1000_orders"), r.per_1000_orders);
+            self.range(
+                rp.field("per_1000_orders"),
+                r.per_1000_orders,
+                0.0,
+                MAX_PER_1000_ORDERS,
+            );
             self.lag(rp.field("lag"), &r.lag);
             // Channel mix: known channels, shares, sum 1.
             if r.channel_mix.is_empty() {
@@ -835,17 +987,27 @@ impl<'a> V<'a> {
                     self.weights(path, w);
                 }
             }
-            Lag::Exponential { mean_h } => self.positive(path.field("mean_h"), *mean_h),
+            Lag::Exponential { mean_h } => {
+                self.positive_up_to(path.field("mean_h"), *mean_h, MAX_LAG_H)
+            }
             Lag::LogNormal { mean_h, cv } | Lag::Gamma { mean_h, cv } => {
-                self.positive(path.field("mean_h"), *mean_h);
-                if !(cv.is_finite() && *cv > 0.0) {
+                self.positive_up_to(path.field("mean_h"), *mean_h, MAX_LAG_H);
+                if !(cv.is_finite() && (MIN_CV..=MAX_CV).contains(cv)) {
+                    let cv = num(*cv);
                     self.err(
                         path.field("cv"),
-                        format!("cv {cv} is not allowed; use a finite cv > 0 (or `Fixed(h: …)`)"),
+                        format!("cv {cv} is out of range; use a cv from {MIN_CV} to {MAX_CV} (or `Fixed(h: …)`)"),
                     );
                 }
             }
-            Lag::Fixed { h } => self.non_negative(path.field("h"), *h),
+            Lag::Fixed { h } => {
+                if !(h.is_finite() && *h >= 0.0 && *h < MAX_LAG_H) {
+                    self.err(
+                        path.field("h"),
+                        format!("{h} h is out of range; use a lag from 0 to below {MAX_LAG_H} h (400 days)"),
+                    );
+                }
+            }
         }
     }
 
@@ -903,7 +1065,7 @@ impl<'a> V<'a> {
             let dp = p.field("disruptions").index(i);
             self.in_calendar(dp.field("date"), d.date);
             self.reason(dp.field("reason"), &d.reason);
-            self.non_negative(dp.field("multiplier"), d.multiplier);
+            self.multiplier(dp.field("multiplier"), d.multiplier);
         }
     }
 
@@ -981,6 +1143,10 @@ impl<'a> V<'a> {
                 seen.insert(name, format!("agents.{list}[{i}]"));
             }
         }
+        self.heads(
+            p.field("blending").field("reserve_idle_agents"),
+            a.blending.reserve_idle_agents,
+        );
         if a.teams.is_empty() && a.flex_pools.is_empty() {
             self.err(
                 p.field("teams"),
@@ -1033,8 +1199,13 @@ impl<'a> V<'a> {
                 }
             }
             self.shrinkage(tp.field("shrinkage"), &t.shrinkage);
-            self.non_negative(tp.field("hourly_cost_eur"), t.hourly_cost_eur);
-            self.positive(tp.field("aht_factor"), t.aht_factor);
+            self.money(tp.field("hourly_cost_eur"), t.hourly_cost_eur, MAX_UNIT_EUR);
+            self.range(
+                tp.field("aht_factor"),
+                t.aht_factor,
+                MIN_AHT_FACTOR,
+                MAX_AHT_FACTOR,
+            );
         }
         for (i, f) in a.flex_pools.iter().enumerate() {
             let fp = p.field("flex_pools").index(i);
@@ -1108,7 +1279,12 @@ impl<'a> V<'a> {
                     format!("{} days of notice; at most 60", f.notice_days),
                 );
             }
-            self.positive(fp.field("aht_factor"), f.aht_factor);
+            self.range(
+                fp.field("aht_factor"),
+                f.aht_factor,
+                MIN_AHT_FACTOR,
+                MAX_AHT_FACTOR,
+            );
             if f.skills.is_empty() {
                 self.err(
                     fp.field("skills"),
@@ -1125,8 +1301,12 @@ impl<'a> V<'a> {
                 self.channel(fp.field("channels").index(k), ch);
             }
             self.shrinkage(fp.field("shrinkage"), &f.shrinkage);
-            self.non_negative(fp.field("hourly_cost_eur"), f.hourly_cost_eur);
-            self.non_negative(fp.field("training_eur_per_agent"), f.training_eur_per_agent);
+            self.money(fp.field("hourly_cost_eur"), f.hourly_cost_eur, MAX_UNIT_EUR);
+            self.money(
+                fp.field("training_eur_per_agent"),
+                f.training_eur_per_agent,
+                MAX_ONE_OFF_EUR,
+            );
             if !(f.min_paid_hours.is_finite() && (0.0..=24.0).contains(&f.min_paid_hours)) {
                 self.err(
                     fp.field("min_paid_hours"),
@@ -1136,7 +1316,7 @@ impl<'a> V<'a> {
             for (ch, &price) in &f.price_per_contact_eur {
                 let pp = fp.field("price_per_contact_eur").field(ch);
                 self.channel(pp.clone(), ch);
-                self.non_negative(pp.clone(), price);
+                self.money(pp.clone(), price, MAX_UNIT_EUR);
                 if f.kind != PoolKind::Outsourcer {
                     self.warn(pp, format!(
                             "a price per contact on the {:?} pool `{}`; usually only an Outsourcer is paid per contact",
@@ -1185,14 +1365,35 @@ impl<'a> V<'a> {
                 format!("`{}` is not an ISO 4217 code such as \"EUR\"", c.currency),
             );
         }
-        self.non_negative(p.field("overtime_premium"), c.overtime_premium);
-        self.non_negative(p.field("hiring_cost_eur"), c.hiring_cost_eur);
-        self.non_negative(p.field("abandoned_contact_eur"), c.abandoned_contact_eur);
+        self.range(
+            p.field("overtime_premium"),
+            c.overtime_premium,
+            0.0,
+            MAX_OVERTIME_PREMIUM,
+        );
+        self.money(
+            p.field("hiring_cost_eur"),
+            c.hiring_cost_eur,
+            MAX_ONE_OFF_EUR,
+        );
+        self.money(
+            p.field("abandoned_contact_eur"),
+            c.abandoned_contact_eur,
+            MAX_UNIT_EUR,
+        );
         for (ch, cost) in &c.channel_costs {
             let cp = p.field("channel_costs").field(ch);
             self.channel(cp.clone(), ch);
-            self.non_negative(cp.field("per_contact_eur"), cost.per_contact_eur);
-            self.non_negative(cp.field("per_minute_eur"), cost.per_minute_eur);
+            self.money(
+                cp.field("per_contact_eur"),
+                cost.per_contact_eur,
+                MAX_UNIT_EUR,
+            );
+            self.money(
+                cp.field("per_minute_eur"),
+                cost.per_minute_eur,
+                MAX_PER_MINUTE_EUR,
+            );
         }
     }
 
@@ -1284,7 +1485,16 @@ impl<'a> V<'a> {
                 ),
             );
         }
-        self.non_negative(p.field("volume_cv"), m.volume_cv);
+        let v = m.volume_cv;
+        if !(v == 0.0 || (v.is_finite() && (MIN_VOLUME_CV..=MAX_VOLUME_CV).contains(&v))) {
+            let v = num(v);
+            self.err(
+                p.field("volume_cv"),
+                format!(
+                    "{v} is out of range; use 0 (no day-level volume uncertainty) or a cv from {MIN_VOLUME_CV} to {MAX_VOLUME_CV}"
+                ),
+            );
+        }
         if !(m.confidence > 0.0 && m.confidence < 1.0) {
             self.err(
                 p.field("confidence"),
@@ -1294,6 +1504,16 @@ impl<'a> V<'a> {
                 ),
             );
         }
+    }
+}
+
+/// A number as written in messages: `1e7` rather than `10000000`, `1e-200` rather than
+/// two hundred zeros.
+fn num(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && (x.abs() >= 1e6 || x.abs() < 1e-4) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 

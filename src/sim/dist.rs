@@ -4,7 +4,15 @@ use rand::Rng;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
 
+use super::SimError;
 use super::model::Dist;
+use crate::limits::{MAX_CV, MIN_CV};
+
+/// Longest duration a draw may take, in ms (10^15 ms ≈ 31,700 years): a far tail draw of a
+/// lognormal or gamma is cut here, so that adding it to the clock (`u64` ms) can never
+/// overflow. Validated distributions (means up to 10^7 s) reach it with probability far
+/// below 10^-100, so it changes no result.
+pub(crate) const MAX_DRAW_MS: f64 = 1e15;
 
 /// A uniform draw in [0, 1).
 #[inline(always)]
@@ -30,9 +38,10 @@ pub(crate) enum Sampler {
 }
 
 impl Sampler {
-    /// Compiles a validated [`Dist`] (seconds) into a sampler in ms.
-    pub fn new(d: &Dist) -> Sampler {
-        match *d {
+    /// Compiles a [`Dist`] (seconds) into a sampler in ms; an error (never a panic) when its
+    /// parameters cannot be sampled (`Model::validate` rejects them first).
+    pub fn new(d: &Dist) -> Result<Sampler, SimError> {
+        Ok(match *d {
             Dist::Exponential { mean_s } => Sampler::Exp {
                 mean_ms: mean_s * 1000.0,
             },
@@ -46,7 +55,13 @@ impl Sampler {
             Dist::Gamma { mean_s, cv } => {
                 let shape = 1.0 / (cv * cv);
                 let scale = mean_s * 1000.0 * cv * cv;
-                Sampler::Gamma(Gamma::new(shape, scale).expect("validated gamma parameters"))
+                let ok = shape.is_finite() && shape > 0.0 && scale.is_finite() && scale > 0.0;
+                let g = Gamma::new(shape, scale).ok().filter(|_| ok).ok_or_else(|| {
+                    SimError::Invalid(format!(
+                        "Gamma(mean_s: {mean_s}, cv: {cv}) cannot be sampled (shape {shape:e}, scale {scale:e} ms); use a cv from {MIN_CV} to {MAX_CV}"
+                    ))
+                })?;
+                Sampler::Gamma(g)
             }
             Dist::Fixed { s } => Sampler::Fixed(s * 1000.0),
             Dist::Empirical(ref pts) => {
@@ -58,12 +73,17 @@ impl Sampler {
                 }
                 Sampler::Empirical { x_ms, p }
             }
-        }
+        })
     }
 
-    /// One draw in ms (≥ 0).
+    /// One draw in ms, in [0, [`MAX_DRAW_MS`]].
     #[inline]
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        self.draw(rng).min(MAX_DRAW_MS)
+    }
+
+    #[inline]
+    fn draw(&self, rng: &mut ChaCha8Rng) -> f64 {
         match self {
             Sampler::Exp { mean_ms } => mean_ms * exp1(rng),
             Sampler::LogNormal { mu, sigma } => {
@@ -94,7 +114,7 @@ mod tests {
     use rand::SeedableRng;
 
     fn mean_cv(d: &Dist, n: usize) -> (f64, f64) {
-        let s = Sampler::new(d);
+        let s = Sampler::new(d).unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let (mut m, mut m2) = (0.0, 0.0);
         for _ in 0..n {

@@ -18,7 +18,7 @@ use super::SimError;
 use super::dist::{Sampler, exp1, unit};
 use super::event::EventQueue;
 use super::metrics::{Detail, DetailKey, RunMetrics};
-use super::model::{ChannelKind, Model};
+use super::model::{ChannelKind, InSystem, Model};
 use crate::demand::OPENING_SPREAD_MIN;
 
 /// Returns that reach a closed live channel arrive over this much of its next opening.
@@ -30,15 +30,26 @@ const EV_ABANDON: u64 = 2;
 const EV_DONE: u64 = 3;
 const EV_BOUNDARY: u64 = 4;
 
+/// An event's payload: the kind in the top 3 bits, `a` in the next 29, `b` in the low 32.
+/// `a` is an agent (< 2^24, validated), a stream (< 2^29, validated) or a contact's tick
+/// (compared modulo 2^29, see [`TICK_MASK`]); `b` is a contact slot (any `u32`) or an
+/// interval.
 #[inline(always)]
 fn pack(kind: u64, a: u32, b: u32) -> u64 {
-    (kind << 56) | ((a as u64) << 32) | b as u64
+    (kind << 61) | (((a & TICK_MASK) as u64) << 32) | b as u64
 }
 
 #[inline(always)]
 fn unpack(d: u64) -> (u64, u32, u32) {
-    (d >> 56, ((d >> 32) & 0x00FF_FFFF) as u32, d as u32)
+    (d >> 61, ((d >> 32) as u32) & TICK_MASK, d as u32)
 }
+
+/// The bits of a contact's tick that an event carries: a stale timer is recognised when
+/// its tick differs from the contact's modulo 2^29.
+const TICK_MASK: u32 = (1 << 29) - 1;
+
+/// Most contact slots (customers in the system at once).
+const MAX_SLOTS: usize = u32::MAX as usize;
 
 // Contact states.
 const FREE: u8 = 0;
@@ -137,6 +148,8 @@ pub struct Simulator<'m> {
     /// Largest staff per `[group * n_days + day]`.
     day_max_staff: Vec<u32>,
     n_days: usize,
+    /// The day volume multiplier's law (`None`: `volume_cv` is 0).
+    volume: Option<Gamma<f64>>,
 }
 
 impl<'m> Simulator<'m> {
@@ -154,11 +167,12 @@ impl<'m> Simulator<'m> {
                 let d = r.handling[c].as_ref().or(fallback).ok_or_else(|| {
                     SimError::Invalid(format!("reasons: {} has no handling time at all", r.name))
                 })?;
-                hand.push(Sampler::new(d));
+                hand.push(Sampler::new(d)?);
                 tr_hand.push(
                     r.transfer
                         .as_ref()
-                        .map(|t| Sampler::new(t.handling[c].as_ref().unwrap_or(d))),
+                        .map(|t| Sampler::new(t.handling[c].as_ref().unwrap_or(d)))
+                        .transpose()?,
                 );
             }
         }
@@ -249,6 +263,17 @@ impl<'m> Simulator<'m> {
                     .collect()
             })
             .collect();
+        let volume = if model.volume_cv > 0.0 {
+            let cv2 = model.volume_cv * model.volume_cv;
+            Some(Gamma::new(1.0 / cv2, cv2).map_err(|e| {
+                SimError::Invalid(format!(
+                    "volume_cv = {}: no Gamma(mean 1, cv) multiplier ({e})",
+                    model.volume_cv
+                ))
+            })?)
+        } else {
+            None
+        };
         Ok(Simulator {
             model,
             nc,
@@ -260,21 +285,23 @@ impl<'m> Simulator<'m> {
                 .channels
                 .iter()
                 .map(|c| match c.kind {
-                    ChannelKind::Deferred => None,
-                    _ => c.patience.as_ref().map(Sampler::new),
+                    ChannelKind::Deferred => Ok(None),
+                    _ => c.patience.as_ref().map(Sampler::new).transpose(),
                 })
-                .collect(),
+                .collect::<Result<_, _>>()?,
             redial_delay: model
                 .channels
                 .iter()
                 .map(|c| Sampler::new(&c.redial_delay))
-                .collect(),
-            repeat_delay: Sampler::new(&model.behaviour.repeat_delay),
+                .collect::<Result<_, _>>()?,
+            repeat_delay: Sampler::new(&model.behaviour.repeat_delay)?,
             switch_delay: model
                 .behaviour
                 .channel_switch
                 .as_ref()
-                .map(|s| Sampler::new(&s.2)),
+                .map(|s| Sampler::new(&s.2))
+                .transpose()?,
+            volume,
             target_ms: model
                 .channels
                 .iter()
@@ -333,6 +360,22 @@ impl<'m> Simulator<'m> {
         st.m
     }
 
+    /// As [`run`](Self::run), but the system does not start empty: a number of customers
+    /// drawn from `start` (first from the replication's stream) are on the first stream at
+    /// time 0 — as many as there are agents in service, the rest waiting (with their
+    /// patience). They arrive in interval 0. With exponential handling and patience and
+    /// `start` the stationary law of the birth–death chain, the run is stationary from time
+    /// 0: no warm-up bias (`montecarlo::simulate_stationary`).
+    pub fn run_from(&self, seed: u64, replication: u64, start: &InSystem) -> RunMetrics {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(replication);
+        let mut st = State::new(self, rng);
+        let (u, v) = (unit(&mut st.rng), unit(&mut st.rng));
+        st.initial = start.draw(u, v);
+        st.run();
+        st.m
+    }
+
     /// As [`run`](Self::run), also logging every handling and abandonment with its reason,
     /// channel, tag and group in [`RunMetrics::detail`]. The random stream and every other
     /// counter are exactly those of `run(seed, replication)`.
@@ -357,9 +400,9 @@ struct State<'s, 'm> {
     contacts: Vec<Contact>,
     free: Vec<u32>,
     queues: Vec<VecDeque<(u32, u32)>>,
-    ch_waiting: Vec<u32>,
+    ch_waiting: Vec<u64>,
     /// Contacts waiting per queue (channel × skill).
-    q_waiting: Vec<u32>,
+    q_waiting: Vec<u64>,
     ch_last: Vec<u64>,
     agents: Vec<Agent>,
     groups: Vec<GroupState>,
@@ -370,6 +413,8 @@ struct State<'s, 'm> {
     stream_rate: Vec<(f64, f64, f64)>,
     day_mult: Vec<f64>,
     m: RunMetrics,
+    /// Customers put on stream 0 at time 0 ([`Simulator::run_from`]).
+    initial: u64,
 }
 
 impl<'s, 'm> State<'s, 'm> {
@@ -387,9 +432,7 @@ impl<'s, 'm> State<'s, 'm> {
             nd,
         );
         let mut day_mult = vec![1.0; nd];
-        if model.volume_cv > 0.0 {
-            let cv2 = model.volume_cv * model.volume_cv;
-            let g = Gamma::new(1.0 / cv2, cv2).expect("validated volume cv");
+        if let Some(g) = &sim.volume {
             for d in day_mult.iter_mut() {
                 *d = g.sample(&mut rng);
             }
@@ -434,11 +477,17 @@ impl<'s, 'm> State<'s, 'm> {
             stream_rate: vec![(0.0, 0.0, start as f64); model.streams.len()],
             day_mult,
             m,
+            initial: 0,
         }
     }
 
     fn run(&mut self) {
         self.boundary(0);
+        if !self.sim.model.streams.is_empty() {
+            for _ in 0..self.initial {
+                self.arrive(0, 0);
+            }
+        }
         for s in 0..self.sim.model.streams.len() {
             self.next_arrival(s);
         }
@@ -449,8 +498,8 @@ impl<'s, 'm> State<'s, 'm> {
             match kind {
                 EV_ARRIVAL => self.arrival(a as usize),
                 EV_DONE => self.done(a, b),
-                EV_ABANDON => self.abandon(a, b),
-                EV_RETURN => self.ret(a, b),
+                EV_ABANDON => self.abandon(b, a),
+                EV_RETURN => self.ret(b, a),
                 _ => self.boundary(b as usize),
             }
         }
@@ -527,9 +576,14 @@ impl<'s, 'm> State<'s, 'm> {
     }
 
     fn arrival(&mut self, s: usize) {
+        self.arrive(s, self.stream_i[s] as u32);
+        self.next_arrival(s);
+    }
+
+    /// A first contact of stream `s` arrives now, in `interval`.
+    fn arrive(&mut self, s: usize, interval: u32) {
         let model = self.sim.model;
         let st = &model.streams[s];
-        let interval = self.stream_i[s] as u32;
         let slot = self.alloc();
         let skill = model.reasons[st.reason].skill;
         let c = &mut self.contacts[slot as usize];
@@ -545,13 +599,16 @@ impl<'s, 'm> State<'s, 'm> {
         c.served_once = false;
         self.m.customers.arrived += 1;
         self.offer(slot);
-        self.next_arrival(s);
     }
 
     fn alloc(&mut self) -> u32 {
         if let Some(s) = self.free.pop() {
             s
         } else {
+            assert!(
+                self.contacts.len() < MAX_SLOTS,
+                "more than 2^32 customers in the system at once (beyond any memory budget)"
+            );
             self.contacts.push(Contact::default());
             (self.contacts.len() - 1) as u32
         }
@@ -611,7 +668,8 @@ impl<'s, 'm> State<'s, 'm> {
         self.q_waiting[q] += 1;
         if let Some(p) = &sim.patience[ch] {
             let pat = (p.sample(&mut self.rng) + 0.5) as u64;
-            self.ev.push(self.now + pat, pack(EV_ABANDON, slot, tick));
+            self.ev
+                .push(self.now.saturating_add(pat), pack(EV_ABANDON, tick, slot));
         }
     }
 
@@ -765,7 +823,8 @@ impl<'s, 'm> State<'s, 'm> {
             t.handled += 1;
             t.handle_ms += dur_ms;
         }
-        self.ev.push(now + dur_ms, pack(EV_DONE, a, slot));
+        self.ev
+            .push(now.saturating_add(dur_ms), pack(EV_DONE, a, slot));
     }
 
     /// Open time of channel `ch` between `arrival_ms` (in interval `from`) and now.
@@ -964,7 +1023,7 @@ impl<'s, 'm> State<'s, 'm> {
         let sim = self.sim;
         let model = sim.model;
         let c = self.contacts[slot as usize];
-        if c.tick != tick || c.state != WAITING {
+        if c.tick & TICK_MASK != tick || c.state != WAITING {
             return; // answered meanwhile: a lazily cancelled timer
         }
         let ch = c.channel as usize;
@@ -1021,7 +1080,7 @@ impl<'s, 'm> State<'s, 'm> {
     }
 
     fn schedule_return(&mut self, slot: u32, ch: usize, kind: u8, delay_ms: f64) {
-        let t = self.now + (delay_ms + 0.5) as u64;
+        let t = self.now.saturating_add((delay_ms + 0.5) as u64);
         if t >= self.horizon {
             self.m.customers.returns_after_horizon += 1;
             self.finish(slot);
@@ -1037,13 +1096,13 @@ impl<'s, 'm> State<'s, 'm> {
         cm.state = PENDING;
         cm.tick = cm.tick.wrapping_add(1);
         let tick = cm.tick;
-        self.ev.push(t, pack(EV_RETURN, slot, tick));
+        self.ev.push(t, pack(EV_RETURN, tick, slot));
     }
 
     fn ret(&mut self, slot: u32, tick: u32) {
         let sim = self.sim;
         let c = self.contacts[slot as usize];
-        if c.tick != tick || c.state != PENDING {
+        if c.tick & TICK_MASK != tick || c.state != PENDING {
             return;
         }
         let ch = c.channel as usize;
@@ -1061,7 +1120,7 @@ impl<'s, 'm> State<'s, 'm> {
                 self.finish(slot);
             } else {
                 let t = self.opening_arrival(ch, next as usize);
-                self.ev.push(t, pack(EV_RETURN, slot, tick));
+                self.ev.push(t, pack(EV_RETURN, tick, slot));
             }
             return;
         }
@@ -1134,12 +1193,10 @@ impl<'s, 'm> State<'s, 'm> {
             let gm = &model.groups[g];
             if new_day {
                 let h = sim.day_max_staff[g * sim.n_days + day];
-                let absent = if gm.absence > 0.0 && h > 0 {
-                    Binomial::new(h as u64, gm.absence)
-                        .expect("validated absence")
-                        .sample(&mut self.rng) as f64
-                } else {
-                    0.0
+                // `absence` is validated in [0, 1], so the law always exists.
+                let absent = match Binomial::new(h as u64, gm.absence) {
+                    Ok(b) if gm.absence > 0.0 && h > 0 => b.sample(&mut self.rng) as f64,
+                    _ => 0.0,
                 };
                 self.groups[g].absent_frac = if h > 0 { absent / h as f64 } else { 0.0 };
                 self.groups[g].break_carry = 0.0;
@@ -1222,8 +1279,10 @@ impl<'s, 'm> State<'s, 'm> {
         let dt = self.now - self.ch_last[ch];
         self.ch_last[ch] = self.now;
         if dt > 0 && self.cur < self.m.n_intervals {
-            self.m.cells[self.cur * self.m.n_channels + ch].queue_area_ms +=
-                self.ch_waiting[ch] as u64 * dt;
+            let cell = &mut self.m.cells[self.cur * self.m.n_channels + ch];
+            cell.queue_area_ms = cell
+                .queue_area_ms
+                .saturating_add(self.ch_waiting[ch].saturating_mul(dt));
         }
     }
 }
@@ -1236,5 +1295,45 @@ fn detail_key(interval: usize, c: &Contact, group: u16) -> DetailKey {
         channel: c.channel as u16,
         tag: c.tag,
         group,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_carry_slots_beyond_16_million_and_every_kind() {
+        // Slots were once packed into 24 bits: the 16,777,217th customer in the system
+        // would have been mistaken for the first.
+        for slot in [0u32, (1 << 24) + 5, u32::MAX] {
+            for kind in [EV_ARRIVAL, EV_RETURN, EV_ABANDON, EV_DONE, EV_BOUNDARY] {
+                let tick = 0xDEAD_BEEF_u32;
+                let (k, a, b) = unpack(pack(kind, tick, slot));
+                assert_eq!((k, a, b), (kind, tick & TICK_MASK, slot));
+            }
+        }
+        // Agents (< 2^24) and streams (< 2^29) fit the 29-bit operand.
+        let (_, a, _) = unpack(pack(EV_DONE, (1 << 24) - 1, 7));
+        assert_eq!(a, (1 << 24) - 1);
+        let (_, a, _) = unpack(pack(EV_ARRIVAL, (1 << 29) - 1, 0));
+        assert_eq!(a, (1 << 29) - 1);
+    }
+
+    #[test]
+    fn counters_add_past_the_32_bit_range() {
+        let big = u64::from(u32::MAX);
+        let mut a = crate::sim::ChannelCell {
+            offered: big,
+            answered: big,
+            ..Default::default()
+        };
+        a.add(&crate::sim::ChannelCell {
+            offered: 10,
+            answered: 3,
+            ..Default::default()
+        });
+        assert_eq!((a.offered, a.answered), (big + 10, big + 3));
+        assert_eq!(a.p_wait(), Some(0.0));
     }
 }

@@ -13,31 +13,31 @@ use crate::units::SlDefinition;
 pub struct ChannelCell {
     /// Contacts that arrived (first contacts, redials, repeats, channel switches; not
     /// internal transfers).
-    pub offered: u32,
+    pub offered: u64,
     /// Of those, contacts that found no free agent and waited.
-    pub queued: u32,
-    pub answered: u32,
+    pub queued: u64,
+    pub answered: u64,
     /// Answered within the channel's target time (wait ≤ target).
-    pub answered_within: u32,
-    pub abandoned: u32,
+    pub answered_within: u64,
+    pub abandoned: u64,
     /// Abandoned within the target time ("short abandons").
-    pub abandoned_within: u32,
+    pub abandoned_within: u64,
     /// Still waiting when the run ended (deferred backlog, or nobody on duty).
-    pub unanswered_end: u32,
+    pub unanswered_end: u64,
     /// Internal transfers that arrived (front → back office); not part of the SL.
-    pub transfers_in: u32,
+    pub transfers_in: u64,
     /// Sum of waits of answered contacts, ms.
     pub wait_answered_ms: u64,
     /// Sum of waits of abandoned contacts (their time to abandon), ms.
     pub wait_abandoned_ms: u64,
     /// Contacts (transfers included) whose handling started in this interval.
-    pub handled: u32,
+    pub handled: u64,
     /// Their handling time, ms (workload).
     pub handle_ms: u64,
     /// ∫ contacts waiting dt over the interval, contact·ms (for Little's law).
     pub queue_area_ms: u64,
     /// Contacts waiting at the end of the interval (the deferred backlog).
-    pub backlog_end: u32,
+    pub backlog_end: u64,
 }
 
 impl ChannelCell {
@@ -121,9 +121,9 @@ pub struct GroupCell {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Contacts offered (redials and repeats included, transfers not).
-    pub contacts: u32,
+    pub contacts: u64,
     /// Handlings started (transfers included).
-    pub handled: u32,
+    pub handled: u64,
     /// Handling time, ms.
     pub handle_ms: u64,
 }
@@ -139,25 +139,25 @@ impl Tally {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Customers {
     /// Customers who made a first contact.
-    pub arrived: u32,
+    pub arrived: u64,
     /// Customers whose journey ended after at least one answer.
-    pub answered: u32,
+    pub answered: u64,
     /// Customers who gave up without ever being answered.
-    pub lost: u32,
+    pub lost: u64,
     /// Customers still waiting or due to come back when the run ended.
-    pub in_flight_end: u32,
+    pub in_flight_end: u64,
     /// Redials after abandoning (same channel).
-    pub redials: u32,
+    pub redials: u64,
     /// Repeat contacts of unresolved customers.
-    pub repeats: u32,
+    pub repeats: u64,
     /// Channel switches after abandoning.
-    pub switches: u32,
+    pub switches: u64,
     /// Transfers to another skill.
-    pub transfers: u32,
+    pub transfers: u64,
     /// Returns (redials, repeats, switches) that would fall after the last interval.
-    pub returns_after_horizon: u32,
+    pub returns_after_horizon: u64,
     /// Customers who stopped because they hit `max_contacts_per_customer`.
-    pub capped: u32,
+    pub capped: u64,
 }
 
 /// Where a contact was handled or abandoned, at the finest grain: interval × reason ×
@@ -294,6 +294,6 @@ impl RunMetrics {
 
     /// Contacts offered in total (all channels and intervals).
     pub fn offered(&self) -> u64 {
-        self.cells.iter().map(|c| c.offered as u64).sum()
+        self.cells.iter().map(|c| c.offered).sum()
     }
 }

@@ -43,8 +43,8 @@ pub use engine::Simulator;
 pub use lower::dist_from;
 pub use metrics::{ChannelCell, Customers, Detail, DetailKey, GroupCell, RunMetrics, Tally};
 pub use model::{
-    Behaviour, Channel, ChannelKind, Dist, Group, Interval, Model, Reason, Stationary, Stream,
-    Transfer,
+    Behaviour, Channel, ChannelKind, Dist, Group, InSystem, Interval, Model, Reason, Stationary,
+    Stream, Transfer,
 };
 
 /// Why a model cannot be simulated.

@@ -8,6 +8,10 @@
 //! Time is integer milliseconds from the start of the calendar (`u64`); intervals may have
 //! different lengths (a DST day has 23 or 25 hours of intervals).
 
+use crate::limits::{
+    MAX_AHT_FACTOR, MAX_CHAT_SLOWDOWN, MAX_CV, MAX_DURATION_S, MAX_EMPIRICAL_POINTS, MAX_VOLUME_CV,
+    MIN_AHT_FACTOR, MIN_CV, MIN_DURATION_S, MIN_VOLUME_CV,
+};
 use crate::units::SlDefinition;
 
 /// A duration distribution in **seconds** (handling time, patience, delays).
@@ -323,6 +327,34 @@ pub struct Stationary {
     pub sl_definition: SlDefinition,
 }
 
+/// The law of the number of customers in the system at time 0 of a single-queue model
+/// ([`Simulator::run_from`](super::Simulator::run_from)): a stationary start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InSystem {
+    /// P(N ≤ k) for k = 0, 1, …, `cdf.len() − 1` (non-decreasing, at most 1).
+    pub cdf: Vec<f64>,
+    /// Beyond the table: N = `cdf.len()` + a geometric number of further customers,
+    /// P(j) = (1 − r) rʲ with this ratio r (Erlang C's tail); 0 = no tail (N is the last
+    /// index of the table).
+    pub tail_ratio: f64,
+}
+
+impl InSystem {
+    /// One draw of N from two uniforms in [0, 1).
+    pub fn draw(&self, u: f64, v: f64) -> u64 {
+        let k = self.cdf.partition_point(|&c| c <= u);
+        if k < self.cdf.len() {
+            return k as u64;
+        }
+        if self.tail_ratio > 0.0 && self.tail_ratio < 1.0 {
+            let j = ((1.0 - v).ln() / self.tail_ratio.ln()).floor();
+            self.cdf.len() as u64 + j.clamp(0.0, 1e15) as u64
+        } else {
+            self.cdf.len().saturating_sub(1) as u64
+        }
+    }
+}
+
 impl Stationary {
     /// M/M/n (+M when `patience_mean_s` is given) with exponential handling.
     pub fn markovian(
@@ -484,11 +516,23 @@ impl Model {
             }
             check_dist_ok(d, "behaviour.channel_switch.delay")?;
         }
-        if !(self.volume_cv >= 0.0 && self.volume_cv.is_finite()) {
+        if !(self.volume_cv == 0.0 || (MIN_VOLUME_CV..=MAX_VOLUME_CV).contains(&self.volume_cv)) {
             return Err(Invalid(format!(
-                "volume_cv = {}; must be finite and ≥ 0",
+                "volume_cv = {}; must be 0 (off) or from {MIN_VOLUME_CV} to {MAX_VOLUME_CV}",
                 self.volume_cv
             )));
+        }
+        // Reasons, tags and groups are stored as u16 in a contact (u16::MAX marks "no
+        // group"), streams in 29 bits of an event.
+        for (what, n, max) in [
+            ("reasons", self.reasons.len(), u16::MAX as usize - 1),
+            ("tags", self.tags.len(), u16::MAX as usize - 1),
+            ("groups", self.groups.len(), u16::MAX as usize - 1),
+            ("streams", self.streams.len(), (1 << 29) - 1),
+        ] {
+            if n > max {
+                return Err(Invalid(format!("model has {n} {what}; at most {max}")));
+            }
         }
         for (c, ch) in self.channels.iter().enumerate() {
             if !(ch.target_share > 0.0 && ch.target_share < 1.0 + 1e-12) || ch.target_s < 0.0 {
@@ -508,9 +552,9 @@ impl Model {
                 slowdown_per_extra,
             } = ch.kind
             {
-                if max_concurrent == 0 || slowdown_per_extra < 0.0 {
+                if max_concurrent == 0 || !(0.0..=MAX_CHAT_SLOWDOWN).contains(&slowdown_per_extra) {
                     return Err(Invalid(format!(
-                        "channels[{c}]: chat needs max_concurrent ≥ 1 and slowdown ≥ 0"
+                        "channels[{c}]: chat needs max_concurrent ≥ 1 and slowdown from 0 to {MAX_CHAT_SLOWDOWN}"
                     )));
                 }
             }
@@ -592,13 +636,12 @@ impl Model {
                     gr.staff.len()
                 )));
             }
-            let ok = gr.aht_factor > 0.0
-                && gr.aht_factor.is_finite()
+            let ok = (MIN_AHT_FACTOR..=MAX_AHT_FACTOR).contains(&gr.aht_factor)
                 && (0.0..=1.0).contains(&gr.absence)
                 && (0.0..1.0).contains(&gr.in_shift);
             if !ok {
                 return Err(Invalid(format!(
-                    "groups[{g}] ({}): aht_factor must be > 0, absence in [0, 1], in_shift in [0, 1)",
+                    "groups[{g}] ({}): aht_factor must be from {MIN_AHT_FACTOR} to {MAX_AHT_FACTOR}, absence in [0, 1], in_shift in [0, 1)",
                     gr.name
                 )));
             }
@@ -617,18 +660,20 @@ impl Model {
 }
 
 fn check_dist_ok(d: &Dist, what: &str) -> Result<(), super::SimError> {
+    let mean_ok = |m: f64| (MIN_DURATION_S..=MAX_DURATION_S).contains(&m);
     let ok = match d {
-        Dist::Exponential { mean_s } => *mean_s > 0.0 && mean_s.is_finite(),
+        Dist::Exponential { mean_s } => mean_ok(*mean_s),
         Dist::LogNormal { mean_s, cv } | Dist::Gamma { mean_s, cv } => {
-            *mean_s > 0.0 && mean_s.is_finite() && *cv > 0.0 && cv.is_finite()
+            mean_ok(*mean_s) && (MIN_CV..=MAX_CV).contains(cv)
         }
-        Dist::Fixed { s } => *s >= 0.0 && s.is_finite(),
+        Dist::Fixed { s } => (0.0..=MAX_DURATION_S).contains(s),
         Dist::Empirical(pts) => {
             !pts.is_empty()
+                && pts.len() <= MAX_EMPIRICAL_POINTS
                 && pts.windows(2).all(|w| w[1].0 >= w[0].0 && w[1].1 >= w[0].1)
                 && pts
                     .iter()
-                    .all(|&(x, p)| x >= 0.0 && (0.0..=1.0).contains(&p))
+                    .all(|&(x, p)| (0.0..=MAX_DURATION_S).contains(&x) && (0.0..=1.0).contains(&p))
                 && (pts.last().map(|l| l.1).unwrap_or(0.0) - 1.0).abs() < 1e-9
         }
     };
@@ -636,7 +681,7 @@ fn check_dist_ok(d: &Dist, what: &str) -> Result<(), super::SimError> {
         Ok(())
     } else {
         Err(super::SimError::Invalid(format!(
-            "{what}: {d:?} is not a valid distribution (means and CVs > 0, empirical points increasing and ending at probability 1)"
+            "{what}: {d:?} is not a valid distribution (means from {MIN_DURATION_S} to {MAX_DURATION_S:e} s, CVs from {MIN_CV} to {MAX_CV}, empirical points increasing and ending at probability 1)"
         )))
     }
 }

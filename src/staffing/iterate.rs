@@ -264,8 +264,8 @@ pub fn evaluate(
                 let (mut offered, mut abandoned) = (0u64, 0u64);
                 for (k, &c) in channels.iter().enumerate() {
                     let t = m.channel_total(c, range.clone());
-                    offered += u64::from(t.offered);
-                    abandoned += u64::from(t.abandoned);
+                    offered += t.offered;
+                    abandoned += t.abandoned;
                     day_sl[d * nc + k] = t.service_level(def);
                     if !t.meets(def, model.channels[c].target_share) {
                         day_meets[d] = false;
