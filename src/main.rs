@@ -586,6 +586,14 @@ struct FitArgs {
     /// Counts: ordinary least squares instead of the Huber-robust fit.
     #[arg(long)]
     no_robust: bool,
+    /// Counts: day-level spread of the prediction intervals: robust (extraordinary days
+    /// are left out of the spread and listed) or plain (every day counts).
+    #[arg(long, value_enum, default_value_t = SpreadArg::Robust)]
+    spread: SpreadArg,
+    /// Counts: how the spread grows with the lead: empirical (measured by a rolling origin
+    /// over the history itself) or model (the residual model's formula).
+    #[arg(long, value_enum, default_value_t = LeadSpreadArg::Empirical)]
+    lead_spread: LeadSpreadArg,
     /// Counts: public holiday `YYYY-MM-DD` (repeatable). When given, only these missing
     /// days trigger the post-holiday effect; other missing days are data gaps.
     #[arg(long = "holiday")]
@@ -629,6 +637,18 @@ enum ResidualArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum LeadSpreadArg {
+    Empirical,
+    Model,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SpreadArg {
+    Robust,
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
     Json,
@@ -660,6 +680,14 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
             },
             holidays: a.holidays,
             robust: !a.no_robust,
+            spread: match a.spread {
+                SpreadArg::Robust => fit::forecast::Spread::Robust,
+                SpreadArg::Plain => fit::forecast::Spread::Plain,
+            },
+            lead_spread: match a.lead_spread {
+                LeadSpreadArg::Empirical => fit::forecast::LeadSpread::Empirical,
+                LeadSpreadArg::Model => fit::forecast::LeadSpread::Model,
+            },
             profile_channel: a.profile_channel,
             out: a.out,
             extends: a.extends.clone(),

@@ -72,6 +72,10 @@ pub struct CountsRequest {
     pub holidays: Vec<String>,
     /// Huber-robust daily regression.
     pub robust: bool,
+    /// How the day-level spread is measured.
+    pub spread: forecast::Spread,
+    /// How the spread grows with the lead.
+    pub lead_spread: forecast::LeadSpread,
     /// Channel named in the RON fragment.
     pub profile_channel: String,
     /// Where to write the RON fragment.
@@ -164,6 +168,8 @@ pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Resu
         halflife_weeks: req.halflife_weeks,
         residual: req.residual,
         robust: req.robust,
+        spread: req.spread,
+        lead_spread: req.lead_spread,
         holidays: if req.holidays.is_empty() {
             None
         } else {

@@ -224,6 +224,9 @@ pub struct CountsReport {
     /// The cv of a forecast made 1, 5, 20 and 60 open days ahead (`[days, cv]`): with the
     /// smoothing residual model the level itself is uncertain and this grows with the lead.
     pub volume_cv_ahead: Vec<(i32, f64)>,
+    /// The empirical lead calibration: measured log errors by lead and the spread used
+    /// (empty with `--lead-spread model` or a history too short for it).
+    pub lead_errors: Vec<super::forecast::LeadError>,
     /// Huber-robust regression.
     pub robust: bool,
     /// `smoothing`, `ar1` or `none`.
@@ -340,6 +343,7 @@ pub fn counts_report(
             .iter()
             .map(|&k| (k, model.volume_cv_ahead(k)))
             .collect(),
+        lead_errors: model.lead_errors.clone(),
         robust: model.options.robust,
         residual_model: match model.options.residual {
             super::forecast::ResidualModel::Smoothing => "smoothing",
