@@ -348,11 +348,22 @@ impl<'s, 'm> State<'s, 'm> {
             nd,
         );
         let mut day_mult = vec![1.0; nd];
-        if model.volume_cv > 0.0 {
-            let cv2 = model.volume_cv * model.volume_cv;
-            let g = Gamma::new(1.0 / cv2, cv2).expect("validated volume cv");
-            for d in day_mult.iter_mut() {
-                *d = g.sample(&mut rng);
+        if model.day_volume_cv.is_empty() {
+            if model.volume_cv > 0.0 {
+                let cv2 = model.volume_cv * model.volume_cv;
+                let g = Gamma::new(1.0 / cv2, cv2).expect("validated volume cv");
+                for d in day_mult.iter_mut() {
+                    *d = g.sample(&mut rng);
+                }
+            }
+        } else {
+            // One cv per day (by lead): one draw per day with cv > 0, in day order.
+            for (d, &cv) in day_mult.iter_mut().zip(&model.day_volume_cv) {
+                if cv > 0.0 {
+                    let cv2 = cv * cv;
+                    let g = Gamma::new(1.0 / cv2, cv2).expect("validated day volume cv");
+                    *d = g.sample(&mut rng);
+                }
             }
         }
         m.day_multipliers.clone_from(&day_mult);

@@ -222,6 +222,9 @@ pub struct Model {
     /// Day-level volume uncertainty: each day's arrival rates are multiplied by a
     /// Gamma(mean 1, cv) draw shared by all streams (0 = off).
     pub volume_cv: f64,
+    /// The cv of each day (index = `Interval::day`) when it differs by day (a forecast's
+    /// cv by lead); empty = `volume_cv` every day.
+    pub day_volume_cv: Vec<f64>,
     /// The definition reports use for "meets target".
     pub sl_definition: SlDefinition,
 }
@@ -323,6 +326,7 @@ impl Model {
             }],
             behaviour: Behaviour::default(),
             volume_cv: 0.0,
+            day_volume_cv: Vec::new(),
             sl_definition: p.sl_definition,
         }
     }
@@ -394,6 +398,22 @@ impl Model {
             return Err(Invalid(format!(
                 "volume_cv = {}; must be finite and ≥ 0",
                 self.volume_cv
+            )));
+        }
+        if !self.day_volume_cv.is_empty() && self.day_volume_cv.len() != self.n_days() {
+            return Err(Invalid(format!(
+                "day_volume_cv has {} entries; expected {} (one per day) or none",
+                self.day_volume_cv.len(),
+                self.n_days()
+            )));
+        }
+        if let Some(cv) = self
+            .day_volume_cv
+            .iter()
+            .find(|cv| !(**cv >= 0.0 && cv.is_finite()))
+        {
+            return Err(Invalid(format!(
+                "day_volume_cv holds {cv}; every day's cv must be finite and ≥ 0"
             )));
         }
         for (c, ch) in self.channels.iter().enumerate() {
