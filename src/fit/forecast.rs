@@ -29,7 +29,9 @@
 //! variance curve `a + b(k − 1) + c(k − 1)²` with non-negative coefficients (extended along
 //! its tangent beyond the last measured lead). The 80 % and 95 % intervals use the 80th and
 //! 95th percentiles of |error| / sd over all those errors rather than the normal 1.28 and
-//! 1.96, so heavy tails are honoured. With [`LeadSpread::Model`] (or too little history)
+//! 1.96, so heavy tails are honoured, and each weekday gets a factor on the variance (its
+//! mean squared standardised error, shrunk towards 1): a small weekend day is relatively
+//! noisier than a busy Monday. With [`LeadSpread::Model`] (or too little history)
 //! the residual model's own h-step variance is used. Interval level: the day-level error
 //! plus over-dispersed Poisson noise around the profile (`Var = ω·μ`, ω estimated
 //! in-sample), normal approximation. The simulator's day-level volume multiplier
@@ -128,6 +130,8 @@ pub const MAX_CALIBRATION_ORIGINS: usize = 84;
 pub const MAX_CALIBRATED_LEAD: i32 = 42;
 /// Fewest log errors at lead 1 for the empirical calibration to be used.
 const MIN_LEAD1_ERRORS: usize = 20;
+/// Pseudo-errors at factor 1 that shrink each weekday's variance factor.
+const WEEKDAY_PRIOR: f64 = 10.0;
 
 /// Forecast errors of one lead in the calibration.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -136,7 +140,8 @@ pub struct LeadError {
     pub lead: i32,
     /// Log errors measured (target days with data, extraordinary days left out).
     pub n: usize,
-    /// Root mean square of ln(actual / median forecast).
+    /// Root mean square of ln(actual / median forecast), each error divided by the square
+    /// root of its weekday's variance factor.
     pub rms_log: f64,
     /// The spread used at this lead (the fitted variance line), ln scale.
     pub sigma_log: f64,
@@ -237,10 +242,12 @@ impl OpCalendar {
         }
     }
 
-    /// Declare the public holidays (other closed days become data gaps for the
-    /// post-holiday effect).
+    /// Declare the public holidays: they are closed days (even when the history has some
+    /// contacts on them: a holiday is planned as closed, not forecast), and only they
+    /// trigger the post-holiday effect (other closed days become data gaps).
     pub fn with_holidays(mut self, holidays: &[Date]) -> OpCalendar {
         self.holidays = Some(holidays.iter().map(|&d| day_number(d)).collect());
+        self.closed.extend(holidays.iter().map(|&d| day_number(d)));
         self
     }
 
@@ -318,6 +325,9 @@ pub struct VolumeModel {
     /// 95 % interval and narrow the 80 % one).
     pub day_z80: f64,
     pub day_z95: f64,
+    /// Per weekday (Monday first): the factor on the lead variance (1 without the
+    /// empirical calibration).
+    pub weekday_variance_factor: [f64; 7],
 }
 
 /// One day's forecast.
@@ -408,6 +418,15 @@ impl VolumeModel {
         (self.log_variance(k).exp() - 1.0).sqrt()
     }
 
+    /// Day-level volume cv of a date's forecast (its lead from the last day of history and
+    /// its weekday's variance factor).
+    pub fn volume_cv_on(&self, date: Date) -> f64 {
+        let dn = day_number(date);
+        let k = self.calendar.open_days_between(self.last_day, dn).max(1) as i32;
+        let v = self.log_variance(k) * self.weekday_variance_factor[weekday_index(dn)];
+        (v.exp() - 1.0).sqrt()
+    }
+
     /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
     pub fn volume_cv(&self) -> f64 {
         (self.sigma_log.powi(2).exp() - 1.0).sqrt()
@@ -459,7 +478,7 @@ impl VolumeModel {
             ResidualModel::None => 0.0,
         };
         let mu = dot(&x, &self.beta) + carry;
-        let var = self.log_variance(k);
+        let var = self.log_variance(k) * self.weekday_variance_factor[weekday_index(dn)];
         let sd = var.sqrt();
         let total = mu.exp();
         let rel_var = var.exp() - 1.0;
@@ -569,19 +588,24 @@ pub fn fit_model(
     options: &ForecastOptions,
     calendar: Option<&OpCalendar>,
 ) -> Result<VolumeModel> {
-    let days: Vec<&DayCounts> = series.days.iter().filter(|d| d.total() > 0.0).collect();
+    let mut cal = calendar
+        .cloned()
+        .unwrap_or_else(|| OpCalendar::from_days(&series.days));
+    if let Some(h) = &options.holidays {
+        cal = cal.with_holidays(h);
+    }
+    // Declared holidays are closed days even when the history has some contacts on them.
+    let days: Vec<&DayCounts> = series
+        .days
+        .iter()
+        .filter(|d| d.total() > 0.0 && !cal.closed.contains(&day_number(d.date)))
+        .collect();
     if days.len() < 14 {
         return Err(Error::Input(format!(
             "{}: {} days with contacts; the volume fit needs at least 14",
             series.file.display(),
             days.len()
         )));
-    }
-    let mut cal = calendar
-        .cloned()
-        .unwrap_or_else(|| OpCalendar::from_days(&series.days));
-    if let Some(h) = &options.holidays {
-        cal = cal.with_holidays(h);
     }
     let dns: Vec<i64> = days.iter().map(|d| day_number(d.date)).collect();
     let t0 = dns[0];
@@ -840,6 +864,7 @@ pub fn fit_model(
         lead_errors: vec![],
         day_z80: Z80,
         day_z95: Z95,
+        weekday_variance_factor: [1.0; 7],
     })
 }
 
@@ -911,7 +936,11 @@ pub fn variance_curve(rows: &[(f64, f64, f64)]) -> (f64, f64, f64) {
 
 /// The empirical lead calibration (see [`LeadSpread::Empirical`]).
 fn calibrate_leads(model: &mut VolumeModel, series: &CountSeries) -> Result<()> {
-    let days: Vec<&DayCounts> = series.days.iter().filter(|d| d.total() > 0.0).collect();
+    let days: Vec<&DayCounts> = series
+        .days
+        .iter()
+        .filter(|d| d.total() > 0.0 && !model.calendar.closed.contains(&day_number(d.date)))
+        .collect();
     let dns: Vec<i64> = days.iter().map(|d| day_number(d.date)).collect();
     let Some(&first) = dns.first() else {
         return Ok(());
@@ -930,7 +959,8 @@ fn calibrate_leads(model: &mut VolumeModel, series: &CountSeries) -> Result<()> 
         .filter(|&i| dns[i] - first >= MIN_TRAINING_DAYS)
         .collect();
     let skip = candidates.len().saturating_sub(MAX_CALIBRATION_ORIGINS);
-    let mut errors: Vec<Vec<f64>> = vec![Vec::new(); MAX_CALIBRATED_LEAD as usize + 1];
+    // Log errors by lead, with the target's weekday.
+    let mut errors: Vec<Vec<(f64, usize)>> = vec![Vec::new(); MAX_CALIBRATED_LEAD as usize + 1];
     for &oi in &candidates[skip..] {
         let train = series.until(days[oi].date);
         let Ok(m) = fit_model(&train, &inner, Some(&cal)) else {
@@ -945,42 +975,68 @@ fn calibrate_leads(model: &mut VolumeModel, series: &CountSeries) -> Result<()> 
                 continue;
             }
             if let Some(f) = m.median_log(days[tj].date) {
-                errors[k as usize].push(days[tj].total().ln() - f);
+                errors[k as usize].push((days[tj].total().ln() - f, weekday_index(dns[tj])));
             }
         }
     }
     if errors[1].len() < MIN_LEAD1_ERRORS {
         return Ok(());
     }
-    // Mean squares by lead, then a variance curve a + b·x + c·x² (x = k − 1) fitted by
-    // weighted least squares with a > 0, b ≥ 0, c ≥ 0 (non-negative least squares by
-    // active sets): smooth, never falling with the lead, and free to grow faster than a
-    // random walk when the level drifts.
-    let rows: Vec<(f64, f64, f64)> = errors
-        .iter()
-        .enumerate()
-        .filter(|(k, e)| *k >= 1 && e.len() >= 5)
-        .map(|(k, e)| {
-            let ms = e.iter().map(|x| x * x).sum::<f64>() / e.len() as f64;
-            ((k - 1) as f64, ms, e.len() as f64)
-        })
-        .collect();
-    let (a, b, c) = variance_curve(&rows);
+    // Mean squares by lead (each error scaled by its weekday's factor), then a variance
+    // curve a + b·x + c·x² (x = k − 1) fitted by weighted least squares with a > 0, b ≥ 0,
+    // c ≥ 0 (non-negative least squares by active sets): smooth, never falling with the
+    // lead, and free to grow faster than a random walk when the level drifts. The weekday
+    // factors (a small weekend day is relatively noisier than a busy Monday) are the mean
+    // of e² / curve per weekday, shrunk towards 1 by WEEKDAY_PRIOR pseudo-errors; curve
+    // and factors are fitted twice in turn.
+    let mut factor = [1.0f64; 7];
+    let mut curve = (0.0, 0.0, 0.0);
+    let mut rows: Vec<(f64, f64, f64)> = Vec::new();
+    let var_at = |(a, b, c): (f64, f64, f64), k: usize| {
+        let x = (k - 1) as f64;
+        a + b * x + c * x * x
+    };
+    for _ in 0..2 {
+        rows = errors
+            .iter()
+            .enumerate()
+            .filter(|(k, e)| *k >= 1 && e.len() >= 5)
+            .map(|(k, e)| {
+                let ms = e.iter().map(|(x, w)| x * x / factor[*w]).sum::<f64>() / e.len() as f64;
+                ((k - 1) as f64, ms, e.len() as f64)
+            })
+            .collect();
+        curve = variance_curve(&rows);
+        let mut sum = [0.0f64; 7];
+        let mut n = [0.0f64; 7];
+        for (k, e) in errors.iter().enumerate().skip(1) {
+            let v = var_at(curve, k);
+            for &(x, w) in e {
+                sum[w] += x * x / v;
+                n[w] += 1.0;
+            }
+        }
+        for w in 0..7 {
+            factor[w] = (sum[w] + WEEKDAY_PRIOR) / (n[w] + WEEKDAY_PRIOR);
+        }
+    }
+    let (a, b, c) = curve;
     // Standardised errors, pooled over the leads: their percentiles set the band widths.
     let mut u: Vec<f64> = errors
         .iter()
         .enumerate()
         .skip(1)
         .flat_map(|(k, e)| {
-            let x = (k - 1) as f64;
-            let sd = (a + b * x + c * x * x).sqrt();
-            e.iter().map(move |v| (v / sd).abs())
+            let v = var_at(curve, k.max(1));
+            e.iter()
+                .map(move |(x, w)| (x / (v * factor[*w]).sqrt()).abs())
         })
         .collect();
     u.sort_by(f64::total_cmp);
     model.day_z80 = super::estimate::quantile_sorted(&u, 0.80);
     model.day_z95 = super::estimate::quantile_sorted(&u, 0.95);
     model.lead_variance = Some((a, b, c));
+    model.weekday_variance_factor = factor;
     model.lead_errors = rows
         .iter()
         .map(|&(x, ms, n)| LeadError {

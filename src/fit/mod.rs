@@ -9,13 +9,17 @@
 //!   special-day terms, AR(1) residuals) × intraday profile per weekday, with prediction
 //!   intervals;
 //! * [`backtest`]: rolling origin over the last weeks against seasonal-naive;
-//! * [`render`]: the human tables, JSON and the RON scenario fragment of `peakplan fit`.
+//! * [`render`]: the human tables, JSON and the RON scenario fragment of `peakplan fit`;
+//! * [`history`]: `peakplan fit --plan`, from the history to a runnable scenario for a
+//!   plan period (volumes per date, cv by lead, profiles, hours, handling, patience,
+//!   redials, the permanent roster).
 
 pub mod backtest;
 pub mod calls;
 pub mod counts;
 pub mod estimate;
 pub mod forecast;
+pub mod history;
 pub mod render;
 pub mod replay;
 
@@ -153,11 +157,17 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
     })
 }
 
-/// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
-/// returns the text to print.
-pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
-    let series = load_counts(path, cols)?;
-    let options = ForecastOptions {
+/// The forecast settings of a counts request (events, holidays, spread …), checked.
+pub fn forecast_options(req: &CountsRequest) -> Result<ForecastOptions> {
+    if req
+        .halflife_weeks
+        .is_some_and(|h| !(h > 0.0 && h.is_finite()))
+    {
+        return Err(Error::Input(
+            "--halflife-weeks must be a positive number of weeks".into(),
+        ));
+    }
+    Ok(ForecastOptions {
         events: req
             .events
             .iter()
@@ -185,15 +195,14 @@ pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Resu
             )
         },
         ..ForecastOptions::default()
-    };
-    if req
-        .halflife_weeks
-        .is_some_and(|h| !(h > 0.0 && h.is_finite()))
-    {
-        return Err(Error::Input(
-            "--halflife-weeks must be a positive number of weeks".into(),
-        ));
-    }
+    })
+}
+
+/// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
+/// returns the text to print.
+pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
+    let series = load_counts(path, cols)?;
+    let options = forecast_options(req)?;
     let holdout = req.holdout.as_deref().map(parse_holdout).transpose()?;
     let model = forecast::fit(&series, &options, None)?;
     let bt = holdout

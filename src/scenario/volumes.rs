@@ -392,6 +392,39 @@ pub fn issues(s: &Scenario) -> Vec<Issue> {
                 covered.insert(row.channel.as_str());
             }
         }
+        // The reason must be able to take these contacts on each channel they use.
+        if let Some(r) = s.reasons.iter().find(|r| r.name == v.reason) {
+            for channel in dates_of.keys() {
+                if !r.handling.contains_key(*channel) {
+                    out.push(issue(
+                        Error,
+                        K::Invalid,
+                        vp.field("reason"),
+                        format!(
+                            "reason `{}` has no handling time for `{channel}`, which these volumes use; add `\"{channel}\": LogNormal(mean_s: …, cv: …)` to its handling",
+                            r.name
+                        ),
+                    ));
+                }
+                let a = &s.agents;
+                let serves = |skills: &[String], channels: &[String]| {
+                    skills.contains(&r.skill) && channels.iter().any(|c| c == channel)
+                };
+                if !a.teams.iter().any(|t| serves(&t.skills, &t.channels))
+                    && !a.flex_pools.iter().any(|p| serves(&p.skills, &p.channels))
+                {
+                    out.push(issue(
+                        Error,
+                        K::Invalid,
+                        vp.field("reason"),
+                        format!(
+                            "no team or pool has skill `{}` on channel `{channel}`; these contacts would never be answered",
+                            r.skill
+                        ),
+                    ));
+                }
+            }
+        }
         // No gaps: every date a covered channel takes contacts needs a row.
         if calendar_ok && (cal.end - cal.start).get_days() < 4000 {
             for (channel, dates) in &dates_of {
