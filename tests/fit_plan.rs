@@ -400,3 +400,50 @@ fn the_command_line_writes_the_scenario_and_refuses_bad_combinations() {
         .code(2)
         .stderr(predicates::str::contains("both together only with --plan"));
 }
+
+/// `peakplan run` on a fitted scenario: report.html shows the forecast (plot with the
+/// backtest in its caption, per-date table), summary.md links forecast.png, and run.json
+/// records where the volumes came from.
+#[test]
+fn the_run_report_shows_the_forecast_and_run_json_records_its_provenance() {
+    use sha2::Digest as _;
+    let dir = tempfile::tempdir().unwrap();
+    base_scenario(dir.path());
+    let (calls, _) = synthetic_calls(dir.path());
+    let out = dir.path().join("plan.ron");
+    let req = plan_request(
+        vec![calls.clone()],
+        "2027-03-14..2027-03-16",
+        counts_request(out.clone(), Some("history_base.ron")),
+    );
+    run_plan(&req).unwrap();
+    Command::cargo_bin("peakplan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["run", "plan.ron", "--quick", "--replications", "4", "--quiet", "--out", "r"])
+        .assert()
+        .success();
+    let r = dir.path().join("r");
+    let html = std::fs::read_to_string(r.join("report.html")).unwrap();
+    assert!(html.contains("data-section=\"forecast\""));
+    assert!(html.contains("data-plot=\"forecast\""));
+    assert!(html.contains("data-table=\"forecast\""));
+    assert!(html.contains("against") && html.contains("for seasonal naive"), "caption");
+    assert!(r.join("forecast.png").is_file() && r.join("forecast.svg").is_file());
+    assert!(std::fs::read_to_string(r.join("summary.md")).unwrap().contains("forecast.png"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(r.join("run.json")).unwrap()).unwrap();
+    let v = &json["volumes"][0];
+    let hex = |bytes: &[u8]| {
+        sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let csv = std::fs::read(dir.path().join("plan.volumes.csv")).unwrap();
+    assert_eq!(v["file"]["name"], "plan.volumes.csv");
+    assert_eq!(v["file"]["sha256"], hex(&csv));
+    assert_eq!(v["forecast_origin"], "2027-03-13");
+    assert_eq!(v["fitted"]["history"][0]["sha256"], hex(&std::fs::read(&calls).unwrap()));
+    assert_eq!(v["fitted"]["command"], "test");
+}
