@@ -632,6 +632,13 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
     }
 
     // ---- the base -----------------------------------------------------------------------
+    // The output folder is made first: the base's path is relative to it.
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+    }
     let base: Option<Scenario> = match &req.forecast.extends {
         None => None,
         Some(rel) => {

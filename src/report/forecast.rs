@@ -100,7 +100,7 @@ pub fn forecast_plot(s: &Scenario) -> Option<Plot> {
             high: pick(&|x| x.2.1),
         },
         set_aside: Series::new(
-            "Set aside (extraordinary)",
+            "Set aside (unusual day)",
             days.iter()
                 .map(|d| {
                     aside
