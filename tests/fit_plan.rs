@@ -420,7 +420,16 @@ fn the_run_report_shows_the_forecast_and_run_json_records_its_provenance() {
     Command::cargo_bin("peakplan")
         .unwrap()
         .current_dir(dir.path())
-        .args(["run", "plan.ron", "--quick", "--replications", "4", "--quiet", "--out", "r"])
+        .args([
+            "run",
+            "plan.ron",
+            "--quick",
+            "--replications",
+            "4",
+            "--quiet",
+            "--out",
+            "r",
+        ])
         .assert()
         .success();
     let r = dir.path().join("r");
@@ -428,9 +437,16 @@ fn the_run_report_shows_the_forecast_and_run_json_records_its_provenance() {
     assert!(html.contains("data-section=\"forecast\""));
     assert!(html.contains("data-plot=\"forecast\""));
     assert!(html.contains("data-table=\"forecast\""));
-    assert!(html.contains("against") && html.contains("for seasonal naive"), "caption");
+    assert!(
+        html.contains("against") && html.contains("for seasonal naive"),
+        "caption"
+    );
     assert!(r.join("forecast.png").is_file() && r.join("forecast.svg").is_file());
-    assert!(std::fs::read_to_string(r.join("summary.md")).unwrap().contains("forecast.png"));
+    assert!(
+        std::fs::read_to_string(r.join("summary.md"))
+            .unwrap()
+            .contains("forecast.png")
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(r.join("run.json")).unwrap()).unwrap();
     let v = &json["volumes"][0];
@@ -444,6 +460,9 @@ fn the_run_report_shows_the_forecast_and_run_json_records_its_provenance() {
     assert_eq!(v["file"]["name"], "plan.volumes.csv");
     assert_eq!(v["file"]["sha256"], hex(&csv));
     assert_eq!(v["forecast_origin"], "2027-03-13");
-    assert_eq!(v["fitted"]["history"][0]["sha256"], hex(&std::fs::read(&calls).unwrap()));
+    assert_eq!(
+        v["fitted"]["history"][0]["sha256"],
+        hex(&std::fs::read(&calls).unwrap())
+    );
     assert_eq!(v["fitted"]["command"], "test");
 }

@@ -69,7 +69,10 @@ fn calibration_of_the_day_intervals_on_both_shared_series() {
     };
     let series = [
         ("Anonymous Bank, all calls", anonymous_bank(Measure::Calls)),
-        ("Anonymous Bank, fresh calls to agents", anonymous_bank(Measure::Fresh)),
+        (
+            "Anonymous Bank, fresh calls to agents",
+            anonymous_bank(Measure::Fresh),
+        ),
         ("US bank", us_bank()),
     ];
     for (name, s) in &series {

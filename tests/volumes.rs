@@ -394,11 +394,11 @@ fn the_engine_draws_each_day_with_its_own_cv() {
         }
     }
     assert!(draws[0].iter().all(|&v| v == 1.0), "cv 0: never scaled");
-    for d in 1..7 {
+    for (d, day) in draws.iter().enumerate().skip(1) {
         let cv = 0.1 * d as f64;
         let n = R as f64;
-        let mean = draws[d].iter().sum::<f64>() / n;
-        let sd = (draws[d].iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let mean = day.iter().sum::<f64>() / n;
+        let sd = (day.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
         // Standard error of a sample sd of a Gamma (excess kurtosis 6 cv²): σ √((1 + 3cv²)/(2n)).
         let se = cv * ((1.0 + 3.0 * cv * cv) / (2.0 * n)).sqrt();
         assert!(

@@ -1317,8 +1317,8 @@ mod tests {
     #[test]
     fn hours_hold_the_profile() {
         let mut shares = vec![0.0; 96];
-        for s in 28..88 {
-            shares[s] = 1.0;
+        for share in &mut shares[28..88] {
+            *share = 1.0;
         }
         shares[3] = 0.001; // a stray night call
         let (f, t) = hours_from_profile(&shares, 0, 15, 0.001, 15).unwrap();

@@ -10,6 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{Band, PALETTE, PlotError, format};
 
 type Area<DB> = DrawingArea<DB, Shift>;
+/// Draws a legend swatch at (x, y) of the legend area.
+type Swatch<'a, DB> = Box<dyn Fn(&Area<DB>, i32, i32) -> Result<(), PlotError> + 'a>;
 
 const FONT: &str = "sans-serif";
 const INK: RGBColor = RGBColor(40, 40, 40);
@@ -166,10 +168,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         .draw()?;
 
     let blue = PALETTE[0];
-    let mut legend_entries: Vec<(
-        String,
-        Box<dyn Fn(&Area<DB>, i32, i32) -> Result<(), PlotError>>,
-    )> = Vec::new();
+    let mut legend_entries: Vec<(String, Swatch<'_, DB>)> = Vec::new();
     for (band, alpha) in [(&p.band95, 0.15), (&p.band80, 0.32)] {
         let colour = blue.mix(alpha);
         for run in runs(n, |i| band.low[i].is_finite() && band.high[i].is_finite()) {
