@@ -20,7 +20,7 @@ use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 
 fn base_scenario(dir: &Path) {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history_base.ron");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history/history_base.ron");
     std::fs::copy(base, dir.join("history_base.ron")).unwrap();
 }
 

@@ -132,7 +132,7 @@ fn unusual_days_are_reported_and_left_out_of_the_spread() {
 
 fn request(dir: &Path, calls: Vec<PathBuf>, period: &str, out: &str, tz: &str) -> PlanRequest {
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history_base.ron"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/history/history_base.ron"),
         dir.join("history_base.ron"),
     )
     .unwrap();
