@@ -372,6 +372,35 @@ fn the_command_line_writes_the_scenario_and_refuses_bad_combinations() {
         .args(["validate", "p.ron"])
         .assert()
         .success();
+    // Volumes from a counts file, the rest from the calls: both together with --plan.
+    bin()
+        .current_dir(dir.path())
+        .args(["fit", "--calls"])
+        .arg(&calls)
+        .args(["--intervals-out", "iv.csv"])
+        .assert()
+        .success();
+    bin()
+        .current_dir(dir.path())
+        .args(["fit", "--calls"])
+        .arg(&calls)
+        .args(["--counts", "iv.csv", "--col-count", "queued"])
+        .args(["--plan", "2027-03-14..2027-03-20", "--out", "c.ron"])
+        .args(["--extends", "history_base.ron"])
+        .assert()
+        .success();
+    let c = peakplan::scenario::load(&dir.path().join("c.ron"), &[]).unwrap();
+    let fitted = c.volumes[0].fitted.as_ref().unwrap();
+    assert!(fitted.measure.contains("`queued` per interval of iv.csv"));
+    assert_eq!(
+        fitted.history.len(),
+        2,
+        "the counts file and the calls file"
+    );
+    assert!(
+        !c.agents.teams[0].shifts.is_empty(),
+        "the roster comes from the calls"
+    );
     // --plan needs --out.
     bin()
         .args(["fit", "--calls"])
