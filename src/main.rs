@@ -505,7 +505,7 @@ fn validate(args: ValidateArgs) -> peakplan::Result<()> {
 )]
 struct FitArgs {
     /// Per-call record files (one or more; globs are expanded by the shell).
-    #[arg(long, num_args = 1.., required_unless_present = "counts", conflicts_with = "counts")]
+    #[arg(long, num_args = 1.., required_unless_present = "counts")]
     calls: Vec<PathBuf>,
     /// Interval (or daily) volume CSV.
     #[arg(long)]
@@ -610,6 +610,14 @@ struct FitArgs {
     /// Counts: ordinary least squares instead of the Huber-robust fit.
     #[arg(long)]
     no_robust: bool,
+    /// Counts: day-level spread of the prediction intervals: robust (extraordinary days
+    /// are left out of the spread and listed) or plain (every day counts).
+    #[arg(long, value_enum, default_value_t = SpreadArg::Robust)]
+    spread: SpreadArg,
+    /// Counts: how the spread grows with the lead: empirical (measured by a rolling origin
+    /// over the history itself) or model (the residual model's formula).
+    #[arg(long, value_enum, default_value_t = LeadSpreadArg::Empirical)]
+    lead_spread: LeadSpreadArg,
     /// Counts: public holiday `YYYY-MM-DD` (repeatable). When given, only these missing
     /// days trigger the post-holiday effect; other missing days are data gaps.
     #[arg(long = "holiday")]
@@ -640,6 +648,42 @@ struct FitArgs {
     /// 2 GB of memory; see the README's "Scale limits").
     #[arg(long)]
     allow_large: bool,
+    /// From history to a runnable scenario for the plan period FROM..TO (with --calls,
+    /// --counts or both, and --out): contacts per date (the forecast median, with its
+    /// intervals and the cv of each date's lead), profiles, opening hours, handling,
+    /// patience, redials and the permanent roster. With --extends the base supplies
+    /// targets, pools, costs and campaigns.
+    #[arg(long, value_name = "FROM..TO", requires = "out")]
+    plan: Option<String>,
+    /// Plan: what is forecast from call records: fresh (calls that reached the agent queue,
+    /// redials of a queue abandon left out), queued (redials included) or calls (every
+    /// record).
+    #[arg(long, value_enum, default_value_t = MeasureArg::Fresh)]
+    measure: MeasureArg,
+    /// Plan: the reason the volumes carry (default `call`; a base reason of that name keeps
+    /// its settings and gets the fitted handling).
+    #[arg(long)]
+    volume_reason: Option<String>,
+    /// Plan: the team whose shifts become the fitted roster (default: the base's first
+    /// team serving the channel, else a new team `permanent`).
+    #[arg(long)]
+    team: Option<String>,
+    /// Plan: weeks of history the roster's median of agents seen serving looks back.
+    #[arg(long, default_value_t = 8)]
+    roster_weeks: usize,
+    /// Plan: scenario name (default: <base name>_<FROM>).
+    #[arg(long)]
+    name: Option<String>,
+    /// Plan: IANA time zone of the history's clock times (default: the base's).
+    #[arg(long)]
+    time_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MeasureArg {
+    Fresh,
+    Queued,
+    Calls,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -657,6 +701,18 @@ enum ResidualArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum LeadSpreadArg {
+    Empirical,
+    Model,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SpreadArg {
+    Robust,
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
     Json,
@@ -666,57 +722,102 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
     use peakplan::fit::{self, CallColumns, CountColumns, Mapping};
     let delimiter = fit::parse_delimiter(&a.delimiter)?;
     let json = matches!(a.format, FormatArg::Json);
-    if let Some(path) = a.counts {
-        let cols = CountColumns {
-            delimiter,
-            time: a.col_time,
-            count: a.col_count,
-            channel: a.col_channel.map(|c| (c, a.channel)),
-            reason: a.col_reason.map(|c| (c, a.reason)),
-        };
-        let req = fit::CountsRequest {
-            events: a.events,
-            event_window: a.event_window,
-            holdout: a.holdout,
-            horizon_days: a.horizon_days,
-            monthly_harmonics: a.monthly_harmonics,
-            halflife_weeks: a.halflife_weeks,
-            residual: match a.residual {
-                ResidualArg::Smoothing => fit::forecast::ResidualModel::Smoothing,
-                ResidualArg::Ar1 => fit::forecast::ResidualModel::Ar1,
-                ResidualArg::None => fit::forecast::ResidualModel::None,
-            },
-            holidays: a.holidays,
-            robust: !a.no_robust,
-            profile_channel: a.profile_channel,
-            out: a.out,
-            extends: a.extends.clone(),
-            json,
-        };
-        print!("{}", fit::run_counts(&path, &cols, &req)?);
-        return Ok(());
+    if !a.calls.is_empty() && a.counts.is_some() && a.plan.is_none() {
+        return Err(peakplan::Error::Input(
+            "give --calls or --counts; both together only with --plan (volumes from --counts, the rest from --calls)".into(),
+        ));
     }
+    let count_cols = CountColumns {
+        delimiter,
+        time: a.col_time.clone(),
+        count: a.col_count.clone(),
+        channel: a.col_channel.clone().map(|c| (c, a.channel.clone())),
+        reason: a.col_reason.clone().map(|c| (c, a.reason.clone())),
+    };
+    let counts_req = fit::CountsRequest {
+        events: a.events.clone(),
+        event_window: a.event_window.clone(),
+        holdout: a.holdout.clone(),
+        horizon_days: a.horizon_days,
+        monthly_harmonics: a.monthly_harmonics,
+        halflife_weeks: a.halflife_weeks,
+        residual: match a.residual {
+            ResidualArg::Smoothing => fit::forecast::ResidualModel::Smoothing,
+            ResidualArg::Ar1 => fit::forecast::ResidualModel::Ar1,
+            ResidualArg::None => fit::forecast::ResidualModel::None,
+        },
+        holidays: a.holidays.clone(),
+        robust: !a.no_robust,
+        spread: match a.spread {
+            SpreadArg::Robust => fit::forecast::Spread::Robust,
+            SpreadArg::Plain => fit::forecast::Spread::Plain,
+        },
+        lead_spread: match a.lead_spread {
+            LeadSpreadArg::Empirical => fit::forecast::LeadSpread::Empirical,
+            LeadSpreadArg::Model => fit::forecast::LeadSpread::Model,
+        },
+        profile_channel: a.profile_channel.clone(),
+        out: a.out.clone(),
+        extends: a.extends.clone(),
+        json,
+    };
     let generic = CallColumns {
         delimiter,
-        date: a.col_date,
-        arrival: a.col_arrival,
-        queue_start: a.col_queue_start,
-        wait: a.col_wait,
-        outcome: a.col_outcome,
-        answered: a.answered_values,
-        abandoned: a.abandoned_values,
-        ignored: a.ignored_values,
-        service: a.col_service,
-        customer: a.col_customer,
-        call_type: a.col_type,
-        agent: a.col_agent,
+        date: a.col_date.clone(),
+        arrival: a.col_arrival.clone(),
+        queue_start: a.col_queue_start.clone(),
+        wait: a.col_wait.clone(),
+        outcome: a.col_outcome.clone(),
+        answered: a.answered_values.clone(),
+        abandoned: a.abandoned_values.clone(),
+        ignored: a.ignored_values.clone(),
+        service: a.col_service.clone(),
+        customer: a.col_customer.clone(),
+        call_type: a.col_type.clone(),
+        agent: a.col_agent.clone(),
         service_start: None,
     };
     let mapping = match a.mapping {
-        MappingArg::Auto => Mapping::Auto(generic),
+        MappingArg::Auto => Mapping::Auto(generic.clone()),
         MappingArg::AnonymousBank => Mapping::Fixed(CallColumns::anonymous_bank()),
-        MappingArg::Generic => Mapping::Fixed(generic),
+        MappingArg::Generic => Mapping::Fixed(generic.clone()),
     };
+    if let Some(period) = a.plan {
+        let command = std::iter::once("peakplan".to_string())
+            .chain(std::env::args().skip(1).map(
+                |x| {
+                    if x.contains(' ') { format!("'{x}'") } else { x }
+                },
+            ))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let req = fit::history::PlanRequest {
+            calls: a.calls,
+            mapping,
+            redial_window_s: a.redial_window_s,
+            counts: a.counts.map(|p| (p, count_cols)),
+            measure: match a.measure {
+                MeasureArg::Fresh => fit::history::Measure::Fresh,
+                MeasureArg::Queued => fit::history::Measure::Queued,
+                MeasureArg::Calls => fit::history::Measure::Calls,
+            },
+            interval_min: a.interval_min,
+            period,
+            forecast: counts_req,
+            volume_reason: a.volume_reason,
+            team: a.team,
+            roster_weeks: a.roster_weeks,
+            name: a.name,
+            time_zone: a.time_zone,
+            command,
+        };
+        print!("{}", fit::history::run_plan(&req)?);
+        return Ok(());
+    }
+    if let Some(path) = a.counts {
+        print!("{}", fit::run_counts(&path, &count_cols, &counts_req)?);
+        return Ok(());
+    }
     let set = fit::load_calls(&a.calls, &mapping)?;
     let est = fit::estimate(&set, a.redial_window_s);
     if let Some(p) = &a.intervals_out {

@@ -193,6 +193,12 @@ fn fragment_parses_into_the_scenario_schema() {
     let up0 = f.events[0].uplift.iter().find(|u| u.0 == 0).unwrap().1;
     assert!((up0 - m.effect("event:promo:+0").unwrap()).abs() < 1e-12);
     assert!((f.simulation.volume_cv - m.volume_cv()).abs() < 5e-5);
+    // The cv by lead from the last day of history (Saturday 5 June: lead 2 is Monday, one
+    // open day ahead).
+    let lead = f.simulation.volume_cv_by_lead.as_ref().unwrap();
+    assert_eq!(lead.origin, date(2027, 6, 5));
+    assert!((lead.cv_on(date(2027, 6, 7)) - m.volume_cv_ahead(1)).abs() < 5e-5);
+    assert!(lead.cv.windows(2).all(|w| w[1].1 >= w[0].1 - 1e-12));
     // Unset simulation fields keep the schema's defaults.
     assert_eq!(
         f.simulation.replications,

@@ -14,6 +14,7 @@ fn axis_texts(plot: &Plot) -> Vec<String> {
         Plot::Band(p) => vec![p.y_label.clone(), p.axis.label.clone()],
         Plot::Frontier(p) => vec![p.x_label.clone(), p.p_label.clone(), p.cost_label.clone()],
         Plot::Bars(p) => vec![p.x_label.clone()],
+        Plot::DailyForecast(p) => vec![p.y_label.clone()],
     }
 }
 

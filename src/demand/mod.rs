@@ -42,6 +42,16 @@
 //!   arrival profile. `Days` weights here mean "exactly k × 24 h later".
 //! * **Non-order sources** add their weekday volume on each calendar day, placed like
 //!   `DailyProfile` contacts.
+//! * **Volumes per date** (`volumes`, e.g. a forecast from the centre's history) are the
+//!   baseline of their channel on the dates they cover, attributed to `baseline` and placed
+//!   like `DailyProfile` contacts (closed days move to the next opening, levers apply). So
+//!   that nothing counts twice, contacts of baseline orders, of events' extra orders and of
+//!   other sources that would land on a covered (date, channel) are left out (counted in
+//!   [`Demand::replaced_by_volumes`]); instead each event scales the volumes: it adds
+//!   volume × (uplift − 1) by the contact date's offset from the event (× its contact-rate
+//!   multiplier for the volumes' reason when the uplift is above 1), attributed to the
+//!   event. Campaigns' contacts add on top. Early ordering does not move volume-driven
+//!   event contacts.
 //! * **Channel placement.** Live and chat channels take arrivals only while open (the open
 //!   part of each interval counts); deferred channels (e-mail, social) take arrivals around
 //!   the clock (their backlog waits for the opening hours in the simulator). A day on which
@@ -55,7 +65,8 @@
 //!   placed *before* the calendar (as many days as the longest lag) are modelled too, so
 //!   the first days are not short of contacts; their contacts inside the calendar are in
 //!   `expected` and counted in [`Demand::lead_in`]. Hence, per reason and source:
-//!   Σ expected = calendar orders × rate − spill + lead-in.
+//!   Σ expected = calendar orders × rate − spill + lead-in (− what volumes replace, + the
+//!   volumes and their event scaling, when the scenario has `volumes`).
 
 // Dense numeric code indexes several parallel arrays with one loop variable.
 #![allow(clippy::needless_range_loop)]
@@ -185,6 +196,10 @@ pub struct Demand {
     /// Contacts per channel that arrived on a later day (or interval) than their lag put
     /// them because the live or chat channel was closed (`[channel]`).
     pub moved_closed: Vec<f64>,
+    /// Contacts per channel not added because `volumes` cover their date and channel
+    /// (baseline orders', events' order-driven and other sources' contacts: the volumes
+    /// hold them), `[channel]`.
+    pub replaced_by_volumes: Vec<f64>,
     /// The resolved date of each event (`Scenario::events` order).
     pub event_dates: Vec<Date>,
     /// The interval length in minutes.
@@ -688,6 +703,7 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
     }
     order_days[..n_range].copy_from_slice(&baseline);
     let mut event_dates = Vec::with_capacity(s.events.len());
+    let mut event_points = Vec::with_capacity(s.events.len());
     for (ei, ev) in s.events.iter().enumerate() {
         let date = dates::resolve(&ev.date, cal.start, cal.end);
         event_dates.push(date);
@@ -696,6 +712,7 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
             check_finite_nonneg(&format!("events[{ei}].uplift[{pi}]"), *m)?;
         }
         points.sort_by_key(|p| p.0);
+        event_points.push(points.clone());
         let dn = day_number(date);
         let row = &mut order_days[(1 + ei) * n_range..(2 + ei) * n_range];
         for (r, o) in row.iter_mut().enumerate() {
@@ -965,6 +982,37 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
     let mut y_cal = vec![0.0; if any_follows { n_grid } else { 0 }];
     let mut y_lead = vec![0.0; if any_follows { n_grid } else { 0 }];
 
+    // ---- volumes per date: which (channel, day) they cover --------------------------
+    let mut covered = vec![false; n_ch * n_days];
+    let mut vol_rows: Vec<(usize, usize, usize, f64)> = Vec::new();
+    for (vi, v) in s.volumes.iter().enumerate() {
+        let ri = r_idx(&format!("volumes[{vi}].reason"), &v.reason)?;
+        for (k, row) in v.per_date.iter().enumerate() {
+            let path = format!("volumes[{vi}].per_date[{k}]");
+            let ci = ch_idx(&format!("{path}.channel"), &row.channel)?;
+            check_finite_nonneg(&format!("{path}.contacts"), row.contacts)?;
+            let off = day_number(row.date) - start_n;
+            if off < 0 || off >= n_days as i64 {
+                return Err(invalid(
+                    format!("{path}.date"),
+                    format!(
+                        "{} is outside the calendar {} … {}",
+                        row.date, cal.start, cal.end
+                    ),
+                ));
+            }
+            covered[ci * n_days + off as usize] = true;
+            vol_rows.push((ri, ci, off as usize, row.contacts));
+        }
+    }
+    // Sources whose contacts the volumes replace where they cover (baseline orders,
+    // events' order-driven contacts, other sources); campaigns add on top.
+    let replaceable: Vec<bool> = sources
+        .iter()
+        .map(|so| !matches!(so.kind, SourceKind::Campaign(_)))
+        .collect();
+    let mut replaced = vec![0.0; n_ch];
+
     for ri in 0..n_r {
         for si in 0..n_s {
             let mut sp = 0.0;
@@ -1022,8 +1070,13 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                                 Some(t2) if t2 < grid.cal_first => {}
                                 Some(t2) => {
                                     let i = t2 - grid.cal_first;
-                                    let f = disrupt[ri * n_days + grid.intervals[t2].day - lead];
+                                    let d2 = grid.intervals[t2].day - lead;
+                                    let f = disrupt[ri * n_days + d2];
                                     let amount = (yc + yl) * f;
+                                    if replaceable[si] && covered[ci * n_days + d2] {
+                                        replaced[ci] += amount;
+                                        continue;
+                                    }
                                     li += yl * f;
                                     if t2 == t {
                                         expected[cell(i, ri, ci, si)] += amount;
@@ -1133,6 +1186,10 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                     };
                     let f = disrupt[ri * n_days + d2];
                     let amount = (ac + al) * f;
+                    if replaceable[si] && covered[ci * n_days + d2] {
+                        replaced[ci] += amount;
+                        continue;
+                    }
                     li += al * f;
                     if d2 != d {
                         moved_closed[ci] += amount;
@@ -1153,6 +1210,45 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
     // Other sources that name an unknown reason.
     for (oi, o) in s.other_sources.iter().enumerate() {
         r_idx(&format!("other_sources[{oi}].reason"), &o.reason)?;
+    }
+
+    // ---- volumes: the baseline where they cover, events scale them ------------------
+    // Per event: the multiplier on the volumes' reason for its extra contacts.
+    let event_mult = |ei: usize, ri: usize| {
+        s.events[ei]
+            .contact_rate_multipliers
+            .get(&s.reasons[ri].name)
+            .copied()
+            .unwrap_or(1.0)
+    };
+    for &(ri, ci, d, contacts) in &vol_rows {
+        let Some(d2) = next_open_day[ci * n_days + d] else {
+            spill[ri * n_s] += contacts * factor[ri];
+            continue;
+        };
+        let f = factor[ri] * disrupt[ri * n_days + d2];
+        // Baseline first, then each event's extra (volume × (uplift − 1), by the day offset
+        // of the contact date; the event's multiplier applies to added contacts only).
+        let mut parts: Vec<(usize, f64)> = vec![(0, contacts * f)];
+        for (ei, points) in event_points.iter().enumerate() {
+            let u = uplift_at(points, day_number(days[d]) - day_number(event_dates[ei]));
+            if u != 1.0 {
+                let m = if u > 1.0 { event_mult(ei, ri) } else { 1.0 };
+                parts.push((1 + ei, contacts * (u - 1.0) * m * f));
+            }
+        }
+        let (a, b) = day_iv[d2];
+        for (si, amount) in parts {
+            if d2 != d {
+                moved_closed[ci] += amount;
+            }
+            for i in a..b {
+                let w = place_w[ci * n_iv + i];
+                if w != 0.0 {
+                    expected[cell(i, ri, ci, si)] += amount * w;
+                }
+            }
+        }
     }
 
     // ---- the result -------------------------------------------------------------------
@@ -1183,6 +1279,7 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
         lead_in,
         lead_in_days: lead,
         moved_closed,
+        replaced_by_volumes: replaced,
         event_dates,
         interval_min: cal.interval_min,
         time_zone: cal.time_zone.clone(),

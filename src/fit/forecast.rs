@@ -20,11 +20,28 @@
 //! **Intraday profile.** Per weekday, the share of the day's contacts in each slot: ratio of
 //! sums over the training days of that weekday (volume-weighted).
 //!
-//! **Uncertainty.** Day level: the h-step variance above, as a lognormal; interval level:
-//! the day-level error plus over-dispersed Poisson noise around the profile (`Var = ω·μ`, ω
-//! estimated in-sample), normal approximation. The simulator's day-level volume multiplier
-//! Gamma(mean 1, cv) gets `cv = sqrt(exp(σ²) − 1)` with σ the regression's residual sd (the
-//! error of a plan made weeks ahead, when the residual level has no memory left to use).
+//! **Uncertainty.** Day level: lognormal around the median, with a log sd that depends on
+//! the lead `k` (open days from the last day of history). By default
+//! ([`LeadSpread::Empirical`]) the sd is *measured*: the model is refitted at up to
+//! [`MAX_CALIBRATION_ORIGINS`] origins inside the history (each with at least
+//! [`MIN_TRAINING_DAYS`] days before it), every later day up to [`MAX_CALIBRATED_LEAD`] open
+//! days ahead is forecast, and the mean square of the log errors per lead is smoothed by a
+//! variance curve `a + b(k − 1) + c(k − 1)²` with non-negative coefficients (extended along
+//! its tangent beyond the last measured lead). The 80 % and 95 % intervals use the 80th and
+//! 95th percentiles of |error| / sd over all those errors rather than the normal 1.28 and
+//! 1.96, so heavy tails are honoured, and each weekday gets a factor on the variance (its
+//! mean squared standardised error, shrunk towards 1): a small weekend day is relatively
+//! noisier than a busy Monday. With [`LeadSpread::Model`] (or too little history)
+//! the residual model's own h-step variance is used. Interval level: the day-level error
+//! plus over-dispersed Poisson noise around the profile (`Var = ω·μ`, ω estimated
+//! in-sample), normal approximation. The simulator's day-level volume multiplier
+//! Gamma(mean 1, cv) gets `cv = sqrt(exp(σ_k²) − 1)` for each day's lead.
+//!
+//! **Unusual days.** Days whose residual lies beyond 3.5 robust sd (MAD × 1.4826) —
+//! holidays with some traffic, outages, overload days — are listed, left out of the spread
+//! ([`Spread::Robust`], default; [`Spread::Plain`] keeps them) and left out of the lead
+//! calibration's errors. They are events, not noise: give known ones as `--holiday` or
+//! `--event`.
 //!
 //! **Calendar.** Operating weekdays are those present in at least half of the weeks the
 //! history spans; an operating weekday without data is *closed*. Closed days are known in
@@ -34,8 +51,7 @@
 //!
 //! **Robustness.** By default the regression is Huber-robust (IRLS, k = 1.5 MAD-scaled): a
 //! few extraordinary days (a holiday that still has some calls, an overload day) barely move
-//! the level; the residual smoothing clips them; prediction intervals still use the plain
-//! residual spread, because such days do happen.
+//! the level; the residual smoothing clips them.
 //!
 //! **Defaults** (robust fit, smoothing residuals, two monthly harmonics, no discounting, all
 //! history in the profile) were chosen on validation holdouts that end *before* the final
@@ -85,6 +101,61 @@ pub struct ForecastOptions {
     /// Fourier pairs (cos, sin) of the day of the month (period = days in that month): the
     /// turn-of-the-month pattern of banks, bills and salaries. 0 = none.
     pub monthly_harmonics: usize,
+    /// How the day-level spread (and so every prediction interval) is measured.
+    pub spread: Spread,
+    /// How the spread grows with the lead (days from the last day of history).
+    pub lead_spread: LeadSpread,
+}
+
+/// How the forecast's spread grows with the lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeadSpread {
+    /// Measured on the history itself: a rolling origin over the history's own days (every
+    /// day with at least [`MIN_TRAINING_DAYS`] before it, the last [`MAX_CALIBRATION_ORIGINS`]
+    /// of them), the model refitted at each origin, the log errors of the median forecast
+    /// collected by lead (extraordinary days left out); a variance line `a + b·(lead − 1)`
+    /// (b ≥ 0) fitted to their mean squares, weighted by count. Falls back to `Model` when
+    /// the history is too short. Default.
+    Empirical,
+    /// The residual model's own formula (smoothing: `σ₁²(1 + (k − 1)α²)`).
+    Model,
+}
+
+/// Least history before a calibration origin, in days.
+pub const MIN_TRAINING_DAYS: i64 = 56;
+/// Most calibration origins (the latest ones).
+pub const MAX_CALIBRATION_ORIGINS: usize = 84;
+/// Longest lead measured by the calibration (open days); longer leads extrapolate the
+/// variance line.
+pub const MAX_CALIBRATED_LEAD: i32 = 42;
+/// Fewest log errors at lead 1 for the empirical calibration to be used.
+const MIN_LEAD1_ERRORS: usize = 20;
+/// Pseudo-errors at factor 1 that shrink each weekday's variance factor.
+const WEEKDAY_PRIOR: f64 = 10.0;
+
+/// Forecast errors of one lead in the calibration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LeadError {
+    /// Open days from the origin to the target.
+    pub lead: i32,
+    /// Log errors measured (target days with data, extraordinary days left out).
+    pub n: usize,
+    /// Root mean square of ln(actual / median forecast), each error divided by the square
+    /// root of its weekday's variance factor.
+    pub rms_log: f64,
+    /// The spread used at this lead (the fitted variance line), ln scale.
+    pub sigma_log: f64,
+}
+
+/// How the day-level spread of the forecast is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spread {
+    /// Extraordinary days (residual beyond 3.5 robust sd: holidays with some traffic,
+    /// outages, overload days) are left out of the spread and reported. Default.
+    Robust,
+    /// Every day counts in the spread, extraordinary ones included (one overload day and a
+    /// few holidays can double it).
+    Plain,
 }
 
 impl Default for ForecastOptions {
@@ -99,6 +170,8 @@ impl Default for ForecastOptions {
             halflife_weeks: None,
             monthly_harmonics: 2,
             robust: true,
+            spread: Spread::Robust,
+            lead_spread: LeadSpread::Empirical,
         }
     }
 }
@@ -169,10 +242,12 @@ impl OpCalendar {
         }
     }
 
-    /// Declare the public holidays (other closed days become data gaps for the
-    /// post-holiday effect).
+    /// Declare the public holidays: they are closed days (even when the history has some
+    /// contacts on them: a holiday is planned as closed, not forecast), and only they
+    /// trigger the post-holiday effect (other closed days become data gaps).
     pub fn with_holidays(mut self, holidays: &[Date]) -> OpCalendar {
         self.holidays = Some(holidays.iter().map(|&d| day_number(d)).collect());
+        self.closed.extend(holidays.iter().map(|&d| day_number(d)));
         self
     }
 
@@ -237,6 +312,22 @@ pub struct VolumeModel {
     pub extraordinary_days: Vec<(Date, f64)>,
     /// Fitted (ln-scale) values and residuals for the training days.
     pub residuals: Vec<(Date, f64)>,
+    /// Variance curve of ln(daily total) by lead, `(a, b, c)`: `a + b·x + c·x²` with
+    /// `x = k − 1` at `k` open days ahead (the empirical calibration; beyond
+    /// [`MAX_CALIBRATED_LEAD`] it continues along its tangent); `None`: the residual model's
+    /// formula.
+    pub lead_variance: Option<(f64, f64, f64)>,
+    /// The calibration's measured errors by lead (empty without it).
+    pub lead_errors: Vec<LeadError>,
+    /// Multipliers of the day-level log sd for the 80 % and 95 % intervals: the normal
+    /// quantiles 1.28 and 1.96, or with the empirical calibration the 80th and 95th
+    /// percentiles of |log error| / sd over all calibration errors (heavy tails widen the
+    /// 95 % interval and narrow the 80 % one).
+    pub day_z80: f64,
+    pub day_z95: f64,
+    /// Per weekday (Monday first): the factor on the lead variance (1 without the
+    /// empirical calibration).
+    pub weekday_variance_factor: [f64; 7],
 }
 
 /// One day's forecast.
@@ -296,6 +387,22 @@ impl VolumeModel {
     /// Forecast-error variance of ln(daily total) `k` open days ahead.
     pub fn log_variance(&self, k: i32) -> f64 {
         let k = k.max(1);
+        if let Some((a, b, c)) = self.lead_variance {
+            let x = f64::from(k - 1);
+            let xm = f64::from(MAX_CALIBRATED_LEAD - 1);
+            let v = if x <= xm {
+                a + b * x + c * x * x
+            } else {
+                a + b * xm + c * xm * xm + (b + 2.0 * c * xm) * (x - xm)
+            };
+            return v.max(1e-12);
+        }
+        self.model_log_variance(k)
+    }
+
+    /// The residual model's own forecast-error variance `k` open days ahead.
+    pub fn model_log_variance(&self, k: i32) -> f64 {
+        let k = k.max(1);
         match self.options.residual {
             ResidualModel::Smoothing => {
                 self.sigma_one_step.powi(2) * (1.0 + f64::from(k - 1) * self.alpha.powi(2))
@@ -309,6 +416,15 @@ impl VolumeModel {
     /// Day-level volume cv of a forecast made `k` open days ahead.
     pub fn volume_cv_ahead(&self, k: i32) -> f64 {
         (self.log_variance(k).exp() - 1.0).sqrt()
+    }
+
+    /// Day-level volume cv of a date's forecast (its lead from the last day of history and
+    /// its weekday's variance factor).
+    pub fn volume_cv_on(&self, date: Date) -> f64 {
+        let dn = day_number(date);
+        let k = self.calendar.open_days_between(self.last_day, dn).max(1) as i32;
+        let v = self.log_variance(k) * self.weekday_variance_factor[weekday_index(dn)];
+        (v.exp() - 1.0).sqrt()
     }
 
     /// Day-level volume cv for the simulator's Gamma(mean 1, cv) multiplier.
@@ -330,6 +446,22 @@ impl VolumeModel {
         dot(&x, &self.beta).exp()
     }
 
+    /// ln of the median forecast of a day's total (regression + carried residual); `None`
+    /// when the day is closed or its weekday has no profile.
+    pub fn median_log(&self, date: Date) -> Option<f64> {
+        let dn = day_number(date);
+        if !self.calendar.is_open(dn) || self.profile[weekday_index(dn)].is_none() {
+            return None;
+        }
+        let k = self.calendar.open_days_between(self.last_day, dn).max(1) as i32;
+        let carry = match self.options.residual {
+            ResidualModel::Smoothing => self.level_resid,
+            ResidualModel::Ar1 => self.phi.powi(k) * self.last_resid,
+            ResidualModel::None => 0.0,
+        };
+        Some(dot(&self.row(dn), &self.beta) + carry)
+    }
+
     /// Forecast one day from the end of the training data. `None` when the day is closed
     /// or its weekday has no profile.
     pub fn forecast_day(&self, date: Date) -> Option<DayForecast> {
@@ -346,17 +478,17 @@ impl VolumeModel {
             ResidualModel::None => 0.0,
         };
         let mu = dot(&x, &self.beta) + carry;
-        let var = self.log_variance(k);
+        let var = self.log_variance(k) * self.weekday_variance_factor[weekday_index(dn)];
         let sd = var.sqrt();
         let total = mu.exp();
         let rel_var = var.exp() - 1.0;
         let mut f = DayForecast {
             date: date.to_string(),
             total,
-            total_lo80: (mu - Z80 * sd).exp(),
-            total_hi80: (mu + Z80 * sd).exp(),
-            total_lo95: (mu - Z95 * sd).exp(),
-            total_hi95: (mu + Z95 * sd).exp(),
+            total_lo80: (mu - self.day_z80 * sd).exp(),
+            total_hi80: (mu + self.day_z80 * sd).exp(),
+            total_lo95: (mu - self.day_z95 * sd).exp(),
+            total_hi95: (mu + self.day_z95 * sd).exp(),
             intervals: Vec::with_capacity(profile.len()),
             lo80: vec![],
             hi80: vec![],
@@ -447,27 +579,33 @@ fn design_row(
         .collect()
 }
 
-/// Fit the model on a whole series. `calendar`: the operating calendar to use (pass the one
-/// of the full history when backtesting, so holidays ahead of the origin are known);
-/// `None` derives it from the series.
-pub fn fit(
+/// Fit the regression, residual model and profiles on a whole series (no lead
+/// calibration). `calendar`: the operating calendar to use (pass the one of the full history
+/// when backtesting, so holidays ahead of the origin are known); `None` derives it from the
+/// series.
+pub fn fit_model(
     series: &CountSeries,
     options: &ForecastOptions,
     calendar: Option<&OpCalendar>,
 ) -> Result<VolumeModel> {
-    let days: Vec<&DayCounts> = series.days.iter().filter(|d| d.total() > 0.0).collect();
+    let mut cal = calendar
+        .cloned()
+        .unwrap_or_else(|| OpCalendar::from_days(&series.days));
+    if let Some(h) = &options.holidays {
+        cal = cal.with_holidays(h);
+    }
+    // Declared holidays are closed days even when the history has some contacts on them.
+    let days: Vec<&DayCounts> = series
+        .days
+        .iter()
+        .filter(|d| d.total() > 0.0 && !cal.closed.contains(&day_number(d.date)))
+        .collect();
     if days.len() < 14 {
         return Err(Error::Input(format!(
             "{}: {} days with contacts; the volume fit needs at least 14",
             series.file.display(),
             days.len()
         )));
-    }
-    let mut cal = calendar
-        .cloned()
-        .unwrap_or_else(|| OpCalendar::from_days(&series.days));
-    if let Some(h) = &options.holidays {
-        cal = cal.with_holidays(h);
     }
     let dns: Vec<i64> = days.iter().map(|d| day_number(d.date)).collect();
     let t0 = dns[0];
@@ -566,13 +704,19 @@ pub fn fit(
     }
     let fitted = &x * &beta;
     let resid: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
-    // Weighted residual variance with Kish's effective sample size.
-    // Extraordinary days (robust fits only): residual beyond 3.5 robust sd. They are listed
-    // for the planner (holidays with some traffic, overload days: model them as events).
-    // They stay in the uncertainty: leaving them out made the day-level 80 % intervals
-    // cover 64–79 % instead of 73–93 % in the validation holdouts.
-    let outlier_limit = robust_scale.map(|k| 3.5 * k);
+    // Extraordinary days: residual beyond 3.5 robust sd (the Huber fit's MAD scale; for a
+    // least-squares fit the MAD of its residuals). They are listed for the planner
+    // (holidays with some traffic, outages, overload days: give them as `--holiday`s or
+    // `--event`s) and, with `Spread::Robust`, left out of the spread: a handful of them
+    // would otherwise double it (Anonymous Bank January–June: residual sd 0.50 with them,
+    // see ARCHITECTURE.md for the figures without).
+    let flag_scale = robust_scale.unwrap_or_else(|| 1.4826 * median_abs(&resid));
+    let outlier_limit = (flag_scale > 0.0).then_some(3.5 * flag_scale);
     let is_outlier = |r: f64| outlier_limit.is_some_and(|lim| r.abs() > lim);
+    let usual: Vec<bool> = match options.spread {
+        Spread::Robust => resid.iter().map(|&r| !is_outlier(r)).collect(),
+        Spread::Plain => vec![true; n],
+    };
     let weights = base;
     let extraordinary_days: Vec<(Date, f64)> = days
         .iter()
@@ -580,12 +724,18 @@ pub fn fit(
         .filter(|&(_, &r)| is_outlier(r))
         .map(|(d, &r)| (d.date, r.exp()))
         .collect();
-    let wsum: f64 = weights.iter().sum();
-    let n_eff = wsum * wsum / weights.iter().map(|w| w * w).sum::<f64>();
+    // Weighted residual variance over the usual days with Kish's effective sample size.
+    let spread_w: Vec<f64> = weights
+        .iter()
+        .zip(&usual)
+        .map(|(&w, &u)| if u { w } else { 0.0 })
+        .collect();
+    let wsum: f64 = spread_w.iter().sum();
+    let n_eff = wsum * wsum / spread_w.iter().map(|w| w * w).sum::<f64>();
     let dof = (n_eff - p as f64).max(1.0);
     let sigma_log = (resid
         .iter()
-        .zip(&weights)
+        .zip(&spread_w)
         .map(|(r, w)| w * r * r)
         .sum::<f64>()
         / wsum
@@ -619,24 +769,25 @@ pub fn fit(
         let mut best = f64::INFINITY;
         for a in (1..=19).map(|i| f64::from(i) * 0.05) {
             let (mut l, mut sse) = (0.0, 0.0);
-            let mut sse_raw = 0.0;
-            for &raw in &resid {
+            let mut sse_usual = 0.0;
+            for (&raw, &u) in resid.iter().zip(&usual) {
                 // Robust fits clip outlying days so they do not shift the level (nor choose
-                // α); the one-step error variance counts them as they were.
+                // α); the one-step error variance counts the usual days as they were.
                 let r = match robust_scale {
                     Some(k) => raw.clamp(-1.5 * k, 1.5 * k),
                     None => raw,
                 };
                 sse += (r - l).powi(2);
-                sse_raw += (raw - l).powi(2);
+                if u {
+                    sse_usual += (raw - l).powi(2);
+                }
                 l += a * (r - l);
             }
             if sse < best {
                 best = sse;
                 alpha = a;
                 level_resid = l;
-                sse = sse_raw;
-                sigma_one_step = (sse / dof).sqrt();
+                sigma_one_step = (sse_usual / dof).sqrt();
             }
         }
     }
@@ -709,7 +860,193 @@ pub fn fit(
         events,
         residuals: days.iter().map(|d| d.date).zip(resid).collect(),
         extraordinary_days,
+        lead_variance: None,
+        lead_errors: vec![],
+        day_z80: Z80,
+        day_z95: Z95,
+        weekday_variance_factor: [1.0; 7],
     })
+}
+
+/// Fit the model on a whole series, then measure how its spread grows with the lead
+/// ([`LeadSpread::Empirical`]). `calendar`: as for [`fit_model`].
+pub fn fit(
+    series: &CountSeries,
+    options: &ForecastOptions,
+    calendar: Option<&OpCalendar>,
+) -> Result<VolumeModel> {
+    let mut model = fit_model(series, options, calendar)?;
+    if options.lead_spread == LeadSpread::Empirical {
+        calibrate_leads(&mut model, series)?;
+    }
+    Ok(model)
+}
+
+/// Weighted least squares of `y ≈ a + b·x + c·x²` over `(x, y, weight)` rows with
+/// `a ≥ 1e-8`, `b ≥ 0`, `c ≥ 0`: every subset of the three terms that keeps `a` is solved
+/// unconstrained and the feasible one with the smallest weighted squared error wins.
+pub fn variance_curve(rows: &[(f64, f64, f64)]) -> (f64, f64, f64) {
+    let mut best: Option<(f64, (f64, f64, f64))> = None;
+    for (use_b, use_c) in [(true, true), (true, false), (false, true), (false, false)] {
+        let cols: Vec<usize> = [Some(0), use_b.then_some(1), use_c.then_some(2)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let m = cols.len();
+        let mut xtx = DMatrix::<f64>::zeros(m, m);
+        let mut xty = DVector::<f64>::zeros(m);
+        for &(x, y, w) in rows {
+            let f = [1.0, x, x * x];
+            for (i, &ci) in cols.iter().enumerate() {
+                xty[i] += w * f[ci] * y;
+                for (j, &cj) in cols.iter().enumerate() {
+                    xtx[(i, j)] += w * f[ci] * f[cj];
+                }
+            }
+        }
+        let Some(sol) = xtx.lu().solve(&xty) else {
+            continue;
+        };
+        let mut coef = [0.0; 3];
+        for (i, &ci) in cols.iter().enumerate() {
+            coef[ci] = sol[i];
+        }
+        if coef[1] < 0.0 || coef[2] < 0.0 || coef[0] < 1e-8 {
+            continue;
+        }
+        let sse: f64 = rows
+            .iter()
+            .map(|&(x, y, w)| w * (y - coef[0] - coef[1] * x - coef[2] * x * x).powi(2))
+            .sum();
+        if best.is_none_or(|(s, _)| sse < s) {
+            best = Some((sse, (coef[0], coef[1], coef[2])));
+        }
+    }
+    best.map_or_else(
+        || {
+            // Only the constant is left: the weighted mean.
+            let (sw, sy) = rows
+                .iter()
+                .fold((0.0, 0.0), |a, &(_, y, w)| (a.0 + w, a.1 + w * y));
+            ((sy / sw).max(1e-8), 0.0, 0.0)
+        },
+        |(_, c)| c,
+    )
+}
+
+/// The empirical lead calibration (see [`LeadSpread::Empirical`]).
+fn calibrate_leads(model: &mut VolumeModel, series: &CountSeries) -> Result<()> {
+    let days: Vec<&DayCounts> = series
+        .days
+        .iter()
+        .filter(|d| d.total() > 0.0 && !model.calendar.closed.contains(&day_number(d.date)))
+        .collect();
+    let dns: Vec<i64> = days.iter().map(|d| day_number(d.date)).collect();
+    let Some(&first) = dns.first() else {
+        return Ok(());
+    };
+    let unusual: BTreeSet<i64> = model
+        .extraordinary_days
+        .iter()
+        .map(|(d, _)| day_number(*d))
+        .collect();
+    let inner = ForecastOptions {
+        lead_spread: LeadSpread::Model,
+        ..model.options.clone()
+    };
+    let cal = model.calendar.clone();
+    let candidates: Vec<usize> = (0..dns.len().saturating_sub(1))
+        .filter(|&i| dns[i] - first >= MIN_TRAINING_DAYS)
+        .collect();
+    let skip = candidates.len().saturating_sub(MAX_CALIBRATION_ORIGINS);
+    // Log errors by lead, with the target's weekday.
+    let mut errors: Vec<Vec<(f64, usize)>> = vec![Vec::new(); MAX_CALIBRATED_LEAD as usize + 1];
+    for &oi in &candidates[skip..] {
+        let train = series.until(days[oi].date);
+        let Ok(m) = fit_model(&train, &inner, Some(&cal)) else {
+            continue;
+        };
+        for tj in oi + 1..dns.len() {
+            let k = cal.open_days_between(dns[oi], dns[tj]) as i32;
+            if k > MAX_CALIBRATED_LEAD {
+                break;
+            }
+            if k < 1 || unusual.contains(&dns[tj]) {
+                continue;
+            }
+            if let Some(f) = m.median_log(days[tj].date) {
+                errors[k as usize].push((days[tj].total().ln() - f, weekday_index(dns[tj])));
+            }
+        }
+    }
+    if errors[1].len() < MIN_LEAD1_ERRORS {
+        return Ok(());
+    }
+    // Mean squares by lead (each error scaled by its weekday's factor), then a variance
+    // curve a + b·x + c·x² (x = k − 1) fitted by weighted least squares with a > 0, b ≥ 0,
+    // c ≥ 0 (non-negative least squares by active sets): smooth, never falling with the
+    // lead, and free to grow faster than a random walk when the level drifts. The weekday
+    // factors (a small weekend day is relatively noisier than a busy Monday) are the mean
+    // of e² / curve per weekday, shrunk towards 1 by WEEKDAY_PRIOR pseudo-errors; curve
+    // and factors are fitted twice in turn.
+    let mut factor = [1.0f64; 7];
+    let mut curve = (0.0, 0.0, 0.0);
+    let mut rows: Vec<(f64, f64, f64)> = Vec::new();
+    let var_at = |(a, b, c): (f64, f64, f64), k: usize| {
+        let x = (k - 1) as f64;
+        a + b * x + c * x * x
+    };
+    for _ in 0..2 {
+        rows = errors
+            .iter()
+            .enumerate()
+            .filter(|(k, e)| *k >= 1 && e.len() >= 5)
+            .map(|(k, e)| {
+                let ms = e.iter().map(|(x, w)| x * x / factor[*w]).sum::<f64>() / e.len() as f64;
+                ((k - 1) as f64, ms, e.len() as f64)
+            })
+            .collect();
+        curve = variance_curve(&rows);
+        let mut sum = [0.0f64; 7];
+        let mut n = [0.0f64; 7];
+        for (k, e) in errors.iter().enumerate().skip(1) {
+            let v = var_at(curve, k);
+            for &(x, w) in e {
+                sum[w] += x * x / v;
+                n[w] += 1.0;
+            }
+        }
+        for w in 0..7 {
+            factor[w] = (sum[w] + WEEKDAY_PRIOR) / (n[w] + WEEKDAY_PRIOR);
+        }
+    }
+    let (a, b, c) = curve;
+    // Standardised errors, pooled over the leads: their percentiles set the band widths.
+    let mut u: Vec<f64> = errors
+        .iter()
+        .enumerate()
+        .skip(1)
+        .flat_map(|(k, e)| {
+            let v = var_at(curve, k.max(1));
+            e.iter()
+                .map(move |(x, w)| (x / (v * factor[*w]).sqrt()).abs())
+        })
+        .collect();
+    u.sort_by(f64::total_cmp);
+    model.day_z80 = super::estimate::quantile_sorted(&u, 0.80);
+    model.day_z95 = super::estimate::quantile_sorted(&u, 0.95);
+    model.lead_variance = Some((a, b, c));
+    model.weekday_variance_factor = factor;
+    model.lead_errors = rows
+        .iter()
+        .map(|&(x, ms, n)| LeadError {
+            lead: x as i32 + 1,
+            n: n as usize,
+            rms_log: ms.sqrt(),
+            sigma_log: (a + b * x + c * x * x).sqrt(),
+        })
+        .collect();
+    Ok(())
 }
 
 /// Weekday (Monday first) as the scenario's [`Day`].

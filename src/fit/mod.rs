@@ -9,13 +9,17 @@
 //!   special-day terms, AR(1) residuals) × intraday profile per weekday, with prediction
 //!   intervals;
 //! * [`backtest`]: rolling origin over the last weeks against seasonal-naive;
-//! * [`render`]: the human tables, JSON and the RON scenario fragment of `peakplan fit`.
+//! * [`render`]: the human tables, JSON and the RON scenario fragment of `peakplan fit`;
+//! * [`history`]: `peakplan fit --plan`, from the history to a runnable scenario for a
+//!   plan period (volumes per date, cv by lead, profiles, hours, handling, patience,
+//!   redials, the permanent roster).
 
 pub mod backtest;
 pub mod calls;
 pub mod counts;
 pub mod estimate;
 pub mod forecast;
+pub mod history;
 pub mod render;
 pub mod replay;
 
@@ -72,6 +76,10 @@ pub struct CountsRequest {
     pub holidays: Vec<String>,
     /// Huber-robust daily regression.
     pub robust: bool,
+    /// How the day-level spread is measured.
+    pub spread: forecast::Spread,
+    /// How the spread grows with the lead.
+    pub lead_spread: forecast::LeadSpread,
     /// Channel named in the RON fragment.
     pub profile_channel: String,
     /// Where to write the RON fragment.
@@ -136,24 +144,24 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         .map_err(|(path, source)| Error::Io { path, source })
 }
 
-/// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
-/// returns the text to print.
-pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
-    // Both size tables (one row per horizon, two columns per harmonic): bounded first.
-    if !(1..=MAX_HORIZON_DAYS).contains(&req.horizon_days) {
-        return Err(Error::Input(format!(
-            "--horizon-days {}: give 1 to {MAX_HORIZON_DAYS}",
-            req.horizon_days
-        )));
-    }
+/// The forecast settings of a counts request (events, holidays, spread …), checked.
+pub fn forecast_options(req: &CountsRequest) -> Result<ForecastOptions> {
+    // Two columns per harmonic in the regression: bounded first.
     if req.monthly_harmonics > MAX_MONTHLY_HARMONICS {
         return Err(Error::Input(format!(
             "--monthly-harmonics {}: give 0 to {MAX_MONTHLY_HARMONICS}",
             req.monthly_harmonics
         )));
     }
-    let series = load_counts(path, cols)?;
-    let options = ForecastOptions {
+    if req
+        .halflife_weeks
+        .is_some_and(|h| !(h > 0.0 && h.is_finite()))
+    {
+        return Err(Error::Input(
+            "--halflife-weeks must be a positive number of weeks".into(),
+        ));
+    }
+    Ok(ForecastOptions {
         events: req
             .events
             .iter()
@@ -164,6 +172,8 @@ pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Resu
         halflife_weeks: req.halflife_weeks,
         residual: req.residual,
         robust: req.robust,
+        spread: req.spread,
+        lead_spread: req.lead_spread,
         holidays: if req.holidays.is_empty() {
             None
         } else {
@@ -179,15 +189,21 @@ pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Resu
             )
         },
         ..ForecastOptions::default()
-    };
-    if req
-        .halflife_weeks
-        .is_some_and(|h| !(h > 0.0 && h.is_finite()))
-    {
-        return Err(Error::Input(
-            "--halflife-weeks must be a positive number of weeks".into(),
-        ));
+    })
+}
+
+/// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
+/// returns the text to print.
+pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
+    // One backtest row per horizon day: bounded first.
+    if !(1..=MAX_HORIZON_DAYS).contains(&req.horizon_days) {
+        return Err(Error::Input(format!(
+            "--horizon-days {}: give 1 to {MAX_HORIZON_DAYS}",
+            req.horizon_days
+        )));
     }
+    let series = load_counts(path, cols)?;
+    let options = forecast_options(req)?;
     let holdout = req.holdout.as_deref().map(parse_holdout).transpose()?;
     let model = forecast::fit(&series, &options, None)?;
     let bt = holdout

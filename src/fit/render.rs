@@ -224,6 +224,9 @@ pub struct CountsReport {
     /// The cv of a forecast made 1, 5, 20 and 60 open days ahead (`[days, cv]`): with the
     /// smoothing residual model the level itself is uncertain and this grows with the lead.
     pub volume_cv_ahead: Vec<(i32, f64)>,
+    /// The empirical lead calibration: measured log errors by lead and the spread used
+    /// (empty with `--lead-spread model` or a history too short for it).
+    pub lead_errors: Vec<super::forecast::LeadError>,
     /// Huber-robust regression.
     pub robust: bool,
     /// `smoothing`, `ar1` or `none`.
@@ -340,6 +343,7 @@ pub fn counts_report(
             .iter()
             .map(|&k| (k, model.volume_cv_ahead(k)))
             .collect(),
+        lead_errors: model.lead_errors.clone(),
         robust: model.options.robust,
         residual_model: match model.options.residual {
             super::forecast::ResidualModel::Smoothing => "smoothing",
@@ -552,11 +556,17 @@ pub struct CountsFragment {
     pub simulation: SimulationFragment,
 }
 
-/// The fitted field of `simulation`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The fitted fields of `simulation`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimulationFragment {
     pub volume_cv: f64,
+    /// The cv of a forecast made from the last day of history, by lead in calendar days
+    /// (pooled over weekdays); written `Some(…)` so that plain RON reads it too.
+    pub volume_cv_by_lead: Option<crate::scenario::VolumeCvByLead>,
 }
+
+/// Calendar leads (days) at which the counts fragment gives the cv.
+pub const FRAGMENT_LEADS: [u32; 12] = [1, 2, 3, 4, 5, 6, 7, 14, 21, 28, 42, 56];
 
 /// Slot shares → 96 quarter-hour weights from 00:00 (each slot's share spread over the
 /// quarter-hours it overlaps, in proportion to the overlap).
@@ -612,11 +622,23 @@ pub fn counts_fragment_value(model: &VolumeModel, channel: &str) -> CountsFragme
             });
         }
     }
+    let origin = super::forecast::date_of_day_number(model.last_day);
+    let cv = FRAGMENT_LEADS
+        .iter()
+        .map(|&l| {
+            let k = model
+                .calendar
+                .open_days_between(model.last_day, model.last_day + i64::from(l))
+                .max(1) as i32;
+            (l, (model.volume_cv_ahead(k) * 1e4).round() / 1e4)
+        })
+        .collect();
     CountsFragment {
         arrival_profiles,
         events,
         simulation: SimulationFragment {
             volume_cv: (model.volume_cv() * 1e4).round() / 1e4,
+            volume_cv_by_lead: Some(crate::scenario::VolumeCvByLead { origin, cv }),
         },
     }
 }
@@ -641,7 +663,7 @@ pub fn counts_fragment(
     );
     let _ = writeln!(
         o,
-        "// A fragment for `extends`: arrival_profiles (channel `{channel}`), simulation.volume_cv{}.",
+        "// A fragment for `extends`: arrival_profiles (channel `{channel}`), simulation.volume_cv and volume_cv_by_lead{}.",
         if frag.events.is_empty() {
             ""
         } else {
@@ -669,7 +691,7 @@ pub fn counts_fragment(
         .collect();
     let _ = writeln!(
         o,
-        "// volume_cv below is the spread of days around the fitted level; a forecast made ahead also misses the level. cv by lead (open days) {}: for a plan made that far ahead, set that value.",
+        "// volume_cv below is the spread of usual days around the fitted level (unusual days set aside); volume_cv_by_lead gives each day of a scenario the cv of its lead from the last day of history (calendar days; the simulation uses it instead of volume_cv). cv by lead (open days) {}.",
         ahead.join(", ")
     );
     for d in &r.next_week {

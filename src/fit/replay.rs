@@ -154,6 +154,7 @@ pub fn replay_with(
         }],
         behaviour: sim::Behaviour::default(),
         volume_cv: 0.0,
+        day_volume_cv: Vec::new(),
         sl_definition: SlDefinition::Answered,
     };
     let simulator = sim::Simulator::new(&model)?;

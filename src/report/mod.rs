@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod cost;
 pub mod demand;
 pub mod erlang_calc;
+pub mod forecast;
 pub mod html;
 pub mod plan;
 pub mod plot;

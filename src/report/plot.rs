@@ -1,7 +1,7 @@
 //! Data-agnostic plots for the report, drawn with plotters to PNG or SVG.
 //!
 //! Each plot is a plain struct of named inputs ([`StackedAreaPlot`], [`StepLinesPlot`],
-//! [`BandPlot`], [`FrontierPlot`], [`BarPlot`]); wrap it in [`Plot`] and call
+//! [`BandPlot`], [`FrontierPlot`], [`BarPlot`], [`DailyForecastPlot`]); wrap it in [`Plot`] and call
 //! [`Plot::write`] (format from the file extension, written atomically), [`Plot::to_svg`]
 //! (a string to inline in HTML) or [`Plot::to_rgb`] (raw pixels, for checks). The plots know
 //! nothing about scenarios or simulations: the caller turns its results into series.
@@ -17,8 +17,11 @@
 //! length are an error.
 
 mod draw;
+mod forecast;
 pub mod format;
 mod time_axis;
+
+pub use forecast::DailyForecastPlot;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -307,6 +310,7 @@ pub enum Plot {
     Band(BandPlot),
     Frontier(FrontierPlot),
     Bars(BarPlot),
+    DailyForecast(DailyForecastPlot),
 }
 
 macro_rules! impl_from_plot {
@@ -317,7 +321,7 @@ macro_rules! impl_from_plot {
     )*};
 }
 impl_from_plot!(StackedAreaPlot => StackedArea, StepLinesPlot => StepLines, BandPlot => Band,
-    FrontierPlot => Frontier, BarPlot => Bars);
+    FrontierPlot => Frontier, BarPlot => Bars, DailyForecastPlot => DailyForecast);
 
 impl Plot {
     /// The plot's title.
@@ -328,6 +332,7 @@ impl Plot {
             Plot::Band(p) => &p.title,
             Plot::Frontier(p) => &p.title,
             Plot::Bars(p) => &p.title,
+            Plot::DailyForecast(p) => &p.title,
         }
     }
 
@@ -374,6 +379,18 @@ impl Plot {
                 }
             }
             Plot::Frontier(_) | Plot::Bars(_) => {}
+            Plot::DailyForecast(p) => {
+                for (name, len) in p.lengths() {
+                    if len != p.days.len() {
+                        return Err(PlotError::LengthMismatch {
+                            plot: p.title.clone(),
+                            series: name,
+                            expected: p.days.len(),
+                            got: len,
+                        });
+                    }
+                }
+            }
         }
         Ok(())
     }

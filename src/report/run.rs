@@ -776,6 +776,7 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
             "path": f.display().to_string(), "sha256": h
         })).collect::<Vec<_>>(),
         "overrides": c.overrides,
+        "volumes": super::forecast::provenance(&c.scenario, &c.files),
         "seed": c.seed,
         "simulation": { "seed": c.seed.wrapping_add(1), "replications": c.sim_replications },
         "plan": {
@@ -876,6 +877,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
             .position(|(key, _)| *key == k)
             .map(|i| blocks.remove(i).1)
     };
+    let (forecast_section, forecast_plot) = super::forecast::section(&c.scenario)?.unzip();
     let mut sections = vec![
         Section {
             id: "demand".into(),
@@ -896,6 +898,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
                 .collect(),
         },
     ];
+    sections.splice(1..1, forecast_section);
     let mut frontier_blocks: Vec<Block> = take("frontier").into_iter().collect();
     if !c.plan.frontier.is_empty() {
         frontier_blocks.push(Block::Table(frontier_table(c)));
@@ -951,7 +954,13 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
         sections,
         run_info,
     };
-    Ok((report, plots.into_iter().map(|(k, _, p)| (k, p)).collect()))
+    let plots = plots.into_iter().map(|(k, _, p)| (k, p));
+    Ok((
+        report,
+        plots
+            .chain(forecast_plot.map(|p| ("forecast", p)))
+            .collect(),
+    ))
 }
 
 /// Writes every file of a run into `dir`.

@@ -28,6 +28,7 @@ pub const SCENARIO_FIELDS: &[&str] = &[
     "events",
     "campaigns",
     "other_sources",
+    "volumes",
     "reasons",
     "levers",
     "arrival_profiles",
@@ -68,6 +69,7 @@ pub const SUFFIX_ROOTS: &[(&str, &str)] = &[
     ("seed", "simulation"),
     ("volume_cv", "simulation"),
     ("confidence", "simulation"),
+    ("volume_cv_by_lead", "simulation"),
 ];
 
 /// Most type errors reported for one scenario (each costs one more read of the text).
@@ -113,7 +115,8 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// Findings that do not stop the scenario from being used, sorted by position.
     pub warnings: Vec<Diagnostic>,
-    /// The files read: the scenario first, then the bases it extends, in order.
+    /// The files read: the scenario first, then the bases it extends, in order, then the
+    /// volumes CSV files the scenario names.
     pub files: Vec<PathBuf>,
 }
 
@@ -184,9 +187,20 @@ struct Raw {
     message: String,
 }
 
+/// The rows a volumes CSV added to `volumes[volume].per_date` (from index `inline` on) and
+/// where their cells are written.
+struct CsvRows {
+    volume: usize,
+    inline: usize,
+    source: usize,
+    rows: Vec<super::volumes::RowPos>,
+}
+
 #[derive(Default)]
 struct Ctx {
     sources: Vec<Source>,
+    /// The file each file-backed source was read from (by source index).
+    source_files: std::collections::BTreeMap<usize, PathBuf>,
     /// `#![enable(…)]` extensions found in any file (other than `implicit_some`, always on).
     extensions: Vec<String>,
     raw: Vec<Raw>,
@@ -220,6 +234,7 @@ impl Ctx {
     ) -> Option<MNode> {
         let src = self.add_source(name.clone(), text);
         if let Some((given, canonical)) = &file {
+            self.source_files.insert(src, given.clone());
             self.files.push(given.clone());
             stack.push(canonical.clone());
         }
@@ -588,6 +603,8 @@ impl Ctx {
             removed.push(target);
         };
         let merged = &emitted.text;
+        let mut scenario = scenario;
+        let csv_rows = self.read_volume_files(&mut scenario, &merged_doc, &emitted);
         for issue in validate(&scenario) {
             let Issue {
                 severity,
@@ -597,9 +614,10 @@ impl Ctx {
             } = issue;
             // The merged text is our own output and always reads back; should it not, the
             // finding is still reported (at the start of the scenario file).
-            let at = match &merged_doc {
-                Ok(doc) => position_of(&doc.root, merged, &path, &emitted),
-                Err(_) => At {
+            let at = match (csv_position(&csv_rows, &path), &merged_doc) {
+                (Some(at), _) => at,
+                (None, Ok(doc)) => position_of(&doc.root, merged, &path, &emitted),
+                (None, Err(_)) => At {
                     source: 0,
                     offset: 0,
                 },
@@ -621,6 +639,85 @@ impl Ctx {
             warnings: diags.warnings,
             files: self.files,
         })
+    }
+
+    /// Reads the CSV file of every `volumes[i].file` (relative to the file that names it)
+    /// into `per_date`; problems are placed in the CSV (file:line:column) or, when the
+    /// file cannot be read, at the `file` field.
+    fn read_volume_files(
+        &mut self,
+        s: &mut Scenario,
+        merged_doc: &Result<syntax::Document, syntax::SyntaxError>,
+        emitted: &Emitted,
+    ) -> Vec<CsvRows> {
+        let mut out = Vec::new();
+        for i in 0..s.volumes.len() {
+            let Some(rel) = s.volumes[i].file.clone() else {
+                continue;
+            };
+            let path = FieldPath::root().field("volumes").index(i).field("file");
+            let at = match merged_doc {
+                Ok(doc) => position_of(&doc.root, &emitted.text, &path, emitted),
+                Err(_) => At {
+                    source: 0,
+                    offset: 0,
+                },
+            };
+            let Some(base) = self
+                .source_files
+                .get(&at.source)
+                .or_else(|| self.source_files.get(&0))
+                .cloned()
+            else {
+                self.error(
+                    DiagnosticKind::Invalid,
+                    at,
+                    path.to_string(),
+                    "a volumes `file` needs a scenario file on disk to resolve it against; load the file instead of text".into(),
+                );
+                continue;
+            };
+            let full = base.parent().unwrap_or(Path::new("")).join(&rel);
+            let text = match std::fs::read_to_string(&full) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.error(
+                        DiagnosticKind::Invalid,
+                        at,
+                        path.to_string(),
+                        format!(
+                            "cannot read volumes file `{rel}` ({}): {e}; the path is relative to the scenario file that names it",
+                            full.display()
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let (rows, pos, problems) = super::volumes::read_csv(&text);
+            let src = self.add_source(normalize(&full).display().to_string(), text);
+            self.source_files.insert(src, full.clone());
+            for p in problems {
+                self.error(
+                    DiagnosticKind::WrongValue,
+                    At {
+                        source: src,
+                        offset: p.offset,
+                    },
+                    path.to_string(),
+                    p.message,
+                );
+            }
+            let inline = s.volumes[i].per_date.len();
+            s.volumes[i].per_date.extend(rows);
+            self.files.push(full);
+            out.push(CsvRows {
+                volume: i,
+                inline,
+                source: src,
+                rows: pos,
+            });
+        }
+        out
     }
 
     fn diagnostics(&mut self) -> Diagnostics {
@@ -660,6 +757,34 @@ impl Ctx {
     fn into_error(mut self) -> ScenarioError {
         ScenarioError::Invalid(self.diagnostics())
     }
+}
+
+/// Where a finding about a row read from a volumes CSV is written: the row's cell
+/// (`volumes[i].per_date[k].<field>` with `k` past the inline rows).
+fn csv_position(csv: &[CsvRows], path: &FieldPath) -> Option<At> {
+    let [
+        Seg::Field(v),
+        Seg::Index(i),
+        Seg::Field(pd),
+        Seg::Index(k),
+        rest @ ..,
+    ] = path.0.as_slice()
+    else {
+        return None;
+    };
+    if v != "volumes" || pd != "per_date" {
+        return None;
+    }
+    let c = csv.iter().find(|c| c.volume == *i && *k >= c.inline)?;
+    let row = c.rows.get(k - c.inline)?;
+    let col = match rest.first() {
+        Some(Seg::Field(f)) => super::volumes::column_of(f).unwrap_or(0),
+        _ => 0,
+    };
+    Some(At {
+        source: c.source,
+        offset: row.cells[col],
+    })
 }
 
 /// `a/b/../c` → `a/c` and `a/./b` → `a/b`, lexically (for messages: the file is still read

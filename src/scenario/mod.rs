@@ -9,6 +9,7 @@
 //! * `syntax` — a span-keeping reader of RON text (field path ↔ position);
 //! * `merge` — variant-over-base merging and `--set` splicing;
 //! * `validate` — the semantic checks; `suggest` — "did you mean" suggestions;
+//! * `volumes` — contacts per date: the CSV a scenario may name and the construct's rules;
 //! * `error` — [`ScenarioError`], [`Diagnostic`].
 
 pub mod dates;
@@ -20,6 +21,7 @@ pub mod suggest;
 pub mod syntax;
 pub mod time;
 pub mod validate;
+pub mod volumes;
 
 pub use error::{Diagnostic, DiagnosticKind, Diagnostics, ScenarioError, Severity};
 pub use load::{Loaded, load, load_str, load_str_with_warnings, load_with_warnings, summary};

@@ -49,6 +49,11 @@ pub struct Scenario {
     /// Contacts not caused by orders (account questions, …).
     #[serde(default)]
     pub other_sources: Vec<OtherSource>,
+    /// Contacts per date and channel (a forecast from the centre's history, or known
+    /// volumes): the normal contacts of those channels on those dates. See [`Volumes`] for
+    /// how they combine with orders, events and campaigns.
+    #[serde(default)]
+    pub volumes: Vec<Volumes>,
     /// Why customers contact us, how many, when, on which channel and how long it takes.
     pub reasons: Vec<Reason>,
     /// What-if levers: prevention, deflection, early ordering, disruptions.
@@ -380,6 +385,106 @@ pub struct OtherSource {
     pub reason: String,
     /// Contacts per day, per weekday.
     pub per_day: WeekValues,
+}
+
+/// Contacts per date and channel carrying one reason: typically the forecast median of
+/// `peakplan fit --plan`, written inline (`per_date`) or in a CSV file (`file`).
+///
+/// **No counting twice.** On a date and channel that volumes cover, the volumes *are* the
+/// normal contacts of that channel: contacts of baseline orders (every reason) and of
+/// `other_sources` are not added there — the history the volumes come from already holds
+/// them. An event scales the volumes instead: its extra contacts there are volume ×
+/// (uplift − 1) × its contact-rate multiplier for the volumes' reason, by the day offset of
+/// the contact date (an uplift fitted from history is a contact-day curve). Campaigns add
+/// their own orders' contacts on top. Levers (prevention, deflection, disruptions) act on
+/// the volumes' reason as on any contacts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volumes {
+    /// The reason these contacts carry: its handling time, skill, FCR and transfers apply.
+    pub reason: String,
+    /// Contacts per date and channel written in the scenario. Every date of the calendar
+    /// on which a channel named here takes contacts needs a row (0 for a day without
+    /// contacts): gaps are errors, never silently filled.
+    #[serde(default)]
+    pub per_date: Vec<DatedContacts>,
+    /// A CSV file with the same rows, path relative to the scenario file that names it:
+    /// header `date,channel,contacts` (contacts per day), optional columns `lo80,hi80,
+    /// lo95,hi95` (the prediction intervals, contacts per day). Its rows are added to
+    /// `per_date` when the scenario is loaded; errors name the file, line and column.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Where the volumes came from when `peakplan fit` wrote them: shown in the report and
+    /// recorded in `run.json`.
+    #[serde(default)]
+    pub fitted: Option<FittedVolumes>,
+}
+
+/// The expected contacts of one channel on one date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatedContacts {
+    pub date: Date,
+    pub channel: String,
+    /// Expected contacts that day (a forecast's median).
+    pub contacts: f64,
+    /// 80 % prediction interval `(low, high)` in contacts per day (shown in the report).
+    #[serde(default)]
+    pub band80: Option<(f64, f64)>,
+    /// 95 % prediction interval `(low, high)` in contacts per day.
+    #[serde(default)]
+    pub band95: Option<(f64, f64)>,
+}
+
+/// Provenance of fitted volumes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FittedVolumes {
+    /// The command that wrote them.
+    pub command: String,
+    /// The history files the forecast was fitted on, with their SHA-256.
+    pub history: Vec<HistoryFile>,
+    /// The forecast origin: the last day of history; a date's lead counts from here.
+    pub origin: Date,
+    /// What was forecast (e.g. "calls that joined the agent queue").
+    #[serde(default)]
+    pub measure: String,
+    /// Daily totals of the history's last weeks (shown before the forecast in the report).
+    #[serde(default)]
+    pub recent: Vec<(Date, f64)>,
+    /// Days the fit set aside as extraordinary, with actual / fitted.
+    #[serde(default)]
+    pub set_aside: Vec<(Date, f64)>,
+    /// The rolling-origin backtest of the forecast on the history's last weeks.
+    #[serde(default)]
+    pub backtest: Option<BacktestSummary>,
+}
+
+/// One history file of a fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryFile {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// The figures of a rolling-origin backtest (shares, 0.07 = 7 %).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BacktestSummary {
+    /// Weeks held out.
+    pub weeks: u32,
+    /// Longest lead evaluated, in days.
+    pub horizon_days: u32,
+    /// WAPE of the interval forecasts and of seasonal naive (same interval a week before).
+    pub wape: f64,
+    pub seasonal_naive_wape: f64,
+    /// WAPE of the daily totals.
+    pub daily_wape: f64,
+    pub seasonal_naive_daily_wape: f64,
+    /// Share of days inside the 80 % and 95 % intervals.
+    pub daily_pi80_coverage: f64,
+    pub daily_pi95_coverage: f64,
 }
 
 /// A contact reason.
@@ -877,6 +982,54 @@ pub struct Simulation {
     /// Confidence asked of a plan: the probability an interval meets its target. Default 0.95.
     #[serde(default = "default_confidence")]
     pub confidence: f64,
+    /// Volume uncertainty that grows with the lead from a forecast origin: each day's
+    /// multiplier gets the cv of its lead instead of `volume_cv`. Default: none.
+    #[serde(default)]
+    pub volume_cv_by_lead: Option<VolumeCvByLead>,
+}
+
+/// The volume cv by lead: a date `lead` days after `origin` gets the cv linearly
+/// interpolated between the points (the first point's cv before it, the last one's after).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeCvByLead {
+    /// The forecast origin (the last day of history the volumes were forecast from).
+    pub origin: Date,
+    /// `(lead in days, cv)` points, leads increasing.
+    pub cv: Vec<(u32, f64)>,
+}
+
+impl VolumeCvByLead {
+    /// The cv of a date.
+    pub fn cv_on(&self, date: Date) -> f64 {
+        let lead = (date - self.origin).get_days() as f64;
+        let (Some(first), Some(last)) = (self.cv.first(), self.cv.last()) else {
+            return 0.0;
+        };
+        if lead <= f64::from(first.0) {
+            return first.1;
+        }
+        if lead >= f64::from(last.0) {
+            return last.1;
+        }
+        for w in self.cv.windows(2) {
+            let ((x0, y0), (x1, y1)) = ((f64::from(w[0].0), w[0].1), (f64::from(w[1].0), w[1].1));
+            if lead >= x0 && lead <= x1 && x1 > x0 {
+                return y0 + (y1 - y0) * (lead - x0) / (x1 - x0);
+            }
+        }
+        last.1
+    }
+}
+
+impl Simulation {
+    /// The day-level volume cv of a date: by its lead when `volume_cv_by_lead` is set,
+    /// else `volume_cv`.
+    pub fn volume_cv_on(&self, date: Date) -> f64 {
+        self.volume_cv_by_lead
+            .as_ref()
+            .map_or(self.volume_cv, |l| l.cv_on(date))
+    }
 }
 
 impl Default for Simulation {
@@ -886,6 +1039,7 @@ impl Default for Simulation {
             seed: default_seed(),
             volume_cv: default_volume_cv(),
             confidence: default_confidence(),
+            volume_cv_by_lead: None,
         }
     }
 }

@@ -61,6 +61,7 @@ pub fn validate(s: &Scenario) -> Vec<Issue> {
             .collect(),
     };
     v.scenario();
+    v.out.extend(super::volumes::issues(s));
     v.out
 }
 

@@ -148,8 +148,9 @@ pub struct Simulator<'m> {
     /// Largest staff per `[group * n_days + day]`.
     day_max_staff: Vec<u32>,
     n_days: usize,
-    /// The day volume multiplier's law (`None`: `volume_cv` is 0).
-    volume: Option<Gamma<f64>>,
+    /// The volume multiplier's law per day (`None`: that day's cv is 0): `volume_cv` for
+    /// every day, or `day_volume_cv` (by lead) when the model has one.
+    day_volume: Vec<Option<Gamma<f64>>>,
 }
 
 impl<'m> Simulator<'m> {
@@ -263,17 +264,26 @@ impl<'m> Simulator<'m> {
                     .collect()
             })
             .collect();
-        let volume = if model.volume_cv > 0.0 {
-            let cv2 = model.volume_cv * model.volume_cv;
-            Some(Gamma::new(1.0 / cv2, cv2).map_err(|e| {
-                SimError::Invalid(format!(
-                    "volume_cv = {}: no Gamma(mean 1, cv) multiplier ({e})",
+        let n_days = model.n_days();
+        let day_volume = (0..n_days)
+            .map(|d| {
+                let cv = if model.day_volume_cv.is_empty() {
                     model.volume_cv
-                ))
-            })?)
-        } else {
-            None
-        };
+                } else {
+                    model.day_volume_cv[d]
+                };
+                if cv > 0.0 {
+                    let cv2 = cv * cv;
+                    Gamma::new(1.0 / cv2, cv2).map(Some).map_err(|e| {
+                        SimError::Invalid(format!(
+                            "volume cv {cv} on day {d}: no Gamma(mean 1, cv) multiplier ({e})"
+                        ))
+                    })
+                } else {
+                    Ok(None)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Simulator {
             model,
             nc,
@@ -301,7 +311,7 @@ impl<'m> Simulator<'m> {
                 .as_ref()
                 .map(|s| Sampler::new(&s.2))
                 .transpose()?,
-            volume,
+            day_volume,
             target_ms: model
                 .channels
                 .iter()
@@ -432,8 +442,9 @@ impl<'s, 'm> State<'s, 'm> {
             nd,
         );
         let mut day_mult = vec![1.0; nd];
-        if let Some(g) = &sim.volume {
-            for d in day_mult.iter_mut() {
+        // One draw per day whose cv > 0, in day order.
+        for (d, law) in day_mult.iter_mut().zip(&sim.day_volume) {
+            if let Some(g) = law {
                 *d = g.sample(&mut rng);
             }
         }

@@ -18,7 +18,8 @@
 //!   the shifts it assigns to that work ([`Model::assigned_group`]).
 //! * Patience per channel from `behaviour.patience`; redials (probability, delay) on every
 //!   live and chat channel; repeats, their channel switch and the abandon-and-switch
-//!   behaviour from `behaviour`; day volume noise from `simulation.volume_cv`.
+//!   behaviour from `behaviour`; day volume noise from `simulation.volume_cv`, or per day
+//!   from `simulation.volume_cv_by_lead` (each date's cv for its lead from the origin).
 
 use jiff::civil::Date;
 
@@ -347,6 +348,15 @@ impl Model {
                 ..Behaviour::default()
             },
             volume_cv: sc.simulation.volume_cv,
+            day_volume_cv: if sc.simulation.volume_cv_by_lead.is_some() {
+                demand
+                    .days
+                    .iter()
+                    .map(|&d| sc.simulation.volume_cv_on(d))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             sl_definition: sc.service_level_definition,
         };
         model.validate()?;

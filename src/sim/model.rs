@@ -309,6 +309,9 @@ pub struct Model {
     /// Day-level volume uncertainty: each day's arrival rates are multiplied by a
     /// Gamma(mean 1, cv) draw shared by all streams (0 = off).
     pub volume_cv: f64,
+    /// The cv of each day (index = `Interval::day`) when it differs by day (a forecast's
+    /// cv by lead); empty = `volume_cv` every day.
+    pub day_volume_cv: Vec<f64>,
     /// The definition reports use for "meets target".
     pub sl_definition: SlDefinition,
 }
@@ -439,6 +442,7 @@ impl Model {
             }],
             behaviour: Behaviour::default(),
             volume_cv: 0.0,
+            day_volume_cv: Vec::new(),
             sl_definition: p.sl_definition,
         }
     }
@@ -533,6 +537,22 @@ impl Model {
             if n > max {
                 return Err(Invalid(format!("model has {n} {what}; at most {max}")));
             }
+        }
+        if !self.day_volume_cv.is_empty() && self.day_volume_cv.len() != self.n_days() {
+            return Err(Invalid(format!(
+                "day_volume_cv has {} entries; expected {} (one per day) or none",
+                self.day_volume_cv.len(),
+                self.n_days()
+            )));
+        }
+        if let Some(cv) = self
+            .day_volume_cv
+            .iter()
+            .find(|cv| !(**cv >= 0.0 && cv.is_finite()))
+        {
+            return Err(Invalid(format!(
+                "day_volume_cv holds {cv}; every day's cv must be finite and ≥ 0"
+            )));
         }
         for (c, ch) in self.channels.iter().enumerate() {
             if !(ch.target_share > 0.0 && ch.target_share < 1.0 + 1e-12) || ch.target_s < 0.0 {

@@ -155,6 +155,7 @@ pub fn day_model(days: u32) -> Model {
             reserve_idle_agents: 0,
         },
         volume_cv: 0.1,
+        day_volume_cv: Vec::new(),
         sl_definition: SlDefinition::Offered,
     }
 }

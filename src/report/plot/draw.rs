@@ -92,6 +92,7 @@ pub(super) fn draw<DB: DrawingBackend>(plot: &Plot, root: &Area<DB>) -> R {
         Plot::Band(p) => band(p, root),
         Plot::Frontier(p) => frontier(p, root),
         Plot::Bars(p) => bars(p, root),
+        Plot::DailyForecast(p) => super::forecast::draw(p, root),
     }
 }
 
