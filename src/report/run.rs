@@ -46,8 +46,8 @@ use crate::report::demand::{folder_name, write_atomic};
 use crate::report::html::{Block, Column, KeyFigure, PlotBlock, Report, Section, Table};
 use crate::report::plot::format::day_month;
 use crate::report::plot::{
-    Band, BandPlot, Bar, BarPlot, DEFAULT_SIZE, DayRange, FrontierPlot, FrontierPoint, HLine, Plot,
-    Series, StepLinesPlot, TimeAxis, ValueUnit,
+    Band, BandPlot, Bar, BarPlot, DEFAULT_SIZE, FrontierPlot, FrontierPoint, HLine, Plot, Series,
+    StepLinesPlot, TargetDays, TimeAxis, ValueUnit,
 };
 use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
@@ -408,13 +408,19 @@ fn axis(c: &Computed) -> TimeAxis {
     )
 }
 
-fn peak_range(c: &Computed) -> Option<DayRange> {
-    let d = c.plan.peak_date();
-    Some(DayRange {
-        first: d,
-        last: d,
-        label: "Peak day".into(),
-    })
+/// The days every time plot shades as one band: the days the promise must hold (for now the
+/// plan's peak day).
+fn target_days(c: &Computed) -> Option<TargetDays> {
+    Some(TargetDays::one(c.plan.peak_date(), "Target day"))
+}
+
+/// The demand plot of `peakplan demand`, shading the run's target days.
+fn demand_plot(c: &Computed) -> Plot {
+    let mut plot = super::demand::demand_plot(&c.demand, &c.scenario.name);
+    if let Plot::StackedArea(p) = &mut plot {
+        p.highlight = target_days(c);
+    }
+    plot
 }
 
 fn staffing_plot(c: &Computed) -> Plot {
@@ -457,7 +463,7 @@ fn staffing_plot(c: &Computed) -> Plot {
             ),
         ],
         lines,
-        highlight: peak_range(c),
+        highlight: target_days(c),
     }
     .into()
 }
@@ -491,7 +497,7 @@ fn sl_plot(c: &Computed) -> Plot {
         }),
         y_range: Some((0.0, 100.0)),
         y_unit: "%".into(),
-        highlight: peak_range(c),
+        highlight: target_days(c),
     }
     .into()
 }
@@ -524,7 +530,7 @@ fn abandon_plot(c: &Computed) -> Plot {
         target: None,
         y_range: None,
         y_unit: "%".into(),
-        highlight: peak_range(c),
+        highlight: target_days(c),
     }
     .into()
 }
@@ -667,6 +673,7 @@ fn daily_table(c: &Computed) -> Table {
             "SL and abandonment: the planned roster simulated, {} replications; P(every interval meets): the plan's check, {} replications, all planned channels.",
             c.sim_replications, p.check.replications
         )),
+        marks: Vec::new(),
     }
 }
 
@@ -705,6 +712,7 @@ fn campaigns_table(c: &Computed) -> Table {
             })
             .collect(),
         note: Some(c.cost.summary_lines().last().cloned().unwrap_or_default()),
+        marks: Vec::new(),
     }
 }
 
@@ -749,6 +757,7 @@ fn frontier_table(c: &Computed) -> Table {
             "Each point: the need covered with at most that many flex heads a day, simulated with one seed ({} replications); \"chosen\" is the plan.",
             p.options.frontier_replications.min(p.options.replications)
         )),
+        marks: Vec::new(),
     }
 }
 
@@ -811,8 +820,8 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
     let mut plots: Vec<(&'static str, &'static str, Plot)> = vec![
         (
             "demand",
-            "Expected contacts per interval, stacked by reason; hatched: caused by campaigns; shaded: the busiest day.",
-            super::demand::demand_plot(&c.demand, &c.scenario.name),
+            "Expected contacts per interval, stacked by reason; hatched: caused by campaigns; shaded: the target day.",
+            demand_plot(c),
         ),
         (
             "staffing",
@@ -950,9 +959,8 @@ pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
     super::cost::write_cost_files(dir, &c.cost)?;
     let (report, plots) = build_report(c)?;
     for (key, plot) in &plots {
-        if *key == "demand" {
-            continue; // written by the demand tables
-        }
+        // demand.png/svg were written by the demand tables with the busiest day shaded: they
+        // are redrawn with the run's target days, as in the report.
         plot.write_png_and_svg(dir, key, DEFAULT_SIZE)
             .map_err(|e| Error::Internal(format!("drawing the {key} plot: {e}")))?;
     }
@@ -1085,6 +1093,7 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
                     "Seed {} (or each scenario's own); figures as in each scenario's `peakplan run` report.",
                     o.seed.map_or_else(|| "–".into(), |s| s.to_string())
                 )),
+                marks: Vec::new(),
             })],
         }],
         run_info: ca

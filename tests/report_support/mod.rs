@@ -41,12 +41,8 @@ pub fn valentine_axis(days: i64) -> TimeAxis {
     )
 }
 
-pub fn peak_day() -> Option<DayRange> {
-    Some(DayRange {
-        first: date(2027, 2, 14),
-        last: date(2027, 2, 14),
-        label: "Peak day".into(),
-    })
+pub fn peak_day() -> Option<TargetDays> {
+    Some(TargetDays::one(date(2027, 2, 14), "Target day"))
 }
 
 pub fn demand_plot(days: i64) -> StackedAreaPlot {
@@ -625,6 +621,7 @@ pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
                             vec!["38".into(), "95.4%".into(), "€41,300".into()],
                         ],
                         note: None,
+                        marks: Vec::new(),
                     }),
                 ],
             },
@@ -649,6 +646,7 @@ pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
                         ],
                     ],
                     note: Some("SL: answered within 15 s / offered.".into()),
+                    marks: Vec::new(),
                 })],
             },
             Section {
@@ -669,6 +667,7 @@ pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
                             vec!["A | B <script>x</script>".into(), "€2,310".into()],
                         ],
                         note: None,
+                        marks: Vec::new(),
                     }),
                 ],
             },
