@@ -183,5 +183,8 @@ fn marked_cells_are_coloured_in_html_and_emphasised_in_markdown() {
         t.marks.push((3, 0, Mark::Miss));
     }
     let err = render_html(&bad).unwrap_err().to_string();
-    assert!(err.contains("table `channels`") && err.contains("row 3"), "{err}");
+    assert!(
+        err.contains("table `channels`") && err.contains("row 3"),
+        "{err}"
+    );
 }

@@ -262,6 +262,7 @@ fn degenerate_data_draws_without_panicking() {
             vec![Bar {
                 label: "x".into(),
                 value: v,
+                interval: Some((v, -2.0 * v)),
             }],
         ] {
             let p: Plot = BarPlot {

@@ -5,7 +5,8 @@
 //!   that no handled contact of the same day could carry has reason `idle`; the abandoned
 //!   charge has pool `abandoned`. The cost column sums to the grand total to the cent.
 //! * `campaigns.csv` — per campaign: orders, contacts (handled + abandoned), handling hours,
-//!   marginal flex hours and marginal cost (re-planned without the campaign), the cost the
+//!   marginal flex hours and marginal cost (re-planned without the campaign; the mean of the
+//!   paired re-plans, with the bounds of its 95% interval in the last two columns), the cost the
 //!   attribution charges it, cost per campaign contact and per campaign order.
 //! * `levers.csv` — per lever: contacts removed, paid hours saved, money saved.
 //! * `options.csv` — the plan's flex hours bought as flex, overtime or outsourcing.
@@ -49,7 +50,7 @@ pub fn write_cost_files(dir: &Path, a: &CostAnalysis) -> Result<Vec<PathBuf>> {
 /// `campaigns.csv` (header written even without campaigns).
 fn campaigns_csv(a: &CostAnalysis) -> Result<Vec<u8>> {
     if a.campaigns.is_empty() {
-        return Ok(b"campaign,orders,contacts,handling_hours,marginal_flex_hours,marginal_cost_eur,attributed_cost_eur,cost_per_contact_eur,cost_per_order_eur\n".to_vec());
+        return Ok(b"campaign,orders,contacts,handling_hours,marginal_flex_hours,marginal_cost_eur,attributed_cost_eur,cost_per_contact_eur,cost_per_order_eur,marginal_cost_ci95_low_eur,marginal_cost_ci95_high_eur\n".to_vec());
     }
     table(&a.campaigns)
 }
@@ -57,7 +58,7 @@ fn campaigns_csv(a: &CostAnalysis) -> Result<Vec<u8>> {
 /// `levers.csv` (header written even without levers).
 fn levers_csv(a: &CostAnalysis) -> Result<Vec<u8>> {
     if a.levers.is_empty() {
-        return Ok(b"lever,description,contacts_removed,hours_saved,cost_saved_eur\n".to_vec());
+        return Ok(b"lever,description,contacts_removed,hours_saved,cost_saved_eur,cost_saved_ci95_low_eur,cost_saved_ci95_high_eur\n".to_vec());
     }
     table(&a.levers)
 }
@@ -77,6 +78,16 @@ pub struct Request {
     /// Seed of the plan and the costing (default: the scenario's).
     pub seed: Option<u64>,
     pub threads: Option<usize>,
+    /// Pairs of re-plans behind each marginal figure (default
+    /// [`crate::cost::analysis::DEFAULT_PAIRS`]).
+    pub pairs: Option<u32>,
+}
+
+/// What the command produced: the text to print and the analysis as JSON.
+#[derive(Debug, Clone)]
+pub struct CostOutcome {
+    pub text: String,
+    pub json: serde_json::Value,
 }
 
 /// The command: load `file`, plan it exactly as `peakplan plan` does (the scenario's
@@ -84,6 +95,17 @@ pub struct Request {
 /// the costs and write the files into `out` (default `output/<scenario name>/cost/`).
 /// Returns the text to print.
 pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>) -> Result<String> {
+    run_outcome(file, overrides, req, out).map(|o| o.text)
+}
+
+/// As [`run`], also returning the analysis as JSON ([`super::finance::finance_json`] and
+/// the files written).
+pub fn run_outcome(
+    file: &Path,
+    overrides: &[String],
+    req: &Request,
+    out: Option<&Path>,
+) -> Result<CostOutcome> {
     let sc = crate::scenario::load(file, overrides)?;
     let demand = crate::demand::compute(&sc)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
@@ -98,6 +120,9 @@ pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>)
     if let Some(r) = req.replications {
         copts.replications = r;
     }
+    if let Some(k) = req.pairs {
+        copts.pairs = k;
+    }
     copts.threads = req.threads;
     let p =
         plan(&sc, &demand, &popts).map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
@@ -109,8 +134,15 @@ pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>)
     let written = write_cost_files(&dir, &a)?;
     let mut text = summary_text(&a);
     text.push_str("\nWrote:\n");
-    for w in written {
+    for w in &written {
         text.push_str(&format!("  {}\n", w.display()));
     }
-    Ok(text)
+    let mut json = super::finance::finance_json(&a);
+    json["files"] = serde_json::json!(
+        written
+            .iter()
+            .map(|w| w.display().to_string())
+            .collect::<Vec<_>>()
+    );
+    Ok(CostOutcome { text, json })
 }

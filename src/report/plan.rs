@@ -37,6 +37,52 @@ pub struct Request {
     pub frontier: bool,
     /// Planning interval in minutes (default: the scenario's interval).
     pub plan_interval_min: Option<u32>,
+    /// Master seed (default: the scenario's `simulation.seed`).
+    pub seed: Option<u64>,
+}
+
+/// What the command produced: the text to print and the same summary as JSON.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    pub text: String,
+    pub json: serde_json::Value,
+}
+
+/// A plan's summary as JSON: its settings, the headline figures (as numbers), the pools'
+/// headcounts and the frontier's chosen row.
+pub fn plan_json(p: &Plan) -> serde_json::Value {
+    let h = p.headline();
+    let chosen = p.chosen_row();
+    serde_json::json!({
+        "scenario": p.scenario,
+        "method": p.options.method.name(),
+        "confidence": p.options.confidence,
+        "seed": p.options.seed,
+        "check_replications": p.check.replications,
+        "iterations": p.steps.len(),
+        "converged": p.converged,
+        "sentence": h.sentence(),
+        "headline": h,
+        "pools": p.cover.pools.iter().map(|ps| serde_json::json!({
+            "pool": ps.pool,
+            "peak_headcount": ps.peak_headcount,
+            "peak_date": ps.peak_date,
+            "hours": ps.hours,
+            "cost_eur": ps.cost_eur,
+        })).collect::<Vec<_>>(),
+        "flex_cost_eur": p.cover.total_cost_eur,
+        "flex_people_to_have_ready": p.cover.peak_headcount,
+        "lp_lower_bound_eur": p.cover.lp_bound_eur,
+        "short_cells": p.cover.short.len(),
+        "chosen_frontier_row": chosen.map(|r| serde_json::json!({
+            "max_flex_heads_per_day": r.max_heads_per_day,
+            "flex_heads": r.flex_heads,
+            "peak_day_flex_heads": r.peak_day_heads,
+            "p_all_intervals_peak_day": r.p_all_intervals,
+            "p_peak_day_meets": r.p_day,
+            "flex_cost_eur": r.cost_eur,
+        })),
+    })
 }
 
 fn f(v: f64, d: usize) -> String {
@@ -77,6 +123,16 @@ pub fn run(
     req: &Request,
     out: Option<&Path>,
 ) -> Result<String> {
+    run_outcome(files, overrides, req, out).map(|o| o.text)
+}
+
+/// Runs the command; returns the text to print and the summary as JSON.
+pub fn run_outcome(
+    files: &[PathBuf],
+    overrides: &[String],
+    req: &Request,
+    out: Option<&Path>,
+) -> Result<PlanOutcome> {
     if files.is_empty() {
         return Err(Error::Input("give at least one scenario file".into()));
     }
@@ -96,6 +152,9 @@ pub fn run(
             opts.frontier_replications = opts.frontier_replications.min(r);
         }
         opts.plan_interval_min = req.plan_interval_min;
+        if let Some(seed) = req.seed {
+            opts.seed = seed;
+        }
         let p = plan(&sc, &demand, &opts)
             .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
         plans.push(p);
@@ -113,6 +172,9 @@ pub fn run(
     );
     let mut text = String::new();
     let mut written = Vec::new();
+    let mut json = serde_json::json!({
+        "plans": plans.iter().map(plan_json).collect::<Vec<_>>(),
+    });
     for p in &plans {
         let dir = if plans.len() == 1 {
             base.clone()
@@ -132,12 +194,19 @@ pub fn run(
         write_atomic(&base.join("year.csv"), &csv)?;
         written.push(base.join("year.csv"));
         text.push_str(&s);
+        json["year"] = serde_json::json!({ "summary": s });
     }
     let _ = writeln!(text, "\nWrote:");
-    for w in written {
+    for w in &written {
         let _ = writeln!(text, "  {}", w.display());
     }
-    Ok(text)
+    json["files"] = serde_json::json!(
+        written
+            .iter()
+            .map(|w| w.display().to_string())
+            .collect::<Vec<_>>()
+    );
+    Ok(PlanOutcome { text, json })
 }
 
 /// The one-sentence answer (see [`Plan::headline`]).

@@ -338,6 +338,8 @@ pub enum ValueUnit {
 pub struct Bar {
     pub label: String,
     pub value: f64,
+    /// An interval around the value (e.g. its 95% confidence interval), drawn as a whisker.
+    pub interval: Option<(f64, f64)>,
 }
 
 /// (e) Horizontal bars (e.g. cost per campaign), top to bottom in the given order.

@@ -185,18 +185,22 @@ pub fn bar_plot() -> BarPlot {
             Bar {
                 label: "Valentine's free delivery".into(),
                 value: 41_300.0,
+                interval: None,
             },
             Bar {
                 label: "Sunday delivery".into(),
                 value: 18_950.0,
+                interval: None,
             },
             Bar {
                 label: "Order early, save 10%".into(),
                 value: 6_420.0,
+                interval: None,
             },
             Bar {
                 label: "Personalised card promo".into(),
                 value: 2_310.0,
+                interval: None,
             },
         ],
         unit: ValueUnit::Eur,

@@ -1167,7 +1167,11 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
     let labels: Vec<String> = p.bars.iter().map(|b| truncate(&b.label, 48)).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let y_area = ((longest as f64 * TICK_CHAR_PX) as u32 + 24).clamp(80, 420);
-    let (lo, hi) = data_range(p.bars.iter().map(|b| b.value), true);
+    let ends = p
+        .bars
+        .iter()
+        .flat_map(|b| b.interval.into_iter().flat_map(|(l, h)| [l, h]));
+    let (lo, hi) = data_range(p.bars.iter().map(|b| b.value).chain(ends), true);
     // Room on the right for value labels.
     let hi = if hi > 0.0 { hi + (hi - lo) * 0.12 } else { hi };
     let fmt_value = |v: f64, dec: usize| match p.unit {
@@ -1221,7 +1225,23 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
                     [(0.0, y0 + 0.2), (v, y0 + 0.8)],
                     blue.filled(),
                 )))?;
-                let at = (v.max(0.0), y0 + 0.5);
+                let mut right = v.max(0.0);
+                if let Some((l, h)) = b.interval.filter(|(l, h)| l.is_finite() && h.is_finite()) {
+                    let style = INK.stroke_width(2);
+                    let (l, h) = (l.min(h), l.max(h));
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(l, y0 + 0.5), (h, y0 + 0.5)],
+                        style,
+                    )))?;
+                    for x in [l, h] {
+                        chart.draw_series(std::iter::once(PathElement::new(
+                            vec![(x, y0 + 0.38), (x, y0 + 0.62)],
+                            style,
+                        )))?;
+                    }
+                    right = right.max(h);
+                }
+                let at = (right, y0 + 0.5);
                 chart.draw_series(std::iter::once(
                     EmptyElement::at(at)
                         + Text::new(
