@@ -1173,7 +1173,13 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
         .flat_map(|b| b.interval.into_iter().flat_map(|(l, h)| [l, h]));
     let (lo, hi) = data_range(p.bars.iter().map(|b| b.value).chain(ends), true);
     // Room on the right for value labels.
-    let hi = if hi > 0.0 { hi + (hi - lo) * 0.12 } else { hi };
+    // (Longer labels when a bar has an interval: "€22,062 (95%: €14,950 to €29,175)".)
+    let room = if p.bars.iter().any(|b| b.interval.is_some()) {
+        0.45
+    } else {
+        0.12
+    };
+    let hi = if hi > 0.0 { hi + (hi - lo) * room } else { hi };
     let fmt_value = |v: f64, dec: usize| match p.unit {
         ValueUnit::Plain => format::thousands(v, dec),
         ValueUnit::Eur => format::eur(v),
@@ -1226,6 +1232,7 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
                     blue.filled(),
                 )))?;
                 let mut right = v.max(0.0);
+                let mut label = fmt_value(v, dec);
                 if let Some((l, h)) = b.interval.filter(|(l, h)| l.is_finite() && h.is_finite()) {
                     let style = INK.stroke_width(2);
                     let (l, h) = (l.min(h), l.max(h));
@@ -1240,12 +1247,17 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
                         )))?;
                     }
                     right = right.max(h);
+                    label = format!(
+                        "{label} (95%: {} to {})",
+                        fmt_value(l, dec),
+                        fmt_value(h, dec)
+                    );
                 }
                 let at = (right, y0 + 0.5);
                 chart.draw_series(std::iter::once(
                     EmptyElement::at(at)
                         + Text::new(
-                            fmt_value(v, dec),
+                            label,
                             (6, 0),
                             font(13).pos(Pos::new(HPos::Left, VPos::Center)),
                         ),
