@@ -61,11 +61,19 @@ impl Unit {
         }
     }
 
-    /// A difference as people read it, with its sign.
+    /// A difference as people read it, with its sign (small amounts of money with cents, so
+    /// €8.18 → €7.58 reads "-€0.60", not "-€1").
     fn human_diff(self, d: f64) -> String {
         let sign = if d > 0.0 { "+" } else { "" };
         match self {
             Unit::Share => format!("{sign}{} pp", format::thousands(d * 100.0, 1)),
+            Unit::Money if d.abs() < 100.0 => {
+                let s = format::thousands(d, 2);
+                match s.strip_prefix('-') {
+                    Some(rest) => format!("-€{rest}"),
+                    None => format!("{sign}€{s}"),
+                }
+            }
             _ => format!("{sign}{}", self.human(d)),
         }
     }
@@ -390,6 +398,8 @@ mod tests {
         assert_eq!(Unit::Money.human_diff(2_245.0), "+€2,245");
         assert_eq!(Unit::Money.human_diff(-2_245.0), "-€2,245");
         assert_eq!(Unit::Share.human_diff(0.012), "+1.2 pp");
+        assert_eq!(Unit::Money.human_diff(-0.6), "-€0.60");
+        assert_eq!(Unit::Money.human_diff(12.5), "+€12.50");
         let r = CompareRow {
             figure: "x".into(),
             unit: Unit::Money,
