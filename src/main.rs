@@ -55,6 +55,77 @@ enum Command {
     Fit(Box<FitArgs>),
 }
 
+/// The flags every command that simulates or plans shares (`simulate`, `plan`, `cost`, `run`,
+/// `compare`), flattened into each.
+#[derive(Debug, Clone, Args)]
+struct SimFlags {
+    /// Master seed. Default: the scenario's simulation.seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Replications: simulate — of the simulation (default: the scenario's); plan — of the
+    /// final check (default 100; each frontier point runs at most 30); cost — of every
+    /// costing (default 20); run and compare — of the plan's check, of the simulation of the
+    /// planned roster and of each frontier point (default 100, and 30 per frontier point).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Worker threads: the command runs in a pool of N threads. Default: one per core.
+    /// Results do not depend on it (byte-identical files).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// No progress bar and no text summary on stdout (the files are still written; with
+    /// --format json the JSON is still printed).
+    #[arg(long, short)]
+    quiet: bool,
+    /// The summary on stdout: text, or json (one JSON document).
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    format: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SummaryFormat {
+    Text,
+    Json,
+}
+
+impl SimFlags {
+    fn threads(&self) -> Option<usize> {
+        self.threads.map(|t| t as usize)
+    }
+
+    /// Runs `f` in a rayon pool of `--threads` threads (every parallel part of the command
+    /// runs there), or on the global pool.
+    fn in_pool<T: Send>(
+        &self,
+        f: impl FnOnce() -> peakplan::Result<T> + Send,
+    ) -> peakplan::Result<T> {
+        match self.threads() {
+            None => f(),
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| {
+                    peakplan::Error::Internal(format!("cannot start {n} worker threads: {e}"))
+                })?
+                .install(f),
+        }
+    }
+
+    /// Prints the summary: the JSON when asked for, else the text unless quiet.
+    fn print(&self, text: &str, json: &serde_json::Value) -> peakplan::Result<()> {
+        match self.format {
+            SummaryFormat::Json => {
+                let s = serde_json::to_string_pretty(json).map_err(|e| {
+                    peakplan::Error::Internal(format!("writing the JSON summary: {e}"))
+                })?;
+                println!("{s}");
+            }
+            SummaryFormat::Text if !self.quiet => print!("{text}"),
+            SummaryFormat::Text => {}
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  peakplan run scenarios/valentines.ron\n  peakplan run scenarios/christmas.ron --replications 50 --seed 7 --out out/xmas\n  peakplan run scenarios/valentines.ron --set levers.prevention.where_is_my_order=0.5 --quiet\n\nExit codes: 0 success, 2 bad input, 1 internal error."
@@ -72,42 +143,40 @@ struct RunArgs {
 /// The settings `run` and `compare` share (each scenario of `compare` runs as `run` would).
 #[derive(Debug, Args)]
 struct RunSettings {
-    /// Replications of the plan's check, of the simulation of the planned roster (the same
-    /// runs as the check) and of each frontier point. Default: 100, and 30 per frontier point.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
-    replications: Option<u32>,
-    /// Master seed. Default: the scenario's simulation.seed.
-    #[arg(long)]
-    seed: Option<u64>,
+    #[command(flatten)]
+    flags: SimFlags,
     /// Override a field, e.g. `--set simulation.volume_cv=0.2` (RON value; repeatable; with
     /// `compare`, in both scenarios).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
-    /// No progress bar (and for `run` no summary; the files are still written).
-    #[arg(long, short)]
-    quiet: bool,
-    /// Shorten the plan (at most 2 iterations of 8 replications, 3 frontier steps): for
-    /// smoke tests and trying a scenario out, not for decisions.
+    /// Shorten the plan (at most 2 iterations of 8 replications, 3 frontier steps, 2 pairs
+    /// of re-plans per marginal cost): for smoke tests and trying a scenario out, not for
+    /// decisions.
     #[arg(long)]
     quick: bool,
     /// Run even when the simulation is over the work budget (10^9 simulated contacts or
     /// 2 GB of memory; see the README's "Scale limits").
     #[arg(long)]
     allow_large: bool,
+    /// Pairs of re-plans behind each campaign's marginal cost and each lever's saving
+    /// (default 3; 2 or more give a 95% interval).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    marginal_pairs: Option<u32>,
 }
 
 impl RunSettings {
     fn options<'a>(
-        self,
+        &self,
         out: Option<PathBuf>,
         progress: &'a (dyn Fn(peakplan::report::run::Progress) + Sync),
     ) -> peakplan::report::run::RunOptions<'a> {
         peakplan::report::run::RunOptions {
             out,
-            replications: self.replications,
-            seed: self.seed,
-            overrides: self.set,
+            replications: self.flags.replications,
+            seed: self.flags.seed,
+            overrides: self.set.clone(),
             quick: self.quick,
+            marginal_pairs: self.marginal_pairs,
             progress: Some(progress),
             allow_large: self.allow_large,
         }
@@ -164,13 +233,17 @@ fn on_progress(bar: &indicatif::ProgressBar, p: peakplan::report::run::Progress)
 }
 
 fn run_command(a: RunArgs) -> peakplan::Result<()> {
-    let quiet = a.settings.quiet;
+    let flags = &a.settings.flags;
+    let quiet = flags.quiet || flags.format == SummaryFormat::Json;
     let bar = progress_bar(quiet);
     let cb = |p| on_progress(&bar, p);
     let opts = a.settings.options(a.out, &cb);
-    let outcome = peakplan::report::run::run(&a.file, &opts);
+    let outcome = flags.in_pool(|| peakplan::report::run::run(&a.file, &opts));
     bar.finish_and_clear();
     let outcome = outcome?;
+    if flags.format == SummaryFormat::Json {
+        return flags.print("", &outcome.json);
+    }
     if !quiet {
         let (first, rest) = outcome
             .summary
@@ -186,13 +259,14 @@ fn run_command(a: RunArgs) -> peakplan::Result<()> {
 }
 
 fn compare_command(a: CompareArgs) -> peakplan::Result<()> {
-    let bar = progress_bar(a.settings.quiet);
+    let flags = &a.settings.flags;
+    let bar = progress_bar(flags.quiet || flags.format == SummaryFormat::Json);
     let cb = |p| on_progress(&bar, p);
     let opts = a.settings.options(a.out, &cb);
-    let outcome = peakplan::report::run::compare(&a.a, &a.b, &opts);
+    let outcome = flags.in_pool(|| peakplan::report::run::compare(&a.a, &a.b, &opts));
     bar.finish_and_clear();
-    print!("{}", outcome?.text);
-    Ok(())
+    let outcome = outcome?;
+    flags.print(&outcome.text, &outcome.json)
 }
 
 #[derive(Debug, Args)]
@@ -220,24 +294,14 @@ struct DemandArgs {
 struct SimulateArgs {
     /// The scenario file (.ron).
     file: PathBuf,
-    /// Replications. Default: the scenario's simulation.replications.
-    #[arg(long)]
-    replications: Option<u32>,
-    /// Master seed (replication i uses stream i). Default: the scenario's simulation.seed.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads. Default: one per core. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
+    #[command(flatten)]
+    flags: SimFlags,
     /// Output folder. Default: output/<scenario name>/.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Override a field, e.g. `--set simulation.volume_cv=0.2` (RON value; repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
-    /// No progress bar and no summary (the files are still written).
-    #[arg(long, short)]
-    quiet: bool,
     /// Run even when the simulation is over the work budget (10^9 simulated contacts or
     /// 2 GB of memory; see the README's "Scale limits").
     #[arg(long)]
@@ -259,10 +323,8 @@ struct PlanArgs {
     /// Requirement method the flex shifts are planned from.
     #[arg(long, value_enum, default_value_t = PlanMethod::Simulation)]
     method: PlanMethod,
-    /// Replications of the final check (default 100); each frontier point runs 30 (fewer
-    /// when this is smaller).
-    #[arg(long)]
-    replications: Option<u32>,
+    #[command(flatten)]
+    flags: SimFlags,
     /// Planning interval (15m, 30m, 1h; default: the scenario's interval): requirements
     /// and flex shift starts are constant per planning interval while the simulation still
     /// judges every scenario interval inside it. A multiple of `calendar.interval_min`.
@@ -293,23 +355,19 @@ struct CostArgs {
     /// Output folder. Default: output/<scenario name>/cost/.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Master seed of the plan and of every costing simulation. Default: the scenario's
-    /// simulation.seed.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Replications of every costing simulation (default 20).
-    #[arg(long)]
-    replications: Option<u32>,
-    /// Worker threads. Default: one per core. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    threads: Option<u64>,
-    /// Override a field, e.g. `--set costs.overtime_premium=0.5` (RON value; repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    set: Vec<String>,
+    #[command(flatten)]
+    flags: SimFlags,
+    /// Pairs of re-plans behind each campaign's marginal cost and each lever's saving
+    /// (default 3; 2 or more give a 95% interval).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    marginal_pairs: Option<u32>,
     /// Run even when the simulation is over the work budget (10^9 simulated contacts or
     /// 2 GB of memory; see the README's "Scale limits").
     #[arg(long)]
     allow_large: bool,
+    /// Override a field, e.g. `--set costs.overtime_premium=0.5` (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -389,7 +447,8 @@ struct ErlangArgs {
     /// Also simulate each evaluated staffing level: R replications of a stationary
     /// interval (M/M/n, or M/M/n+M with --patience); adds `simulated` (JSON), a
     /// "simulated" line (table) or sim_* columns (CSV).
-    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u32).range(1..))]
+    /// (`--replications R` is the same, as in the other commands.)
+    #[arg(long, value_name = "R", alias = "replications", value_parser = clap::value_parser!(u32).range(1..))]
     simulate: Option<u32>,
     /// Observed calls per replication (after a warm-up of max(N/10, 2000, 50 × agents)).
     #[arg(long, value_name = "N", requires = "simulate", default_value_t = 100_000,
@@ -867,18 +926,18 @@ fn run(cli: Cli) -> peakplan::Result<()> {
         Command::Erlang(args) => erlang(args),
         Command::Validate(args) => validate(args),
         Command::Simulate(a) => {
+            let flags = &a.flags;
             let opts = peakplan::report::simulate::Options {
-                replications: a.replications,
-                seed: a.seed,
-                threads: a.threads.map(|t| t as usize),
+                replications: flags.replications,
+                seed: flags.seed,
+                threads: flags.threads(),
                 out: a.out,
                 overrides: a.set,
-                quiet: a.quiet,
+                quiet: flags.quiet || flags.format == SummaryFormat::Json,
                 allow_large: a.allow_large,
             };
-            let outcome = peakplan::report::simulate::run(&a.file, &opts)?;
-            print!("{}", outcome.summary);
-            Ok(())
+            let outcome = flags.in_pool(|| peakplan::report::simulate::run(&a.file, &opts))?;
+            flags.print(&outcome.summary, &outcome.json)
         }
         Command::Plan(a) => {
             use peakplan::staffing::requirement::Method;
@@ -889,7 +948,8 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                     PlanMethod::Simulation => Method::Simulation,
                 },
                 confidence: a.confidence,
-                replications: a.replications,
+                replications: a.flags.replications,
+                seed: a.flags.seed,
                 frontier: !a.no_frontier,
                 allow_large: a.allow_large,
                 plan_interval_min: match a.plan_interval {
@@ -904,20 +964,23 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                     }
                 },
             };
-            let summary = peakplan::report::plan::run(&a.files, &a.set, &req, a.out.as_deref())?;
-            print!("{summary}");
-            Ok(())
+            let outcome = a.flags.in_pool(|| {
+                peakplan::report::plan::run_outcome(&a.files, &a.set, &req, a.out.as_deref())
+            })?;
+            a.flags.print(&outcome.text, &outcome.json)
         }
         Command::Cost(a) => {
             let req = peakplan::report::cost::Request {
-                replications: a.replications,
-                seed: a.seed,
-                threads: a.threads.map(|t| t as usize),
+                replications: a.flags.replications,
+                seed: a.flags.seed,
+                threads: a.flags.threads(),
+                pairs: a.marginal_pairs,
                 allow_large: a.allow_large,
             };
-            let text = peakplan::report::cost::run(&a.file, &a.set, &req, a.out.as_deref())?;
-            print!("{text}");
-            Ok(())
+            let outcome = a.flags.in_pool(|| {
+                peakplan::report::cost::run_outcome(&a.file, &a.set, &req, a.out.as_deref())
+            })?;
+            a.flags.print(&outcome.text, &outcome.json)
         }
         Command::Demand(a) => {
             let format = match a.format {

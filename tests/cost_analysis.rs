@@ -6,14 +6,16 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use peakplan::cost::analysis::{
-    CostOptions, analyse, cost_plan, plan_roster, replan_cost, simulate_outcome, without_campaign,
+    CostOptions, Paired, analyse, cost_plan, plan_roster, replan, replan_cost, simulate_outcome,
+    without_campaign,
 };
 use peakplan::cost::{CostKind, CostModel, Dim, Money, Staff, StaffPlan, cost};
 use peakplan::demand::Demand;
 use peakplan::scenario::Scenario;
 use peakplan::sim::Model;
 use peakplan::staffing::iterate::apply_plan;
-use peakplan::staffing::plan::{Plan, plan};
+use peakplan::staffing::plan::{Plan, PlanOptions, plan};
+use peakplan::staffing::requirement::Method;
 
 fn small_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cost_scenarios/small.ron")
@@ -34,8 +36,14 @@ fn opts(sc: &Scenario, replications: u32) -> CostOptions {
 
 /// An Erlang A plan of the scenario (fast; the costing does not care how it was made).
 fn erlang_a_plan(sc: &Scenario, demand: &Demand) -> Plan {
-    let o = opts(sc, 2);
-    plan(sc, demand, &o.replan_options(sc)).unwrap()
+    let o = PlanOptions {
+        method: Method::ErlangA,
+        frontier: false,
+        replications: 2,
+        frontier_replications: 2,
+        ..PlanOptions::for_scenario(sc)
+    };
+    plan(sc, demand, &o).unwrap()
 }
 
 #[test]
@@ -116,18 +124,36 @@ fn marginal_campaign_cost_is_the_difference_of_the_two_full_plans() {
     let p = erlang_a_plan(&sc, &demand);
     let o = opts(&sc, 4);
     let a = analyse(&sc, &demand, &p, &o).unwrap();
-    let with = replan_cost(&sc, &o, "with").unwrap();
     let without_sc = without_campaign(&sc, 0);
-    let without = replan_cost(&without_sc, &o, "without").unwrap();
     let radio = &a.campaign_marginals[0];
     assert_eq!(radio.name, "radio");
-    assert_eq!(radio.marginal.cost, with.total - without.total);
-    assert_eq!(a.reference, Some(with.total));
-    assert!((radio.marginal.flex_hours - (with.hours.flex - without.hours.flex)).abs() < 1e-9);
+    assert_eq!(radio.cost.pairs.len(), o.pairs as usize);
+    // Pair k: both sides re-planned with the plan's own options and the pair's seed, and
+    // costed on the same replications: the pair's figure is exactly their difference.
+    let mut with_totals = Vec::new();
+    for k in 0..o.pairs {
+        let seed = o.pair_seed(k);
+        let (with, _) = replan_cost(&sc, &p.options, seed, &o, "with").unwrap();
+        let (without, _) = replan_cost(&without_sc, &p.options, seed, &o, "without").unwrap();
+        assert_eq!(
+            radio.cost.pairs[k as usize],
+            with.total - without.total,
+            "pair {k}"
+        );
+        with_totals.push(with.total);
+        // Erlang A plans do not depend on the seed: the flex hours are the same every pair.
+        assert!((with.hours.flex - without.hours.flex - radio.marginal.flex_hours).abs() < 1e-9);
+    }
+    assert_eq!(radio.cost, Paired::of(radio.cost.pairs.clone()));
+    assert_eq!(radio.marginal.cost, radio.cost.mean);
+    assert_eq!(a.reference, Some(Paired::of(with_totals).mean));
     // The flex hours are the two plans' own (planned directly, not through the costing).
     let plan_hours = |s: &Scenario| {
         let d = peakplan::demand::compute(s).unwrap();
-        plan(s, &d, &o.replan_options(s)).unwrap().cover.total_hours
+        replan(s, &d, &p.options, o.seed, 2)
+            .unwrap()
+            .cover
+            .total_hours
     };
     let direct = plan_hours(&sc) - plan_hours(&without_sc);
     assert!((radio.marginal.flex_hours - direct).abs() < 1e-9);
@@ -146,15 +172,82 @@ fn marginal_campaign_cost_is_the_difference_of_the_two_full_plans() {
         .map(|(_, x)| x)
         .sum();
     assert_eq!(radio_contacts, 0.0);
-    // campaigns.csv's row carries the marginal figures.
+    // campaigns.csv's row carries the marginal figures and their interval.
     let row = a.campaigns.iter().find(|r| r.campaign == "radio").unwrap();
-    assert_eq!(row.marginal_cost_eur, Some(radio.marginal.cost));
-    assert_eq!(row.cost_per_order_eur, radio.marginal.cost.per_unit(1600.0));
+    assert_eq!(row.marginal_cost_eur, Some(radio.cost.mean));
+    assert_eq!(row.cost_per_order_eur, radio.cost.mean.per_unit(1600.0));
+    let (lo, hi) = radio.cost.ci95.unwrap();
+    assert_eq!(row.marginal_cost_ci95_low_eur, Some(lo));
+    assert_eq!(row.marginal_cost_ci95_high_eur, Some(hi));
+    assert!(lo <= radio.cost.mean && radio.cost.mean <= hi);
     // The lever saves money: fewer contacts, and the plan with it is not dearer.
     let lever = &a.levers[0];
     assert_eq!(lever.lever, "prevention:where_is_my_order");
     assert!(lever.contacts_removed > 0.0);
     assert!(lever.cost_saved_eur > Money::ZERO);
+    assert_eq!(lever.cost_saved_eur, a.lever_marginals[0].saving.mean);
+}
+
+#[test]
+fn marginals_are_re_planned_with_the_plans_own_method_and_carry_an_interval() {
+    // A simulation-method plan (shortened): both sides of every difference are re-planned
+    // with the same method and options, the frontier off, and simulation noise makes the
+    // pairs differ, so the marginal has a Student-t interval over the pairs.
+    let (sc, demand) = small();
+    let own = PlanOptions {
+        method: Method::Simulation,
+        max_iterations: 3,
+        iter_replications: 6,
+        frontier: false,
+        replications: 4,
+        frontier_replications: 4,
+        ..PlanOptions::for_scenario(&sc)
+    };
+    let p = plan(&sc, &demand, &own).unwrap();
+    let o = CostOptions {
+        pairs: 2,
+        levers: false,
+        ..opts(&sc, 3)
+    };
+    let a = analyse(&sc, &demand, &p, &o).unwrap();
+    let r = a.replan.as_ref().unwrap();
+    assert_eq!(r.method, Method::Simulation);
+    assert_eq!((r.max_iterations, r.iter_replications), (3, 6));
+    assert!(!r.frontier);
+    assert_eq!(r.confidence, p.options.confidence);
+    let radio = &a.campaign_marginals[0];
+    let without_sc = without_campaign(&sc, 0);
+    for k in 0..2 {
+        let seed = o.pair_seed(k);
+        let (with, w_check) = replan_cost(&sc, &p.options, seed, &o, "with").unwrap();
+        let (without, wo_check) =
+            replan_cost(&without_sc, &p.options, seed, &o, "without").unwrap();
+        assert_eq!(radio.cost.pairs[k as usize], with.total - without.total);
+        assert_eq!(radio.sides[k as usize], (w_check, wo_check));
+        assert!(
+            w_check.converged.is_some(),
+            "a simulation re-plan reports convergence"
+        );
+    }
+    // Two pairs: mean ± t(0.975, 1) × sd / √2, with t = 12.7062047 (tables).
+    let d: Vec<f64> = radio.cost.pairs.iter().map(|m| m.cents() as f64).collect();
+    let mean = (d[0] + d[1]) / 2.0;
+    let half = 12.706_204_736 * (d[0] - d[1]).abs() / 2f64.sqrt() / 2f64.sqrt();
+    let (lo, hi) = radio.cost.ci95.unwrap();
+    assert!(
+        (lo.cents() as f64 - (mean - half)).abs() <= 1.0,
+        "{lo} vs {}",
+        mean - half
+    );
+    assert!(
+        (hi.cents() as f64 - (mean + half)).abs() <= 1.0,
+        "{hi} vs {}",
+        mean + half
+    );
+    assert_eq!(radio.cost.exact, d[0] == d[1]);
+    let note = a.marginal_method().unwrap();
+    assert!(note.contains("simulation method"), "{note}");
+    assert!(note.contains("Simulation noise enters"), "{note}");
 }
 
 #[test]
@@ -166,6 +259,19 @@ fn a_campaign_with_zero_orders_costs_zero() {
     assert_eq!(flyer.orders, 0.0);
     assert_eq!(flyer.contacts, 0.0);
     assert_eq!(flyer.marginal_cost_eur, Some(Money::ZERO));
+    // The same scenario on both sides of every pair: exact, and said to be.
+    let m = a
+        .campaign_marginals
+        .iter()
+        .find(|m| m.name == "flyer")
+        .unwrap();
+    assert!(m.cost.exact);
+    assert_eq!(m.cost.ci95, Some((Money::ZERO, Money::ZERO)));
+    assert!(
+        m.cost
+            .describe("EUR")
+            .contains("exact under common random numbers")
+    );
     assert_eq!(flyer.marginal_flex_hours, Some(0.0));
     assert_eq!(flyer.attributed_cost_eur, Money::ZERO);
     assert_eq!(flyer.cost_per_contact_eur, Money::ZERO);

@@ -502,6 +502,8 @@ fn a_campaign_row_reads_as_the_finance_sentence() {
         attributed_cost_eur: eur("9100.00"),
         cost_per_contact_eur: eur("9800.00").per_unit(12_400.0),
         cost_per_order_eur: eur("9800.00").per_unit(81_700.0),
+        marginal_cost_ci95_low_eur: None,
+        marginal_cost_ci95_high_eur: None,
     };
     assert_eq!(
         row.sentence("EUR"),

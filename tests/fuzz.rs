@@ -229,6 +229,8 @@ fn counts_pipeline(bytes: &[u8]) -> Result<bool, String> {
         residual: fit::forecast::ResidualModel::Smoothing,
         holidays: vec![],
         robust: true,
+        spread: fit::forecast::Spread::Robust,
+        lead_spread: fit::forecast::LeadSpread::Empirical,
         profile_channel: "phone".into(),
         out: None,
         extends: None,

@@ -1,6 +1,7 @@
-//! The report in a real browser: `.ci/browser-check` renders a synthetic `report.html` in
-//! headless Chromium, checks the screenshot is not blank and that the DOM holds the headline
-//! and every plot. Needs Debian's `chromium` (the script installs it when run as root), so it
+//! The report in a real browser: `.ci/browser-check` renders a synthetic `report.html` and
+//! the report of `peakplan run` in headless Chromium at a 1280-px window, checks the
+//! screenshot is not blank, that the DOM holds the headline and every plot, that no table is
+//! wider than the window, and (for the run) that the finance and channel sections are there. Needs Debian's `chromium` (the script installs it when run as root), so it
 //! is ignored by default:
 //!
 //! ```text
@@ -104,6 +105,7 @@ fn report_of_peakplan_run_renders_with_headline_and_every_plot() {
         .arg(run.join("report.html"))
         .arg(&shot)
         .arg(&dom_path)
+        .env("REQUIRE_SECTIONS", "finance channels")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -145,6 +147,24 @@ fn report_of_peakplan_run_renders_with_headline_and_every_plot() {
         assert!(stdout.contains(key), "{stdout}");
     }
     assert!(stdout.contains("6 plots"), "{stdout}");
+    assert!(
+        stdout.contains("fit the 1280-px window")
+            && stdout.contains("sections present: finance, channels"),
+        "{stdout}"
+    );
+    // The finance section as the browser holds it: its tables, and the outsourcing row or
+    // the sentence saying why there is none.
+    let at = dom
+        .find("data-section=\"finance\"")
+        .expect("no finance section in the DOM");
+    let fin = &dom[at..at + dom[at..].find("</section>").unwrap()];
+    for t in ["campaigns", "cost_by_channel", "cost_by_reason"] {
+        assert!(
+            fin.contains(&format!("data-table=\"{t}\"")),
+            "finance table {t}"
+        );
+    }
+    assert!(fin.contains("outsourc"), "no word on outsourcing");
     let img = report_support::decode_png(&std::fs::read(&shot).unwrap()).unwrap();
     assert!(img.ink_share() > 0.05);
 }
@@ -186,4 +206,36 @@ fn browser_check_fails_on_a_blank_page_and_on_a_missing_plot() {
         err.contains("plot `ghost` is in the file but not in the rendered DOM"),
         "{err}"
     );
+
+    // A table wider than the window (cells that cannot wrap) fails, and so does the page.
+    let wide_cells: String = (0..40)
+        .map(|i| format!("<td class=\"num\">{i}{}</td>", "0".repeat(12)))
+        .collect();
+    let html = render_html(&report).unwrap().replace(
+        "</main>",
+        &format!(
+            "<table class=\"data\" data-table=\"wide\" style=\"white-space:nowrap\"><tr>{wide_cells}</tr></table></main>"
+        ),
+    );
+    let (ok, err) = check(&html);
+    assert!(!ok);
+    assert!(
+        err.contains("table `wide` is") && err.contains("in a 1280-px window"),
+        "{err}"
+    );
+    assert!(err.contains("the page is"), "{err}");
+
+    // A required section that is not there fails.
+    let page = tmp.path().join("page.html");
+    std::fs::write(&page, render_html(&report).unwrap()).unwrap();
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(&page)
+        .arg(tmp.path().join("shot.png"))
+        .env("REQUIRE_SECTIONS", "finance")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("section `finance` is missing"), "{err}");
 }

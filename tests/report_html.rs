@@ -141,3 +141,50 @@ fn an_empty_report_still_renders() {
     let md = render_markdown(&Report::default()).unwrap();
     assert!(md.starts_with('#'));
 }
+
+#[test]
+fn marked_cells_are_coloured_in_html_and_emphasised_in_markdown() {
+    let table = Table {
+        id: "channels".into(),
+        caption: "Channels".into(),
+        columns: vec![Column::text("Date"), Column::number("email ≤ 24 h")],
+        rows: vec![
+            vec!["Fri 12 Feb".into(), "91.0%".into()],
+            vec!["Sat 13 Feb".into(), "6.1%".into()],
+            vec!["Sun 14 Feb".into(), "90.4%".into()],
+        ],
+        note: None,
+        marks: vec![(1, 1, Mark::Miss), (2, 1, Mark::Risk)],
+    };
+    let report = Report {
+        title: "t".into(),
+        headline: "h".into(),
+        sections: vec![Section {
+            id: "channels".into(),
+            title: "Channels".into(),
+            blocks: vec![Block::Table(table.clone())],
+        }],
+        ..Default::default()
+    };
+    let html = render_html(&report).unwrap();
+    assert!(html.contains("<td class=\"num\">91.0%</td>"), "{html}");
+    assert!(html.contains("<td class=\"num miss\">6.1%</td>"), "{html}");
+    assert!(html.contains("<td class=\"num risk\">90.4%</td>"), "{html}");
+    // Every table sits in a box that scrolls instead of widening the page.
+    assert!(html.contains("<div class=\"table-wrap\">\n<table id=\"table-channels\""));
+    assert!(html.contains(".table-wrap { max-width: 100%; overflow-x: auto;"));
+    let md = render_markdown(&report).unwrap();
+    assert!(md.contains("| Fri 12 Feb | 91.0% |"), "{md}");
+    assert!(md.contains("| Sat 13 Feb | **6.1%** |"), "{md}");
+    assert!(md.contains("| Sun 14 Feb | *90.4%* |"), "{md}");
+    // A mark outside the table is refused, naming the table.
+    let mut bad = report.clone();
+    if let Block::Table(t) = &mut bad.sections[0].blocks[0] {
+        t.marks.push((3, 0, Mark::Miss));
+    }
+    let err = render_html(&bad).unwrap_err().to_string();
+    assert!(
+        err.contains("table `channels`") && err.contains("row 3"),
+        "{err}"
+    );
+}

@@ -97,6 +97,61 @@ fn series_are_drawn_in_their_colours() {
     assert!(!rgb.chunks_exact(3).any(|p| p == [255, 238, 196]));
 }
 
+/// The x columns, left of the legend, where the highlight colour appears, as runs.
+fn highlight_runs(plot: &StackedAreaPlot) -> Vec<(usize, usize)> {
+    let rgb = Plot::from(plot.clone()).to_rgb(DEFAULT_SIZE).unwrap();
+    let w = DEFAULT_SIZE.width as usize;
+    let legend_x = w - 250; // the legend column: the right 240 px
+    let cols: Vec<usize> = (0..legend_x)
+        .filter(|&x| {
+            (0..DEFAULT_SIZE.height as usize).any(|y| {
+                let i = (y * w + x) * 3;
+                rgb[i..i + 3] == [255, 238, 196]
+            })
+        })
+        .collect();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for x in cols {
+        match runs.last_mut() {
+            Some(r) if r.1 + 1 == x => r.1 = x,
+            _ => runs.push((x, x)),
+        }
+    }
+    runs
+}
+
+#[test]
+fn target_days_are_shaded_as_one_band_and_named_once() {
+    // Days 13 and 14 of a 12–14 Feb axis: consecutive, so one band covering two thirds.
+    let mut p = demand_plot(3);
+    p.highlight = Some(TargetDays {
+        days: vec![date(2027, 2, 14), date(2027, 2, 13), date(2027, 2, 14)],
+        label: "Target days".into(),
+    });
+    let runs = highlight_runs(&p);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let one_day = highlight_runs(&demand_plot(3))[0];
+    let (w2, w1) = (runs[0].1 - runs[0].0, one_day.1 - one_day.0);
+    assert!(w2 >= 2 * w1 - 2 && w2 <= 2 * w1 + 2, "{w2} vs {w1}");
+    assert_eq!(
+        p.highlight.as_ref().unwrap().legend(),
+        "Target days: Sat 13 Feb – Sun 14 Feb"
+    );
+    // Days apart stay apart, in the same colour; the legend lists them.
+    p.highlight = Some(TargetDays {
+        days: vec![date(2027, 2, 12), date(2027, 2, 14)],
+        label: "Target days".into(),
+    });
+    assert_eq!(highlight_runs(&p).len(), 2);
+    assert_eq!(
+        p.highlight.as_ref().unwrap().legend(),
+        "Target days: Fri 12 Feb, Sun 14 Feb"
+    );
+    // A day outside the axis shades nothing.
+    p.highlight = Some(TargetDays::one(date(2027, 3, 1), "Target day"));
+    assert!(highlight_runs(&p).is_empty());
+}
+
 fn degenerate_axes() -> Vec<TimeAxis> {
     vec![
         TimeAxis::new("t", vec![]),
@@ -208,6 +263,7 @@ fn degenerate_data_draws_without_panicking() {
             vec![Bar {
                 label: "x".into(),
                 value: v,
+                interval: Some((v, -2.0 * v)),
             }],
         ] {
             let p: Plot = BarPlot {

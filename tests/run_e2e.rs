@@ -345,6 +345,127 @@ fn check_run(dir: &Path) {
     }
     assert_eq!(json["peakplan_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(json["simulation"]["replications"], 3);
+
+    // Every channel, every day: in run.json one row per day × channel of sim_daily.csv with
+    // its mean SL; report.html marks exactly the days and channels run.json lists as risks.
+    let days = json["channels"]["days"].as_array().unwrap();
+    let daily = csv_rows(&dir.join("sim_daily.csv"));
+    assert_eq!(
+        days.len(),
+        daily.len() - 1,
+        "one channel row per sim_daily.csv row"
+    );
+    let (d_date, d_ch, d_offered) = (
+        col(&daily[0], "date"),
+        col(&daily[0], "channel"),
+        col(&daily[0], "offered_mean"),
+    );
+    let d_sl = col(&daily[0], "sl_offered_mean");
+    for (row, j) in daily[1..].iter().zip(days) {
+        assert_eq!(j["date"].as_str().unwrap(), row[d_date]);
+        assert_eq!(j["channel"].as_str().unwrap(), row[d_ch]);
+        let offered: f64 = row[d_offered].parse().unwrap();
+        assert!((j["offered"].as_f64().unwrap() - offered).abs() < 1e-5);
+        if j["kind"] == "deferred" {
+            // Deferred: answered within the window / offered, whatever the SL definition.
+            if let (Some(a), Ok(b)) = (j["sl"].as_f64(), row[d_sl].parse::<f64>()) {
+                assert!((a - b).abs() < 1e-5, "{j}");
+            }
+            assert!(j["abandonment"].is_null() && j["backlog_end"].is_number());
+        } else {
+            assert!(j["backlog_end"].is_null());
+        }
+        let below = j["sl"]
+            .as_f64()
+            .is_some_and(|sl| sl < j["target_share"].as_f64().unwrap() - 1e-12);
+        assert_eq!(below, j["status"] == "below_target", "{j}");
+    }
+    let risks = json["channels"]["risks"].as_array().unwrap();
+    let flagged = days
+        .iter()
+        .filter(|j| j["status"] == "below_target" || j["status"] == "uncertain")
+        .count();
+    assert_eq!(risks.len(), flagged);
+    let table = between(&html, "data-table=\"channels\"", "</table>").expect("channel table");
+    let marked =
+        table.matches("class=\"num miss\"").count() + table.matches("class=\"num risk\"").count();
+    assert_eq!(marked, risks.len(), "marked cells vs risks");
+    for r in risks {
+        assert!(
+            r["sentence"]
+                .as_str()
+                .unwrap()
+                .contains(r["channel"].as_str().unwrap())
+        );
+    }
+    assert!(md.contains("## Every channel"));
+
+    // Finance where finance looks: the section and its tables, in both files and run.json.
+    let fin = between(&html, "data-section=\"finance\"", "</section>").expect("finance section");
+    for t in ["campaigns", "cost_by_channel", "cost_by_reason"] {
+        assert!(
+            fin.contains(&format!("data-table=\"{t}\"")),
+            "finance table {t}"
+        );
+    }
+    assert!(md.contains("## Finance") && md.contains("**Cost per handled contact by channel**"));
+    let f = &json["finance"];
+    assert_eq!(f["total"], json["cost"]["total"]);
+    let by_channel: i64 = f["by_channel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            g["cost"]
+                .as_str()
+                .unwrap()
+                .parse::<peakplan::cost::Money>()
+                .unwrap()
+                .cents()
+        })
+        .sum();
+    assert_eq!(
+        by_channel,
+        f["total"]
+            .as_str()
+            .unwrap()
+            .parse::<peakplan::cost::Money>()
+            .unwrap()
+            .cents(),
+        "cost by channel adds up to the total"
+    );
+    // Options: an outsourcing row exactly when a pool is an outsourcer, else a sentence why.
+    let options = csv_rows(&dir.join("options.csv"));
+    let has_row = options[1..].iter().any(|r| r[0] == "outsourcing");
+    let sentence = f["outsourcing"].as_str().unwrap();
+    assert_eq!(
+        has_row,
+        sentence.starts_with("Outsourcing: pool"),
+        "{sentence}"
+    );
+    if !options[1..].is_empty() {
+        assert!(fin.contains("data-table=\"options\"") && fin.contains("Per covered hour"));
+    }
+    assert!(fin.contains(&escape_html(sentence)), "{sentence}");
+    // Each campaign's marginal cost carries its interval (quick runs: 2 pairs) or says it
+    // is exact.
+    for c in f["campaigns"].as_array().unwrap() {
+        let m = &c["marginal_cost"];
+        assert_eq!(m["pairs"].as_array().unwrap().len(), 2, "{c}");
+        assert!(
+            m["ci95_low"].is_string() && m["ci95_high"].is_string(),
+            "{c}"
+        );
+    }
+}
+
+/// `&` `<` `>` `"` `'` as report.html escapes them.
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// Every shipped scenario (two at a time: the covering is single-threaded), then the
@@ -391,42 +512,76 @@ fn run_on_every_shipped_scenario_agrees_across_outputs_and_is_reproducible() {
         .arg("compare")
         .arg(&sc)
         .arg(&b_file)
-        .args([
-            "--quick",
-            "--replications",
-            "3",
-            "--seed",
-            "2027",
-            "--quiet",
-            "--out",
-        ])
+        .args(["--quick", "--replications", "3", "--seed", "2027", "--out"])
         .arg(&cmp_dir)
         .env("NO_COLOR", "1")
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let rows = csv_rows(&cmp_dir.join("compare.csv"));
-    assert_eq!(rows[0], ["Figure", "baseline", "baseline_b"]);
+    assert_eq!(
+        rows[0],
+        [
+            "figure",
+            "unit",
+            "baseline",
+            "baseline_b",
+            "difference",
+            "relative_difference"
+        ]
+    );
     let html = read(&cmp_dir.join("compare.html"));
+    assert!(html.contains("B − A") && html.contains("data-table=\"campaign_marginals\""));
     let a_json: serde_json::Value =
         serde_json::from_str(&read(&tmp.path().join("baseline/run.json"))).unwrap();
     let a_figures = a_json["headline"]["figures"].as_array().unwrap();
-    for (f, row) in a_figures.iter().zip(&rows[1..]) {
-        // Same figure, same text (peak-day figures add the date in brackets).
-        let text = f["text"].as_str().unwrap();
+    // Every numeric headline figure, in order, as a number (no "€" or "%" in number cells).
+    let numeric: Vec<&serde_json::Value> = a_figures
+        .iter()
+        .filter(|f| f["number"].is_number())
+        .collect();
+    for (f, row) in numeric.iter().zip(&rows[1..]) {
+        let n = f["number"].as_f64().unwrap();
+        let a: f64 = row[2]
+            .parse()
+            .unwrap_or_else(|_| panic!("not a number: {row:?}"));
+        let b: f64 = row[3].parse().unwrap();
         assert!(
-            row[1] == text || row[1].starts_with(&format!("{text} (")),
-            "{}: compare says {}, run said {text}",
-            f["id"],
-            row[1]
+            (a - n).abs() <= 0.005,
+            "{}: compare.csv {a}, run.json {n}",
+            f["id"]
         );
+        if !row[4].is_empty() {
+            let d: f64 = row[4].parse().unwrap();
+            assert!((d - (b - a)).abs() <= 0.011, "{row:?}");
+        }
+        if a != 0.0 && !row[5].is_empty() {
+            // From the unrounded values: allow for the rounding of A and B in the file.
+            let rel: f64 = row[5].parse().unwrap();
+            let ulp = if row[1] == "share" { 1e-6 } else { 0.01 };
+            assert!(
+                (rel - (b - a) / a.abs()).abs() <= 1e-5 + 2.0 * ulp / a.abs(),
+                "{row:?}"
+            );
+        }
         assert!(stdout.contains(&row[0]), "{stdout}");
+    }
+    for row in &rows[1..] {
+        for cell in &row[2..] {
+            assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "{row:?}");
+        }
     }
     for c in a_json["campaigns"].as_array().unwrap() {
         let name = c["campaign"].as_str().unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r[0] == format!("{name}: marginal cost"))
+            .unwrap();
+        assert_eq!(row[1], "EUR");
+        assert_eq!(row[2], c["marginal_cost"].as_str().unwrap());
         assert!(
             rows.iter()
-                .any(|r| r[0] == format!("{name}: marginal cost"))
+                .any(|r| r[0] == format!("{name}: marginal cost, 95% interval, low"))
         );
         assert!(html.contains(&format!("{name}: expected contacts")));
     }

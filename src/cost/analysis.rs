@@ -7,16 +7,25 @@
 //!   shifts) simulated for [`CostOptions::replications`] replications with seed
 //!   [`CostOptions::seed`]; handled contacts and handling hours per interval × reason ×
 //!   channel × source × team or pool are the means over the replications ([`simulate_outcome`]).
-//! * **Re-planning** (campaigns and levers). A full plan with the simulation method takes
-//!   ~20 s on valentines, far too slow to repeat for every campaign and lever. Each difference
-//!   is therefore taken between **two re-plans made the same way**: both sides planned with
-//!   [`CostOptions::method`] (default Erlang A: analytic and deterministic, so the plans
-//!   themselves carry no simulation noise), no frontier, and both costed on the same
-//!   replications with the same seed (common random numbers). "Marginal = difference of two
-//!   full plans" then holds exactly for the pair compared: the *reference* plan (the scenario
-//!   as given, re-planned that way; [`CostAnalysis::reference`]) and the plan without the
-//!   campaign (or with the lever). The plan's own costing (above) is not one of the pair: it
-//!   comes from the main plan, usually made with the simulation method.
+//! * **Re-planning** (campaigns and levers). Each difference is taken between **two re-plans
+//!   made the way the plan was made**: both sides go through [`crate::staffing::plan::plan`]
+//!   with the plan's own [`PlanOptions`] (its method, confidence, iterations and planning
+//!   interval; the frontier off), so both sides meet the same target the same way
+//!   ([`replan`] is the one place this call is made). With the simulation method the
+//!   re-plans carry simulation noise (the iterative staffing decides from simulated
+//!   replications), and so does every costing (handled and abandoned contacts are
+//!   simulated), so a single difference cannot tell noise from effect. The analysis
+//!   therefore makes [`CostOptions::pairs`] **paired re-plans**: pair `k` re-plans both sides
+//!   with seed `seed + k · 1,000,003` and costs both on the same replications of that seed
+//!   (common random numbers within the pair, independent pairs). A marginal figure is the
+//!   mean of the paired differences, with its 95% Student-t interval over the pairs
+//!   ([`Paired`]); when every pair gives the same difference the figure is exact under
+//!   common random numbers and is said to be. With an analytic method (Erlang C or A) the
+//!   plans do not depend on the seed (every pair makes the same plans); only the costings
+//!   differ by pair.
+//!   The *reference* (the scenario as given, re-planned that way; [`CostAnalysis::reference`])
+//!   is the side "with" of every campaign difference. The plan's own costing (above) is not
+//!   one of the pairs: it is the main plan, whose frontier may add a safety margin.
 //! * **Without a campaign**: the campaign's orders are set to zero (the campaign stays in the
 //!   scenario, so the sources and every other stream are unchanged; a campaign that already
 //!   has zero orders therefore costs exactly zero).
@@ -48,10 +57,9 @@ use crate::staffing::{Roster, roster};
 pub struct CostOptions {
     /// Replications of every costing simulation (the plan's and each re-plan's).
     pub replications: u32,
-    /// Seed of every costing simulation (one seed for all: common random numbers).
+    /// Seed of the plan's costing and of the first pair of re-plans (pair `k` adds
+    /// `k · 1,000,003`).
     pub seed: u64,
-    /// How both sides of each campaign and lever difference are re-planned.
-    pub method: Method,
     /// Worker threads of the costing simulations (`None`: one per core). Results do not
     /// depend on it.
     pub threads: Option<usize>,
@@ -59,43 +67,163 @@ pub struct CostOptions {
     pub campaigns: bool,
     /// Re-plan with and without each lever (`levers.csv`).
     pub levers: bool,
+    /// Paired re-plans behind each marginal figure (≥ 1; an interval needs 2).
+    pub pairs: u32,
 }
 
+/// Pairs of re-plans by default: three give a Student-t interval (t = 4.30) at three times
+/// the cost of one difference.
+pub const DEFAULT_PAIRS: u32 = 3;
+
 impl CostOptions {
-    /// The defaults for a scenario: its seed, 20 replications, Erlang A re-plans.
+    /// The defaults for a scenario: its seed, 20 replications, [`DEFAULT_PAIRS`] pairs.
     pub fn for_scenario(sc: &Scenario) -> CostOptions {
         CostOptions {
             replications: 20,
             seed: sc.simulation.seed,
-            method: Method::ErlangA,
             threads: None,
             campaigns: true,
             levers: true,
+            pairs: DEFAULT_PAIRS,
         }
     }
 
-    /// The plan options of a re-plan: the method, no frontier, the fewest check
-    /// replications (the check is not used here).
-    pub fn replan_options(&self, sc: &Scenario) -> PlanOptions {
-        PlanOptions {
-            method: self.method,
-            replications: 2,
-            frontier_replications: 2,
-            iter_replications: self.replications.max(2),
-            frontier: false,
-            seed: self.seed,
-            ..PlanOptions::for_scenario(sc)
+    /// The seed of pair `k` (its re-plans and their costings).
+    pub fn pair_seed(&self, k: u32) -> u64 {
+        self.seed.wrapping_add(u64::from(k).wrapping_mul(1_000_003))
+    }
+}
+
+/// The plan options of one side of a marginal: the plan's own options (method, confidence,
+/// iterations, planning interval …) with the frontier off and the pair's seed. The final
+/// check runs `check_replications` (it does not change the shifts; it says whether the side
+/// meets its target), the roster-only runs the fewest (2).
+pub fn replan_options(own: &PlanOptions, seed: u64, check_replications: u32) -> PlanOptions {
+    PlanOptions {
+        frontier: false,
+        seed,
+        replications: check_replications.max(2),
+        frontier_replications: 2,
+        ..own.clone()
+    }
+}
+
+/// One side of a marginal, re-planned: `staffing::plan::plan` with the plan's own options
+/// ([`replan_options`]). The only place the analysis plans; adapt it when the plan API
+/// changes.
+pub fn replan(
+    sc: &Scenario,
+    demand: &Demand,
+    own: &PlanOptions,
+    seed: u64,
+    check_replications: u32,
+) -> Result<Plan, crate::staffing::StaffingError> {
+    plan(sc, demand, &replan_options(own, seed, check_replications))
+}
+
+/// Whether a re-planned side meets its target, from its own check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SideCheck {
+    /// Share of interval × channel cells with contacts whose P(meet) reaches the confidence.
+    pub share_meeting: f64,
+    /// The iterative staffing converged (`None`: an analytic method).
+    pub converged: Option<bool>,
+    /// Interval × group cells no pool could cover.
+    pub short_cells: usize,
+}
+
+impl SideCheck {
+    fn of(p: &Plan) -> SideCheck {
+        SideCheck {
+            share_meeting: p.check.share_meeting(p.options.confidence),
+            converged: p.converged,
+            short_cells: p.cover.short.len(),
         }
     }
 }
 
-/// A campaign's marginal figures: the reference re-plan minus the re-plan without it.
+/// A figure over the pairs of re-plans: the mean of the paired differences and its 95%
+/// interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paired {
+    /// The difference of each pair, in pair order.
+    pub pairs: Vec<Money>,
+    /// Their mean, rounded half away from zero to the cent.
+    pub mean: Money,
+    /// 95% Student-t interval of the mean (`None` with one pair).
+    pub ci95: Option<(Money, Money)>,
+    /// Every pair gave the same difference: exact under common random numbers.
+    pub exact: bool,
+}
+
+impl Paired {
+    /// The mean and interval of `diffs` (at least one).
+    pub fn of(diffs: Vec<Money>) -> Paired {
+        let n = diffs.len().max(1) as f64;
+        let cents: Vec<f64> = diffs.iter().map(|m| m.cents() as f64).collect();
+        let mean = cents.iter().sum::<f64>() / n;
+        let exact = diffs.windows(2).all(|w| w[0] == w[1]);
+        let round = |x: f64| Money::from_cents(x.round() as i64);
+        let ci95 = (diffs.len() >= 2).then(|| {
+            if exact {
+                return (diffs[0], diffs[0]);
+            }
+            let var = cents.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            let half =
+                crate::montecarlo::t_quantile(0.975, diffs.len() as u64 - 1) * (var / n).sqrt();
+            (round(mean - half), round(mean + half))
+        });
+        Paired {
+            mean: if exact { diffs[0] } else { round(mean) },
+            pairs: diffs,
+            ci95,
+            exact,
+        }
+    }
+
+    /// "€12,210 (95% interval €4,100 to €20,300, 3 paired re-plans)", "€0.00 (exact under
+    /// common random numbers: the same in all 3 pairs)", or with one pair "€12,210 (one
+    /// pair of re-plans: no interval)".
+    pub fn describe(&self, currency: &str) -> String {
+        let m = self.mean.format(currency);
+        match (self.ci95, self.exact) {
+            (Some(_), true) => format!(
+                "{m} (exact under common random numbers: the same in all {} pairs)",
+                self.pairs.len()
+            ),
+            (Some((lo, hi)), false) => format!(
+                "{m} (95% interval {} to {}, {} paired re-plans)",
+                lo.format(currency),
+                hi.format(currency),
+                self.pairs.len()
+            ),
+            (None, _) => format!("{m} (one pair of re-plans: no interval)"),
+        }
+    }
+}
+
+/// A campaign's marginal figures: the reference re-plan minus the re-plan without it, the
+/// mean over the pairs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignMarginal {
     pub name: String,
+    /// Mean over the pairs (money to the cent).
     pub marginal: Marginal,
-    /// Total cost of the re-plan without the campaign.
+    /// The cost over the pairs, with its interval.
+    pub cost: Paired,
+    /// Mean total cost of the re-plan without the campaign.
     pub without_total: Money,
+    /// The checks of both sides, pair by pair: (with, without).
+    pub sides: Vec<(SideCheck, SideCheck)>,
+}
+
+/// A lever's saving over the pairs, with its interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeverMarginal {
+    pub lever: String,
+    pub saving: Paired,
+    /// The checks of both sides, pair by pair: (without the lever, with it).
+    pub sides: Vec<(SideCheck, SideCheck)>,
 }
 
 /// Everything `peakplan cost` reports.
@@ -110,13 +238,20 @@ pub struct CostAnalysis {
     /// The marginal figures behind `campaigns` (empty when campaigns were not re-planned).
     pub campaign_marginals: Vec<CampaignMarginal>,
     pub levers: Vec<LeverRow>,
+    /// The savings behind `levers`, with their intervals (same order).
+    pub lever_marginals: Vec<LeverMarginal>,
+    /// The plan options both sides of every difference were re-planned with (the frontier
+    /// off; the seed is each pair's).
+    pub replan: Option<PlanOptions>,
     /// Flex, overtime and outsourcing for the plan's flex hours.
     pub options: Vec<OptionCost>,
     /// The agent-hours priced in `options`.
     pub shortfall_hours: f64,
-    /// The reference re-plan's total (the side "with" of every campaign difference), when
-    /// anything was re-planned.
+    /// The reference re-plans' mean total (the side "with" of every campaign difference),
+    /// when anything was re-planned.
     pub reference: Option<Money>,
+    /// The outsourcer pool compared in `options`, or why there is none.
+    pub outsourcing: Outsourcing,
     /// The settings used.
     pub settings: CostOptions,
 }
@@ -226,11 +361,27 @@ pub fn cost_plan(
     cost(&CostModel::from_scenario(sc), demand, &staff, &outcome)
 }
 
-/// Re-plans `sc` the reduced way ([`CostOptions::replan_options`]) and costs the re-plan.
-pub fn replan_cost(sc: &Scenario, opts: &CostOptions, what: &str) -> Result<Costing, CostError> {
+/// Re-plans `sc` as the plan was made ([`replan`], seed `seed`) and costs the re-plan on
+/// `opts.replications` replications of the same seed; with the re-plan's own check.
+pub fn replan_cost(
+    sc: &Scenario,
+    own: &PlanOptions,
+    seed: u64,
+    opts: &CostOptions,
+    what: &str,
+) -> Result<(Costing, SideCheck), CostError> {
     let demand = crate::demand::compute(sc).map_err(|e| replan_err(what, e))?;
-    let p = plan(sc, &demand, &opts.replan_options(sc)).map_err(|e| replan_err(what, e))?;
-    cost_plan(sc, &demand, &p, opts)
+    let p = replan(sc, &demand, own, seed, opts.replications).map_err(|e| replan_err(what, e))?;
+    let costing = cost_plan(
+        sc,
+        &demand,
+        &p,
+        &CostOptions {
+            seed,
+            ..opts.clone()
+        },
+    )?;
+    Ok((costing, SideCheck::of(&p)))
 }
 
 /// The scenario without campaign `c` (its orders set to zero; see the module docs).
@@ -323,6 +474,31 @@ fn percent(x: f64) -> String {
     format!("{s}%")
 }
 
+/// The mean of the pairs' marginal figures (money: [`Paired::of`]'s mean).
+fn mean_marginal(pairs: &[Marginal]) -> Marginal {
+    let n = pairs.len().max(1) as f64;
+    let avg = |f: fn(&Marginal) -> f64| pairs.iter().map(f).sum::<f64>() / n;
+    Marginal {
+        cost: Paired::of(pairs.iter().map(|m| m.cost).collect()).mean,
+        flex_hours: avg(|m| m.flex_hours),
+        overtime_hours: avg(|m| m.overtime_hours),
+        paid_hours: avg(|m| m.paid_hours),
+        contacts: avg(|m| m.contacts),
+        handling_hours: avg(|m| m.handling_hours),
+    }
+}
+
+/// Which pool `options` prices as outsourcing, or why none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outsourcing {
+    /// The first pool of kind `Outsourcer`.
+    Pool(String),
+    /// No pool is an outsourcer: the scenario's pools and their kinds.
+    NoOutsourcer(Vec<(String, PoolKind)>),
+    /// The scenario has no permanent team, so nothing was compared.
+    NotCompared,
+}
+
 /// The finance analysis of `plan` (made from `sc` and `demand`); see the module docs.
 pub fn analyse(
     sc: &Scenario,
@@ -336,9 +512,15 @@ pub fn analyse(
             "must be at least 1 (e.g. 20)",
         ));
     }
+    if opts.pairs == 0 {
+        return Err(CostError::input(
+            "pairs",
+            "must be at least 1 (2 or more give an interval; e.g. 3)",
+        ));
+    }
     let costing = cost_plan(sc, demand, plan, opts)?;
 
-    // Every re-plan, run in parallel (each is deterministic on its own).
+    // The scenarios re-planned: the reference, each campaign's, each lever's other side.
     let campaign_cases: Vec<Scenario> = if opts.campaigns {
         (0..sc.campaigns.len())
             .map(|c| without_campaign(sc, c))
@@ -351,74 +533,149 @@ pub fn analyse(
     } else {
         Vec::new()
     };
-    let mut jobs: Vec<(String, &Scenario)> = Vec::new();
+    let mut cases: Vec<(String, &Scenario)> = Vec::new();
     let needs_reference = !campaign_cases.is_empty() || !levers.is_empty();
     if needs_reference {
-        jobs.push(("re-plan of the scenario as given".into(), sc));
+        cases.push(("re-plan of the scenario as given".into(), sc));
     }
     for (c, s) in campaign_cases.iter().enumerate() {
-        jobs.push((
+        cases.push((
             format!("re-plan without campaign `{}`", sc.campaigns[c].name),
             s,
         ));
     }
     for l in &levers {
         if let Some(s) = l.without.as_ref().or(l.with.as_ref()) {
-            jobs.push((format!("re-plan for lever `{}`", l.name), s));
+            cases.push((format!("re-plan for lever `{}`", l.name), s));
         }
     }
-    let results: Vec<Result<Costing, CostError>> = jobs
-        .par_iter()
-        .map(|(what, s)| replan_cost(s, opts, what))
+    // Every (case, pair) re-plan and costing, in parallel; each is deterministic on its own.
+    let own = &plan.options;
+    let jobs: Vec<(usize, u32)> = (0..cases.len())
+        .flat_map(|i| (0..opts.pairs).map(move |k| (i, k)))
         .collect();
+    let results: Vec<Result<(Costing, SideCheck), CostError>> = jobs
+        .par_iter()
+        .map(|&(i, k)| replan_cost(cases[i].1, own, opts.pair_seed(k), opts, &cases[i].0))
+        .collect();
+    // by_case[i][k]
+    let mut by_case: Vec<Vec<(Costing, SideCheck)>> = Vec::with_capacity(cases.len());
     let mut results = results.into_iter();
-    let reference = match needs_reference {
-        true => Some(results.next().expect("reference job")?),
-        false => None,
+    for _ in 0..cases.len() {
+        let mut row = Vec::with_capacity(opts.pairs as usize);
+        for _ in 0..opts.pairs {
+            row.push(results.next().expect("one result per job")?);
+        }
+        by_case.push(row);
+    }
+    let mut by_case = by_case.into_iter();
+    let reference = if needs_reference {
+        by_case.next()
+    } else {
+        None
     };
 
     let mut campaign_marginals = Vec::new();
     for (c, _) in campaign_cases.iter().enumerate() {
-        let without = results.next().expect("campaign job")?;
+        let without = by_case.next().expect("campaign case");
         let r = reference.as_ref().expect("reference");
+        let pairs: Vec<Marginal> = r
+            .iter()
+            .zip(&without)
+            .map(|(w, wo)| marginal(&w.0, &wo.0))
+            .collect();
         campaign_marginals.push(CampaignMarginal {
             name: sc.campaigns[c].name.clone(),
-            marginal: marginal(r, &without),
-            without_total: without.total,
+            marginal: mean_marginal(&pairs),
+            cost: Paired::of(pairs.iter().map(|m| m.cost).collect()),
+            without_total: Paired::of(without.iter().map(|x| x.0.total).collect()).mean,
+            sides: r.iter().zip(&without).map(|(w, wo)| (w.1, wo.1)).collect(),
         });
     }
     let campaigns = costing
         .campaigns()
         .iter()
         .map(|cc| {
-            let m = campaign_marginals
-                .iter()
-                .find(|m| m.name == cc.name)
-                .map(|m| &m.marginal);
-            campaign_row(cc, m)
+            let m = campaign_marginals.iter().find(|m| m.name == cc.name);
+            let mut row = campaign_row(cc, m.map(|m| &m.marginal));
+            if let Some((lo, hi)) = m.and_then(|m| m.cost.ci95) {
+                row.marginal_cost_ci95_low_eur = Some(lo);
+                row.marginal_cost_ci95_high_eur = Some(hi);
+            }
+            row
         })
         .collect();
     let mut lever_rows = Vec::new();
+    let mut lever_marginals = Vec::new();
     for l in &levers {
-        let other = results.next().expect("lever job")?;
+        let other = by_case.next().expect("lever case");
         let r = reference.as_ref().expect("reference");
-        let row = match (&l.without, &l.with) {
-            (Some(_), _) => lever_row(&l.name, &l.description, &other, r),
-            _ => lever_row(&l.name, &l.description, r, &other),
-        };
-        lever_rows.push(row);
+        let rows: Vec<LeverRow> = r
+            .iter()
+            .zip(&other)
+            .map(|(r, o)| match (&l.without, &l.with) {
+                (Some(_), _) => lever_row(&l.name, &l.description, &o.0, &r.0),
+                _ => lever_row(&l.name, &l.description, &r.0, &o.0),
+            })
+            .collect();
+        let saving = Paired::of(rows.iter().map(|x| x.cost_saved_eur).collect());
+        let n = rows.len() as f64;
+        lever_rows.push(LeverRow {
+            lever: l.name.clone(),
+            description: l.description.clone(),
+            contacts_removed: rows.iter().map(|x| x.contacts_removed).sum::<f64>() / n,
+            hours_saved: rows.iter().map(|x| x.hours_saved).sum::<f64>() / n,
+            cost_saved_eur: saving.mean,
+            cost_saved_ci95_low_eur: saving.ci95.map(|c| c.0),
+            cost_saved_ci95_high_eur: saving.ci95.map(|c| c.1),
+        });
+        let sides = r
+            .iter()
+            .zip(&other)
+            .map(|(r, o)| match l.without {
+                Some(_) => (o.1, r.1),
+                None => (r.1, o.1),
+            })
+            .collect();
+        lever_marginals.push(LeverMarginal {
+            lever: l.name.clone(),
+            saving,
+            sides,
+        });
     }
 
     let (options, shortfall_hours) = shortfall_options(sc, plan, &costing)?;
+    let outsourcing = if sc.agents.teams.is_empty() {
+        Outsourcing::NotCompared
+    } else {
+        match sc
+            .agents
+            .flex_pools
+            .iter()
+            .find(|p| p.kind == PoolKind::Outsourcer)
+        {
+            Some(p) => Outsourcing::Pool(p.name.clone()),
+            None => Outsourcing::NoOutsourcer(
+                sc.agents
+                    .flex_pools
+                    .iter()
+                    .map(|p| (p.name.clone(), p.kind))
+                    .collect(),
+            ),
+        }
+    };
     Ok(CostAnalysis {
         scenario: sc.name.clone(),
         currency: costing.currency.clone(),
         campaigns,
         campaign_marginals,
         levers: lever_rows,
+        lever_marginals,
+        replan: needs_reference.then(|| replan_options(own, opts.seed, opts.replications)),
         options,
         shortfall_hours,
-        reference: reference.map(|r| r.total),
+        reference: reference.map(|r| Paired::of(r.iter().map(|x| x.0.total).collect()).mean),
+        outsourcing,
         settings: opts.clone(),
         costing,
     })
@@ -549,16 +806,27 @@ impl CostAnalysis {
             per(Dim::Reason)
         ));
         for row in &self.campaigns {
-            out.push(format!("Campaign {}.", row.sentence(cur)));
+            let m = self
+                .campaign_marginals
+                .iter()
+                .find(|m| m.name == row.campaign);
+            match m {
+                Some(m) => out.push(format!(
+                    "Campaign {}; marginal cost {}.",
+                    row.sentence(cur),
+                    m.cost.describe(cur)
+                )),
+                None => out.push(format!("Campaign {}.", row.sentence(cur))),
+            }
         }
-        for l in &self.levers {
+        for (l, m) in self.levers.iter().zip(&self.lever_marginals) {
             out.push(format!(
                 "Lever {}: {} — {} fewer contacts, {} paid hours and {} saved.",
                 l.lever,
                 l.description,
                 whole(l.contacts_removed),
                 whole(l.hours_saved),
-                l.cost_saved_eur.format(cur)
+                m.saving.describe(cur)
             ));
         }
         if !self.options.is_empty() {
@@ -579,15 +847,49 @@ impl CostAnalysis {
                 opts.join("; ")
             ));
         }
-        if self.reference.is_some() {
-            out.push(format!(
-                "Marginal figures: both sides re-planned with {} (no frontier) and costed on the same {} replications, seed {}.",
-                method_name(self.settings.method),
-                self.settings.replications,
-                self.settings.seed
-            ));
+        if let Some(note) = self.marginal_method() {
+            out.push(note);
         }
         out
+    }
+
+    /// How the marginal figures were made and whether simulation noise enters them (`None`
+    /// when nothing was re-planned).
+    pub fn marginal_method(&self) -> Option<String> {
+        let o = self.replan.as_ref()?;
+        let k = self.settings.pairs;
+        let seeds = if k == 1 {
+            format!("seed {}", self.settings.seed)
+        } else {
+            format!("pair k with seed {} + k × 1,000,003", self.settings.seed)
+        };
+        let noise = match o.method {
+            Method::Simulation => {
+                "Simulation noise enters every difference (the iterative staffing decides from simulated replications and the costing simulates the contacts), so each figure is the mean of the paired differences with its 95% Student-t interval over the pairs"
+            }
+            Method::ErlangC | Method::ErlangA => {
+                "The analytic re-plans carry no simulation noise, but the per-contact costs (channel costs, abandoned contacts, outsourcing per contact) are simulated, so each figure is the mean of the paired differences with its 95% Student-t interval over the pairs"
+            }
+        };
+        let how = match o.method {
+            Method::Simulation => format!(
+                "{} method, {} confidence per interval, at most {} iterations of {} replications",
+                method_name(o.method),
+                percent(o.confidence),
+                o.max_iterations,
+                o.iter_replications
+            ),
+            _ => format!(
+                "{} method, {} confidence per interval",
+                method_name(o.method),
+                percent(o.confidence)
+            ),
+        };
+        Some(format!(
+            "Marginal figures: both sides re-planned as the plan was made ({how}; no frontier), {k} independent pair{} ({seeds}, the same seed for both sides' re-plans and their costings on {} replications). {noise}; a difference that is the same in every pair is exact under common random numbers.",
+            if k == 1 { "" } else { "s" },
+            self.settings.replications,
+        ))
     }
 }
 
@@ -611,4 +913,54 @@ fn whole(x: f64) -> String {
         out.push(ch);
     }
     if v < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paired_differences_give_a_student_t_interval() {
+        // 1.00, 2.00, 3.00: mean 2.00, sd 1.00, half-width t(0.975, 2) × 1 / √3 with
+        // t = 4.302652729749464 (tables): 2.484… → €-0.48 to €4.48.
+        let p = Paired::of(vec![
+            Money::from_cents(100),
+            Money::from_cents(200),
+            Money::from_cents(300),
+        ]);
+        assert_eq!(p.mean, Money::from_cents(200));
+        assert_eq!(
+            p.ci95,
+            Some((Money::from_cents(-48), Money::from_cents(448)))
+        );
+        assert!(!p.exact);
+        assert_eq!(
+            p.describe("EUR"),
+            "€2.00 (95% interval -€0.48 to €4.48, 3 paired re-plans)"
+        );
+        let same = Paired::of(vec![Money::from_cents(-5); 3]);
+        assert!(same.exact);
+        assert_eq!(
+            same.ci95,
+            Some((Money::from_cents(-5), Money::from_cents(-5)))
+        );
+        let one = Paired::of(vec![Money::from_cents(7)]);
+        assert_eq!(one.ci95, None);
+        assert!(one.describe("EUR").contains("no interval"));
+    }
+
+    #[test]
+    fn pair_seeds_are_distinct_and_start_at_the_seed() {
+        let o = CostOptions {
+            replications: 2,
+            seed: 2027,
+            threads: None,
+            campaigns: true,
+            levers: true,
+            pairs: 3,
+        };
+        assert_eq!(o.pair_seed(0), 2027);
+        assert_eq!(o.pair_seed(1), 2027 + 1_000_003);
+        assert_ne!(o.pair_seed(2), o.pair_seed(1));
+    }
 }

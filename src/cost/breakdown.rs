@@ -322,6 +322,9 @@ pub struct CampaignRow {
     pub attributed_cost_eur: Money,
     pub cost_per_contact_eur: Money,
     pub cost_per_order_eur: Money,
+    /// 95% interval of the marginal cost over the paired re-plans (empty with one pair).
+    pub marginal_cost_ci95_low_eur: Option<Money>,
+    pub marginal_cost_ci95_high_eur: Option<Money>,
 }
 
 /// The `campaigns.csv` row of a campaign, with its marginal figures when known.
@@ -339,6 +342,8 @@ pub fn campaign_row(c: &CampaignCost, marginal: Option<&Marginal>) -> CampaignRo
         attributed_cost_eur: c.attributed_cost,
         cost_per_contact_eur: basis.per_unit(c.contacts),
         cost_per_order_eur: basis.per_unit(c.orders),
+        marginal_cost_ci95_low_eur: None,
+        marginal_cost_ci95_high_eur: None,
     }
 }
 
@@ -398,6 +403,9 @@ pub struct LeverRow {
     #[serde(serialize_with = "fixed3")]
     pub hours_saved: f64,
     pub cost_saved_eur: Money,
+    /// 95% interval of the saving over the paired re-plans (empty with one pair).
+    pub cost_saved_ci95_low_eur: Option<Money>,
+    pub cost_saved_ci95_high_eur: Option<Money>,
 }
 
 /// The `levers.csv` row of a lever from the costing without it (`base`) and with it.
@@ -414,5 +422,7 @@ pub fn lever_row(
         contacts_removed: m.contacts,
         hours_saved: m.paid_hours,
         cost_saved_eur: m.cost,
+        cost_saved_ci95_low_eur: None,
+        cost_saved_ci95_high_eur: None,
     }
 }

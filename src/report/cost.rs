@@ -5,7 +5,8 @@
 //!   that no handled contact of the same day could carry has reason `idle`; the abandoned
 //!   charge has pool `abandoned`. The cost column sums to the grand total to the cent.
 //! * `campaigns.csv` — per campaign: orders, contacts (handled + abandoned), handling hours,
-//!   marginal flex hours and marginal cost (re-planned without the campaign), the cost the
+//!   marginal flex hours and marginal cost (re-planned without the campaign; the mean of the
+//!   paired re-plans, with the bounds of its 95% interval in the last two columns), the cost the
 //!   attribution charges it, cost per campaign contact and per campaign order.
 //! * `levers.csv` — per lever: contacts removed, paid hours saved, money saved.
 //! * `options.csv` — the plan's flex hours bought as flex, overtime or outsourcing.
@@ -53,7 +54,7 @@ fn cost_files(a: &CostAnalysis) -> Result<[(&'static str, Vec<u8>); 5]> {
 /// `campaigns.csv` (header written even without campaigns).
 fn campaigns_csv(a: &CostAnalysis) -> Result<Vec<u8>> {
     if a.campaigns.is_empty() {
-        return Ok(b"campaign,orders,contacts,handling_hours,marginal_flex_hours,marginal_cost_eur,attributed_cost_eur,cost_per_contact_eur,cost_per_order_eur\n".to_vec());
+        return Ok(b"campaign,orders,contacts,handling_hours,marginal_flex_hours,marginal_cost_eur,attributed_cost_eur,cost_per_contact_eur,cost_per_order_eur,marginal_cost_ci95_low_eur,marginal_cost_ci95_high_eur\n".to_vec());
     }
     table(&a.campaigns)
 }
@@ -61,7 +62,7 @@ fn campaigns_csv(a: &CostAnalysis) -> Result<Vec<u8>> {
 /// `levers.csv` (header written even without levers).
 fn levers_csv(a: &CostAnalysis) -> Result<Vec<u8>> {
     if a.levers.is_empty() {
-        return Ok(b"lever,description,contacts_removed,hours_saved,cost_saved_eur\n".to_vec());
+        return Ok(b"lever,description,contacts_removed,hours_saved,cost_saved_eur,cost_saved_ci95_low_eur,cost_saved_ci95_high_eur\n".to_vec());
     }
     table(&a.levers)
 }
@@ -83,6 +84,16 @@ pub struct Request {
     pub threads: Option<usize>,
     /// Run even over the work budget ([`crate::montecarlo::budget`]).
     pub allow_large: bool,
+    /// Pairs of re-plans behind each marginal figure (default
+    /// [`crate::cost::analysis::DEFAULT_PAIRS`]).
+    pub pairs: Option<u32>,
+}
+
+/// What the command produced: the text to print and the analysis as JSON.
+#[derive(Debug, Clone)]
+pub struct CostOutcome {
+    pub text: String,
+    pub json: serde_json::Value,
 }
 
 /// The command: load `file`, plan it exactly as `peakplan plan` does (the scenario's
@@ -90,6 +101,17 @@ pub struct Request {
 /// the costs and write the files into `out` (default `output/<scenario name>/cost/`).
 /// Returns the text to print.
 pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>) -> Result<String> {
+    run_outcome(file, overrides, req, out).map(|o| o.text)
+}
+
+/// As [`run`], also returning the analysis as JSON ([`super::finance::finance_json`] and
+/// the files written).
+pub fn run_outcome(
+    file: &Path,
+    overrides: &[String],
+    req: &Request,
+    out: Option<&Path>,
+) -> Result<CostOutcome> {
     let sc = crate::scenario::load(file, overrides)?;
     let dir = out.map_or_else(
         || Path::new("output").join(folder_name(&sc.name)).join("cost"),
@@ -110,12 +132,15 @@ pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>)
     if let Some(r) = req.replications {
         copts.replications = r;
     }
+    if let Some(k) = req.pairs {
+        copts.pairs = k;
+    }
     copts.threads = req.threads;
     crate::report::plan::check_budget(
         &sc,
         &demand,
         crate::report::plan::plan_replications(&popts)
-            + crate::report::plan::cost_replications(&sc, copts.replications),
+            + crate::report::plan::cost_replications(&sc, copts.replications, copts.pairs),
         "`peakplan cost`",
         req.allow_large,
     )?;
@@ -128,8 +153,15 @@ pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>)
     let written = staged.commit()?;
     let mut text = summary_text(&a);
     text.push_str("\nWrote:\n");
-    for w in written {
+    for w in &written {
         text.push_str(&format!("  {}\n", w.display()));
     }
-    Ok(text)
+    let mut json = super::finance::finance_json(&a);
+    json["files"] = serde_json::json!(
+        written
+            .iter()
+            .map(|w| w.display().to_string())
+            .collect::<Vec<_>>()
+    );
+    Ok(CostOutcome { text, json })
 }

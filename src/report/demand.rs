@@ -187,7 +187,7 @@ pub fn write_tables(
 /// The demand picture: expected contacts per interval stacked by reason (all channels),
 /// the campaigns' share hatched, the busiest day highlighted.
 pub fn demand_plot(d: &Demand, scenario_name: &str) -> crate::report::plot::Plot {
-    use crate::report::plot::{DayRange, Series, StackedAreaPlot, TimeAxis};
+    use crate::report::plot::{Series, StackedAreaPlot, TargetDays, TimeAxis};
     let n = d.intervals.len();
     let layers: Vec<Series> = (0..d.reasons.len())
         .map(|r| {
@@ -222,11 +222,7 @@ pub fn demand_plot(d: &Demand, scenario_name: &str) -> crate::report::plot::Plot
         .iter()
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(day, _)| DayRange {
-            first: d.days[day],
-            last: d.days[day],
-            label: "Busiest day".into(),
-        });
+        .map(|(day, _)| TargetDays::one(d.days[day], "Busiest day"));
     let minutes = d.intervals.first().map_or(15, |iv| iv.length_s / 60);
     StackedAreaPlot {
         title: format!("Expected contacts per interval by reason — {scenario_name}"),

@@ -182,6 +182,7 @@ pub fn section(s: &Scenario) -> Result<Option<(Section, Plot)>> {
         note: Some(
             "The simulation multiplies each day's volume by a Gamma(mean 1, cv) draw; the cv is the one for the day's lead from the forecast origin (simulation.volume_cv_by_lead).".into(),
         ),
+        marks: Vec::new(),
     };
     let block = Block::Plot(PlotBlock {
         key: "forecast".into(),

@@ -32,6 +32,16 @@ pub enum HtmlError {
     DuplicateId { id: String },
     #[error("plot `{key}`: its SVG must be an <svg> element without scripts")]
     BadSvg { key: String },
+    #[error(
+        "table `{table}`: mark on row {row}, column {column}, outside its {rows} rows × {columns} columns"
+    )]
+    MarkOutside {
+        table: String,
+        row: usize,
+        column: usize,
+        rows: usize,
+        columns: usize,
+    },
 }
 
 /// A headline number shown under the headline sentence, e.g. ("flex_agents", "Flex agents
@@ -77,6 +87,36 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Optional note under the table (definitions, sources).
     pub note: Option<String>,
+    /// Cells (row, column) to mark, e.g. a day below its target: in HTML a class (`miss`,
+    /// `risk`) that colours the cell, in Markdown bold (`miss`) or italics (`risk`).
+    pub marks: Vec<(usize, usize, Mark)>,
+}
+
+/// How a marked table cell reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Misses its target.
+    Miss,
+    /// Meets it on average but not with the required confidence.
+    Risk,
+}
+
+impl Mark {
+    fn class(self) -> &'static str {
+        match self {
+            Mark::Miss => "miss",
+            Mark::Risk => "risk",
+        }
+    }
+}
+
+impl Table {
+    fn mark(&self, row: usize, col: usize) -> Option<Mark> {
+        self.marks
+            .iter()
+            .find(|(r, c, _)| *r == row && *c == col)
+            .map(|m| m.2)
+    }
 }
 
 /// A plot, inlined as SVG in HTML and linked as a PNG file in Markdown.
@@ -193,6 +233,19 @@ pub fn validate(r: &Report) -> Result<(), HtmlError> {
                             });
                         }
                     }
+                    if let Some(&(row, column, _)) = t
+                        .marks
+                        .iter()
+                        .find(|(r, c, _)| *r >= t.rows.len() || *c >= t.columns.len())
+                    {
+                        return Err(HtmlError::MarkOutside {
+                            table: t.id.clone(),
+                            row,
+                            column,
+                            rows: t.rows.len(),
+                            columns: t.columns.len(),
+                        });
+                    }
                 }
             }
         }
@@ -216,11 +269,17 @@ h2 { font-size: 20px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2
 figure.plot { margin: 16px 0 24px; }
 figure.plot svg { display: block; width: 100%; height: auto; max-width: 1200px; border: 1px solid var(--rule); }
 figcaption { font-size: 14px; color: var(--muted); margin-top: 6px; }
-table.data { border-collapse: collapse; margin: 12px 0 6px; font-size: 14px; font-variant-numeric: tabular-nums; }
+/* Tables never widen the page: a table wider than the text column scrolls inside its box. */
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 12px 0 6px; }
+table.data { border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; }
 table.data caption { text-align: left; font-weight: bold; padding: 4px 0 8px; }
-table.data th, table.data td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
-table.data thead th { border-bottom: 2px solid var(--ink); }
-table.data .num { text-align: right; white-space: nowrap; }
+table.data th, table.data td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+table.data thead th { border-bottom: 2px solid var(--ink); vertical-align: bottom; }
+table.data td:first-child { white-space: nowrap; }
+table.data .num { text-align: right; }
+table.data td.num { white-space: nowrap; }
+table.data td.miss { color: #a40000; background: #fde3e1; font-weight: bold; }
+table.data td.risk { color: #7a4d00; background: #fff1cc; }
 table.data tbody tr:nth-child(even) { background: var(--band); }
 .note { font-size: 13px; color: var(--muted); }
 footer { margin-top: 36px; border-top: 1px solid var(--rule); padding-top: 8px; font-size: 13px; color: var(--muted); }
@@ -233,6 +292,7 @@ footer dd { margin: 0; font-family: "DejaVu Sans Mono", monospace; word-break: b
   h2 { break-after: avoid; }
   figure.plot, .headline, .figures { break-inside: avoid; }
   figure.plot svg { border: none; }
+  .table-wrap { overflow: visible; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
 }
@@ -326,7 +386,7 @@ fn html_table(h: &mut String, t: &Table) {
     let e = escape;
     let _ = writeln!(
         h,
-        "<table id=\"table-{id}\" class=\"data\" data-table=\"{id}\">\n<caption>{}</caption>\n<thead><tr>",
+        "<div class=\"table-wrap\">\n<table id=\"table-{id}\" class=\"data\" data-table=\"{id}\">\n<caption>{}</caption>\n<thead><tr>",
         e(&t.caption),
         id = e(&t.id)
     );
@@ -335,15 +395,26 @@ fn html_table(h: &mut String, t: &Table) {
         let _ = write!(h, "<th scope=\"col\"{class}>{}</th>", e(&c.name));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
-    for row in &t.rows {
+    for (r, row) in t.rows.iter().enumerate() {
         h.push_str("<tr>");
-        for (cell, c) in row.iter().zip(&t.columns) {
-            let class = if c.numeric { " class=\"num\"" } else { "" };
+        for (k, (cell, c)) in row.iter().zip(&t.columns).enumerate() {
+            let mut classes: Vec<&str> = Vec::new();
+            if c.numeric {
+                classes.push("num");
+            }
+            if let Some(m) = t.mark(r, k) {
+                classes.push(m.class());
+            }
+            let class = if classes.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", classes.join(" "))
+            };
             let _ = write!(h, "<td{class}>{}</td>", e(cell));
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</tbody>\n</table>\n");
+    h.push_str("</tbody>\n</table>\n</div>\n");
     if let Some(n) = &t.note {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", e(n));
     }
@@ -369,7 +440,13 @@ pub fn escape_markdown(s: &str) -> String {
     out
 }
 
-fn md_table(m: &mut String, caption: &str, columns: &[Column], rows: &[Vec<String>]) {
+fn md_table(
+    m: &mut String,
+    caption: &str,
+    columns: &[Column],
+    rows: &[Vec<String>],
+    mark: &dyn Fn(usize, usize) -> Option<Mark>,
+) {
     if !caption.is_empty() {
         let _ = writeln!(m, "**{}**\n", escape_markdown(caption));
     }
@@ -382,10 +459,15 @@ fn md_table(m: &mut String, caption: &str, columns: &[Column], rows: &[Vec<Strin
         m.push_str(if c.numeric { " ---: |" } else { " --- |" });
     }
     m.push('\n');
-    for row in rows {
+    for (r, row) in rows.iter().enumerate() {
         m.push('|');
-        for cell in row {
-            let _ = write!(m, " {} |", escape_markdown(cell));
+        for (k, cell) in row.iter().enumerate() {
+            let text = escape_markdown(cell);
+            let _ = match mark(r, k) {
+                Some(Mark::Miss) if !cell.is_empty() => write!(m, " **{text}** |"),
+                Some(Mark::Risk) if !cell.is_empty() => write!(m, " *{text}* |"),
+                _ => write!(m, " {text} |"),
+            };
         }
         m.push('\n');
     }
@@ -410,6 +492,7 @@ pub fn render_markdown(r: &Report) -> Result<String, HtmlError> {
             "",
             &[Column::text("Key figure"), Column::number("Value")],
             &rows,
+            &|_, _| None,
         );
     }
     for s in &r.sections {
@@ -436,7 +519,9 @@ pub fn render_markdown(r: &Report) -> Result<String, HtmlError> {
                     }
                 }
                 Block::Table(t) => {
-                    md_table(&mut m, &t.caption, &t.columns, &t.rows);
+                    md_table(&mut m, &t.caption, &t.columns, &t.rows, &|r, c| {
+                        t.mark(r, c)
+                    });
                     if let Some(n) = &t.note {
                         let _ = writeln!(m, "{}\n", escape_markdown(n));
                     }
@@ -456,6 +541,7 @@ pub fn render_markdown(r: &Report) -> Result<String, HtmlError> {
             "",
             &[Column::text("Item"), Column::text("Value")],
             &rows,
+            &|_, _| None,
         );
     }
     Ok(m.trim_end().to_string() + "\n")

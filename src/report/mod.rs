@@ -3,9 +3,12 @@
 //! need (the Erlang calculator's batch file). The computing modules before it stay free of I/O.
 
 pub mod atomic;
+pub mod channels;
+pub mod compare;
 pub mod cost;
 pub mod demand;
 pub mod erlang_calc;
+pub mod finance;
 pub mod forecast;
 pub mod html;
 pub mod plan;

@@ -48,6 +48,8 @@ pub struct Request {
     pub plan_interval_min: Option<u32>,
     /// Run even over the work budget ([`crate::montecarlo::budget`]).
     pub allow_large: bool,
+    /// Master seed (default: the scenario's `simulation.seed`).
+    pub seed: Option<u64>,
 }
 
 /// Replications a plan with `o` runs at most, counted as whole-calendar replications: the
@@ -126,10 +128,55 @@ pub fn candidate_shifts_per_date(sc: &crate::scenario::Scenario) -> f64 {
 
 /// Whole-calendar replications of a cost analysis with `replications` per costing: the
 /// plan's costing and, per campaign and per possible lever (every reason, prevention,
-/// deflection, early ordering), two re-plans costed the same way.
-pub fn cost_replications(sc: &crate::scenario::Scenario, replications: u32) -> f64 {
+/// deflection, early ordering), `pairs` pairs of re-plans costed the same way.
+pub fn cost_replications(sc: &crate::scenario::Scenario, replications: u32, pairs: u32) -> f64 {
     let differences = sc.campaigns.len() + sc.reasons.len() + 3;
-    f64::from(replications) * (1.0 + 2.0 * differences as f64)
+    f64::from(replications) * (1.0 + 2.0 * f64::from(pairs.max(1)) * differences as f64)
+}
+
+/// What the command produced: the text to print and the same summary as JSON.
+#[derive(Debug, Clone)]
+pub struct PlanOutcome {
+    pub text: String,
+    pub json: serde_json::Value,
+}
+
+/// A plan's summary as JSON: its settings, the headline figures (as numbers), the pools'
+/// headcounts and the frontier's chosen row.
+pub fn plan_json(p: &Plan) -> serde_json::Value {
+    let h = p.headline();
+    let chosen = p.chosen_row();
+    serde_json::json!({
+        "scenario": p.scenario,
+        "method": p.options.method.name(),
+        "confidence": p.options.confidence,
+        "seed": p.options.seed,
+        "check_replications": p.check.replications,
+        "iterations": p.steps.len(),
+        "converged": p.converged,
+        "sentence": h.sentence(),
+        "headline": h,
+        "pools": p.cover.pools.iter().map(|ps| serde_json::json!({
+            "pool": ps.pool,
+            "peak_headcount": ps.peak_headcount,
+            "peak_date": ps.peak_date,
+            "hours": ps.hours,
+            "cost_eur": ps.cost_eur,
+        })).collect::<Vec<_>>(),
+        "flex_cost_eur": p.cover.total_cost_eur,
+        "flex_people_to_have_ready": p.cover.peak_headcount,
+        "lp_lower_bound_eur": p.cover.lp_bound_eur,
+        "short_cells": p.cover.short.len(),
+        "plan": p.summary,
+        "chosen_frontier_row": chosen.map(|r| serde_json::json!({
+            "max_flex_heads_per_day": r.max_heads_per_day,
+            "flex_heads": r.flex_heads,
+            "peak_day_flex_heads": r.peak_day_heads,
+            "p_all_intervals_peak_day": r.p_all_intervals,
+            "p_peak_day_meets": r.p_day,
+            "flex_cost_eur": r.cost_eur,
+        })),
+    })
 }
 
 fn f(v: f64, d: usize) -> String {
@@ -170,6 +217,16 @@ pub fn run(
     req: &Request,
     out: Option<&Path>,
 ) -> Result<String> {
+    run_outcome(files, overrides, req, out).map(|o| o.text)
+}
+
+/// Runs the command; returns the text to print and the summary as JSON.
+pub fn run_outcome(
+    files: &[PathBuf],
+    overrides: &[String],
+    req: &Request,
+    out: Option<&Path>,
+) -> Result<PlanOutcome> {
     if files.is_empty() {
         return Err(Error::Input("give at least one scenario file".into()));
     }
@@ -221,6 +278,9 @@ pub fn run(
             opts.frontier_replications = opts.frontier_replications.min(r);
         }
         opts.plan_interval_min = req.plan_interval_min;
+        if let Some(seed) = req.seed {
+            opts.seed = seed;
+        }
         check_budget(
             &sc,
             &demand,
@@ -237,6 +297,9 @@ pub fn run(
         plans.push(p);
     }
     let mut text = String::new();
+    let mut json = serde_json::json!({
+        "plans": plans.iter().map(plan_json).collect::<Vec<_>>(),
+    });
     for (p, (_, sc, _, _)) in plans.iter().zip(&prepared) {
         let sub = dir_of(&sc.name);
         for (name, bytes) in tables(p)? {
@@ -252,13 +315,20 @@ pub fn run(
         let (csv, s) = year_tables(&y, &plans)?;
         staged.write("year.csv", &csv)?;
         text.push_str(&s);
+        json["year"] = serde_json::json!({ "summary": s });
     }
     let written = staged.commit()?;
     let _ = writeln!(text, "\nWrote:");
-    for w in written {
+    for w in &written {
         let _ = writeln!(text, "  {}", w.display());
     }
-    Ok(text)
+    json["files"] = serde_json::json!(
+        written
+            .iter()
+            .map(|w| w.display().to_string())
+            .collect::<Vec<_>>()
+    );
+    Ok(PlanOutcome { text, json })
 }
 
 /// The one-sentence answer (see [`Plan::headline`]).
@@ -406,7 +476,7 @@ fn tables(p: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let mut out = vec![
         ("staffing.csv", staffing_csv(p)?),
         ("shifts.csv", shifts_csv(p)?),
-        ("plan.json", plan_json(p)?),
+        ("plan.json", plan_file(p)?),
     ];
     if !p.frontier.is_empty() {
         out.push(("frontier.csv", frontier_csv(p)?));
@@ -415,7 +485,7 @@ fn tables(p: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>> {
 }
 
 /// plan.json: the plan's summary for tools.
-fn plan_json(p: &Plan) -> Result<Vec<u8>> {
+fn plan_file(p: &Plan) -> Result<Vec<u8>> {
     let mut json = serde_json::to_vec_pretty(&p.summary)
         .map_err(|e| Error::Internal(format!("plan.json: {e}")))?;
     json.push(b'\n');

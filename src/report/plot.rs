@@ -12,13 +12,15 @@
 //! "Fri 12 Feb" for weeks), and faint lines mark the start of every day.
 //!
 //! Text is rendered with the DejaVu Sans font compiled into the binary (registered once, see
-//! [`ensure_font`]), so no system font library is needed. Degenerate data never panics: an
+//! [`ensure_font`]), so no system font library is needed; in PNGs each glyph is placed at its
+//! exact pen position (`raster_text`), so letters are evenly spaced. Degenerate data never panics: an
 //! empty axis or all-NaN series draws the frame with a "no data" note; series of the wrong
 //! length are an error.
 
 mod draw;
 mod forecast;
 pub mod format;
+mod raster_text;
 mod time_axis;
 
 pub use forecast::DailyForecastPlot;
@@ -171,13 +173,59 @@ impl Series {
     }
 }
 
-/// Days to highlight on a time plot (e.g. the peak day), inclusive.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DayRange {
-    pub first: Date,
-    pub last: Date,
-    /// Shown on the plot, e.g. "Peak day".
+/// The target days of a time plot (the days the service promise must hold), shaded as one
+/// band: consecutive days form one stretch, and the legend names them once.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TargetDays {
+    /// The days (any order; duplicates and days outside the axis are ignored).
+    pub days: Vec<Date>,
+    /// The legend's name for them, e.g. "Target day" (the dates are appended).
     pub label: String,
+}
+
+impl TargetDays {
+    /// One day, e.g. the plan's peak day.
+    pub fn one(day: Date, label: impl Into<String>) -> TargetDays {
+        TargetDays {
+            days: vec![day],
+            label: label.into(),
+        }
+    }
+
+    /// The days sorted and without duplicates.
+    pub fn sorted(&self) -> Vec<Date> {
+        let mut d = self.days.clone();
+        d.sort();
+        d.dedup();
+        d
+    }
+
+    /// The legend text: "Target day: Fri 12 Feb", "Target days: Fri 12 Feb – Sun 14 Feb",
+    /// or for days apart "Target days: Fri 12 Feb, Sun 14 Feb" (at most three named, then
+    /// "+ N more").
+    pub fn legend(&self) -> String {
+        let d = self.sorted();
+        let consecutive = d
+            .windows(2)
+            .all(|w| w[0].tomorrow().is_ok_and(|t| t == w[1]));
+        let dates = match d.len() {
+            0 => String::new(),
+            1 => format::day(d[0]),
+            n if consecutive => format!("{} – {}", format::day(d[0]), format::day(d[n - 1])),
+            n => {
+                let mut s: Vec<String> = d.iter().take(3).map(|&x| format::day(x)).collect();
+                if n > 3 {
+                    s.push(format!("+ {} more", n - 3));
+                }
+                s.join(", ")
+            }
+        };
+        match (self.label.is_empty(), dates.is_empty()) {
+            (_, true) => self.label.clone(),
+            (true, false) => dates,
+            (false, false) => format!("{}: {dates}", self.label),
+        }
+    }
 }
 
 /// A horizontal reference line, e.g. the service-level target.
@@ -200,7 +248,8 @@ pub struct StackedAreaPlot {
     pub layers: Vec<Series>,
     /// Drawn hatched from 0 to its value (capped at the stack's total).
     pub overlay: Option<Series>,
-    pub highlight: Option<DayRange>,
+    /// Shaded as one band (see [`TargetDays`]).
+    pub highlight: Option<TargetDays>,
 }
 
 /// (b) Step lines per interval (e.g. required agents per method) drawn over stacked filled
@@ -214,7 +263,8 @@ pub struct StepLinesPlot {
     pub capacity: Vec<Series>,
     /// Drawn as step lines with distinct colours and dash patterns.
     pub lines: Vec<Series>,
-    pub highlight: Option<DayRange>,
+    /// Shaded as one band (see [`TargetDays`]).
+    pub highlight: Option<TargetDays>,
 }
 
 /// A band around a line, e.g. the 90% band of the simulated service level.
@@ -240,7 +290,8 @@ pub struct BandPlot {
     pub y_range: Option<(f64, f64)>,
     /// Unit appended to y tick labels, e.g. "%".
     pub y_unit: String,
-    pub highlight: Option<DayRange>,
+    /// Shaded as one band (see [`TargetDays`]).
+    pub highlight: Option<TargetDays>,
 }
 
 /// One row of the frontier: a flex headcount and what it buys.
@@ -290,6 +341,8 @@ pub enum ValueUnit {
 pub struct Bar {
     pub label: String,
     pub value: f64,
+    /// An interval around the value (e.g. its 95% confidence interval), drawn as a whisker.
+    pub interval: Option<(f64, f64)>,
 }
 
 /// (e) Horizontal bars (e.g. cost per campaign), top to bottom in the given order.
@@ -428,10 +481,10 @@ impl Plot {
         self.validate()?;
         Self::check_size(size)?;
         let mut buf = vec![0u8; size.width as usize * size.height as usize * 3];
-        self.render(BitMapBackend::with_buffer(
+        self.render(raster_text::GlyphText(BitMapBackend::with_buffer(
             &mut buf,
             (size.width, size.height),
-        ))?;
+        )))?;
         Ok(buf)
     }
 
@@ -467,7 +520,10 @@ impl Plot {
                 self.validate()?;
                 Self::check_size(size)?;
                 atomic::write_path_with(path, |tmp| {
-                    self.render(BitMapBackend::new(tmp, (size.width, size.height)))
+                    self.render(raster_text::GlyphText(BitMapBackend::new(
+                        tmp,
+                        (size.width, size.height),
+                    )))
                 })?;
             }
         }

@@ -46,8 +46,8 @@ use crate::report::demand::{folder_name, write_atomic};
 use crate::report::html::{Block, Column, KeyFigure, PlotBlock, Report, Section, Table};
 use crate::report::plot::format::day_month;
 use crate::report::plot::{
-    Band, BandPlot, Bar, BarPlot, DEFAULT_SIZE, DayRange, FrontierPlot, FrontierPoint, HLine, Plot,
-    Series, StepLinesPlot, TimeAxis, ValueUnit,
+    Band, BandPlot, Bar, BarPlot, DEFAULT_SIZE, FrontierPlot, FrontierPoint, HLine, Plot, Series,
+    StepLinesPlot, TargetDays, TimeAxis, ValueUnit,
 };
 use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
@@ -82,6 +82,9 @@ pub struct RunOptions<'a> {
     /// Shorten the plan for smoke tests: at most this many iterations of the simulation
     /// method and this many replications per iteration (never for real decisions).
     pub quick: bool,
+    /// Pairs of re-plans behind each marginal cost (default
+    /// [`crate::cost::analysis::DEFAULT_PAIRS`]; 2 with `quick`).
+    pub marginal_pairs: Option<u32>,
     /// Called on the calling thread as the run advances (the library never prints).
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
     /// Run even over the work budget ([`crate::montecarlo::budget`]).
@@ -131,6 +134,8 @@ pub struct RunOutcome {
     pub figures: Vec<Figure>,
     /// The text for the terminal: headline, key figures, what was written or replaced.
     pub summary: String,
+    /// `run.json`'s record (`run --format json`).
+    pub json: serde_json::Value,
 }
 
 /// SHA-256 of a file's bytes as 64 lowercase hex digits (the form `sha256sum` prints).
@@ -188,6 +193,10 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     copts.seed = seed;
     if o.quick {
         copts.replications = copts.replications.min(4);
+        copts.pairs = copts.pairs.min(2);
+    }
+    if let Some(k) = o.marginal_pairs {
+        copts.pairs = k;
     }
     // The plan, the simulation of the planned roster (the check's replications) and the
     // cost analysis, before any of them starts.
@@ -196,7 +205,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
         &demand,
         super::plan::plan_replications(&popts)
             + f64::from(popts.replications)
-            + super::plan::cost_replications(&sc, copts.replications),
+            + super::plan::cost_replications(&sc, copts.replications, copts.pairs),
         &format!("`peakplan run {}`", file.display()),
         o.allow_large,
     )?;
@@ -281,6 +290,7 @@ pub fn run(file: &Path, o: &RunOptions) -> Result<RunOutcome> {
         headline: c.headline.clone(),
         figures: c.figures.clone(),
         summary,
+        json: run_json(&c),
     })
 }
 
@@ -320,6 +330,12 @@ fn headline_model_channel(c: &Computed) -> usize {
 
 fn sl_metric(c: &Computed) -> Metric {
     Metric::ServiceLevel(c.model.sl_definition)
+}
+
+/// Every channel per day in the simulation of the planned roster (see [`super::channels`]);
+/// `channels::channel_risks` of it lists the days and channels that miss their target.
+pub fn channel_days(c: &Computed) -> Vec<super::channels::ChannelDay> {
+    super::channels::channel_days(&c.sim, &c.model, &c.demand.days, c.plan.options.confidence)
 }
 
 /// The headline figures, in the order every output lists them.
@@ -420,13 +436,19 @@ fn axis(c: &Computed) -> TimeAxis {
     )
 }
 
-fn peak_range(c: &Computed) -> Option<DayRange> {
-    let d = c.plan.peak_date();
-    Some(DayRange {
-        first: d,
-        last: d,
-        label: "Peak day".into(),
-    })
+/// The days every time plot shades as one band: the days the promise must hold (for now the
+/// plan's peak day).
+fn target_days(c: &Computed) -> Option<TargetDays> {
+    Some(TargetDays::one(c.plan.peak_date(), "Target day"))
+}
+
+/// The demand plot of `peakplan demand`, shading the run's target days.
+fn demand_plot(c: &Computed) -> Plot {
+    let mut plot = super::demand::demand_plot(&c.demand, &c.scenario.name);
+    if let Plot::StackedArea(p) = &mut plot {
+        p.highlight = target_days(c);
+    }
+    plot
 }
 
 fn staffing_plot(c: &Computed) -> Plot {
@@ -469,7 +491,7 @@ fn staffing_plot(c: &Computed) -> Plot {
             ),
         ],
         lines,
-        highlight: peak_range(c),
+        highlight: target_days(c),
     }
     .into()
 }
@@ -503,7 +525,7 @@ fn sl_plot(c: &Computed) -> Plot {
         }),
         y_range: Some((0.0, 100.0)),
         y_unit: "%".into(),
-        highlight: peak_range(c),
+        highlight: target_days(c),
     }
     .into()
 }
@@ -536,7 +558,7 @@ fn abandon_plot(c: &Computed) -> Plot {
         target: None,
         y_range: None,
         y_unit: "%".into(),
-        highlight: peak_range(c),
+        highlight: target_days(c),
     }
     .into()
 }
@@ -617,6 +639,10 @@ fn cost_plot(c: &Computed) -> Plot {
             .map(|r| Bar {
                 label: r.campaign.clone(),
                 value: campaign_cost(r).to_eur_f64(),
+                interval: r
+                    .marginal_cost_ci95_low_eur
+                    .zip(r.marginal_cost_ci95_high_eur)
+                    .map(|(lo, hi)| (lo.to_eur_f64(), hi.to_eur_f64())),
             })
             .collect(),
         unit: ValueUnit::Eur,
@@ -679,44 +705,7 @@ fn daily_table(c: &Computed) -> Table {
             "SL and abandonment: the planned roster simulated, {} replications; P(every interval meets): the plan's check, {} replications, all planned channels.",
             c.sim_replications, p.check.replications
         )),
-    }
-}
-
-fn campaigns_table(c: &Computed) -> Table {
-    let cur = &c.cost.currency;
-    let money = |m: Option<cost::Money>| m.map_or_else(|| "–".to_string(), |m| m.format(cur));
-    Table {
-        id: "campaigns".into(),
-        caption: "What each campaign costs customer service".into(),
-        columns: vec![
-            Column::text("Campaign"),
-            Column::number("Orders"),
-            Column::number("Contacts caused"),
-            Column::number("Handling hours"),
-            Column::number("Marginal flex hours"),
-            Column::number("Marginal cost"),
-            Column::number("Per contact"),
-            Column::number("Per order"),
-        ],
-        rows: c
-            .cost
-            .campaigns
-            .iter()
-            .map(|r| {
-                vec![
-                    r.campaign.clone(),
-                    thousands(r.orders),
-                    thousands(r.contacts),
-                    thousands(r.handling_hours),
-                    r.marginal_flex_hours
-                        .map_or_else(|| "–".to_string(), thousands),
-                    money(r.marginal_cost_eur),
-                    r.cost_per_contact_eur.format(cur),
-                    r.cost_per_order_eur.format(cur),
-                ]
-            })
-            .collect(),
-        note: Some(c.cost.summary_lines().last().cloned().unwrap_or_default()),
+        marks: Vec::new(),
     }
 }
 
@@ -761,6 +750,7 @@ fn frontier_table(c: &Computed) -> Table {
             "Each point: the need covered with at most that many flex heads a day, simulated with one seed ({} replications); \"chosen\" is the plan.",
             p.options.frontier_replications.min(p.options.replications)
         )),
+        marks: Vec::new(),
     }
 }
 
@@ -809,13 +799,32 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
             "per_handled_contact": c.cost.costing.cost_per_handled_contact().plain(),
             "replications": c.cost.settings.replications,
         },
+        "channels": channels_json(c),
+        "finance": super::finance::finance_json(&c.cost),
         "campaigns": c.cost.campaigns.iter().map(|r| json!({
             "campaign": r.campaign, "orders": r.orders, "contacts": r.contacts,
             "handling_hours": r.handling_hours, "marginal_flex_hours": r.marginal_flex_hours,
             "marginal_cost": r.marginal_cost_eur.map(|m| m.plain()),
+            "marginal_cost_ci95_low": r.marginal_cost_ci95_low_eur.map(|m| m.plain()),
+            "marginal_cost_ci95_high": r.marginal_cost_ci95_high_eur.map(|m| m.plain()),
             "cost_per_contact": r.cost_per_contact_eur.plain(),
             "cost_per_order": r.cost_per_order_eur.plain(),
         })).collect::<Vec<_>>(),
+    })
+}
+
+/// `run.json`'s `channels`: every channel per day, and the days and channels that miss
+/// their target (with the sentence the report uses).
+fn channels_json(c: &Computed) -> serde_json::Value {
+    let days = channel_days(c);
+    let risks = super::channels::channel_risks(&days);
+    json!({
+        "days": days,
+        "risks": risks.iter().map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            v["sentence"] = json!(r.sentence());
+            v
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -824,8 +833,8 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
     let mut plots: Vec<(&'static str, &'static str, Plot)> = vec![
         (
             "demand",
-            "Expected contacts per interval, stacked by reason; hatched: caused by campaigns; shaded: the busiest day.",
-            super::demand::demand_plot(&c.demand, &c.scenario.name),
+            "Expected contacts per interval, stacked by reason; hatched: caused by campaigns; shaded: the target day.",
+            demand_plot(c),
         ),
         (
             "staffing",
@@ -852,7 +861,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
     }
     plots.push((
         "cost_per_campaign",
-        "Marginal staffing cost of each campaign: the plan with it minus the plan without it (both re-planned the same way; see the note under the table).",
+        "Marginal staffing cost of each campaign: the plan with it minus the plan without it, both re-planned as the plan was made; the mean of paired re-plans, whiskers: its 95% interval (see the note under the table).",
         cost_plot(c),
     ));
     let mut blocks = Vec::new();
@@ -899,6 +908,15 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
         },
     ];
     sections.splice(1..1, forecast_section);
+    sections.push(Section {
+        id: "channels".into(),
+        title: "Every channel".into(),
+        blocks: vec![Block::Table(super::channels::channel_table(
+            &channel_days(c),
+            c.sim_replications,
+            c.plan.options.confidence,
+        ))],
+    });
     let mut frontier_blocks: Vec<Block> = take("frontier").into_iter().collect();
     if !c.plan.frontier.is_empty() {
         frontier_blocks.push(Block::Table(frontier_table(c)));
@@ -908,14 +926,10 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
             blocks: frontier_blocks,
         });
     }
-    sections.push(Section {
-        id: "campaigns".into(),
-        title: "Cost per campaign".into(),
-        blocks: take("cost_per_campaign")
-            .into_iter()
-            .chain([Block::Table(campaigns_table(c))])
-            .collect(),
-    });
+    sections.push(super::finance::finance_section(
+        &c.cost,
+        take("cost_per_campaign"),
+    ));
     sections.push(Section {
         id: "daily".into(),
         title: "Daily summary".into(),
@@ -971,9 +985,8 @@ pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
     super::cost::write_cost_files(dir, &c.cost)?;
     let (report, plots) = build_report(c)?;
     for (key, plot) in &plots {
-        if *key == "demand" {
-            continue; // written by the demand tables
-        }
+        // demand.png/svg were written by the demand tables with the busiest day shaded: they
+        // are redrawn with the run's target days, as in the report.
         plot.write_png_and_svg(dir, key, DEFAULT_SIZE)
             .map_err(|e| super::demand::plot_error(e, key))?;
     }
@@ -992,16 +1005,18 @@ pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
 pub struct CompareOutcome {
     pub dir: PathBuf,
     pub replaced: Replaced,
-    /// Header and rows of the side-by-side table (figure, A, B).
-    pub rows: Vec<[String; 3]>,
+    /// The compared figures (see [`super::compare`]).
+    pub rows: Vec<super::compare::CompareRow>,
     /// The table for the terminal.
     pub text: String,
+    /// The comparison as JSON (`compare --format json`).
+    pub json: serde_json::Value,
 }
 
 /// `peakplan compare A B`: both scenarios run (nothing of their own written) and set side
-/// by side — the headline figures, then contacts and cost per campaign — as a table on the
-/// terminal and `compare.html` + `compare.csv` in `--out` (default
-/// `output/compare_<A>_vs_<B>/`).
+/// by side — the headline figures, then contacts and cost per campaign, with B − A — as a
+/// table on the terminal and `compare.html` + `compare.csv` (numeric; see
+/// [`super::compare`]) in `--out` (default `output/compare_<A>_vs_<B>/`).
 pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
     // The output folder is checked before any work (loading is cheap; the names decide
     // the default folder).
@@ -1017,113 +1032,57 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
     let ca = compute(a, o)?;
     let cb = compute(b, o)?;
     phase(o, "report");
-    let mut rows: Vec<[String; 3]> = vec![[
-        "Figure".into(),
-        ca.scenario.name.clone(),
-        cb.scenario.name.clone(),
-    ]];
-    // The peak-day figures' labels name each scenario's own peak day: a neutral label, and
-    // the date in each cell.
-    let cell = |c: &Computed, id: &str| {
-        c.figures.iter().find(|f| f.id == id).map_or_else(
-            || "–".to_string(),
-            |f| match id {
-                "peak_sl" | "peak_p_all" | "peak_abandon" => {
-                    format!("{} ({})", f.text, day_month(c.plan.peak_date()))
-                }
-                _ => f.text.clone(),
-            },
-        )
-    };
-    for fa in &ca.figures {
-        let label = match fa.id {
-            "peak_sl" => format!("Mean {} SL on the peak day", ca.plan.headline_channel),
-            "peak_p_all" => "P(every interval of the peak day meets the target)".into(),
-            "peak_abandon" => format!("Abandonment ({}) on the peak day", ca.plan.headline_channel),
-            _ => fa.label.clone(),
-        };
-        rows.push([label, cell(&ca, fa.id), cell(&cb, fa.id)]);
-    }
-    let mut names: Vec<&str> = ca
-        .cost
-        .campaigns
-        .iter()
-        .map(|r| r.campaign.as_str())
+    let rows = super::compare::rows(&ca, &cb);
+    let shown = super::compare::table(&ca, &cb, &rows);
+    let mut grid: Vec<Vec<String>> = vec![shown.columns.iter().map(|c| c.name.clone()).collect()];
+    grid.extend(shown.rows.iter().cloned());
+    let widths: Vec<usize> = (0..grid[0].len())
+        .map(|k| grid.iter().map(|r| r[k].chars().count()).max().unwrap_or(0))
         .collect();
-    for r in &cb.cost.campaigns {
-        if !names.contains(&r.campaign.as_str()) {
-            names.push(&r.campaign);
+    let mut text = String::new();
+    for (i, r) in grid.iter().enumerate() {
+        let pad = |s: &str, w: usize| " ".repeat(w.saturating_sub(s.chars().count()));
+        let mut line = format!("{}{}", r[0], pad(&r[0], widths[0]));
+        for (k, cell) in r.iter().enumerate().skip(1) {
+            line.push_str(&format!("  {}{cell}", pad(cell, widths[k])));
+        }
+        let _ = writeln!(text, "{}", line.trim_end());
+        if i == 0 {
+            let _ = writeln!(
+                text,
+                "{}",
+                "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1))
+            );
         }
     }
-    let find = |c: &Computed, n: &str| c.cost.campaigns.iter().find(|r| r.campaign == n).cloned();
-    for n in &names {
-        let (ra, rb) = (find(&ca, n), find(&cb, n));
-        rows.push([
-            format!("{n}: expected contacts"),
-            ra.as_ref()
-                .map_or_else(|| "–".into(), |r| thousands(r.contacts)),
-            rb.as_ref()
-                .map_or_else(|| "–".into(), |r| thousands(r.contacts)),
-        ]);
-        rows.push([
-            format!("{n}: marginal cost"),
-            ra.map_or_else(
-                || "–".into(),
-                |r| campaign_cost(&r).format(&ca.cost.currency),
-            ),
-            rb.map_or_else(
-                || "–".into(),
-                |r| campaign_cost(&r).format(&cb.cost.currency),
-            ),
-        ]);
-    }
-    let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
-    let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
-    let w2 = rows.iter().map(|r| r[2].chars().count()).max().unwrap_or(0);
-    let mut text = String::new();
-    for (i, r) in rows.iter().enumerate() {
-        let pad = |s: &str, w: usize| " ".repeat(w.saturating_sub(s.chars().count()));
-        let _ = writeln!(
-            text,
-            "{}{}  {}{}  {}{}",
-            r[0],
-            pad(&r[0], w0),
-            pad(&r[1], w1),
-            r[1],
-            pad(&r[2], w2),
-            r[2]
-        );
-        if i == 0 {
-            let _ = writeln!(text, "{}", "-".repeat(w0 + w1 + w2 + 4));
+    for c in [&ca, &cb] {
+        for m in &c.cost.campaign_marginals {
+            let _ = writeln!(
+                text,
+                "{}: {} marginal cost {}",
+                c.scenario.name,
+                m.name,
+                m.cost.describe(&c.cost.currency)
+            );
         }
     }
     let report = Report {
         title: format!("{} vs {} — what-if", ca.scenario.name, cb.scenario.name),
         headline: format!("A: {} B: {}", ca.headline, cb.headline),
         key_figures: Vec::new(),
-        sections: vec![Section {
-            id: "compare".into(),
-            title: "Side by side".into(),
-            blocks: vec![Block::Table(Table {
-                id: "compare".into(),
-                caption: "Headline figures and cost per campaign".into(),
-                columns: vec![
-                    Column::text("Figure"),
-                    Column::number(format!("A: {}", ca.scenario.name)),
-                    Column::number(format!("B: {}", cb.scenario.name)),
-                ],
-                rows: rows[1..].iter().map(|r| r.to_vec()).collect(),
-                note: Some(format!(
-                    "Seed {} (or each scenario's own); figures as in each scenario's `peakplan run` report.",
-                    o.seed.map_or_else(|| "–".into(), |s| s.to_string())
-                )),
-            })],
-        }],
+        sections: super::compare::sections(&ca, &cb, &rows),
         run_info: ca
             .files
             .iter()
             .chain(&cb.files)
             .map(|(f, h)| (format!("SHA-256 {}", f.display()), h.clone()))
+            .chain([(
+                "Seed".to_string(),
+                o.seed.map_or_else(
+                    || format!("{} (A), {} (B): each scenario's own", ca.seed, cb.seed),
+                    |s| s.to_string(),
+                ),
+            )])
             .collect(),
     };
     let dir = o.out.clone().unwrap_or_else(|| {
@@ -1135,8 +1094,8 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
     });
     let html = super::html::render_html(&report).map_err(|e| Error::Internal(e.to_string()))?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    for r in &rows {
-        w.write_record(r).map_err(csv_err)?;
+    for r in super::compare::csv_records(&ca, &cb, &rows) {
+        w.write_record(&r).map_err(csv_err)?;
     }
     let csv = csv_bytes(w)?;
     let replaced = atomic::replace_dir(&dir, "compare.csv", |stage| {
@@ -1146,11 +1105,13 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
     })
     .map_err(|e| map_atomic(e, &dir))?;
     let _ = writeln!(text, "\n{}.", replaced.describe(&dir));
+    let json = super::compare::json(&ca, &cb, &rows);
     Ok(CompareOutcome {
         dir,
         replaced,
         rows,
         text,
+        json,
     })
 }
 

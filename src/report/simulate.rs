@@ -78,6 +78,56 @@ pub struct Outcome {
     pub written: Vec<PathBuf>,
     /// The human summary (empty when quiet).
     pub summary: String,
+    /// The summary as JSON ([`summary_json`]).
+    pub json: serde_json::Value,
+}
+
+/// The summary as JSON: settings, every channel per day (service level or share answered
+/// within the response window, abandonment or backlog, P(the day meets); see
+/// [`super::channels`]), totals per channel and the customer figures.
+pub fn summary_json(
+    result: &McResult,
+    model: &Model,
+    demand: &crate::demand::Demand,
+    scenario: &crate::scenario::Scenario,
+    seed: u64,
+) -> serde_json::Value {
+    use crate::montecarlo::{Metric, Summary};
+    let s = |x: Option<Summary>| {
+        x.map(|x| serde_json::json!({ "mean": x.mean, "ci95_low": x.ci95_low, "ci95_high": x.ci95_high }))
+    };
+    let days =
+        super::channels::channel_days(result, model, &demand.days, scenario.simulation.confidence);
+    let risks = super::channels::channel_risks(&days);
+    let cu = &result.customers;
+    serde_json::json!({
+        "scenario": scenario.name,
+        "seed": seed,
+        "replications": result.replications,
+        "sl_definition": model.sl_definition.to_string(),
+        "confidence": scenario.simulation.confidence,
+        "contacts_simulated": result.contacts,
+        "channels": model.channels.iter().enumerate().map(|(c, ch)| {
+            let t = &result.totals[c];
+            serde_json::json!({
+                "channel": ch.name,
+                "target_share": ch.target_share,
+                "target_s": ch.target_s,
+                "offered": s(t.summary(Metric::Offered)),
+                "service_level": s(t.summary(Metric::ServiceLevel(model.sl_definition))),
+                "p_abandon": s(t.summary(Metric::PAbandon)),
+                "asa_s": s(t.summary(Metric::AsaS)),
+            })
+        }).collect::<Vec<_>>(),
+        "days": days,
+        "risks": risks.iter().map(|r| r.sentence()).collect::<Vec<_>>(),
+        "customers": {
+            "customers": s(cu.customers.summary()),
+            "contacts_per_customer": s(cu.contacts_per_customer.summary()),
+            "p_answered": s(cu.p_answered.summary()),
+            "p_lost": s(cu.p_lost.summary()),
+        },
+    })
 }
 
 /// The command: load, compute demand, simulate, write the tables; returns the summary.
@@ -134,6 +184,13 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         staged.write(name, &bytes)?;
     }
     let written = staged.commit()?;
+    let mut json = summary_json(&result, &model, &demand, &scenario, cfg.seed);
+    json["files"] = serde_json::json!(
+        written
+            .iter()
+            .map(|w| w.display().to_string())
+            .collect::<Vec<_>>()
+    );
     let summary = if opts.quiet {
         String::new()
     } else {
@@ -149,6 +206,7 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         result,
         written,
         summary,
+        json,
     })
 }
 

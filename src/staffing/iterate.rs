@@ -183,7 +183,7 @@ struct Rep {
 
 /// A deferred total with the contacts still waiting at the end of the calendar whose
 /// response window runs past it left out of the denominator.
-fn censored(t: &mut ChannelCell, censor: u32) {
+fn censored(t: &mut ChannelCell, censor: u64) {
     t.offered = t.offered.saturating_sub(censor);
     t.answered = t.answered.min(t.offered);
 }
@@ -221,7 +221,7 @@ pub fn evaluate(
         .collect();
     let day_total = |m: &RunMetrics, c: usize, q: Option<usize>, d: usize| -> ChannelCell {
         let mut t = ChannelCell::default();
-        let mut censor = 0u32;
+        let mut censor = 0u64;
         for i in grid.day_slots(d) {
             let cell = match q {
                 Some(q) => m.queue(i, q),
@@ -278,7 +278,7 @@ pub fn evaluate(
                     def_backlog[d * nf + k] = range
                         .clone()
                         .last()
-                        .map_or(0.0, |i| f64::from(m.cell(i, c).backlog_end));
+                        .map_or(0.0, |i| m.cell(i, c).backlog_end as f64);
                 }
                 day_abandon[d] = (offered > 0).then(|| abandoned as f64 / offered as f64);
                 let at = m.agent_time(&all_groups, range);

@@ -41,12 +41,8 @@ pub fn valentine_axis(days: i64) -> TimeAxis {
     )
 }
 
-pub fn peak_day() -> Option<DayRange> {
-    Some(DayRange {
-        first: date(2027, 2, 14),
-        last: date(2027, 2, 14),
-        label: "Peak day".into(),
-    })
+pub fn peak_day() -> Option<TargetDays> {
+    Some(TargetDays::one(date(2027, 2, 14), "Target day"))
 }
 
 pub fn demand_plot(days: i64) -> StackedAreaPlot {
@@ -189,18 +185,22 @@ pub fn bar_plot() -> BarPlot {
             Bar {
                 label: "Valentine's free delivery".into(),
                 value: 41_300.0,
+                interval: None,
             },
             Bar {
                 label: "Sunday delivery".into(),
                 value: 18_950.0,
+                interval: None,
             },
             Bar {
                 label: "Order early, save 10%".into(),
                 value: 6_420.0,
+                interval: None,
             },
             Bar {
                 label: "Personalised card promo".into(),
                 value: 2_310.0,
+                interval: None,
             },
         ],
         unit: ValueUnit::Eur,
@@ -625,6 +625,7 @@ pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
                             vec!["38".into(), "95.4%".into(), "€41,300".into()],
                         ],
                         note: None,
+                        marks: Vec::new(),
                     }),
                 ],
             },
@@ -649,6 +650,7 @@ pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
                         ],
                     ],
                     note: Some("SL: answered within 15 s / offered.".into()),
+                    marks: Vec::new(),
                 })],
             },
             Section {
@@ -669,6 +671,7 @@ pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
                             vec!["A | B <script>x</script>".into(), "€2,310".into()],
                         ],
                         note: None,
+                        marks: Vec::new(),
                     }),
                 ],
             },

@@ -13,8 +13,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::format;
 use super::time_axis::time_ticks;
 use super::{
-    BandPlot, BarPlot, DayRange, FrontierPlot, PALETTE, Plot, PlotError, StackedAreaPlot,
-    StepLinesPlot, TimeAxis, ValueUnit,
+    BandPlot, BarPlot, FrontierPlot, PALETTE, Plot, PlotError, StackedAreaPlot, StepLinesPlot,
+    TargetDays, TimeAxis, ValueUnit,
 };
 
 type Area<DB> = DrawingArea<DB, Shift>;
@@ -392,14 +392,23 @@ fn simplify(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 
 // ---------------------------------------------------------------- the time chart frame
 
-/// Builds a chart with the ordinal time axis, the highlighted days and the mesh.
+/// The legend entry of the target-day band.
+fn target_entry(h: Option<&TargetDays>) -> Option<Entry> {
+    h.filter(|h| !h.days.is_empty())
+        .map(|h| entry(h.legend(), Swatch::Fill(HIGHLIGHT)))
+}
+
+/// Builds a chart with the ordinal time axis, the target days shaded as one band (each run
+/// of consecutive days one stretch; named in the legend, see [`target_entry`]) and the mesh.
+/// With labels coarser than a day, every day gets a tick and its day of the month, and the
+/// dated labels go on a second row.
 fn time_chart<'a, DB: DrawingBackend>(
     area: &'a Area<DB>,
     axis: &TimeAxis,
     y: (f64, f64),
     y_label: &str,
     y_unit: &str,
-    highlight: Option<&DayRange>,
+    highlight: Option<&TargetDays>,
 ) -> R<TimeChart<'a, DB>> {
     let n = axis.len().max(1) as f64;
     let (w, _) = area.dim_in_pixel();
@@ -413,47 +422,47 @@ fn time_chart<'a, DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(10)
         .margin_right(25)
-        .x_label_area_size(55)
+        .x_label_area_size(if ticks.daily_row { 66 } else { 55 })
         .y_label_area_size(Y_AREA_PX)
         .build_cartesian_2d(x, y.0..y.1)?;
 
     if let Some(h) = highlight {
-        let inside: Vec<usize> = (0..axis.len())
-            .filter(|&i| {
-                let d = axis.starts[i].date();
-                d >= h.first && d <= h.last
-            })
-            .collect();
-        if let (Some(&a), Some(&b)) = (inside.first(), inside.last()) {
-            let (a, b) = (a as f64, b as f64 + 1.0);
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(a, y.0), (b, y.1)],
-                HIGHLIGHT.filled(),
-            )))?;
-            let days = if h.first == h.last {
-                format::day(h.first)
-            } else {
-                format!("{} – {}", format::day(h.first), format::day(h.last))
+        let days = h.sorted();
+        // Runs of axis intervals on target days; consecutive days join one stretch.
+        let mut stretches: Vec<(usize, usize)> = Vec::new();
+        let mut last_day: Option<jiff::civil::Date> = None;
+        for (i, t) in axis.starts.iter().enumerate() {
+            let d = t.date();
+            if days.binary_search(&d).is_err() {
+                continue;
+            }
+            let joins = match (stretches.last(), last_day) {
+                (Some(&(_, end)), Some(prev)) => {
+                    end + 1 == i || prev == d || prev.tomorrow().is_ok_and(|t| t == d)
+                }
+                _ => false,
             };
-            let text = if h.label.is_empty() {
-                days
-            } else {
-                format!("{}: {days}", h.label)
-            };
-            let area = chart.plotting_area();
-            let (px, py) = area.map_coordinate(&(a, y.1));
-            let base = area.get_base_pixel();
-            area.strip_coord_spec().draw(&Text::new(
-                text,
-                (px - base.0 + 4, py - base.1 + 4),
-                bold(13),
-            ))?;
+            match stretches.last_mut() {
+                Some(s) if joins => s.1 = i,
+                _ => stretches.push((i, i)),
+            }
+            last_day = Some(d);
         }
+        chart.draw_series(stretches.iter().map(|&(a, b)| {
+            Rectangle::new([(a as f64, y.0), (b as f64 + 1.0, y.1)], HIGHLIGHT.filled())
+        }))?;
     }
 
     let span = y.1 - y.0;
     let dec = decimals_for(span);
-    let xf = |x: &f64| ticks.label_at(*x);
+    let daily = ticks.daily_row;
+    let xf = |x: &f64| {
+        if daily {
+            String::new()
+        } else {
+            ticks.label_at(*x)
+        }
+    };
     let yf = |v: &f64| unit_label(*v, dec, y_unit);
     chart
         .configure_mesh()
@@ -469,7 +478,52 @@ fn time_chart<'a, DB: DrawingBackend>(
         .light_line_style(BLACK.mix(0.07))
         .axis_style(BLACK.mix(0.6))
         .draw()?;
+    if daily {
+        daily_axis_labels(area, &chart, &ticks)?;
+    }
     Ok(chart)
+}
+
+/// Below the time axis: a tick at every day boundary with the day of the month centred in
+/// its day (where it fits), and the dated labels of the ticks on a second row.
+fn daily_axis_labels<DB: DrawingBackend>(
+    area: &Area<DB>,
+    chart: &TimeChart<'_, DB>,
+    ticks: &super::time_axis::TimeTicks,
+) -> R {
+    let base = area.get_base_pixel();
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let axis_y = yr.end - base.1;
+    let px = |x: f64| chart.backend_coord(&(x, 0.0)).0 - base.0;
+    let tick = BLACK.mix(0.6);
+    for &(a, _, _) in &ticks.days {
+        let x = px(a);
+        area.draw(&PathElement::new(vec![(x, axis_y), (x, axis_y + 5)], tick))?;
+    }
+    if let Some(&(_, end, _)) = ticks.days.last() {
+        let x = px(end).min(xr.end - base.0 - 1);
+        area.draw(&PathElement::new(vec![(x, axis_y), (x, axis_y + 5)], tick))?;
+    }
+    let day_font = font(TICK_PX - 1);
+    for &(a, b, dom) in &ticks.days {
+        let label = dom.to_string();
+        let room = f64::from(px(b) - px(a));
+        if room >= label.len() as f64 * (TICK_CHAR_PX - 0.8) + 3.0 {
+            area.draw(&Text::new(
+                label,
+                ((px(a) + px(b)) / 2, axis_y + 6),
+                day_font.pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
+        }
+    }
+    for (x, label) in ticks.positions.iter().zip(&ticks.labels) {
+        area.draw(&Text::new(
+            label.clone(),
+            (px(*x), axis_y + 23),
+            font(TICK_PX).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- (a) stacked areas
@@ -549,6 +603,7 @@ fn stacked_area<DB: DrawingBackend>(p: &StackedAreaPlot, root: &Area<DB>) -> R {
             "No categories to plot",
         )?;
     }
+    entries.extend(target_entry(p.highlight.as_ref()));
     draw_legend(&legend, &entries)
 }
 
@@ -707,6 +762,7 @@ fn step_lines<DB: DrawingBackend>(p: &StepLinesPlot, root: &Area<DB>) -> R {
             "No values to plot",
         )?;
     }
+    entries.extend(target_entry(p.highlight.as_ref()));
     draw_legend(&legend, &entries)
 }
 
@@ -900,6 +956,7 @@ fn band<DB: DrawingBackend>(p: &BandPlot, root: &Area<DB>) -> R {
             "No values to plot",
         )?;
     }
+    entries.extend(target_entry(p.highlight.as_ref()));
     draw_legend(&legend, &entries)
 }
 
@@ -1111,9 +1168,19 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
     let labels: Vec<String> = p.bars.iter().map(|b| truncate(&b.label, 48)).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let y_area = ((longest as f64 * TICK_CHAR_PX) as u32 + 24).clamp(80, 420);
-    let (lo, hi) = data_range(p.bars.iter().map(|b| b.value), true);
+    let ends = p
+        .bars
+        .iter()
+        .flat_map(|b| b.interval.into_iter().flat_map(|(l, h)| [l, h]));
+    let (lo, hi) = data_range(p.bars.iter().map(|b| b.value).chain(ends), true);
     // Room on the right for value labels.
-    let hi = if hi > 0.0 { hi + (hi - lo) * 0.12 } else { hi };
+    // (Longer labels when a bar has an interval: "€22,062 (95%: €14,950 to €29,175)".)
+    let room = if p.bars.iter().any(|b| b.interval.is_some()) {
+        0.45
+    } else {
+        0.12
+    };
+    let hi = if hi > 0.0 { hi + (hi - lo) * room } else { hi };
     let fmt_value = |v: f64, dec: usize| match p.unit {
         ValueUnit::Plain => format::thousands(v, dec),
         ValueUnit::Eur => format::eur(v),
@@ -1165,11 +1232,33 @@ fn bars<DB: DrawingBackend>(p: &BarPlot, root: &Area<DB>) -> R {
                     [(0.0, y0 + 0.2), (v, y0 + 0.8)],
                     blue.filled(),
                 )))?;
-                let at = (v.max(0.0), y0 + 0.5);
+                let mut right = v.max(0.0);
+                let mut label = fmt_value(v, dec);
+                if let Some((l, h)) = b.interval.filter(|(l, h)| l.is_finite() && h.is_finite()) {
+                    let style = INK.stroke_width(2);
+                    let (l, h) = (l.min(h), l.max(h));
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(l, y0 + 0.5), (h, y0 + 0.5)],
+                        style,
+                    )))?;
+                    for x in [l, h] {
+                        chart.draw_series(std::iter::once(PathElement::new(
+                            vec![(x, y0 + 0.38), (x, y0 + 0.62)],
+                            style,
+                        )))?;
+                    }
+                    right = right.max(h);
+                    label = format!(
+                        "{label} (95%: {} to {})",
+                        fmt_value(l, dec),
+                        fmt_value(h, dec)
+                    );
+                }
+                let at = (right, y0 + 0.5);
                 chart.draw_series(std::iter::once(
                     EmptyElement::at(at)
                         + Text::new(
-                            fmt_value(v, dec),
+                            label,
                             (6, 0),
                             font(13).pos(Pos::new(HPos::Left, VPos::Center)),
                         ),

@@ -3,7 +3,10 @@
 //! Candidates go from fine to coarse — every 1, 2, 3, 4, 6 or 12 hours, every 1 or 2 days,
 //! every 1, 2 or 4 weeks (Mondays) — and the finest whose labels do not overlap at the plot's
 //! width wins. Sub-day ticks write the date on the first tick of each day ("Fri 12 Feb 08:00",
-//! then "10:00", "12:00"); day and week ticks write only the date ("Fri 12 Feb").
+//! then "10:00", "12:00"); day and week ticks write only the date ("Fri 12 Feb"). When the
+//! labelled ticks are further apart than a day, every day still gets a tick and, below the
+//! axis, its day of the month ([`TimeTicks::daily_row`]); the dated labels then go on a
+//! second row.
 
 use jiff::civil::{DateTime, Weekday};
 
@@ -16,6 +19,11 @@ pub(crate) struct TimeTicks {
     pub positions: Vec<f64>,
     pub labels: Vec<String>,
     pub day_starts: Vec<f64>,
+    /// Every day on the axis: (first x, end x, day of the month), in time order.
+    pub days: Vec<(f64, f64, i8)>,
+    /// The labelled ticks are coarser than one per day: draw a tick and the day of the month
+    /// for every day, and the labels on a second row.
+    pub daily_row: bool,
 }
 
 impl TimeTicks {
@@ -121,7 +129,8 @@ pub(crate) fn time_ticks(starts: &[DateTime], plot_px: f64, px_per_char: f64) ->
         }
         // Prefer at least two ticks; a single tick is kept only as a fallback.
         if fits(&ticks) && (ticks.len() >= 2 || n < 4) {
-            return finish(ticks, &day_start_idx);
+            let coarse = !matches!(step, Step::Hours(_) | Step::Days(1));
+            return finish(ticks, &day_start_idx, starts, coarse);
         }
         if fallback.is_empty() || (fits(&ticks) && !fits(&fallback)) {
             fallback = ticks;
@@ -138,15 +147,28 @@ pub(crate) fn time_ticks(starts: &[DateTime], plot_px: f64, px_per_char: f64) ->
         ticks = ticks.into_iter().step_by(k).collect();
         k = 2;
     }
-    finish(ticks, &day_start_idx)
+    let coarse = ticks.len() < day_start_idx.len();
+    finish(ticks, &day_start_idx, starts, coarse)
 }
 
-fn finish(ticks: Vec<(usize, String)>, day_starts: &[usize]) -> TimeTicks {
+fn finish(
+    ticks: Vec<(usize, String)>,
+    day_starts: &[usize],
+    starts: &[DateTime],
+    coarse: bool,
+) -> TimeTicks {
     let (positions, labels) = ticks.into_iter().map(|(i, l)| (i as f64, l)).unzip();
+    let ends = day_starts.iter().skip(1).copied().chain([starts.len()]);
     TimeTicks {
         positions,
         labels,
         day_starts: day_starts.iter().map(|&i| i as f64).collect(),
+        days: day_starts
+            .iter()
+            .zip(ends)
+            .map(|(&a, b)| (a as f64, b as f64, starts[a].day()))
+            .collect(),
+        daily_row: coarse && day_starts.len() > 1,
     }
 }
 
@@ -206,6 +228,21 @@ mod tests {
         assert!(t.labels.iter().all(|l| !l.contains(':')), "{:?}", t.labels);
         assert!(no_overlap(&t, a.len(), 1000.0));
         assert_eq!(t.day_starts.len(), 42);
+        // Weekly labels: every day still gets its tick and day of the month.
+        assert!(t.daily_row);
+        assert_eq!(t.days.len(), 42);
+        assert_eq!(t.days[0], (0.0, 28.0, 12));
+        assert_eq!(t.days[41], (41.0 * 28.0, 42.0 * 28.0, 25)); // Thu 25 Mar
+        assert!(t.days.windows(2).all(|w| w[0].1 == w[1].0));
+    }
+
+    #[test]
+    fn daily_labels_need_no_second_row() {
+        let t = time_ticks(&axis(5), 1000.0, 7.5);
+        assert!(!t.daily_row, "{:?}", t.labels);
+        let t = time_ticks(&axis(1), 1000.0, 7.5);
+        assert!(!t.daily_row);
+        assert_eq!(t.days, vec![(0.0, 28.0, 12)]);
     }
 
     #[test]
