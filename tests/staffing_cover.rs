@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::{Date, date};
 use peakplan::scenario::{ClockTime, Day, FlexPool, PoolKind, Shrinkage, WeekHours};
+use peakplan::staffing::cover::pool_worth;
 use peakplan::staffing::{
     CoverOptions, CoverPlan, CoverProblem, DayMethod, Grid, NeedGroup, NeedUnit, StaffingError,
     cover,
@@ -156,9 +157,14 @@ fn minimum_shift_and_minimum_paid_hours_set_the_price() {
 }
 
 #[test]
-fn available_agents_are_heads_times_one_minus_in_shift_shrinkage() {
+fn available_agents_are_heads_times_what_a_head_is_worth() {
+    // A head is worth (1 − absence)(1 − in-shift shrinkage) / aht_factor standard agents
+    // (the simulator's capacity model); here 0.75 with no absence and standard speed.
     let mut temps = pool("temps", day_hours(), 3.0, 8.0, 10, 10.0);
     temps.shrinkage.in_shift = 0.25;
+    temps.shrinkage.absence = 0.0;
+    temps.aht_factor = 1.0;
+    assert!((pool_worth(&temps).agents() - 0.75).abs() < 1e-12);
     // 1.5 available agents = 2 heads × 0.75; 1.6 needs 3 heads.
     for (need, want_heads) in [(1.5, 2), (1.6, 3)] {
         let n: Vec<_> = (10..13).map(|h| ((0, h), need)).collect();
@@ -580,7 +586,7 @@ fn random_instance(seed: u64, feasible: bool) -> (CoverProblem, f64) {
                                 .is_some_and(|(f, t)| clock >= f.minutes() && clock < t.minutes())
                         });
                         if is_open {
-                            need[slot * n_groups + g] += 1.0 - p.shrinkage.in_shift;
+                            need[slot * n_groups + g] += pool_worth(p).agents();
                         }
                     }
                 }
@@ -657,8 +663,7 @@ fn check_plan_with(
                     .is_some_and(|(f, t)| clock >= f.minutes() && clock < t.minutes())
             });
             if clock >= s.start.minutes() && clock < s.end.minutes() && is_open {
-                delivered[slot * n_groups + g] +=
-                    f64::from(s.heads) * (1.0 - pool.shrinkage.in_shift);
+                delivered[slot * n_groups + g] += f64::from(s.heads) * pool_worth(pool).agents();
             }
         }
     }
@@ -932,7 +937,7 @@ proptest! {
                             group: g,
                             from: (s / 60) as usize,
                             to: (e / 60) as usize,
-                            delivery: 1.0 - p.shrinkage.in_shift,
+                            delivery: pool_worth(p).agents(),
                             cost: p.hourly_cost_eur * hours.max(p.min_paid_hours),
                         });
                     }
@@ -945,7 +950,7 @@ proptest! {
             let (hour, g) = (r / n_groups, r % n_groups);
             let reach: f64 = (0..pools.len())
                 .filter(|&pi| cols.iter().any(|c| c.pool == pi && c.group == g && hour >= c.from && hour < c.to))
-                .map(|pi| f64::from(caps[pi]) * (1.0 - pools[pi].shrinkage.in_shift))
+                .map(|pi| f64::from(caps[pi]) * pool_worth(&pools[pi]).agents())
                 .sum();
             *c = (*c).min(reach);
         }
