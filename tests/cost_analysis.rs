@@ -133,8 +133,16 @@ fn marginal_campaign_cost_is_the_difference_of_the_two_full_plans() {
     let mut with_totals = Vec::new();
     for k in 0..o.pairs {
         let seed = o.pair_seed(k);
-        let (with, _) = replan_cost(&sc, &p.options, seed, &o, "with").unwrap();
-        let (without, _) = replan_cost(&without_sc, &p.options, seed, &o, "without").unwrap();
+        let (with, _) = replan_cost(&sc, &p.options, seed, &o, "with", p.warm.as_ref()).unwrap();
+        let (without, _) = replan_cost(
+            &without_sc,
+            &p.options,
+            seed,
+            &o,
+            "without",
+            p.warm.as_ref(),
+        )
+        .unwrap();
         assert_eq!(
             radio.cost.pairs[k as usize],
             with.total - without.total,
@@ -150,7 +158,7 @@ fn marginal_campaign_cost_is_the_difference_of_the_two_full_plans() {
     // The flex hours are the two plans' own (planned directly, not through the costing).
     let plan_hours = |s: &Scenario| {
         let d = peakplan::demand::compute(s).unwrap();
-        replan(s, &d, &p.options, o.seed, 2)
+        replan(s, &d, &p.options, o.seed, 2, p.warm.as_ref())
             .unwrap()
             .cover
             .total_hours
@@ -219,9 +227,17 @@ fn marginals_are_re_planned_with_the_plans_own_method_and_carry_an_interval() {
     let without_sc = without_campaign(&sc, 0);
     for k in 0..2 {
         let seed = o.pair_seed(k);
-        let (with, w_check) = replan_cost(&sc, &p.options, seed, &o, "with").unwrap();
-        let (without, wo_check) =
-            replan_cost(&without_sc, &p.options, seed, &o, "without").unwrap();
+        let (with, w_check) =
+            replan_cost(&sc, &p.options, seed, &o, "with", p.warm.as_ref()).unwrap();
+        let (without, wo_check) = replan_cost(
+            &without_sc,
+            &p.options,
+            seed,
+            &o,
+            "without",
+            p.warm.as_ref(),
+        )
+        .unwrap();
         assert_eq!(radio.cost.pairs[k as usize], with.total - without.total);
         assert_eq!(radio.sides[k as usize], (w_check, wo_check));
         assert!(

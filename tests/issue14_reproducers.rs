@@ -302,7 +302,11 @@ fn no_shipped_scenario_is_over_the_work_budget() {
         let opts = peakplan::staffing::plan::PlanOptions::for_scenario(&sc);
         let reps = peakplan::report::plan::plan_replications(&opts)
             + f64::from(opts.replications)
-            + peakplan::report::plan::cost_replications(&sc, 20, peakplan::cost::analysis::DEFAULT_PAIRS);
+            + peakplan::report::plan::cost_replications(
+                &sc,
+                20,
+                peakplan::cost::analysis::DEFAULT_PAIRS,
+            );
         let w = peakplan::montecarlo::budget::Work::of_model(&m, reps, 2);
         assert!(w.fits(), "{}: {w:?}", p.display());
         let w = peakplan::montecarlo::budget::Work::of_model(

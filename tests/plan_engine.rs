@@ -272,7 +272,7 @@ fn one_capacity_model_for_roster_covering_and_simulator() {
             }
             let c = m.cell(i, 0);
             handle_ms += c.handle_ms;
-            handled += u64::from(c.handled);
+            handled += c.handled;
         }
     }
     // Present, not on a break: 10 × 0.9 × 0.8 = 7.2 agents on duty on average (the absent

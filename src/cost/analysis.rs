@@ -47,8 +47,8 @@ use super::{CostError, Money, cost};
 use crate::demand::Demand;
 use crate::scenario::{CampaignOrders, PoolKind, Scenario};
 use crate::sim::Model;
-use crate::staffing::iterate::apply_plan;
-use crate::staffing::plan::{Plan, PlanOptions, plan};
+use crate::staffing::iterate::{Warm, apply_plan};
+use crate::staffing::plan::{Plan, PlanOptions, plan_from};
 use crate::staffing::requirement::Method;
 use crate::staffing::{Roster, roster};
 
@@ -101,6 +101,7 @@ impl CostOptions {
 pub fn replan_options(own: &PlanOptions, seed: u64, check_replications: u32) -> PlanOptions {
     PlanOptions {
         frontier: false,
+        max_iterations: own.max_iterations.min(WARM_ROUNDS),
         seed,
         replications: check_replications.max(2),
         frontier_replications: 2,
@@ -108,17 +109,27 @@ pub fn replan_options(own: &PlanOptions, seed: u64, check_replications: u32) -> 
     }
 }
 
-/// One side of a marginal, re-planned: `staffing::plan::plan` with the plan's own options
-/// ([`replan_options`]). The only place the analysis plans; adapt it when the plan API
-/// changes.
+/// Rounds a re-plan may take: it starts where the plan's own iteration ended
+/// ([`crate::staffing::iterate::Warm`]), so its load is settled from the first round.
+pub const WARM_ROUNDS: u32 = 2;
+
+/// One side of a marginal, re-planned: `staffing::plan::plan_from` with the plan's own
+/// options ([`replan_options`]), warm-started from the plan's own iteration (`warm`). The
+/// only place the analysis plans; adapt it when the plan API changes.
 pub fn replan(
     sc: &Scenario,
     demand: &Demand,
     own: &PlanOptions,
     seed: u64,
     check_replications: u32,
+    warm: Option<&Warm>,
 ) -> Result<Plan, crate::staffing::StaffingError> {
-    plan(sc, demand, &replan_options(own, seed, check_replications))
+    plan_from(
+        sc,
+        demand,
+        &replan_options(own, seed, check_replications),
+        warm,
+    )
 }
 
 /// Whether a re-planned side meets its target, from its own check.
@@ -183,7 +194,8 @@ impl Paired {
 
     /// "€12,210 (95% interval €4,100 to €20,300, 3 paired re-plans)", "€0.00 (exact under
     /// common random numbers: the same in all 3 pairs)", or with one pair "€12,210 (one
-    /// pair of re-plans: no interval)".
+    /// pair of re-plans under common random numbers: exact for these seeds, no sampling
+    /// interval; …)".
     pub fn describe(&self, currency: &str) -> String {
         let m = self.mean.format(currency);
         match (self.ci95, self.exact) {
@@ -197,7 +209,9 @@ impl Paired {
                 hi.format(currency),
                 self.pairs.len()
             ),
-            (None, _) => format!("{m} (one pair of re-plans: no interval)"),
+            (None, _) => format!(
+                "{m} (one pair of re-plans under common random numbers: exact for these seeds, no sampling interval; --marginal-pairs 3 gives one)"
+            ),
         }
     }
 }
@@ -369,9 +383,11 @@ pub fn replan_cost(
     seed: u64,
     opts: &CostOptions,
     what: &str,
+    warm: Option<&Warm>,
 ) -> Result<(Costing, SideCheck), CostError> {
     let demand = crate::demand::compute(sc).map_err(|e| replan_err(what, e))?;
-    let p = replan(sc, &demand, own, seed, opts.replications).map_err(|e| replan_err(what, e))?;
+    let p =
+        replan(sc, &demand, own, seed, opts.replications, warm).map_err(|e| replan_err(what, e))?;
     let costing = cost_plan(
         sc,
         &demand,
@@ -556,7 +572,16 @@ pub fn analyse(
         .collect();
     let results: Vec<Result<(Costing, SideCheck), CostError>> = jobs
         .par_iter()
-        .map(|&(i, k)| replan_cost(cases[i].1, own, opts.pair_seed(k), opts, &cases[i].0))
+        .map(|&(i, k)| {
+            replan_cost(
+                cases[i].1,
+                own,
+                opts.pair_seed(k),
+                opts,
+                &cases[i].0,
+                plan.warm.as_ref(),
+            )
+        })
         .collect();
     // by_case[i][k]
     let mut by_case: Vec<Vec<(Costing, SideCheck)>> = Vec::with_capacity(cases.len());
@@ -946,7 +971,7 @@ mod tests {
         );
         let one = Paired::of(vec![Money::from_cents(7)]);
         assert_eq!(one.ci95, None);
-        assert!(one.describe("EUR").contains("no interval"));
+        assert!(one.describe("EUR").contains("no sampling interval"));
     }
 
     #[test]

@@ -97,7 +97,8 @@ pub struct CostOutcome {
 }
 
 /// The command: load `file`, plan it exactly as `peakplan plan` does (the scenario's
-/// defaults: simulation method, check and frontier, whose chosen row is the plan), analyse
+/// defaults: simulation method and check; the frontier only adds rows beside the plan, so it
+/// is skipped), analyse
 /// the costs and write the files into `out` (default `output/<scenario name>/cost/`).
 /// Returns the text to print.
 pub fn run(file: &Path, overrides: &[String], req: &Request, out: Option<&Path>) -> Result<String> {
@@ -121,9 +122,10 @@ pub fn run_outcome(
     let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
     let demand = crate::demand::compute(&sc)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
-    // The flex shifts are those of `peakplan plan` (same options and seed): the plan is the
-    // frontier's chosen row, so the frontier must run even though it is not reported here.
+    // The flex shifts are those of `peakplan plan` (same options and seed); the frontier
+    // does not change them and is not reported here.
     let mut popts = PlanOptions::for_scenario(&sc);
+    popts.frontier = false;
     let mut copts = CostOptions::for_scenario(&sc);
     if let Some(s) = req.seed {
         popts.seed = s;

@@ -155,6 +155,10 @@ fn phase(o: &RunOptions, p: &'static str) {
     }
 }
 
+/// Pairs of re-plans behind each marginal in `run` (default; `cost` uses
+/// [`crate::cost::analysis::DEFAULT_PAIRS`]).
+pub const RUN_MARGINAL_PAIRS: u32 = 1;
+
 /// Validate → demand → plan → simulate → cost; nothing is written.
 pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     phase(o, "validate");
@@ -191,6 +195,9 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     }
     let mut copts = CostOptions::for_scenario(&sc);
     copts.seed = seed;
+    // One pair of warm-started re-plans per marginal keeps `run` within its minute; `cost`
+    // (and --marginal-pairs) give the interval.
+    copts.pairs = RUN_MARGINAL_PAIRS;
     if o.quick {
         copts.replications = copts.replications.min(4);
         copts.pairs = copts.pairs.min(2);

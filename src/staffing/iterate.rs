@@ -366,10 +366,10 @@ pub fn evaluate(
             s.push_opt(*x);
         }
         for (j, c) in rep.metrics.queues.iter().enumerate() {
-            q_offered[j] += u64::from(c.offered);
-            q_transfers[j] += u64::from(c.transfers_in);
-            q_abandoned[j] += u64::from(c.abandoned);
-            q_answered[j] += u64::from(c.answered);
+            q_offered[j] += c.offered;
+            q_transfers[j] += c.transfers_in;
+            q_abandoned[j] += c.abandoned;
+            q_answered[j] += c.answered;
             q_wait_ms[j] += c.wait_answered_ms;
         }
     }
@@ -447,6 +447,8 @@ pub fn evaluate(
 pub struct IterOptions {
     /// Required P(meet) per live interval and per deferred day.
     pub confidence: f64,
+    /// Start from an earlier plan's state instead of the analytic load (see [`Warm`]).
+    pub warm: Option<Warm>,
     /// Replications per round (common random numbers: the same seed each time).
     pub replications: u32,
     pub seed: u64,
@@ -457,6 +459,7 @@ impl Default for IterOptions {
     fn default() -> Self {
         IterOptions {
             confidence: 0.95,
+            warm: None,
             replications: 40,
             seed: 2027,
             max_iterations: 12,
@@ -526,6 +529,8 @@ pub struct Context<'a> {
 /// The result of the iterative algorithm.
 #[derive(Debug, Clone)]
 pub struct Iterated {
+    /// Where the iteration ended, to warm-start a re-plan of a nearby scenario.
+    pub warm: Warm,
     /// The final requirement (analytic + corrections), `[block * groups + group]`.
     pub required: Vec<f64>,
     /// The analytic requirement of the final round (its load, scaled).
@@ -535,12 +540,26 @@ pub struct Iterated {
     pub plan: CoverPlan,
     /// The evaluation of `plan` with the iteration seed.
     pub evaluation: Evaluation,
-    /// The permanent roster alone with the iteration seed (round 0).
-    pub roster_only: Evaluation,
     pub steps: Vec<IterStep>,
     pub converged: bool,
     /// The observations the final load was computed with.
     pub observed: Observed,
+}
+
+/// Where an iteration ended: the observations its load was computed with and its
+/// per-cell corrections. A re-plan of a nearby scenario (a campaign removed, a lever
+/// pulled: same calendar, groups and pools) that starts here treats the load as settled from
+/// its first round — full replications, the pass tolerance, shifts only added after the first
+/// covering — and so converges in a few rounds instead of a dozen. A state whose groups or
+/// grid differ from the re-plan's is ignored.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Warm {
+    pub groups: Vec<(usize, usize)>,
+    pub observed: Observed,
+    /// `[block * groups + group]`.
+    pub correction: Vec<f64>,
+    /// Cells the permanent roster served alone, `[interval * groups + group]`.
+    pub served: Vec<bool>,
 }
 
 /// The flex plan written into `model`: each planned shift's heads go to the group of its
@@ -1046,17 +1065,45 @@ pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingEr
     let ng = ctx.groups.len();
     let nb = ctx.problem.grid.len();
     let scale = volume_scale(model, opts.confidence);
-    let roster_only = evaluate(model, ctx.grid, ctx.groups, opts.replications, opts.seed)?;
-    let served = served_by_roster(ctx, &roster_only, opts.confidence);
-    let (mut req, mut observed) = analytic(model, ctx.block_of, scale)?;
-    let mut correction = vec![0.0; nb * ng];
+    let warm = opts.warm.as_ref().filter(|w| {
+        w.groups == ctx.groups
+            && w.correction.len() == nb * ng
+            && w.served.len() == model.intervals.len() * ng
+            && w.observed.abandon.len()
+                == model.intervals.len() * model.channels.len() * model.skills.len()
+    });
+    // The cells the permanent roster serves alone (round 0), or the warm state's.
+    let served = match warm {
+        Some(w) => w.served.clone(),
+        None => {
+            let roster_only = evaluate(model, ctx.grid, ctx.groups, opts.replications, opts.seed)?;
+            served_by_roster(ctx, &roster_only, opts.confidence)
+        }
+    };
+    let (mut req, mut observed) = match warm {
+        Some(w) => (
+            requirement::from_load(
+                model,
+                &offered_load(model, &w.observed),
+                ctx.block_of,
+                scale,
+            )?,
+            w.observed.clone(),
+        ),
+        None => analytic(model, ctx.block_of, scale)?,
+    };
+    let mut correction = warm.map_or_else(|| vec![0.0; nb * ng], |w| w.correction.clone());
     let mut raised_before = vec![0u8; nb * ng];
     let mut steps = Vec::new();
     let mut prev: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
     let mut prev_plan: Option<CoverPlan> = None;
     let mut problem = ctx.problem.clone();
     let mut flex_model = model.clone();
-    let freeze = opts.max_iterations.div_ceil(3);
+    let freeze = if warm.is_some() {
+        0
+    } else {
+        opts.max_iterations.div_ceil(3)
+    };
     let nd = ctx.grid.days.len();
     let mut passed_live = vec![false; model.intervals.len() * planned_channels(model).len()];
     let mut passed_days = vec![false; nd * deferred_channels(model).len()];
@@ -1162,12 +1209,17 @@ pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingEr
         let done = raised == 0 && (same || incremental);
         if done || it == opts.max_iterations {
             return Ok(Iterated {
+                warm: Warm {
+                    groups: ctx.groups.to_vec(),
+                    observed: observed.clone(),
+                    correction: correction.clone(),
+                    served: served.clone(),
+                },
                 required,
                 requirement: req,
                 need: problem.need.clone(),
                 plan,
                 evaluation: ev,
-                roster_only,
                 steps,
                 converged: done,
                 observed,

@@ -153,6 +153,9 @@ pub struct Plan {
     /// Iteration steps (simulation method).
     pub steps: Vec<IterStep>,
     pub converged: Option<bool>,
+    /// Where the iteration ended (simulation method): warm-starts re-plans of nearby
+    /// scenarios ([`plan_from`]).
+    pub warm: Option<iterate::Warm>,
     /// The plan re-simulated with a fresh seed.
     pub check: Evaluation,
     /// The permanent roster alone, simulated with the fresh seed (frontier replications:
@@ -594,6 +597,18 @@ impl Setup {
 
 /// Plans the flex pools of a scenario (see the module docs).
 pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, StaffingError> {
+    plan_from(sc, demand, opts, None)
+}
+
+/// [`plan`], the simulation method's iteration starting from `warm` (an earlier plan's
+/// [`Plan::warm`] of a nearby scenario: same calendar, groups and pools) with at most
+/// `opts.max_iterations` rounds; analytic methods ignore it.
+pub fn plan_from(
+    sc: &Scenario,
+    demand: &Demand,
+    opts: &PlanOptions,
+    warm: Option<&iterate::Warm>,
+) -> Result<Plan, StaffingError> {
     if !(opts.confidence > 0.0 && opts.confidence < 1.0) {
         return Err(StaffingError::Need(format!(
             "confidence {} must lie strictly between 0 and 1 (e.g. 0.95)",
@@ -616,6 +631,7 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         ..CoverOptions::default()
     };
     let check_seed = opts.seed.wrapping_add(1);
+    let mut warm_end = None;
     let (cover, steps, converged, need, required, req, observed) = match opts.method {
         Method::ErlangC | Method::ErlangA => {
             let (req, observed) = iterate::analytic(&st.model, &st.block_of, 1.0)?;
@@ -630,11 +646,13 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
                 &st.context(&fast),
                 &IterOptions {
                     confidence: opts.confidence,
+                    warm: warm.cloned(),
                     replications: opts.iter_replications,
                     seed: opts.seed,
                     max_iterations: opts.max_iterations,
                 },
             )?;
+            warm_end = Some(it.warm);
             (
                 it.plan,
                 it.steps,
@@ -694,6 +712,7 @@ pub fn plan(sc: &Scenario, demand: &Demand, opts: &PlanOptions) -> Result<Plan, 
         cover,
         steps,
         converged,
+        warm: warm_end,
         check: roster_only.clone(),
         roster_only,
         peak_day,
