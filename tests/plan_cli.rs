@@ -20,7 +20,7 @@ fn plan_writes_its_tables_and_states_the_headline() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "To meet 80% in 20 s on phone in every interval",
+            "It buys 80% of phone answered within 20 s, in every interval and every day",
         ))
         .stdout(predicate::str::contains("Permanent roster alone"));
     for f in ["staffing.csv", "shifts.csv", "frontier.csv", "summary.txt"] {
@@ -80,28 +80,12 @@ fn plan_writes_its_tables_and_states_the_headline() {
             .all(|r| r["flex_flex"].parse::<u32>().unwrap() <= most),
         "flex on duty above {most}"
     );
-    // The chosen row is the first whose P(every interval of the peak day meets) reaches
-    // the confidence, when one does.
-    let first_ok = frontier
-        .iter()
-        .position(|r| num(&r["p_all_intervals_peak_day"]) >= 0.9 - 1e-9);
+    // The summary opens with the headline: the people to contract (one pool: its peak
+    // heads on one date) for the plan's days.
     let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap();
     assert!(
-        summary.contains("  Each interval meets with 90.0% probability: "),
-        "{summary}"
-    );
-    if let Some(i) = first_ok {
-        assert_eq!(frontier[i]["chosen"], "yes", "{frontier:?}");
-        assert!(
-            summary.contains("in every interval of 2 March together with 90% probability"),
-            "{summary}"
-        );
-    } else {
-        assert!(summary.contains("every interval of the peak day together: not reached"));
-    }
-    assert!(
         summary.contains(&format!(
-            "you need {} flex agents on 2 March",
+            "Contract {} flex people from ",
             chosen[0]["flex_heads"]
         )),
         "{summary}"

@@ -159,6 +159,7 @@ fn marked_cells_are_coloured_in_html_and_emphasised_in_markdown() {
     let report = Report {
         title: "t".into(),
         headline: "h".into(),
+        risks: vec![],
         sections: vec![Section {
             id: "channels".into(),
             title: "Channels".into(),

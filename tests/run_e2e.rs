@@ -213,12 +213,21 @@ fn check_run(dir: &Path) {
     let flex = figures.iter().find(|f| f["id"] == "flex_agents").unwrap()["number"]
         .as_f64()
         .unwrap() as u32;
-    let says = if flex == 0 {
-        "no flex agents".to_string()
+    // The sentence a manager reads aloud: at most 40 words, the people to contract (Σ pools'
+    // peaks, at least the most flex heads on one date), or that none are needed.
+    assert!(sentence.split_whitespace().count() <= 40, "{sentence}");
+    let people = json["plan"]["people_to_contract"].as_u64().unwrap() as u32;
+    assert!(
+        people >= flex,
+        "{people} people vs {flex} heads on one date"
+    );
+    let says = if people == 0 {
+        "No flex people needed".to_string()
     } else {
-        format!(" {flex} flex agents")
+        format!("Contract {people} flex people")
     };
-    assert!(sentence.contains(&says), "{sentence}");
+    assert!(sentence.starts_with(&says), "{sentence}");
+    assert_eq!(json["quick"], false);
 
     // The plan: shifts.csv → heads per date and flex on duty per interval.
     let shifts = csv_rows(&dir.join("shifts.csv"));
@@ -386,6 +395,30 @@ fn check_run(dir: &Path) {
         .filter(|j| j["status"] == "below_target" || j["status"] == "uncertain")
         .count();
     assert_eq!(risks.len(), flagged);
+    // Every day and channel the daily table flags is counted in the headline's risk list:
+    // one line per channel naming its number of days, in report.html too.
+    let listed: Vec<&str> = json["headline"]["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let mut channels: Vec<&str> = risks
+        .iter()
+        .map(|r| r["channel"].as_str().unwrap())
+        .collect();
+    channels.sort_unstable();
+    channels.dedup();
+    for ch in channels {
+        let n = risks.iter().filter(|r| r["channel"] == ch).count();
+        let days = if n == 1 { "day" } else { "days" };
+        let line = listed
+            .iter()
+            .find(|l| l.starts_with(&format!("{ch}: below its target")))
+            .unwrap_or_else(|| panic!("no risk line for {ch} in {listed:?}"));
+        assert!(line.contains(&format!(" on {n} {days}, ")), "{line}");
+        assert!(html.contains(&escape_html(line)), "{line}");
+    }
     let table = between(&html, "data-table=\"channels\"", "</table>").expect("channel table");
     let marked =
         table.matches("class=\"num miss\"").count() + table.matches("class=\"num risk\"").count();
@@ -447,15 +480,24 @@ fn check_run(dir: &Path) {
         assert!(fin.contains("data-table=\"options\"") && fin.contains("Per covered hour"));
     }
     assert!(fin.contains(&escape_html(sentence)), "{sentence}");
-    // Each campaign's marginal cost carries its interval (quick runs: 2 pairs) or says it
-    // is exact.
+    // Each campaign's marginal cost: `run` makes one pair of re-plans, so no interval and
+    // not "exact" either; the finance section says so.
+    let k = peakplan::report::run::RUN_MARGINAL_PAIRS as usize;
     for c in f["campaigns"].as_array().unwrap() {
         let m = &c["marginal_cost"];
-        assert_eq!(m["pairs"].as_array().unwrap().len(), 2, "{c}");
-        assert!(
-            m["ci95_low"].is_string() && m["ci95_high"].is_string(),
-            "{c}"
-        );
+        assert_eq!(m["pairs"].as_array().unwrap().len(), k, "{c}");
+        if k == 1 {
+            assert!(m["ci95_low"].is_null() && m["exact"] == false, "{c}");
+            assert!(
+                fin.contains("no sampling interval"),
+                "one pair, said plainly"
+            );
+        } else {
+            assert!(
+                m["ci95_low"].is_string() && m["ci95_high"].is_string(),
+                "{c}"
+            );
+        }
     }
 }
 

@@ -111,7 +111,7 @@ pub fn replan_options(own: &PlanOptions, seed: u64, check_replications: u32) -> 
 
 /// Rounds a re-plan may take: it starts where the plan's own iteration ended
 /// ([`crate::staffing::iterate::Warm`]), so its load is settled from the first round.
-pub const WARM_ROUNDS: u32 = 2;
+pub const WARM_ROUNDS: u32 = 1;
 
 /// One side of a marginal, re-planned: `staffing::plan::plan_from` with the plan's own
 /// options ([`replan_options`]), warm-started from the plan's own iteration (`warm`). The
@@ -173,7 +173,7 @@ impl Paired {
         let n = diffs.len().max(1) as f64;
         let cents: Vec<f64> = diffs.iter().map(|m| m.cents() as f64).collect();
         let mean = cents.iter().sum::<f64>() / n;
-        let exact = diffs.windows(2).all(|w| w[0] == w[1]);
+        let exact = diffs.len() >= 2 && diffs.windows(2).all(|w| w[0] == w[1]);
         let round = |x: f64| Money::from_cents(x.round() as i64);
         let ci95 = (diffs.len() >= 2).then(|| {
             if exact {
@@ -898,10 +898,11 @@ impl CostAnalysis {
         };
         let how = match o.method {
             Method::Simulation => format!(
-                "{} method, {} confidence per interval, at most {} iterations of {} replications",
+                "{} method, {} confidence per interval, warm-started where the plan's own iteration ended (its load, corrections and roster-served cells) for {} more round{} of {} replications",
                 method_name(o.method),
                 percent(o.confidence),
                 o.max_iterations,
+                if o.max_iterations == 1 { "" } else { "s" },
                 o.iter_replications
             ),
             _ => format!(

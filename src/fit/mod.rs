@@ -144,15 +144,27 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         .map_err(|(path, source)| Error::Io { path, source })
 }
 
-/// The forecast settings of a counts request (events, holidays, spread …), checked.
-pub fn forecast_options(req: &CountsRequest) -> Result<ForecastOptions> {
-    // Two columns per harmonic in the regression: bounded first.
+/// The options that size tables (one backtest row per horizon day, two regression columns
+/// per harmonic), checked before any file is read.
+fn check_table_sizes(req: &CountsRequest) -> Result<()> {
+    if !(1..=MAX_HORIZON_DAYS).contains(&req.horizon_days) {
+        return Err(Error::Input(format!(
+            "--horizon-days {}: give 1 to {MAX_HORIZON_DAYS}",
+            req.horizon_days
+        )));
+    }
     if req.monthly_harmonics > MAX_MONTHLY_HARMONICS {
         return Err(Error::Input(format!(
             "--monthly-harmonics {}: give 0 to {MAX_MONTHLY_HARMONICS}",
             req.monthly_harmonics
         )));
     }
+    Ok(())
+}
+
+/// The forecast settings of a counts request (events, holidays, spread …), checked.
+pub fn forecast_options(req: &CountsRequest) -> Result<ForecastOptions> {
+    check_table_sizes(req)?;
     if req
         .halflife_weeks
         .is_some_and(|h| !(h > 0.0 && h.is_finite()))
@@ -195,13 +207,7 @@ pub fn forecast_options(req: &CountsRequest) -> Result<ForecastOptions> {
 /// `peakplan fit --counts`: load, fit, optionally backtest and write the RON fragment;
 /// returns the text to print.
 pub fn run_counts(path: &Path, cols: &CountColumns, req: &CountsRequest) -> Result<String> {
-    // One backtest row per horizon day: bounded first.
-    if !(1..=MAX_HORIZON_DAYS).contains(&req.horizon_days) {
-        return Err(Error::Input(format!(
-            "--horizon-days {}: give 1 to {MAX_HORIZON_DAYS}",
-            req.horizon_days
-        )));
-    }
+    check_table_sizes(req)?;
     let series = load_counts(path, cols)?;
     let options = forecast_options(req)?;
     let holdout = req.holdout.as_deref().map(parse_holdout).transpose()?;

@@ -146,6 +146,59 @@ impl ChannelRisk {
     }
 }
 
+/// The channel risks in a few lines, one per channel (in first-seen order): "email: below
+/// its target (90% within 24 h) on 9 days, 13–21 February: 51.5% to 86.6%, up to 4,481
+/// waiting at a day's end." Every risk of `risks` is counted in its channel's line.
+pub fn risk_lines(risks: &[ChannelRisk]) -> Vec<String> {
+    use super::plot::format::{fraction_percent, thousands};
+    let mut channels: Vec<&str> = Vec::new();
+    for r in risks {
+        if !channels.contains(&r.channel.as_str()) {
+            channels.push(&r.channel);
+        }
+    }
+    channels
+        .into_iter()
+        .map(|ch| {
+            let rs: Vec<&ChannelRisk> = risks.iter().filter(|r| r.channel == ch).collect();
+            let r0 = rs[0];
+            let lo = rs.iter().map(|r| r.sl).fold(f64::INFINITY, f64::min);
+            let hi = rs.iter().map(|r| r.sl).fold(f64::NEG_INFINITY, f64::max);
+            let dates: Vec<Date> = rs.iter().map(|r| r.date).collect();
+            let what = if r0.kind == Kind::Deferred {
+                "answered in time"
+            } else {
+                "SL"
+            };
+            let range = if (hi - lo).abs() < 5e-4 {
+                fraction_percent(lo, 1)
+            } else {
+                format!("{} to {}", fraction_percent(lo, 1), fraction_percent(hi, 1))
+            };
+            let mut s = format!(
+                "{ch}: below its target ({} within {}) on {} {}, {}: {what} {range}",
+                fraction_percent(r0.target_share, 0),
+                duration(r0.target_s),
+                rs.len(),
+                if rs.len() == 1 { "day" } else { "days" },
+                crate::staffing::plan::dates_list(&dates),
+            );
+            let backlog = rs
+                .iter()
+                .filter_map(|r| r.backlog_end)
+                .fold(0.0f64, f64::max);
+            if r0.kind == Kind::Deferred && backlog >= 0.5 {
+                s.push_str(&format!(
+                    ", up to {} waiting at a day's end",
+                    thousands(backlog, 0)
+                ));
+            }
+            s.push('.');
+            s
+        })
+        .collect()
+}
+
 /// `15 s`, `1 h`, `24 h`, `90 min`.
 pub fn duration(s: f64) -> String {
     if s >= 3600.0 && (s % 3600.0).abs() < 1e-9 {

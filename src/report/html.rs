@@ -158,6 +158,8 @@ pub struct Report {
     pub title: String,
     /// The answer in one sentence, shown first.
     pub headline: String,
+    /// What a board should know besides the headline (`#risks`, a list under it).
+    pub risks: Vec<String>,
     pub key_figures: Vec<KeyFigure>,
     pub sections: Vec<Section>,
     /// Reproducibility details (scenario hash, seed, replications, version), label → value.
@@ -260,6 +262,7 @@ body { margin: 0 auto; max-width: 1240px; padding: 24px 28px 40px; color: var(--
   font: 15px/1.5 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; background: #fff; }
 h1 { font-size: 26px; margin: 0 0 12px; }
 h2 { font-size: 20px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--rule); }
+.risks { margin: -6px 0 16px; padding-left: 22px; color: #7a2e0e; }
 .headline { font-size: 19px; line-height: 1.45; margin: 0 0 16px; padding: 14px 18px;
   border-left: 6px solid var(--accent); background: var(--band); }
 .figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 0 0 8px; padding: 0; }
@@ -315,6 +318,13 @@ pub fn render_html(r: &Report) -> Result<String, HtmlError> {
         e(&r.title),
         e(&r.headline)
     );
+    if !r.risks.is_empty() {
+        h.push_str("<ul id=\"risks\" class=\"risks\">\n");
+        for x in &r.risks {
+            let _ = writeln!(h, "<li>{}</li>", e(x));
+        }
+        h.push_str("</ul>\n");
+    }
     if !r.key_figures.is_empty() {
         h.push_str("<dl id=\"key-figures\" class=\"figures\">\n");
         for f in &r.key_figures {
@@ -481,6 +491,13 @@ pub fn render_markdown(r: &Report) -> Result<String, HtmlError> {
     let mut m = String::new();
     let _ = writeln!(m, "# {}\n", escape_markdown(&r.title));
     let _ = writeln!(m, "{}\n", escape_markdown(&r.headline));
+    if !r.risks.is_empty() {
+        let _ = writeln!(m, "**Risks**\n");
+        for x in &r.risks {
+            let _ = writeln!(m, "- {}", escape_markdown(x));
+        }
+        m.push('\n');
+    }
     if !r.key_figures.is_empty() {
         let rows: Vec<Vec<String>> = r
             .key_figures

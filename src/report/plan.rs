@@ -348,23 +348,8 @@ pub fn summary(p: &Plan) -> String {
         p.options.method.name()
     );
     let _ = writeln!(t, "{}", headline(p));
-    if !p.frontier.is_empty() {
-        let together = match p.frontier.iter().find(|r| r.chosen) {
-            Some(r) if p.every_interval_together => format!(
-                "{} flex agents ({} on {})",
-                r.flex_heads,
-                r.peak_day_heads,
-                p.peak_date()
-            ),
-            _ => "not reached on the frontier".to_string(),
-        };
-        let _ = writeln!(
-            t,
-            "  Each interval meets with {} probability: {} flex agents; every interval of the peak day together: {}.",
-            pct(conf),
-            p.per_interval_heads,
-            together
-        );
+    for r in p.risks() {
+        let _ = writeln!(t, "  ! {r}");
     }
     let _ = writeln!(
         t,

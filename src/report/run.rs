@@ -120,6 +120,11 @@ pub struct Computed {
     /// The finance analysis of the plan (costs, campaigns, levers, options).
     pub cost: CostAnalysis,
     pub headline: String,
+    /// The plan's risks, then the days and channels the simulation shows missing their
+    /// target.
+    pub risks: Vec<String>,
+    /// The run was shortened with `--quick` (marked in every output).
+    pub quick: bool,
     pub figures: Vec<Figure>,
 }
 
@@ -238,6 +243,18 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     phase(o, "cost");
     let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
     let headline = plan.headline().sentence();
+    let mut risks = plan.risks();
+    if o.quick {
+        risks.insert(
+            0,
+            "Quick run (--quick): fewer rounds and replications; not for decisions.".into(),
+        );
+    }
+    let model_days =
+        super::channels::channel_days(&sim, &model, &demand.days, plan.options.confidence);
+    risks.extend(super::channels::risk_lines(
+        &super::channels::channel_risks(&model_days),
+    ));
     let mut c = Computed {
         file: file.to_path_buf(),
         scenario: sc,
@@ -251,6 +268,8 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
         sim_replications,
         cost,
         headline,
+        risks,
+        quick: o.quick,
         figures: Vec::new(),
     };
     c.figures = figures(&c);
@@ -280,6 +299,9 @@ pub fn run(file: &Path, o: &RunOptions) -> Result<RunOutcome> {
     files.sort();
     let mut summary = String::new();
     let _ = writeln!(summary, "{}", c.headline);
+    for r in &c.risks {
+        let _ = writeln!(summary, "  ! {r}");
+    }
     for f in &c.figures {
         let _ = writeln!(summary, "  {:<44} {}", f.label, f.text);
     }
@@ -765,7 +787,7 @@ fn frontier_table(c: &Computed) -> Table {
 pub fn run_json(c: &Computed) -> serde_json::Value {
     let p = &c.plan;
     let chosen = p.chosen_row();
-    json!({
+    let mut out = json!({
         "peakplan_version": env!("CARGO_PKG_VERSION"),
         "scenario": c.scenario.name,
         "scenario_file": c.file.display().to_string(),
@@ -781,7 +803,8 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
             "headline_channel": p.headline_channel,
             "confidence": p.options.confidence,
             "check_replications": p.check.replications,
-            "frontier_replications": p.options.replications,
+            "frontier_replications": p.options.frontier_replications,
+            "promise": crate::staffing::plan::PROMISE,
             "iterations": p.steps.len(),
             "converged": p.converged,
             "short_cells": p.cover.short.len(),
@@ -794,8 +817,10 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
                 "flex_cost_eur": r.cost_eur,
             })),
         },
+        "quick": c.quick,
         "headline": {
             "sentence": c.headline,
+            "risks": c.risks,
             "figures": c.figures.iter().map(|f| json!({
                 "id": f.id, "label": f.label, "number": f.number, "text": f.text
             })).collect::<Vec<_>>(),
@@ -817,7 +842,17 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
             "cost_per_contact": r.cost_per_contact_eur.plain(),
             "cost_per_order": r.cost_per_order_eur.plain(),
         })).collect::<Vec<_>>(),
-    })
+    });
+    // plan.json's figures (written by `plan`) inside "plan", beside the run's own keys.
+    if let (Ok(serde_json::Value::Object(summary)), Some(plan)) = (
+        serde_json::to_value(&p.summary),
+        out.get_mut("plan").and_then(|v| v.as_object_mut()),
+    ) {
+        for (k, v) in summary {
+            plan.entry(k).or_insert(v);
+        }
+    }
+    out
 }
 
 /// `run.json`'s `channels`: every channel per day, and the days and channels that miss
@@ -963,6 +998,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
     let report = Report {
         title: format!("{} — peak plan", c.scenario.name),
         headline: c.headline.clone(),
+        risks: c.risks.clone(),
         key_figures: c
             .figures
             .iter()
@@ -1076,6 +1112,12 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
     let report = Report {
         title: format!("{} vs {} — what-if", ca.scenario.name, cb.scenario.name),
         headline: format!("A: {} B: {}", ca.headline, cb.headline),
+        risks: ca
+            .risks
+            .iter()
+            .map(|r| format!("A: {r}"))
+            .chain(cb.risks.iter().map(|r| format!("B: {r}")))
+            .collect(),
         key_figures: Vec::new(),
         sections: super::compare::sections(&ca, &cb, &rows),
         run_info: ca

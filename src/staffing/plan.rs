@@ -235,8 +235,8 @@ impl Plan {
     }
 }
 
-/// The figures of the one-sentence answer (see [`Plan::headline`]); serialisable for a
-/// machine-readable record of the run.
+/// The figures of the answer a manager reads aloud (see [`Plan::headline`]); serialisable
+/// for a machine-readable record of the run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Headline {
     /// The headline channel (most expected contacts among the planned channels).
@@ -246,32 +246,42 @@ pub struct Headline {
     /// Service-level target: `share` answered within `within_s` seconds.
     pub target_share: f64,
     pub within_s: f64,
-    /// Required probability that an interval meets its target.
+    /// Required probability that an interval (a deferred channel: a day) meets its target.
     pub confidence: f64,
-    /// False when the flex pools cannot cover the need (`short_cells` stay short).
-    pub reachable: bool,
-    pub short_cells: usize,
-    /// False when the simulation-based iteration hit its cap while still raising need (the
-    /// figures may then fall short of the target; the fresh-seed check shows where).
-    pub converged: bool,
-    /// The most flex heads on one date (all pools), and that date.
-    pub flex_heads: u32,
-    pub flex_heads_date: Option<jiff::civil::Date>,
+    /// The promise the plan is made for, in words.
+    pub promise: String,
+    /// People to contract: per pool its most heads on one date, summed over the pools.
+    pub people_to_contract: u32,
+    /// Per pool (with any flex shift): its name and people to contract, most first.
+    pub pools: Vec<PoolPeople>,
+    /// The first and last date with flex shifts.
+    pub first_flex_date: Option<Date>,
+    pub last_flex_date: Option<Date>,
     pub flex_hours: f64,
     /// Flex cost in euros, rounded to cents.
     pub flex_cost_eur: f64,
+    /// False when the simulation-based iteration hit its cap while still raising need.
+    pub converged: bool,
+    /// Cells (live intervals and deferred days with contacts) of the fresh-seed check, those
+    /// meeting the promise, and those below it that no pool can help (capacity-limited).
+    pub cells: usize,
+    pub cells_meeting: usize,
+    pub cells_capacity_limited: usize,
+    /// The most flex heads on one date (all pools), and that date.
+    pub flex_heads: u32,
+    pub flex_heads_date: Option<Date>,
     /// Where the permanent roster alone serves worst (None when it meets the target in
     /// every interval on average).
     pub roster_only_worst: Option<Stretch>,
     /// The peak day (most expected contacts).
-    pub peak_date: jiff::civil::Date,
-    /// True when the figures are the smallest frontier headcount whose P(every interval of
-    /// the peak day meets, together) reaches the confidence; false when they are the
-    /// per-interval plan (each interval meets with the confidence on its own).
-    pub every_interval_together: bool,
-    /// On the frontier: the most peak-day flex heads, and the best P(every interval of the
-    /// peak day meets) with the peak-day heads that give it (None without a frontier).
-    pub best_together: Option<(u32, f64, u32)>,
+    pub peak_date: Date,
+}
+
+/// One pool's people to contract.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PoolPeople {
+    pub pool: String,
+    pub people: u32,
 }
 
 /// A run of consecutive intervals of one day on the headline channel.
@@ -287,80 +297,73 @@ pub struct Stretch {
 }
 
 impl Headline {
-    /// The answer in one sentence.
+    /// The answer in at most 40 words: the people to contract per pool, the days, the cost
+    /// and the promise it buys.
     pub fn sentence(&self) -> String {
+        let conf = fmt_num(self.confidence * 100.0, 0);
         let target = format!(
-            "{}% in {} s on {}{}",
+            "{}% of {} answered within {} s{}",
             fmt_num(self.target_share * 100.0, 0),
-            fmt_num(self.within_s, 0),
             self.channel,
+            fmt_num(self.within_s, 0),
             if self.other_channels {
-                " (and every other live channel at its own target)"
+                " (other channels at their own targets)"
             } else {
                 ""
             }
         );
-        let conf = fmt_num(self.confidence * 100.0, 0);
-        let date = self
-            .flex_heads_date
-            .map_or_else(|| "no day".to_string(), long_date);
-        let figures = if self.flex_heads == 0 {
-            "no flex agents".to_string()
-        } else {
-            format!(
-                "{} flex agents on {date}, {} flex hours, {}",
-                self.flex_heads,
-                thousands(self.flex_hours.round()),
-                format_eur(self.flex_cost_eur)
-            )
-        };
-        let head = if self.every_interval_together {
-            let mut h = format!(
-                "To meet {target} in every interval of {} together with {conf}% probability you need {figures}",
-                long_date(self.peak_date)
+        let promise = format!("{target}, {}, {conf}% confidence", self.promise);
+        if self.people_to_contract == 0 {
+            return format!(
+                "No flex people needed: the permanent roster keeps the promise of {promise}."
             );
-            if !self.converged {
-                h.push_str(" (the simulation-based staffing did not converge)");
-            }
-            if !self.reachable {
-                h.push_str(&format!(
-                    ", and {} interval×group cells stay short that no pool can cover",
-                    self.short_cells
-                ));
-            }
-            h
-        } else if self.reachable && !self.converged {
+        }
+        let pools = if self.pools.len() > 1 {
             format!(
-                "To meet {target} in every interval with {conf}% confidence you need at least {figures} (the simulation-based staffing did not converge)"
+                " ({})",
+                self.pools
+                    .iter()
+                    .map(|p| format!("{} {}", p.pool, p.people))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
-        } else if self.reachable {
-            format!("To meet {target} in every interval with {conf}% confidence you need {figures}")
         } else {
-            format!(
-                "The flex pools cannot meet {target} in every interval with {conf}% confidence: at their limit they give {figures}, and {} interval×group cells stay short",
-                self.short_cells
-            )
+            self.pools
+                .first()
+                .map_or_else(String::new, |p| format!(" from {}", p.pool))
         };
-        let tail = match &self.roster_only_worst {
-            Some(w) => format!(
-                "with the permanent roster alone SL falls to {}% on {} {}–{}",
-                fmt_num(w.sl * 100.0, 0),
-                long_date(w.date),
-                clock(w.from_min),
-                clock(w.to_min)
-            ),
-            None => "the permanent roster alone meets the target on average in every interval"
-                .to_string(),
-        };
-        let together = match self.best_together {
-            Some((max, p, heads)) if !self.every_interval_together => format!(
-                "; no flex headcount up to {max} on {} makes every interval of that day meet together with {conf}% probability (at best {}%, with {heads})",
-                long_date(self.peak_date),
-                fmt_num(p * 100.0, 0)
-            ),
+        let days = match (self.first_flex_date, self.last_flex_date) {
+            (Some(a), Some(b)) => format!(" for {}", date_range(a, b)),
             _ => String::new(),
         };
-        format!("{head}{together}; {tail}.")
+        let mut s = format!(
+            "Contract {} flex people{pools}{days}: {} hours, {}. It buys {promise}",
+            self.people_to_contract,
+            thousands(self.flex_hours.round()),
+            format_eur(self.flex_cost_eur),
+        );
+        if self.cells_capacity_limited > 0 {
+            s.push_str(&format!(
+                ", except {} cells no pool can reach",
+                self.cells_capacity_limited
+            ));
+        }
+        if !self.converged {
+            s.push_str(" (not converged)");
+        }
+        s.push('.');
+        s
+    }
+}
+
+/// `3–21 February`, `28 February – 2 March`, `14 February`.
+fn date_range(a: Date, b: Date) -> String {
+    if a == b {
+        long_date(a)
+    } else if a.month() == b.month() {
+        format!("{}–{}", a.day(), long_date(b))
+    } else {
+        format!("{} – {}", long_date(a), long_date(b))
     }
 }
 
@@ -409,10 +412,6 @@ fn long_date(d: jiff::civil::Date) -> String {
     format!("{} {}", d.day(), MONTHS[m - 1])
 }
 
-fn clock(min: u32) -> String {
-    format!("{:02}:{:02}", min / 60, min % 60)
-}
-
 impl Plan {
     /// The figures of the headline answer. The roster-alone stretch: among the runs of
     /// consecutive intervals of one day whose mean SL (permanent roster alone, frontier
@@ -455,37 +454,145 @@ impl Plan {
                 }
             }
         }
+        let mut pools: Vec<PoolPeople> = c
+            .pools
+            .iter()
+            .filter(|ps| ps.peak_headcount > 0)
+            .map(|ps| PoolPeople {
+                pool: ps.pool.clone(),
+                people: ps.peak_headcount,
+            })
+            .collect();
+        pools.sort_by(|a, b| b.people.cmp(&a.people).then(a.pool.cmp(&b.pool)));
+        let flex_dates: Vec<Date> = c.shifts.iter().map(|s| s.date).collect();
         Headline {
             channel: self.headline_channel.clone(),
             other_channels: self.check.channels.len() > 1,
             target_share: self.target_share,
             within_s: self.target_s,
             confidence: self.options.confidence,
-            reachable: c.short.is_empty(),
-            short_cells: c.short.len(),
-            converged: self.converged.unwrap_or(true),
-            flex_heads: c.peak_day_headcount,
-            flex_heads_date: self.headline_date(),
+            promise: PROMISE.to_string(),
+            people_to_contract: pools.iter().map(|p| p.people).sum(),
+            pools,
+            first_flex_date: flex_dates.iter().min().copied(),
+            last_flex_date: flex_dates.iter().max().copied(),
             flex_hours: c.total_hours,
             flex_cost_eur: (c.total_cost_eur * 100.0).round() / 100.0,
+            converged: self.converged.unwrap_or(true),
+            cells: self.summary.cells,
+            cells_meeting: self.summary.cells_meeting,
+            cells_capacity_limited: self.summary.cells_capacity_limited,
+            flex_heads: c.peak_day_headcount,
+            flex_heads_date: self.headline_date(),
             roster_only_worst: best.map(|(_, s)| s),
             peak_date: self.peak_date(),
-            every_interval_together: self.every_interval_together,
-            best_together: self
-                .frontier
-                .iter()
-                .max_by(|a, b| {
-                    a.p_all_intervals
-                        .total_cmp(&b.p_all_intervals)
-                        .then(b.peak_day_heads.cmp(&a.peak_day_heads))
-                })
-                .map(|r| {
-                    let max = self.frontier.iter().map(|x| x.peak_day_heads).max();
-                    (max.unwrap_or(0), r.p_all_intervals, r.peak_day_heads)
-                }),
         }
     }
+
+    /// What a board should know besides the headline, most serious first: a plan that did
+    /// not converge, cells below the promise in the fresh-seed check (capacity-limited ones
+    /// with the limits that bind, per date and channel), pools at their limits.
+    pub fn risks(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let h = &self.summary;
+        if self.converged == Some(false) {
+            out.push(format!(
+                "The staffing did not settle within {} rounds: the figures may fall short where the check says so.",
+                h.round_cap
+            ));
+        }
+        let below = h
+            .cells
+            .saturating_sub(h.cells_meeting + h.cells_capacity_limited);
+        if below > 0 {
+            out.push(format!(
+                "{below} of {} cells fall below {}% probability in the fresh-seed check although a pool could reach them ({}% of the reachable cells meet).",
+                h.cells,
+                fmt_num(self.options.confidence * 100.0, 0),
+                fmt_num(100.0 * h.share_meeting_not_limited, 1)
+            ));
+        }
+        // Capacity-limited cells per channel and binding limits, with their dates.
+        let mut by: Vec<(String, Vec<String>, usize, Vec<Date>)> = Vec::new();
+        for l in &h.capacity_limited {
+            let mut limits: Vec<String> = l
+                .groups
+                .iter()
+                .flat_map(|g| {
+                    g.limits.iter().map(move |pl| match &pl.pool {
+                        Some(p) => format!("{p}: {}", pl.limit.replace('_', " ")),
+                        None => format!("no pool serves {}", g.group),
+                    })
+                })
+                .collect();
+            limits.sort();
+            limits.dedup();
+            match by
+                .iter_mut()
+                .find(|(ch, lim, _, _)| *ch == l.channel && *lim == limits)
+            {
+                Some(e) => {
+                    e.2 += 1;
+                    e.3.push(l.date);
+                }
+                None => by.push((l.channel.clone(), limits, 1, vec![l.date])),
+            }
+        }
+        for (ch, limits, n, dates) in by {
+            out.push(format!(
+                "{ch}: {n} {} below the promise on {} that no pool can reach ({}).",
+                if n == 1 { "cell" } else { "cells" },
+                dates_list(&dates),
+                limits.join("; ")
+            ));
+        }
+        // Pools at their daily limit.
+        for (pool, pf) in self.problem.pools.iter().zip(&h.pools) {
+            let cap = pool
+                .max_per_day
+                .unwrap_or(pool.max_headcount)
+                .min(pool.max_headcount);
+            let at: Vec<Date> = pf
+                .heads_per_day
+                .iter()
+                .filter(|d| cap > 0 && d.heads >= cap)
+                .map(|d| d.date)
+                .collect();
+            if !at.is_empty() {
+                out.push(format!(
+                    "Pool {} is at its limit of {cap} people a day on {}.",
+                    pf.pool,
+                    dates_list(&at)
+                ));
+            }
+        }
+        out
+    }
 }
+
+/// `13–16 February`, `12 and 14 February`, `12, 14, 16 February`, `28 February – 2 March`
+/// (consecutive dates as ranges).
+pub fn dates_list(dates: &[Date]) -> String {
+    let mut d: Vec<Date> = dates.to_vec();
+    d.sort();
+    d.dedup();
+    let mut runs: Vec<(Date, Date)> = Vec::new();
+    for x in d {
+        match runs.last_mut() {
+            Some((_, b)) if b.tomorrow().ok() == Some(x) => *b = x,
+            _ => runs.push((x, x)),
+        }
+    }
+    let parts: Vec<String> = runs.iter().map(|&(a, b)| date_range(a, b)).collect();
+    match parts.len() {
+        0 => String::new(),
+        1 => parts[0].clone(),
+        n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
+/// The promise the plan engine staffs for.
+pub const PROMISE: &str = "in every interval and every day";
 
 /// Builds the model, load groups, team capacity and covering problem of a scenario.
 struct Setup {
@@ -1306,80 +1413,93 @@ mod tests {
             target_share: 0.85,
             within_s: 15.0,
             confidence: 0.95,
-            reachable: true,
-            short_cells: 0,
-            converged: true,
-            flex_heads: 38,
-            flex_heads_date: Some(jiff::civil::date(2027, 2, 13)),
+            promise: PROMISE.into(),
+            people_to_contract: 38,
+            pools: vec![
+                PoolPeople {
+                    pool: "temp_agency".into(),
+                    people: 30,
+                },
+                PoolPeople {
+                    pool: "colleagues".into(),
+                    people: 8,
+                },
+            ],
+            first_flex_date: Some(jiff::civil::date(2027, 2, 11)),
+            last_flex_date: Some(jiff::civil::date(2027, 2, 16)),
             flex_hours: 1240.4,
             flex_cost_eur: 41_300.0,
-            roster_only_worst: Some(Stretch {
-                date: jiff::civil::date(2027, 2, 14),
-                from_min: 600,
-                to_min: 720,
-                sl: 0.4149,
-            }),
+            converged: true,
+            cells: 500,
+            cells_meeting: 495,
+            cells_capacity_limited: 0,
+            flex_heads: 38,
+            flex_heads_date: Some(jiff::civil::date(2027, 2, 13)),
+            roster_only_worst: None,
             peak_date: jiff::civil::date(2027, 2, 13),
-            every_interval_together: false,
-            best_together: None,
         }
     }
 
     #[test]
-    fn the_sentence_reads_like_the_issue() {
+    fn dates_read_as_ranges() {
+        let d = |m, d| jiff::civil::date(2027, m, d);
+        assert_eq!(dates_list(&[d(2, 14)]), "14 February");
         assert_eq!(
-            headline().sentence(),
-            "To meet 85% in 15 s on phone in every interval with 95% confidence you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with the permanent roster alone SL falls to 41% on 14 February 10:00–12:00."
+            dates_list(&[d(2, 15), d(2, 13), d(2, 14), d(2, 14)]),
+            "13–15 February"
         );
+        assert_eq!(
+            dates_list(&[d(2, 12), d(2, 14), d(2, 15), d(2, 28), d(3, 1)]),
+            "12 February, 14–15 February and 28 February – 1 March"
+        );
+        assert_eq!(dates_list(&[]), "");
+    }
+
+    fn words(s: &str) -> usize {
+        s.split_whitespace().count()
     }
 
     #[test]
-    fn the_whole_peak_day_answer_and_its_absence_are_said_plainly() {
-        let mut h = headline();
-        h.every_interval_together = true;
-        h.best_together = Some((60, 0.97, 38));
-        assert!(
-            h.sentence().starts_with(
-                "To meet 85% in 15 s on phone in every interval of 13 February together with 95% probability you need 38 flex agents on 13 February, 1,240 flex hours, €41,300; with"
-            ),
-            "{}",
-            h.sentence()
+    fn the_sentence_names_people_pools_days_cost_and_promise_in_40_words() {
+        let s = headline().sentence();
+        assert_eq!(
+            s,
+            "Contract 38 flex people (temp_agency 30, colleagues 8) for 11–16 February: 1,240 hours, €41,300. It buys 85% of phone answered within 15 s, in every interval and every day, 95% confidence."
         );
-        let mut h = headline();
-        h.best_together = Some((60, 0.5, 50));
-        assert!(
-            h.sentence().contains(
-                "€41,300; no flex headcount up to 60 on 13 February makes every interval of that day meet together with 95% probability (at best 50%, with 50); with the permanent"
-            ),
-            "{}",
-            h.sentence()
-        );
+        assert!(words(&s) <= 40, "{} words", words(&s));
     }
 
     #[test]
-    fn unreachable_and_unneeded_are_said_plainly() {
+    fn limits_non_convergence_and_no_flex_are_said_plainly_within_40_words() {
         let mut h = headline();
-        h.reachable = false;
-        h.short_cells = 12;
-        h.roster_only_worst = None;
+        h.other_channels = true;
+        h.cells_capacity_limited = 42;
+        h.converged = false;
+        h.pools.push(PoolPeople {
+            pool: "outsourcer".into(),
+            people: 12,
+        });
+        h.last_flex_date = Some(jiff::civil::date(2027, 3, 2));
+        let s = h.sentence();
+        assert!(
+            s.contains("for 11 February – 2 March:")
+                && s.contains("(other channels at their own targets)")
+                && s.ends_with(", except 42 cells no pool can reach (not converged)."),
+            "{s}"
+        );
+        assert!(words(&s) <= 40, "{} words: {s}", words(&s));
+        let mut h = headline();
+        h.people_to_contract = 0;
+        h.pools.clear();
         assert_eq!(
             h.sentence(),
-            "The flex pools cannot meet 85% in 15 s on phone in every interval with 95% confidence: at their limit they give 38 flex agents on 13 February, 1,240 flex hours, €41,300, and 12 interval×group cells stay short; the permanent roster alone meets the target on average in every interval."
+            "No flex people needed: the permanent roster keeps the promise of 85% of phone answered within 15 s, in every interval and every day, 95% confidence."
         );
         let mut h = headline();
-        h.converged = false;
+        h.pools.truncate(1);
         assert!(
             h.sentence()
-                .contains("you need at least 38 flex agents on 13 February, 1,240 flex hours, €41,300 (the simulation-based staffing did not converge); with"),
-            "{}",
-            h.sentence()
-        );
-        let mut h = headline();
-        h.flex_heads = 0;
-        assert!(
-            h.sentence().contains("you need no flex agents; with"),
-            "{}",
-            h.sentence()
+                .starts_with("Contract 38 flex people from temp_agency for 11–16 February")
         );
     }
 }

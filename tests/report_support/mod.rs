@@ -555,6 +555,7 @@ pub fn synthetic_report(days: i64) -> (Report, Vec<(&'static str, Plot)>) {
                    agents on 13 February, 1,240 flex hours, €41,300; with the permanent roster \
                    alone SL falls to 41% on 14 February 10:00–12:00."
             .into(),
+        risks: vec!["14 February, email: 2 cells <below> the promise".into()],
         key_figures: vec![
             KeyFigure {
                 id: "flex_agents".into(),
