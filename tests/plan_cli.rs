@@ -20,7 +20,7 @@ fn plan_writes_its_tables_and_states_the_headline() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "It buys 80% of phone answered within 20 s, in every interval and every day",
+            "Buys 80% of phone within 20 s, in every interval and day",
         ))
         .stdout(predicate::str::contains("Permanent roster alone"));
     for f in ["staffing.csv", "shifts.csv", "frontier.csv", "summary.txt"] {

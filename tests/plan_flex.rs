@@ -291,7 +291,7 @@ fn the_plan_is_the_frontiers_chosen_row_and_the_headline_quotes_it() {
         "{s}"
     );
     assert!(
-        s.contains("It buys 80% of phone answered within 20 s, in every interval and every day, 90% confidence"),
+        s.contains("Buys 80% of phone within 20 s, in every interval and day, 90% confidence"),
         "{s}"
     );
     assert!(s.split_whitespace().count() <= 40, "{s}");

@@ -301,55 +301,58 @@ impl Headline {
     /// and the promise it buys.
     pub fn sentence(&self) -> String {
         let conf = fmt_num(self.confidence * 100.0, 0);
-        let target = format!(
-            "{}% of {} answered within {} s{}",
+        let promise = format!(
+            "{}% of {} within {} s{}, {}, {conf}% confidence",
             fmt_num(self.target_share * 100.0, 0),
             self.channel,
             fmt_num(self.within_s, 0),
             if self.other_channels {
-                " (other channels at their own targets)"
+                " (other channels: own targets)"
             } else {
                 ""
-            }
+            },
+            self.promise
         );
-        let promise = format!("{target}, {}, {conf}% confidence", self.promise);
         if self.people_to_contract == 0 {
-            return format!(
-                "No flex people needed: the permanent roster keeps the promise of {promise}."
-            );
+            return format!("No flex people needed: the permanent roster keeps {promise}.");
         }
-        let pools = if self.pools.len() > 1 {
-            format!(
-                " ({})",
-                self.pools
-                    .iter()
-                    .map(|p| format!("{} {}", p.pool, p.people))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        // At most three pools by name (the rest summed), to stay within 40 words.
+        let named: Vec<String> = if self.pools.len() > 3 {
+            let rest: u32 = self.pools[2..].iter().map(|p| p.people).sum();
+            self.pools[..2]
+                .iter()
+                .map(|p| format!("{} {}", p.pool, p.people))
+                .chain(std::iter::once(format!("others {rest}")))
+                .collect()
         } else {
             self.pools
-                .first()
-                .map_or_else(String::new, |p| format!(" from {}", p.pool))
+                .iter()
+                .map(|p| format!("{} {}", p.pool, p.people))
+                .collect()
+        };
+        let pools = match self.pools.as_slice() {
+            [one] => format!(" from {}", one.pool),
+            [] => String::new(),
+            _ => format!(" ({})", named.join(", ")),
         };
         let days = match (self.first_flex_date, self.last_flex_date) {
-            (Some(a), Some(b)) => format!(" for {}", date_range(a, b)),
+            (Some(a), Some(b)) => format!(" for {}", date_range(a, b).replace(" – ", "–")),
             _ => String::new(),
         };
         let mut s = format!(
-            "Contract {} flex people{pools}{days}: {} hours, {}. It buys {promise}",
+            "Contract {} flex people{pools}{days}: {} hours, {}. Buys {promise}",
             self.people_to_contract,
             thousands(self.flex_hours.round()),
             format_eur(self.flex_cost_eur),
         );
         if self.cells_capacity_limited > 0 {
             s.push_str(&format!(
-                ", except {} cells no pool can reach",
+                "; {} cells unreachable",
                 self.cells_capacity_limited
             ));
         }
         if !self.converged {
-            s.push_str(" (not converged)");
+            s.push_str("; not converged");
         }
         s.push('.');
         s
@@ -592,7 +595,7 @@ pub fn dates_list(dates: &[Date]) -> String {
 }
 
 /// The promise the plan engine staffs for.
-pub const PROMISE: &str = "in every interval and every day";
+pub const PROMISE: &str = "in every interval and day";
 
 /// Builds the model, load groups, team capacity and covering problem of a scenario.
 struct Setup {
@@ -1464,7 +1467,7 @@ mod tests {
         let s = headline().sentence();
         assert_eq!(
             s,
-            "Contract 38 flex people (temp_agency 30, colleagues 8) for 11–16 February: 1,240 hours, €41,300. It buys 85% of phone answered within 15 s, in every interval and every day, 95% confidence."
+            "Contract 38 flex people (temp_agency 30, colleagues 8) for 11–16 February: 1,240 hours, €41,300. Buys 85% of phone within 15 s, in every interval and day, 95% confidence."
         );
         assert!(words(&s) <= 40, "{} words", words(&s));
     }
@@ -1482,9 +1485,20 @@ mod tests {
         h.last_flex_date = Some(jiff::civil::date(2027, 3, 2));
         let s = h.sentence();
         assert!(
-            s.contains("for 11 February – 2 March:")
-                && s.contains("(other channels at their own targets)")
-                && s.ends_with(", except 42 cells no pool can reach (not converged)."),
+            s.contains("(temp_agency 30, colleagues 8, outsourcer 12) for 11 February–2 March:")
+                && s.contains("(other channels: own targets)")
+                && s.ends_with("; 42 cells unreachable; not converged."),
+            "{s}"
+        );
+        assert!(words(&s) <= 40, "{} words: {s}", words(&s));
+        // Four pools: two named, the rest summed.
+        h.pools.push(PoolPeople {
+            pool: "students".into(),
+            people: 2,
+        });
+        let s = h.sentence();
+        assert!(
+            s.contains("(temp_agency 30, colleagues 8, others 14)"),
             "{s}"
         );
         assert!(words(&s) <= 40, "{} words: {s}", words(&s));
@@ -1493,7 +1507,7 @@ mod tests {
         h.pools.clear();
         assert_eq!(
             h.sentence(),
-            "No flex people needed: the permanent roster keeps the promise of 85% of phone answered within 15 s, in every interval and every day, 95% confidence."
+            "No flex people needed: the permanent roster keeps 85% of phone within 15 s, in every interval and day, 95% confidence."
         );
         let mut h = headline();
         h.pools.truncate(1);
