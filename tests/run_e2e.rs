@@ -227,7 +227,16 @@ fn check_run(dir: &Path) {
         format!("Contract {people} flex people")
     };
     assert!(sentence.starts_with(&says), "{sentence}");
-    assert_eq!(json["quick"], false);
+    // These runs are --quick: marked in run.json and first in the risk list.
+    assert_eq!(json["quick"], true);
+    assert!(
+        json["headline"]["risks"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Quick run (--quick)"),
+        "{}",
+        json["headline"]["risks"]
+    );
 
     // The plan: shifts.csv → heads per date and flex on duty per interval.
     let shifts = csv_rows(&dir.join("shifts.csv"));

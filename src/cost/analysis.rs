@@ -386,8 +386,12 @@ pub fn replan_cost(
     warm: Option<&Warm>,
 ) -> Result<(Costing, SideCheck), CostError> {
     let demand = crate::demand::compute(sc).map_err(|e| replan_err(what, e))?;
-    let p =
-        replan(sc, &demand, own, seed, opts.replications, warm).map_err(|e| replan_err(what, e))?;
+    // The side's own check (whether it meets the target) on half the costing's
+    // replications, at least 10: it reports, it does not decide.
+    let check = (opts.replications / 2)
+        .max(10)
+        .min(opts.replications.max(2));
+    let p = replan(sc, &demand, own, seed, check, warm).map_err(|e| replan_err(what, e))?;
     let costing = cost_plan(
         sc,
         &demand,

@@ -20,12 +20,12 @@ fn pct(x: f64) -> String {
     super::plot::format::fraction_percent(x, 1)
 }
 
-/// "€4,100.00 to €20,300.00", "exact", or "–" with one pair.
+/// "€4,100.00 to €20,300.00", "exact", or with one pair that there is no sampling interval.
 fn interval(p: &Paired, cur: &str) -> String {
     match (p.ci95, p.exact) {
         (Some(_), true) => "exact (same in every pair)".into(),
         (Some((lo, hi)), false) => format!("{} to {}", lo.format(cur), hi.format(cur)),
-        (None, _) => "–".into(),
+        (None, _) => "one pair: no sampling interval".into(),
     }
 }
 

@@ -1072,6 +1072,14 @@ pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
         )),
     };
     refuse_foreign(&early_dir, "compare.csv")?;
+    // A comparison is about differences: each side's marginals get the cost command's
+    // pairs (an interval) unless --marginal-pairs says otherwise.
+    let o = &RunOptions {
+        marginal_pairs: o
+            .marginal_pairs
+            .or(Some(crate::cost::analysis::DEFAULT_PAIRS)),
+        ..o.clone()
+    };
     let ca = compute(a, o)?;
     let cb = compute(b, o)?;
     phase(o, "report");

@@ -79,7 +79,7 @@ impl PlanOptions {
             max_iterations: 12,
             seed: sc.simulation.seed,
             frontier: true,
-            frontier_steps: 6,
+            frontier_steps: 4,
             plan_interval_min: None,
         }
     }
@@ -530,15 +530,23 @@ impl Plan {
                 .collect();
             limits.sort();
             limits.dedup();
+            // Named by the short groups ("back_office phone"), else the channel.
+            let mut who: Vec<&str> = l.groups.iter().map(|g| g.group.as_str()).collect();
+            who.dedup();
+            let who = if who.is_empty() {
+                l.channel.clone()
+            } else {
+                who.join(" and ")
+            };
             match by
                 .iter_mut()
-                .find(|(ch, lim, _, _)| *ch == l.channel && *lim == limits)
+                .find(|(w, lim, _, _)| *w == who && *lim == limits)
             {
                 Some(e) => {
                     e.2 += 1;
                     e.3.push(l.date);
                 }
-                None => by.push((l.channel.clone(), limits, 1, vec![l.date])),
+                None => by.push((who, limits, 1, vec![l.date])),
             }
         }
         for (ch, limits, n, dates) in by {
@@ -1234,18 +1242,11 @@ fn frontier(
             .map(|(n, (m, m0))| (n + m - m0).max(0.0))
             .collect()
     };
-    for cap in caps {
-        if !own_done && cap > own_peak {
-            rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
-            covers.push(plan.cover.clone());
-            own_done = true;
-        }
+    // The coverings of every cap, in parallel (each is deterministic on its own); then
+    // their simulations in cap order, reusing an identical covering's.
+    let cover_of = |cap: u32| -> Result<Option<CoverPlan>, StaffingError> {
         if cap == 0 {
-            // No flex: the permanent roster alone, already simulated with these runs.
-            let c = plan.cover_of_nothing();
-            rows.push(row(plan, 0, &c, &plan.roster_only, false));
-            covers.push(c);
-            continue;
+            return Ok(None);
         }
         let capped = CoverOptions {
             max_heads_per_day: Some(cap),
@@ -1282,6 +1283,27 @@ fn frontier(
                 }
             }
             best
+        };
+        Ok(Some(c))
+    };
+    let capped_covers: Vec<Option<CoverPlan>> = {
+        use rayon::prelude::*;
+        caps.par_iter()
+            .map(|&cap| cover_of(cap))
+            .collect::<Result<_, _>>()?
+    };
+    for (cap, c) in caps.into_iter().zip(capped_covers) {
+        if !own_done && cap > own_peak {
+            rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
+            covers.push(plan.cover.clone());
+            own_done = true;
+        }
+        let Some(c) = c else {
+            // No flex: the permanent roster alone, already simulated with these runs.
+            let c = plan.cover_of_nothing();
+            rows.push(row(plan, 0, &c, &plan.roster_only, false));
+            covers.push(c);
+            continue;
         };
         // The same flex on duty in every interval as a smaller point (the pools cannot
         // give more: only the shifts are cut differently): no new point.
