@@ -505,17 +505,24 @@ fn staffing_plot(c: &Computed) -> Plot {
     }
     StepLinesPlot {
         title: format!("Agents required and on duty — {}", c.scenario.name),
-        y_label: "Agents (all need groups)".into(),
+        y_label: "Available agents (all need groups)".into(),
         axis: axis(c),
+        // On duty in the requirement's unit: standard agents available (heads after
+        // absence and in-shift shrinkage, slower agents counted for less).
         capacity: vec![
+            Series::new("Permanent, available agents", p.permanent_agents.clone()),
             Series::new(
-                "Permanent on duty",
-                p.permanent_on_duty.iter().map(|&x| f64::from(x)).collect(),
-            ),
-            Series::new(
-                "Flex on duty",
+                "Flex, available agents",
                 (0..n)
-                    .map(|s| f64::from(p.flex_on_duty[s * np..(s + 1) * np].iter().sum::<u32>()))
+                    .map(|s| {
+                        (0..np)
+                            .map(|q| {
+                                f64::from(p.flex_on_duty[s * np + q])
+                                    * crate::staffing::cover::pool_worth(&p.problem.pools[q])
+                                        .agents()
+                            })
+                            .sum()
+                    })
                     .collect(),
             ),
         ],
@@ -880,7 +887,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
         ),
         (
             "staffing",
-            "Lines: agents required per method (available agents, all need groups); filled: permanent and flex heads on duty (scheduled).",
+            "Lines: agents required per method; filled: permanent and flex agents on duty. Both in available agents (standard agents, all need groups): heads after absence and in-shift shrinkage, slower agents counted for less, so required and on duty compare directly. The required lines carry the margin for the day-level volume uncertainty and add up each need group's own requirement; agents with several skills or channels serve more than one group, so on duty may sit a little below the sum and still meet the target.",
             staffing_plot(c),
         ),
         (

@@ -139,6 +139,9 @@ pub struct Plan {
     /// corrections the rounds found), when that method ran.
     pub simulation_required: Option<Vec<f64>>,
     /// Permanent heads on duty per slot (all teams).
+    /// The same roster in the requirement's unit: standard agents available per interval
+    /// (each head × (1 − absence)(1 − in-shift shrinkage) / aht_factor), all teams.
+    pub permanent_agents: Vec<f64>,
     pub permanent_on_duty: Vec<u32>,
     pub pools: Vec<String>,
     /// Flex heads on duty per `[slot * pools + pool]`.
@@ -617,6 +620,8 @@ struct Setup {
     problem: CoverProblem,
     n_teams: usize,
     permanent_on_duty: Vec<u32>,
+    /// The permanent teams' standard agents per simulation interval (capacity model).
+    permanent_agents: Vec<f64>,
     /// The teams' standard agents per `[block * teams + team]` (capacity model).
     team_available: Vec<f64>,
     serves: Vec<Vec<bool>>,
@@ -673,6 +678,9 @@ fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup,
     let permanent_on_duty = (0..grid.len())
         .map(|s| (0..nt).map(|t| roster.scheduled(s, t)).sum())
         .collect();
+    let permanent_agents = (0..grid.len())
+        .map(|i| (0..nt).map(|t| roster.available[i * nt + t]).sum())
+        .collect();
     let problem = CoverProblem {
         grid: plan_grid,
         groups: need_groups,
@@ -690,6 +698,7 @@ fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup,
         problem,
         n_teams: nt,
         permanent_on_duty,
+        permanent_agents,
         team_available,
         serves,
         reach,
@@ -823,6 +832,7 @@ pub fn plan_from(
         requirement: req.clone(),
         simulation_required: (opts.method == Method::Simulation).then(|| required.clone()),
         permanent_on_duty: st.permanent_on_duty.clone(),
+        permanent_agents: st.permanent_agents.clone(),
         pools: st.problem.pools.iter().map(|p| p.name.clone()).collect(),
         flex_on_duty: Vec::new(),
         per_interval_heads: cover.peak_day_headcount,
