@@ -512,3 +512,43 @@ fn mothers_day_converges_and_keeps_its_promise() {
 fn christmas_converges_and_keeps_its_promise() {
     must_show(&shipped("christmas").1);
 }
+
+#[test]
+fn a_warm_started_re_plan_settles_in_one_round_where_the_plan_ended() {
+    // Re-planning the same scenario from where its own iteration ended: the load, the
+    // corrections and the roster-served cells are already right, so one round covers and
+    // passes (nothing to raise) with the same flex hours (same seed, same covering).
+    let (sc, d) = small("two_days.ron");
+    let p = plan(&sc, &d, &options(&sc)).unwrap();
+    assert_eq!(p.converged, Some(true));
+    let warm = p
+        .warm
+        .as_ref()
+        .expect("the simulation method keeps its end state");
+    let one = PlanOptions {
+        max_iterations: 1,
+        ..options(&sc)
+    };
+    let q = peakplan::staffing::plan::plan_from(&sc, &d, &one, Some(warm)).unwrap();
+    assert_eq!(q.steps.len(), 1);
+    assert_eq!(q.steps[0].raised, 0, "{:?}", q.steps);
+    assert!(
+        (q.cover.total_hours - p.cover.total_hours).abs() <= 0.05 * p.cover.total_hours + 1e-9,
+        "{} vs {}",
+        q.cover.total_hours,
+        p.cover.total_hours
+    );
+    // Cold, one round is not enough: it starts from the analytic load without corrections.
+    let cold = plan(&sc, &d, &one).unwrap();
+    assert!(
+        cold.steps[0].raised > 0 || cold.cover.total_hours != p.cover.total_hours,
+        "a cold single round should not already be the converged plan"
+    );
+    // A state from another scenario (other groups) is ignored, not misapplied.
+    let other = peakplan::staffing::iterate::Warm {
+        groups: vec![(9, 9)],
+        ..warm.clone()
+    };
+    let r = peakplan::staffing::plan::plan_from(&sc, &d, &one, Some(&other)).unwrap();
+    assert_eq!(r.cover.total_hours, cold.cover.total_hours);
+}
