@@ -583,8 +583,31 @@ fn run_on_every_shipped_scenario_agrees_across_outputs_and_is_reproducible() {
     );
     let html = read(&cmp_dir.join("compare.html"));
     assert!(html.contains("B − A") && html.contains("data-table=\"campaign_marginals\""));
-    let a_json: serde_json::Value =
-        serde_json::from_str(&read(&tmp.path().join("baseline/run.json"))).unwrap();
+    // `compare` makes the cost command's pairs of re-plans per marginal (`run` one): A's
+    // run with those pairs.
+    let a_dir = tmp.path().join("baseline_pairs");
+    Command::cargo_bin("peakplan")
+        .unwrap()
+        .arg("run")
+        .arg(&sc)
+        .args([
+            "--quick",
+            "--replications",
+            "3",
+            "--quiet",
+            "--seed",
+            "2027",
+        ])
+        .args([
+            "--marginal-pairs",
+            &peakplan::cost::analysis::DEFAULT_PAIRS.to_string(),
+            "--out",
+        ])
+        .arg(&a_dir)
+        .env("NO_COLOR", "1")
+        .assert()
+        .success();
+    let a_json: serde_json::Value = serde_json::from_str(&read(&a_dir.join("run.json"))).unwrap();
     let a_figures = a_json["headline"]["figures"].as_array().unwrap();
     // Every numeric headline figure, in order, as a number (no "€" or "%" in number cells).
     let numeric: Vec<&serde_json::Value> = a_figures
