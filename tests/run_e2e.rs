@@ -423,7 +423,7 @@ fn check_run(dir: &Path) {
         let days = if n == 1 { "day" } else { "days" };
         let line = listed
             .iter()
-            .find(|l| l.starts_with(&format!("{ch}: below its target")))
+            .find(|l| l.starts_with(&format!("{ch}: ")) && l.contains(" target"))
             .unwrap_or_else(|| panic!("no risk line for {ch} in {listed:?}"));
         assert!(line.contains(&format!(" on {n} {days}, ")), "{line}");
         assert!(html.contains(&escape_html(line)), "{line}");

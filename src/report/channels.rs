@@ -148,7 +148,9 @@ impl ChannelRisk {
 
 /// The channel risks in a few lines, one per channel (in first-seen order): "email: below
 /// its target (90% within 24 h) on 9 days, 13–21 February: 51.5% to 86.6%, up to 4,481
-/// waiting at a day's end." Every risk of `risks` is counted in its channel's line.
+/// waiting at a day's end." (or "meets its target on average but not with the confidence"
+/// when every day of the channel is [`Status::Uncertain`]). Every risk of `risks` is
+/// counted in its channel's line.
 pub fn risk_lines(risks: &[ChannelRisk]) -> Vec<String> {
     use super::plot::format::{fraction_percent, thousands};
     let mut channels: Vec<&str> = Vec::new();
@@ -175,8 +177,17 @@ pub fn risk_lines(risks: &[ChannelRisk]) -> Vec<String> {
             } else {
                 format!("{} to {}", fraction_percent(lo, 1), fraction_percent(hi, 1))
             };
+            // Below target on average, or meeting it on average but in fewer simulated days
+            // than the confidence asks.
+            let how = if rs.iter().all(|r| r.status == Status::Uncertain) {
+                "meets its target on average but not with the confidence"
+            } else if rs.iter().all(|r| r.status == Status::BelowTarget) {
+                "below its target"
+            } else {
+                "below its target or not with the confidence"
+            };
             let mut s = format!(
-                "{ch}: below its target ({} within {}) on {} {}, {}: {what} {range}",
+                "{ch}: {how} ({} within {}) on {} {}, {}: {what} {range}",
                 fraction_percent(r0.target_share, 0),
                 duration(r0.target_s),
                 rs.len(),
