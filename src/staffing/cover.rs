@@ -333,17 +333,7 @@ fn cover_inner(
     let n_pools = problem.pools.len();
     let templates = templates(problem);
     let delivery = deliveries(problem, options);
-    let serves: Vec<Vec<bool>> = problem
-        .pools
-        .iter()
-        .map(|p| {
-            problem
-                .groups
-                .iter()
-                .map(|g| g.served_by(&p.skills, &p.channels))
-                .collect()
-        })
-        .collect();
+    let serves = serves_matrix(problem);
     let open = open_matrix(problem);
     let caps: Vec<u32> = problem.pools.iter().map(day_cap).collect();
 
@@ -675,6 +665,21 @@ fn validate(problem: &CoverProblem) -> Result<(), StaffingError> {
         }
     }
     Ok(())
+}
+
+/// `[pool][group]`: whether the pool's skills and channels serve the need group.
+fn serves_matrix(problem: &CoverProblem) -> Vec<Vec<bool>> {
+    problem
+        .pools
+        .iter()
+        .map(|p| {
+            problem
+                .groups
+                .iter()
+                .map(|g| g.served_by(&p.skills, &p.channels))
+                .collect()
+        })
+        .collect()
 }
 
 /// `[slot * groups + group]`: is the group's channel open in that slot (open during any part
@@ -1456,17 +1461,7 @@ impl Reach {
             n_pools,
             covered,
             open: open_matrix(problem),
-            serves: problem
-                .pools
-                .iter()
-                .map(|p| {
-                    problem
-                        .groups
-                        .iter()
-                        .map(|g| g.served_by(&p.skills, &p.channels))
-                        .collect()
-                })
-                .collect(),
+            serves: serves_matrix(problem),
         }
     }
 
@@ -1595,17 +1590,7 @@ pub fn lp_hours_bound(
     let n_groups = problem.groups.len();
     let templates = templates(problem);
     let delivery = deliveries(problem, options);
-    let serves: Vec<Vec<bool>> = problem
-        .pools
-        .iter()
-        .map(|p| {
-            problem
-                .groups
-                .iter()
-                .map(|g| g.served_by(&p.skills, &p.channels))
-                .collect()
-        })
-        .collect();
+    let serves = serves_matrix(problem);
     let open = open_matrix(problem);
     let caps: Vec<u32> = problem.pools.iter().map(day_cap).collect();
     // Cover only what the plan's covering could reach: the need capped at what every pool's
