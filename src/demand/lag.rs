@@ -5,8 +5,6 @@
 //! beyond [`MAX_LAG_DAYS`] or beyond a remaining mass of [`TAIL`] is added to the last bin, so
 //! no contact is lost in the discretisation.
 
-use statrs::function::{erf::erfc, gamma::checked_gamma_lr};
-
 use crate::scenario::Lag;
 
 /// Longest delay considered, in days. Longer tails are folded into the last bin.
@@ -52,46 +50,6 @@ pub fn check(lag: &Lag) -> Result<(), String> {
                     "Fixed(h: ...) must be between 0 and {} hours, got {h}",
                     MAX_LAG_DAYS * 24
                 ))
-            }
-        }
-    }
-}
-
-/// P(lag ≤ x hours). `Days` weights are read as "exactly k × 24 hours later".
-pub fn cdf_h(lag: &Lag, x: f64) -> f64 {
-    if x < 0.0 {
-        return 0.0;
-    }
-    match lag {
-        Lag::Days(w) => {
-            let total: f64 = w.iter().sum();
-            let whole = (x / 24.0).floor();
-            let upto = if whole >= w.len() as f64 {
-                w.len()
-            } else {
-                whole as usize + 1
-            };
-            w[..upto].iter().sum::<f64>() / total
-        }
-        Lag::Exponential { mean_h } => 1.0 - (-x / mean_h).exp(),
-        Lag::LogNormal { mean_h, cv } => {
-            if x == 0.0 {
-                return 0.0;
-            }
-            let s2 = (1.0 + cv * cv).ln();
-            let mu = mean_h.ln() - s2 / 2.0;
-            0.5 * erfc(-(x.ln() - mu) / (s2.sqrt() * std::f64::consts::SQRT_2))
-        }
-        Lag::Gamma { mean_h, cv } => {
-            let shape = 1.0 / (cv * cv);
-            let scale = mean_h * cv * cv;
-            checked_gamma_lr(shape, x / scale).unwrap_or(if x > 0.0 { 1.0 } else { 0.0 })
-        }
-        Lag::Fixed { h } => {
-            if x >= *h {
-                1.0
-            } else {
-                0.0
             }
         }
     }
@@ -143,14 +101,14 @@ pub fn day_kernel(lag: &Lag, order_profile: &[f64]) -> Vec<f64> {
         .collect();
     // F at each point's lower bin edge, carried from one bin to the next (bins are visited in
     // order), so each CDF value is computed once.
-    let mut lower: Vec<f64> = points.iter().map(|&(t, _)| cdf_h(lag, -t)).collect();
+    let mut lower: Vec<f64> = points.iter().map(|&(t, _)| lag.cdf_h(-t)).collect();
     kernel(MAX_LAG_DAYS, |k| {
         let hi = 24.0 * (k + 1) as f64;
         points
             .iter()
             .zip(lower.iter_mut())
             .map(|(&(t, w), lo)| {
-                let f = cdf_h(lag, hi - t);
+                let f = lag.cdf_h(hi - t);
                 let p = w * (f - *lo);
                 *lo = f;
                 p
@@ -167,14 +125,14 @@ pub fn interval_kernel(lag: &Lag, interval_h: f64) -> Vec<f64> {
     let offsets: Vec<f64> = (0..SUB)
         .map(|s| (s as f64 + 0.5) / SUB as f64 * interval_h)
         .collect();
-    let mut lower: Vec<f64> = offsets.iter().map(|u| cdf_h(lag, -u)).collect();
+    let mut lower: Vec<f64> = offsets.iter().map(|u| lag.cdf_h(-u)).collect();
     kernel(max_bins, |j| {
         let hi = (j + 1) as f64 * interval_h;
         offsets
             .iter()
             .zip(lower.iter_mut())
             .map(|(u, lo)| {
-                let f = cdf_h(lag, hi - u);
+                let f = lag.cdf_h(hi - u);
                 let p = f - *lo;
                 *lo = f;
                 p
@@ -220,7 +178,7 @@ mod tests {
             cv: 0.75,
         };
         let median = 40.0 / (1.0f64 + 0.75 * 0.75).sqrt();
-        assert!((cdf_h(&lag, median) - 0.5).abs() < 1e-12);
+        assert!((lag.cdf_h(median) - 0.5).abs() < 1e-12);
     }
 
     #[test]
@@ -230,7 +188,7 @@ mod tests {
             cv: 1.0,
         };
         for x in [0.5, 3.0, 12.0] {
-            assert!((cdf_h(&g, x) - (1.0 - (-x / 5.0f64).exp())).abs() < 1e-10);
+            assert!((g.cdf_h(x) - (1.0 - (-x / 5.0f64).exp())).abs() < 1e-10);
         }
     }
 

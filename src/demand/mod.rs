@@ -88,8 +88,7 @@ pub use profiles::{CHAT_PROFILE, LIVE_PROFILE, MinuteDensity, default_profile};
 /// in the first quarter hour).
 pub const OPENING_SPREAD_MIN: u32 = 60;
 
-/// Longest delay a `FollowsOrder` reason may have (99.9999% of it), in days.
-pub const FOLLOWS_ORDER_MAX_DAYS: usize = 7;
+pub use crate::scenario::schema::FOLLOWS_ORDER_MAX_DAYS;
 
 /// Largest `expected` array accepted (cells of 8 bytes): 80 million ≈ 640 MB.
 const MAX_CELLS: usize = 80_000_000;
@@ -546,7 +545,7 @@ pub fn compute(s: &Scenario) -> Result<Demand, DemandError> {
                 // Interval convolution is meant for delays of minutes to hours; a long tail
                 // would make it slow for no gain in accuracy.
                 let horizon_h = (FOLLOWS_ORDER_MAX_DAYS * 24) as f64;
-                if lag::cdf_h(&r.lag, horizon_h) < 1.0 - 1e-6 {
+                if r.lag.cdf_h(horizon_h) < 1.0 - 1e-6 {
                     return Err(invalid(
                         format!("{path}.timing"),
                         format!(

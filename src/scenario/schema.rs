@@ -548,6 +548,53 @@ pub enum Lag {
     Fixed { h: f64 },
 }
 
+impl Lag {
+    /// P(lag ≤ x hours). `Days` weights are read as "exactly k × 24 hours later".
+    pub fn cdf_h(&self, x: f64) -> f64 {
+        use statrs::function::{erf::erfc, gamma::checked_gamma_lr};
+        if x < 0.0 {
+            return 0.0;
+        }
+        match self {
+            Lag::Days(w) => {
+                let total: f64 = w.iter().sum();
+                let whole = (x / 24.0).floor();
+                let upto = if whole >= w.len() as f64 {
+                    w.len()
+                } else {
+                    whole as usize + 1
+                };
+                w[..upto].iter().sum::<f64>() / total
+            }
+            Lag::Exponential { mean_h } => 1.0 - (-x / mean_h).exp(),
+            Lag::LogNormal { mean_h, cv } => {
+                if x == 0.0 {
+                    return 0.0;
+                }
+                let s2 = (1.0 + cv * cv).ln();
+                let mu = mean_h.ln() - s2 / 2.0;
+                0.5 * erfc(-(x.ln() - mu) / (s2.sqrt() * std::f64::consts::SQRT_2))
+            }
+            Lag::Gamma { mean_h, cv } => {
+                let shape = 1.0 / (cv * cv);
+                let scale = mean_h * cv * cv;
+                checked_gamma_lr(shape, x / scale).unwrap_or(if x > 0.0 { 1.0 } else { 0.0 })
+            }
+            Lag::Fixed { h } => {
+                if x >= *h {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+/// Longest delay a `FollowsOrder` reason may have (99.9999% of it), in days: interval
+/// convolution is meant for delays of minutes to hours.
+pub const FOLLOWS_ORDER_MAX_DAYS: usize = 7;
+
 /// How contacts are placed within the day they fall on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Timing {

@@ -890,7 +890,18 @@ impl<'a> V<'a> {
                 0.0,
                 MAX_PER_1000_ORDERS,
             );
+            let before = self.out.len();
             self.lag(rp.field("lag"), &r.lag);
+            let lag_valid = self.out.len() == before;
+            if r.timing == Timing::FollowsOrder && lag_valid {
+                let horizon_h = (FOLLOWS_ORDER_MAX_DAYS * 24) as f64;
+                if r.lag.cdf_h(horizon_h) < 1.0 - 1e-6 {
+                    self.err(
+                        rp.field("timing"),
+                        format!("FollowsOrder handles delays up to {FOLLOWS_ORDER_MAX_DAYS} days, but this lag has more than one in a million contacts later; use `timing: DailyProfile` for delays of days, or a shorter lag"),
+                    );
+                }
+            }
             // Channel mix: known channels, shares, sum 1.
             if r.channel_mix.is_empty() {
                 self.err(rp.field("channel_mix"), "empty channel mix; give each channel's share, e.g. {\"phone\": 0.6, \"email\": 0.4}".to_string());
