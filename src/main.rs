@@ -81,6 +81,53 @@ struct SimFlags {
     format: SummaryFormat,
 }
 
+/// The service promise and the days it must hold (`plan`, `run`, `compare`).
+#[derive(Debug, Clone, Args)]
+struct PromiseFlags {
+    /// The service promise: interval — every interval meets its target with the
+    /// confidence, and every day does (default); day — each target day as a whole meets it
+    /// with the confidence; all-intervals — every interval of the target days meets it in
+    /// the same run with the confidence (the strictest).
+    #[arg(long, value_enum, default_value_t = PromiseArg::Interval)]
+    promise: PromiseArg,
+    /// The days the promise must hold, e.g. 2027-02-13,2027-02-14 (default: the scenario's
+    /// calendar.target_days, else the day with the hardest interval).
+    #[arg(long, value_name = "DATES", value_delimiter = ',')]
+    target_days: Vec<jiff::civil::Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PromiseArg {
+    Interval,
+    Day,
+    AllIntervals,
+}
+
+impl PromiseFlags {
+    fn promise(&self) -> peakplan::staffing::plan::Promise {
+        use peakplan::staffing::plan::Promise;
+        match self.promise {
+            PromiseArg::Interval => Promise::Interval,
+            PromiseArg::Day => Promise::Day,
+            PromiseArg::AllIntervals => Promise::AllIntervals,
+        }
+    }
+
+    /// `sets` plus the `--set` that `--target-days` stands for.
+    fn with_sets(&self, sets: &[String]) -> Vec<String> {
+        let mut out = sets.to_vec();
+        if !self.target_days.is_empty() {
+            let days: Vec<String> = self
+                .target_days
+                .iter()
+                .map(|d| format!("\"{d}\""))
+                .collect();
+            out.push(format!("calendar.target_days=[{}]", days.join(",")));
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SummaryFormat {
     Text,
@@ -149,6 +196,8 @@ struct RunSettings {
     /// `compare`, in both scenarios).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    #[command(flatten)]
+    promise: PromiseFlags,
     /// Shorten the plan (at most 2 iterations of 8 replications, 3 frontier steps, 2 pairs
     /// of re-plans per marginal cost): for smoke tests and trying a scenario out, not for
     /// decisions.
@@ -174,7 +223,8 @@ impl RunSettings {
             out,
             replications: self.flags.replications,
             seed: self.flags.seed,
-            overrides: self.set.clone(),
+            overrides: self.promise.with_sets(&self.set),
+            promise: self.promise.promise(),
             quick: self.quick,
             marginal_pairs: self.marginal_pairs,
             progress: Some(progress),
@@ -330,9 +380,11 @@ struct PlanArgs {
     /// judges every scenario interval inside it. A multiple of `calendar.interval_min`.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     plan_interval: Option<f64>,
-    /// Skip the headcount frontier.
+    /// Skip the headcount frontier (the promise is then the interval one).
     #[arg(long)]
     no_frontier: bool,
+    #[command(flatten)]
+    promise: PromiseFlags,
     /// Output folder. Default: output/<scenario name>/plan/ (output/year/plan/ for several).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -951,6 +1003,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 replications: a.flags.replications,
                 seed: a.flags.seed,
                 frontier: !a.no_frontier,
+                promise: a.promise.promise(),
                 allow_large: a.allow_large,
                 plan_interval_min: match a.plan_interval {
                     None => None,
@@ -964,8 +1017,14 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                     }
                 },
             };
+            if a.no_frontier && a.promise.promise() != peakplan::staffing::plan::Promise::Interval {
+                return Err(peakplan::Error::Input(
+                    "--promise day and all-intervals choose a point of the frontier; drop --no-frontier".into(),
+                ));
+            }
+            let sets = a.promise.with_sets(&a.set);
             let outcome = a.flags.in_pool(|| {
-                peakplan::report::plan::run_outcome(&a.files, &a.set, &req, a.out.as_deref())
+                peakplan::report::plan::run_outcome(&a.files, &sets, &req, a.out.as_deref())
             })?;
             a.flags.print(&outcome.text, &outcome.json)
         }

@@ -320,7 +320,7 @@ fn check_run(dir: &Path) {
     // The frontier's chosen row is the plan.
     let frontier = csv_rows(&dir.join("frontier.csv"));
     let fh = &frontier[0];
-    let cap = col(fh, "max_flex_heads_per_day");
+    let cap = col(fh, "max_flex_heads_per_target_day");
     let cost = col(fh, "flex_cost_eur");
     let is_chosen = col(fh, "chosen");
     let heads = col(fh, "flex_heads");
@@ -334,8 +334,27 @@ fn check_run(dir: &Path) {
     let j = &json["plan"]["chosen_frontier_row"];
     assert_eq!(j["flex_heads"].as_u64(), Some(u64::from(flex)));
     assert_eq!(
-        j["max_flex_heads_per_day"].as_u64(),
+        j["max_flex_heads_per_target_day"].as_u64(),
         Some(chosen[cap].parse::<u64>().unwrap())
+    );
+    // The promise and its target days are recorded, with the runs the frontier really used
+    // and the chosen point's fresh-seed check.
+    let plan_json = &json["plan"];
+    assert_eq!(plan_json["promise"], "interval");
+    let choice = &plan_json["choice"];
+    assert_eq!(
+        choice["frontier_replications"].as_u64(),
+        plan_json["frontier_replications"].as_u64()
+    );
+    assert_eq!(choice["target_days"], plan_json["target_days"]);
+    assert!(!plan_json["target_days"].as_array().unwrap().is_empty());
+    assert_eq!(
+        choice["check_replications"].as_u64(),
+        plan_json["check_replications"].as_u64()
+    );
+    assert!(
+        html.contains("Target day"),
+        "the plots' legend names the target days"
     );
     let jc = j["flex_cost_eur"].as_f64().unwrap();
     assert!((chosen[cost].parse::<f64>().unwrap() - jc).abs() < 0.006);

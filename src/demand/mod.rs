@@ -73,6 +73,7 @@
 
 mod lag;
 mod profiles;
+mod target;
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
@@ -82,6 +83,7 @@ use crate::scenario::{CampaignOrders, ChannelKind, Day, Scenario, Timing, WeekHo
 
 pub use lag::MAX_LAG_DAYS;
 pub use profiles::{CHAT_PROFILE, LIVE_PROFILE, MinuteDensity, default_profile};
+pub use target::{hardest_day, target_days};
 
 /// `FollowsOrder` contacts that land while a live or chat channel is closed arrive over
 /// the first this many minutes of its next opening (customers call when it opens, not all

@@ -137,7 +137,7 @@ pub fn run(
     for (name, bytes) in tables(&demand, &scenario.name, format)? {
         staged.write(&name, &bytes)?;
     }
-    stage_plot(&mut staged, &demand_plot(&demand, &scenario.name), "demand")?;
+    stage_plot(&mut staged, &demand_plot(&demand, &scenario), "demand")?;
     let written = staged.commit()?;
     let mut text = summary(&demand, &scenario);
     let _ = writeln!(text, "\nWrote:");
@@ -167,17 +167,18 @@ fn tables(demand: &Demand, scenario_name: &str, format: Format) -> Result<[(Stri
 /// atomically; `peakplan run` calls it on its staging directory); returns the paths.
 pub fn write_tables(
     demand: &Demand,
-    scenario_name: &str,
+    scenario: &Scenario,
     dir: &Path,
     format: Format,
 ) -> Result<Vec<PathBuf>> {
+    let scenario_name = &scenario.name;
     let mut out = Vec::new();
     for (name, bytes) in tables(demand, scenario_name, format)? {
         let p = dir.join(name);
         write_atomic(&p, &bytes)?;
         out.push(p);
     }
-    let plot = demand_plot(demand, scenario_name);
+    let plot = demand_plot(demand, scenario);
     plot.write_png_and_svg(dir, "demand", crate::report::plot::DEFAULT_SIZE)
         .map_err(|e| plot_error(e, "demand"))?;
     out.extend([dir.join("demand.png"), dir.join("demand.svg")]);
@@ -185,8 +186,9 @@ pub fn write_tables(
 }
 
 /// The demand picture: expected contacts per interval stacked by reason (all channels),
-/// the campaigns' share hatched, the busiest day highlighted.
-pub fn demand_plot(d: &Demand, scenario_name: &str) -> crate::report::plot::Plot {
+/// the campaigns' share hatched, the target days (`demand::target_days`) shaded.
+pub fn demand_plot(d: &Demand, scenario: &Scenario) -> crate::report::plot::Plot {
+    let scenario_name = &scenario.name;
     use crate::report::plot::{Series, StackedAreaPlot, TargetDays, TimeAxis};
     let n = d.intervals.len();
     let layers: Vec<Series> = (0..d.reasons.len())
@@ -214,15 +216,19 @@ pub fn demand_plot(d: &Demand, scenario_name: &str) -> crate::report::plot::Plot
             .collect();
         Series::new("of which caused by campaigns", values)
     });
-    let mut per_day = vec![0.0; d.days.len()];
-    for (i, iv) in d.intervals.iter().enumerate() {
-        per_day[iv.day] += layers.iter().map(|l| l.values[i]).sum::<f64>();
-    }
-    let highlight = per_day
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(day, _)| TargetDays::one(d.days[day], "Busiest day"));
+    let days: Vec<jiff::civil::Date> = crate::demand::target_days(scenario, d)
+        .into_iter()
+        .map(|k| d.days[k])
+        .collect();
+    let highlight = (!days.is_empty()).then(|| TargetDays {
+        label: if days.len() == 1 {
+            "Target day"
+        } else {
+            "Target days"
+        }
+        .into(),
+        days,
+    });
     let minutes = d.intervals.first().map_or(15, |iv| iv.length_s / 60);
     StackedAreaPlot {
         title: format!("Expected contacts per interval by reason — {scenario_name}"),
@@ -633,12 +639,7 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
             .map(|c| format!("{c:>8}"))
             .collect::<String>()
     );
-    let peak_day = (0..nd).max_by(|a, b| {
-        t.by_channel[*a]
-            .iter()
-            .sum::<f64>()
-            .total_cmp(&t.by_channel[*b].iter().sum::<f64>())
-    });
+    let target = crate::demand::target_days(s, d);
     for day in 0..nd {
         let o: f64 = os.iter().map(|s| t.orders[day][*s]).sum();
         let c: f64 = t.by_channel[day].iter().sum();
@@ -653,8 +654,8 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
                 .iter()
                 .map(|v| format!("{:>8}", n0(*v)))
                 .collect::<String>(),
-            if Some(day) == peak_day {
-                "  ← peak day"
+            if target.contains(&day) {
+                "  ← target day"
             } else {
                 ""
             }

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::report::demand::{folder_name, write_atomic};
 use crate::report::{csv_bytes, csv_err};
-use crate::staffing::plan::{Plan, PlanOptions, YearView, plan, year_view};
+use crate::staffing::plan::{Plan, PlanOptions, Promise, YearView, plan, year_view};
 use crate::staffing::requirement::Method;
 
 /// What the command line asks for.
@@ -50,6 +50,8 @@ pub struct Request {
     pub allow_large: bool,
     /// Master seed (default: the scenario's `simulation.seed`).
     pub seed: Option<u64>,
+    /// The service promise (`--promise`).
+    pub promise: Promise,
 }
 
 /// Replications a plan with `o` runs at most, counted as whole-calendar replications: the
@@ -62,7 +64,8 @@ pub fn plan_replications(o: &PlanOptions) -> f64 {
         0.0
     };
     let frontier = if o.frontier {
-        f64::from(o.frontier_steps + 5) * f64::from(o.frontier_replications)
+        // The evenly spaced points, the plan's own, and up to 12 bisection steps.
+        f64::from(o.frontier_steps + 14) * f64::from(o.frontier_replications)
     } else {
         0.0
     };
@@ -168,14 +171,26 @@ pub fn plan_json(p: &Plan) -> serde_json::Value {
         "lp_lower_bound_eur": p.cover.lp_bound_eur,
         "short_cells": p.cover.short.len(),
         "plan": p.summary,
-        "chosen_frontier_row": chosen.map(|r| serde_json::json!({
-            "max_flex_heads_per_day": r.max_heads_per_day,
-            "flex_heads": r.flex_heads,
-            "peak_day_flex_heads": r.peak_day_heads,
-            "p_all_intervals_peak_day": r.p_all_intervals,
-            "p_peak_day_meets": r.p_day,
-            "flex_cost_eur": r.cost_eur,
-        })),
+        "chosen_frontier_row": chosen.map(frontier_row_json),
+    })
+}
+
+/// One frontier row in JSON (plan.json, run.json).
+pub fn frontier_row_json(r: &crate::staffing::plan::FrontierRow) -> serde_json::Value {
+    serde_json::json!({
+        "max_flex_heads_per_target_day": r.max_heads_per_day,
+        "target_day_flex_heads": r.target_day_heads,
+        "flex_heads": r.flex_heads,
+        "people_to_contract": r.people,
+        "pool_people": r.pool_people,
+        "p_promise": r.p_promise,
+        "p_all_intervals_target_days": r.p_all_intervals,
+        "p_target_days_meet": r.p_day,
+        "share_target_day_cells_meeting": r.share_cells_meeting,
+        "flex_hours": r.flex_hours,
+        "flex_cost_eur": r.cost_eur,
+        "chosen": r.chosen,
+        "bisection": r.bisection,
     })
 }
 
@@ -278,6 +293,7 @@ pub fn run_outcome(
             opts.frontier_replications = opts.frontier_replications.min(r);
         }
         opts.plan_interval_min = req.plan_interval_min;
+        opts.promise = req.promise;
         if let Some(seed) = req.seed {
             opts.seed = seed;
         }
@@ -427,33 +443,50 @@ pub fn summary(p: &Plan) -> String {
         p.headline_channel,
         opt(peak_sl(&p.roster_only).map(|x| x * 100.0), 1) + "%"
     );
-    if !p.frontier.is_empty() {
-        match p.frontier_answer() {
-            Some(r) => {
-                let _ = writeln!(
-                    t,
-                    "  Frontier: with at most {} flex heads a day, P(every interval of {} meets) = {} (≥ {}), cost {}.",
-                    r.max_heads_per_day,
-                    p.peak_date(),
-                    pct(r.p_all_intervals),
-                    pct(conf),
-                    eur(r.cost_eur)
-                );
-            }
-            None => {
-                let best = p.frontier.last();
-                let _ = writeln!(
-                    t,
-                    "  Frontier: no headcount up to the pools' maximum reaches P(every interval of {} meets) ≥ {}; at {} heads it is {}.",
-                    p.peak_date(),
-                    pct(conf),
-                    best.map_or(0, |r| r.max_heads_per_day),
-                    pct(best.map_or(0.0, |r| r.p_all_intervals))
-                );
-            }
-        }
+    if let Some(ch) = &p.choice {
+        let _ = writeln!(t, "  {}", choice_line(p, ch));
     }
     t
+}
+
+/// How the chosen point was found, in one sentence (plan summary, report).
+pub fn choice_line(p: &Plan, ch: &crate::staffing::plan::Choice) -> String {
+    use crate::staffing::plan::Promise;
+    let days = crate::staffing::plan::dates_list(&ch.target_days);
+    let conf = pct(p.options.confidence);
+    match ch.promise {
+        Promise::Interval => format!(
+            "Promise: every interval and day meets its target with {conf} probability (the plan engine's fixed point); target days {days}: {} of their cells meet with {conf} in the fresh-seed check ({} runs). Frontier: {} points, {} runs each (seed {}).",
+            pct(ch.p_check),
+            ch.check_replications,
+            ch.points,
+            ch.frontier_replications,
+            ch.frontier_seed
+        ),
+        _ if !ch.reached => format!(
+            "Promise {}: out of reach with the pools' limits (frontier: {} points, {} runs each); the plan is the per-interval one.",
+            ch.promise.words(&days),
+            ch.points,
+            ch.frontier_replications
+        ),
+        _ => format!(
+            "Promise {}: the smallest cap that keeps it is {} flex heads a target day{} — {} on the frontier's {} runs (seed {}, {} bisection steps), {} in the fresh-seed check ({} runs, seed {}).",
+            ch.promise.words(&days),
+            ch.heads,
+            match ch.failing_below {
+                Some(b) if b + 1 == ch.heads => format!(" ({b} fail: exact to one head)"),
+                Some(b) => format!(" ({b} fail)"),
+                None => String::new(),
+            },
+            pct(ch.p_frontier),
+            ch.frontier_replications,
+            ch.frontier_seed,
+            ch.bisection_steps,
+            pct(ch.p_check),
+            ch.check_replications,
+            ch.check_seed
+        ),
+    }
 }
 
 /// staffing.csv, shifts.csv, plan.json and (when computed) frontier.csv: (file name, bytes).
@@ -603,28 +636,48 @@ fn shifts_csv(p: &Plan) -> Result<Vec<u8>> {
 
 fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "max_flex_heads_per_day",
+    let mut head: Vec<String> = [
+        "max_flex_heads_per_target_day",
+        "target_day_flex_heads",
         "flex_heads",
-        "peak_day_flex_heads",
-        "p_all_intervals_peak_day",
-        "p_peak_day_meets",
-        "mean_sl_peak_day",
-        "worst_interval_sl_p5",
-        "abandon_share",
-        "occupancy",
-        "flex_hours",
-        "flex_cost_eur",
-        "chosen",
-    ])
-    .map_err(csv_err)?;
+        "people_to_contract",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    head.extend(p.pools.iter().map(|pool| format!("people_{pool}")));
+    head.extend(
+        [
+            "p_promise",
+            "p_all_intervals_target_days",
+            "p_target_days_meet",
+            "share_target_day_cells_meeting",
+            "mean_sl_peak_day",
+            "worst_interval_sl_p5",
+            "abandon_share",
+            "occupancy",
+            "flex_hours",
+            "flex_cost_eur",
+            "chosen",
+            "bisection",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    w.write_record(&head).map_err(csv_err)?;
     for r in &p.frontier {
-        w.write_record([
+        let mut rec = vec![
             r.max_heads_per_day.to_string(),
+            r.target_day_heads.to_string(),
             r.flex_heads.to_string(),
-            r.peak_day_heads.to_string(),
+            r.people.to_string(),
+        ];
+        rec.extend(r.pool_people.iter().map(|n| n.to_string()));
+        rec.extend([
+            f(r.p_promise, 4),
             f(r.p_all_intervals, 4),
             f(r.p_day, 4),
+            f(r.share_cells_meeting, 4),
             opt(r.mean_sl, 4),
             opt(r.worst_p5_sl, 4),
             opt(r.abandon, 4),
@@ -632,8 +685,9 @@ fn frontier_csv(p: &Plan) -> Result<Vec<u8>> {
             f(r.flex_hours, 2),
             f(r.cost_eur, 2),
             (if r.chosen { "yes" } else { "" }).to_string(),
-        ])
-        .map_err(csv_err)?;
+            (if r.bisection { "yes" } else { "" }).to_string(),
+        ]);
+        w.write_record(&rec).map_err(csv_err)?;
     }
     csv_bytes(w)
 }

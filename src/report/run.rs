@@ -53,7 +53,7 @@ use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
 use crate::sim::Model;
 use crate::staffing::iterate::apply_plan;
-use crate::staffing::plan::{Plan, PlanOptions, plan};
+use crate::staffing::plan::{Plan, PlanOptions, Promise, plan};
 
 /// The file whose presence marks a complete run directory.
 pub const MARKER: &str = "run.json";
@@ -89,6 +89,8 @@ pub struct RunOptions<'a> {
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
     /// Run even over the work budget ([`crate::montecarlo::budget`]).
     pub allow_large: bool,
+    /// The service promise (`--promise`).
+    pub promise: Promise,
 }
 
 /// One headline figure, with the text every output shows for it.
@@ -184,6 +186,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     let seed = o.seed.unwrap_or(sc.simulation.seed);
     let mut popts = PlanOptions::for_scenario(&sc);
     popts.seed = seed;
+    popts.promise = o.promise;
     if let Some(r) = o.replications {
         if r < 2 {
             return Err(Error::Input(format!(
@@ -420,7 +423,7 @@ pub fn figures(c: &Computed) -> Vec<Figure> {
         },
         Figure {
             id: "peak_sl",
-            label: format!("Mean {chn} SL on the peak day ({peak})"),
+            label: format!("Mean {chn} SL on the target day ({peak})"),
             number: sl,
             text: pct(sl),
         },
@@ -431,8 +434,14 @@ pub fn figures(c: &Computed) -> Vec<Figure> {
             text: pct(p_all),
         },
         Figure {
+            id: "promise_check",
+            label: promise_label(p),
+            number: p.choice.as_ref().map(|ch| ch.p_check),
+            text: pct(p.choice.as_ref().map(|ch| ch.p_check)),
+        },
+        Figure {
             id: "peak_abandon",
-            label: format!("Abandonment ({chn}) on the peak day"),
+            label: format!("Abandonment ({chn}) on the target day"),
             number: aband,
             text: pct(aband),
         },
@@ -456,6 +465,20 @@ pub fn figures(c: &Computed) -> Vec<Figure> {
     ]
 }
 
+/// What the promise figure measures, in the fresh-seed check.
+fn promise_label(p: &Plan) -> String {
+    use crate::staffing::plan::Promise;
+    let days = crate::staffing::plan::dates_list(&p.target_dates());
+    let conf = fixed(p.options.confidence * 100.0, 0);
+    match p.options.promise {
+        Promise::Interval => format!("Cells of {days} meeting with {conf}% (fresh-seed check)"),
+        Promise::Day => format!("P({days} meets as a whole) (fresh-seed check)"),
+        Promise::AllIntervals => {
+            format!("P(every interval of {days} at once) (fresh-seed check)")
+        }
+    }
+}
+
 // ---------------------------------------------------------------- plots
 
 fn axis(c: &Computed) -> TimeAxis {
@@ -465,15 +488,24 @@ fn axis(c: &Computed) -> TimeAxis {
     )
 }
 
-/// The days every time plot shades as one band: the days the promise must hold (for now the
-/// plan's peak day).
+/// The days every time plot shades as one band: the days the promise must hold
+/// (`demand::target_days`, the same the plan judges its promise on).
 fn target_days(c: &Computed) -> Option<TargetDays> {
-    Some(TargetDays::one(c.plan.peak_date(), "Target day"))
+    let days = c.plan.target_dates();
+    let label = if days.len() == 1 {
+        "Target day"
+    } else {
+        "Target days"
+    };
+    Some(TargetDays {
+        days,
+        label: label.into(),
+    })
 }
 
 /// The demand plot of `peakplan demand`, shading the run's target days.
 fn demand_plot(c: &Computed) -> Plot {
-    let mut plot = super::demand::demand_plot(&c.demand, &c.scenario.name);
+    let mut plot = super::demand::demand_plot(&c.demand, &c.scenario);
     if let Plot::StackedArea(p) = &mut plot {
         p.highlight = target_days(c);
     }
@@ -600,26 +632,32 @@ fn abandon_plot(c: &Computed) -> Plot {
 }
 
 fn frontier_plot(c: &Computed) -> Option<Plot> {
+    use crate::staffing::plan::Promise;
     let p = &c.plan;
+    let ch = p.choice.as_ref()?;
     if p.frontier.is_empty() {
         return None;
     }
-    let reps = f64::from(
-        p.options
-            .frontier_replications
-            .min(p.options.replications)
-            .max(1),
-    );
+    let reps = f64::from(ch.frontier_replications.max(1));
+    let days = crate::staffing::plan::dates_list(&ch.target_days);
+    // The interval promise's own measure is a share of cells, not a probability: its curve
+    // shows P(every target day meets as a whole).
+    let (measure, p_of): (String, fn(&crate::staffing::plan::FrontierRow) -> f64) = match ch.promise
+    {
+        Promise::AllIntervals => (format!("P(every interval of {days} meets at once)"), |r| {
+            r.p_all_intervals
+        }),
+        _ => (format!("P({days} meets as a whole)"), |r| r.p_day),
+    };
     Some(
         FrontierPlot {
             title: format!(
-                "Flex headcount → P(every interval of {} meets) and cost — {}",
-                day_month(p.peak_date()),
+                "Flex heads on {days} → {measure} and cost — {}",
                 c.scenario.name
             ),
-            x_label: "Flex agents on the peak day (headcount cap)".into(),
+            x_label: format!("Flex heads on {days} (all pools; people to contract in the table)"),
             p_label: format!(
-                "P(meet {}% in {} s in every interval)",
+                "{measure}, {}% in {} s",
                 fixed(p.target_share * 100.0, 0),
                 fixed(p.target_s, 0)
             ),
@@ -630,13 +668,13 @@ fn frontier_plot(c: &Computed) -> Option<Plot> {
                 .map(|r| {
                     // Wilson score interval of a proportion over the replications.
                     let z = 1.959_964;
-                    let ph = r.p_all_intervals;
+                    let ph = p_of(r);
                     let den = 1.0 + z * z / reps;
                     let mid = (ph + z * z / (2.0 * reps)) / den;
                     let half =
                         z * (ph * (1.0 - ph) / reps + z * z / (4.0 * reps * reps)).sqrt() / den;
                     FrontierPoint {
-                        flex_headcount: f64::from(r.max_heads_per_day),
+                        flex_headcount: f64::from(r.target_day_heads),
                         p_meet: ph,
                         p_low: Some((mid - half).max(0.0)),
                         p_high: Some((mid + half).min(1.0)),
@@ -644,12 +682,15 @@ fn frontier_plot(c: &Computed) -> Option<Plot> {
                     }
                 })
                 .collect(),
-            ci_label: "95% confidence interval (Wilson)".into(),
+            ci_label: format!(
+                "95% confidence interval (Wilson, {} runs)",
+                ch.frontier_replications
+            ),
             target_probability: Some(HLine {
                 value: p.options.confidence,
                 label: format!("Required {}%", fixed(p.options.confidence * 100.0, 0)),
             }),
-            chosen: p.chosen_row().map(|r| f64::from(r.max_heads_per_day)),
+            chosen: p.chosen_row().map(|r| f64::from(r.target_day_heads)),
         }
         .into(),
     )
@@ -747,45 +788,55 @@ fn daily_table(c: &Computed) -> Table {
 
 fn frontier_table(c: &Computed) -> Table {
     let p = &c.plan;
+    let days = crate::staffing::plan::dates_list(&p.target_dates());
+    let mut columns = vec![
+        Column::number(format!("Flex heads on {days} (cap)")),
+        Column::number("People to contract"),
+    ];
+    columns.extend(p.pools.iter().map(|pool| Column::number(pool.clone())));
+    columns.extend([
+        Column::number("P(every interval at once)"),
+        Column::number("P(each day as a whole)"),
+        Column::number("Cells meeting"),
+        Column::number("Flex cost"),
+        Column::text("Point"),
+    ]);
+    let note = p.choice.as_ref().map(|ch| {
+        format!(
+            "Each point: the need covered with at most that many flex heads on each target day (other days as planned), simulated with the same {} runs (seed {}: common random numbers). People to contract: per pool its most heads on one date of the season. Cells meeting: target-day intervals and deferred days meeting with {}% probability. {}",
+            ch.frontier_replications,
+            ch.frontier_seed,
+            fixed(p.options.confidence * 100.0, 0),
+            super::plan::choice_line(p, ch)
+        )
+    });
     Table {
         id: "frontier".into(),
-        caption: "Frontier: flex headcount cap → what it buys on the peak day".into(),
-        columns: vec![
-            Column::number("Flex heads per day (cap)"),
-            Column::number("Flex heads on the peak day"),
-            Column::number("P(every interval meets)"),
-            Column::number("P(the day meets)"),
-            Column::number("Mean SL"),
-            Column::number("Abandonment"),
-            Column::number("Flex hours"),
-            Column::number("Flex cost"),
-            Column::text("Plan"),
-        ],
+        caption: format!(
+            "Frontier: flex heads on {days} → people to contract, probability and cost"
+        ),
+        columns,
         rows: p
             .frontier
             .iter()
             .map(|r| {
-                vec![
-                    r.max_heads_per_day.to_string(),
-                    r.peak_day_heads.to_string(),
+                let mut row = vec![r.target_day_heads.to_string(), r.people.to_string()];
+                row.extend(r.pool_people.iter().map(|n| n.to_string()));
+                row.extend([
                     pct(Some(r.p_all_intervals)),
                     pct(Some(r.p_day)),
-                    pct(r.mean_sl),
-                    pct(r.abandon),
-                    thousands(r.flex_hours),
+                    pct(Some(r.share_cells_meeting)),
                     super::plan::eur(r.cost_eur),
-                    if r.chosen {
-                        "chosen".into()
-                    } else {
-                        String::new()
+                    match (r.chosen, r.bisection) {
+                        (true, _) => "chosen".into(),
+                        (false, true) => "bisection".into(),
+                        _ => String::new(),
                     },
-                ]
+                ]);
+                row
             })
             .collect(),
-        note: Some(format!(
-            "Each point: the need covered with at most that many flex heads a day, simulated with one seed ({} replications); \"chosen\" is the plan.",
-            p.options.frontier_replications.min(p.options.replications)
-        )),
+        note,
         marks: Vec::new(),
     }
 }
@@ -810,19 +861,17 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
             "headline_channel": p.headline_channel,
             "confidence": p.options.confidence,
             "check_replications": p.check.replications,
-            "frontier_replications": p.options.frontier_replications,
-            "promise": crate::staffing::plan::PROMISE,
+            "frontier_replications": p.choice.as_ref().map(|ch| ch.frontier_replications),
+            "promise": p.options.promise,
+            "promise_words": p.summary.promise_words,
+            "target_days": p.summary.target_days,
+            "choice": p.choice,
             "iterations": p.steps.len(),
             "converged": p.converged,
             "short_cells": p.cover.short.len(),
             "peak_day": p.peak_date().to_string(),
-            "chosen_frontier_row": chosen.map(|r| json!({
-                "max_flex_heads_per_day": r.max_heads_per_day,
-                "flex_heads": r.flex_heads,
-                "peak_day_flex_heads": r.peak_day_heads,
-                "p_all_intervals_peak_day": r.p_all_intervals,
-                "flex_cost_eur": r.cost_eur,
-            })),
+            "target_days_dates": p.target_dates().iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "chosen_frontier_row": chosen.map(super::plan::frontier_row_json),
         },
         "quick": c.quick,
         "headline": {
@@ -904,7 +953,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
     if let Some(f) = frontier_plot(c) {
         plots.push((
             "frontier",
-            "Top: probability that every interval of the peak day meets the target for each flex headcount cap (95% interval); bottom: its cost; the marker is the plan.",
+            "Top: for each cap on flex heads on the target days, the probability the promise holds there (95% interval); bottom: the season's flex cost; the marker is the chosen plan.",
             f,
         ));
     }
@@ -1029,7 +1078,7 @@ pub fn build_report(c: &Computed) -> Result<(Report, Vec<(&'static str, Plot)>)>
 
 /// Writes every file of a run into `dir`.
 pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
-    super::demand::write_tables(&c.demand, &c.scenario.name, dir, super::demand::Format::Csv)?;
+    super::demand::write_tables(&c.demand, &c.scenario, dir, super::demand::Format::Csv)?;
     super::plan::write_tables(&c.plan, dir)?;
     super::simulate::write_tables(&c.sim, &c.model, &c.demand, dir)?;
     super::cost::write_cost_files(dir, &c.cost)?;

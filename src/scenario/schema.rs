@@ -100,6 +100,11 @@ pub struct Calendar {
     /// The day the plan is made: flex pools' `notice_days` count from it. Default: `start`.
     #[serde(default)]
     pub plan_date: Option<Date>,
+    /// The days the service promise must hold (and any safety margin goes to), e.g.
+    /// `["2027-02-13", "2027-02-14"]`. Default (empty): the day whose busiest interval
+    /// carries the most live work (`demand::target_days`).
+    #[serde(default)]
+    pub target_days: Vec<Date>,
 }
 
 impl Calendar {
@@ -605,6 +610,32 @@ pub enum Timing {
     /// e.g. "edit my card" in the same hour); contacts that land when a live channel is
     /// closed arrive at its next opening.
     FollowsOrder,
+}
+
+impl DurationDist {
+    /// The mean in seconds.
+    pub fn mean_s(&self) -> f64 {
+        match self {
+            DurationDist::Exponential { mean_s }
+            | DurationDist::LogNormal { mean_s, .. }
+            | DurationDist::Gamma { mean_s, .. } => *mean_s,
+            DurationDist::Fixed { s } => *s,
+            // Piecewise-linear CDF: the first point's probability sits at its value, each
+            // segment's mass at its midpoint.
+            DurationDist::Empirical(points) => {
+                let mut mean = 0.0;
+                let mut prev: Option<(f64, f64)> = None;
+                for &(x, p) in points {
+                    mean += match prev {
+                        None => p * x,
+                        Some((x0, p0)) => (p - p0) * 0.5 * (x0 + x),
+                    };
+                    prev = Some((x, p));
+                }
+                mean
+            }
+        }
+    }
 }
 
 /// A distribution of a duration in seconds (handling time, patience, delays).

@@ -600,6 +600,16 @@ impl<'a> V<'a> {
                 ),
             );
         }
+        let mut seen_target = BTreeSet::new();
+        for (i, &d) in c.target_days.iter().enumerate() {
+            self.in_calendar(p.field("target_days").index(i), d);
+            if !seen_target.insert(d) {
+                self.warn(
+                    p.field("target_days").index(i),
+                    format!("{d} is listed twice"),
+                );
+            }
+        }
         let mut seen = BTreeSet::new();
         for (i, &d) in c.closed_days.iter().enumerate() {
             self.in_calendar(p.field("closed_days").index(i), d);

@@ -96,6 +96,20 @@ pub struct CoverOptions {
     /// headcount frontier: "with 30 flex agents a day …"). Default `None`: only the pools'
     /// own limits.
     pub max_heads_per_day: Option<u32>,
+    /// The dates (planning-grid day indices) on which `max_heads_per_day` binds, `true` per
+    /// day. Default `None`: every date (a promise's target days are capped alone).
+    pub capped_days: Option<Vec<bool>>,
+}
+
+impl CoverOptions {
+    /// The cap on flex heads, all pools together, on day `d` (`None`: no cap).
+    pub fn total_cap_on(&self, d: usize) -> Option<u32> {
+        let k = self.max_heads_per_day?;
+        match &self.capped_days {
+            Some(days) if !days.get(d).copied().unwrap_or(false) => None,
+            _ => Some(k),
+        }
+    }
 }
 
 impl Default for CoverOptions {
@@ -106,6 +120,7 @@ impl Default for CoverOptions {
             mip_node_limit: 200,
             improve_passes: 20,
             max_heads_per_day: None,
+            capped_days: None,
         }
     }
 }
@@ -357,13 +372,14 @@ fn cover_inner(
             }
         }
     }
-    if let Some(k) = options.max_heads_per_day {
+    if options.max_heads_per_day.is_some() {
         let best_delivery = delivery.iter().copied().fold(0.0, f64::max);
-        for r in reach.iter_mut() {
-            *r = r.min(f64::from(k) * best_delivery);
+        for (j, r) in reach.iter_mut().enumerate() {
+            if let Some(k) = options.total_cap_on(grid.slots[j / n_groups].day) {
+                *r = r.min(f64::from(k) * best_delivery);
+            }
         }
     }
-    let total_cap = options.max_heads_per_day.unwrap_or(u32::MAX);
     let capped: Vec<f64> = problem
         .need
         .iter()
@@ -394,7 +410,10 @@ fn cover_inner(
             let mut dp = day_problem(
                 problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &free,
             );
-            dp.total_cap = total_cap.saturating_sub(used.iter().sum());
+            dp.total_cap = options
+                .total_cap_on(d)
+                .unwrap_or(u32::MAX)
+                .saturating_sub(used.iter().sum());
             let solved = solve_day(&dp, options)?;
             Ok((dp, solved))
         })
@@ -1484,7 +1503,7 @@ impl Reach {
         let d = problem.grid.slots[slot].day;
         let heads = |p: usize| plan.pools[p].headcount_per_day.get(d).copied().unwrap_or(0);
         let total: u32 = (0..self.n_pools).map(heads).sum();
-        if options.max_heads_per_day.is_some_and(|m| total >= m) {
+        if options.total_cap_on(d).is_some_and(|m| total >= m) {
             return false;
         }
         (0..self.n_pools).any(|p| self.serves[p][group] && heads(p) < day_cap(&problem.pools[p]))
@@ -1558,7 +1577,7 @@ impl Reach {
             } else if on(p) >= day_cap(pool) || (short && heads(p) >= day_cap(pool)) {
                 Some(Limit::DailyCap)
             } else if options
-                .max_heads_per_day
+                .total_cap_on(d)
                 .is_some_and(|m| slot_total >= m || (short && day_total >= m))
             {
                 Some(Limit::TotalCap)
@@ -1640,7 +1659,7 @@ pub fn lp_hours_bound(
             for c in &mut dp.cols {
                 c.cost = templates[c.template].hours;
             }
-            dp.total_cap = options.max_heads_per_day.unwrap_or(u32::MAX);
+            dp.total_cap = options.total_cap_on(d).unwrap_or(u32::MAX);
             let short = plan.days.get(d).map_or(0.0, |x| x.shortage);
             let lp = if short <= TOL {
                 solve_lp(&dp, None, false)?

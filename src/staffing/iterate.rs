@@ -106,6 +106,15 @@ pub struct Evaluation {
     pub g_day_sl: Vec<Stat>,
     /// Abandonment and mean waits per interval and queue, pooled over the replications.
     pub observed: Observed,
+    /// Per replication, whether each live cell met: `[r * intervals * channels + i * channels + k]`
+    /// (for joint promises over several days and cells).
+    pub rep_meets: Vec<bool>,
+    /// Per replication, whether each day met on each live channel as a whole:
+    /// `[(r * days + d) * channels + k]`.
+    pub rep_day_meets: Vec<bool>,
+    /// Per replication, whether each deferred channel's day met:
+    /// `[(r * days + d) * deferred + k]`.
+    pub rep_deferred_meets: Vec<bool>,
 }
 
 impl Evaluation {
@@ -170,6 +179,8 @@ struct Rep {
     sl: Vec<Option<f64>>,
     day_all: Vec<bool>,
     day_meets: Vec<bool>,
+    /// Per `[day * channels + k]`: the day met on live channel `k`.
+    day_ch_meets: Vec<bool>,
     day_sl: Vec<Option<f64>>,
     day_abandon: Vec<Option<f64>>,
     day_occ: Vec<Option<f64>>,
@@ -252,6 +263,7 @@ pub fn evaluate(
             }
             let mut day_all = vec![true; nd];
             let mut day_meets = vec![true; nd];
+            let mut day_ch_meets = vec![true; nd * nc];
             let mut day_sl = vec![None; nd * nc];
             let mut day_abandon = vec![None; nd];
             let mut day_occ = vec![None; nd];
@@ -269,6 +281,7 @@ pub fn evaluate(
                     day_sl[d * nc + k] = t.service_level(def);
                     if !t.meets(def, model.channels[c].target_share) {
                         day_meets[d] = false;
+                        day_ch_meets[d * nc + k] = false;
                     }
                 }
                 for (k, &c) in deferred.iter().enumerate() {
@@ -300,6 +313,7 @@ pub fn evaluate(
                 sl,
                 day_all,
                 day_meets,
+                day_ch_meets,
                 day_sl,
                 day_abandon,
                 day_occ,
@@ -332,7 +346,13 @@ pub fn evaluate(
     let mut q_abandoned = vec![0u64; ni * nq];
     let mut q_answered = vec![0u64; ni * nq];
     let mut q_wait_ms = vec![0u64; ni * nq];
+    let mut rep_meets = Vec::with_capacity(reps.len() * ni * nc);
+    let mut rep_day_meets = Vec::with_capacity(reps.len() * nd * nc);
+    let mut rep_deferred_meets = Vec::with_capacity(reps.len() * nd * nf);
     for rep in &reps {
+        rep_meets.extend_from_slice(&rep.meets);
+        rep_day_meets.extend_from_slice(&rep.day_ch_meets);
+        rep_deferred_meets.extend_from_slice(&rep.def_meets);
         for j in 0..ni * nc {
             if rep.meets[j] {
                 p_meet[j] += 1.0;
@@ -439,6 +459,9 @@ pub fn evaluate(
         g_sl,
         g_day_sl,
         observed,
+        rep_meets,
+        rep_day_meets,
+        rep_deferred_meets,
     })
 }
 

@@ -65,6 +65,65 @@ pub struct PlanOptions {
     /// per planning interval, Erlang sees its mean arrival rate, while the simulation (and
     /// the check) still run and judge every simulation interval inside it.
     pub plan_interval_min: Option<u32>,
+    /// The service promise the plan is made for.
+    pub promise: Promise,
+}
+
+/// The service promise a plan is made for (`--promise`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Promise {
+    /// Every interval meets its channel's target with the confidence, and every day's SL
+    /// (a deferred channel: every day) does: the plan engine's own fixed point (default).
+    #[default]
+    Interval,
+    /// Each target day's service level, as a whole, meets the target on every channel with
+    /// the confidence; single intervals may dip.
+    Day,
+    /// Every interval of the target days meets the target together (in one run) with the
+    /// confidence: the strictest.
+    AllIntervals,
+}
+
+impl Promise {
+    /// The command-line names, in order.
+    pub const NAMES: [&'static str; 3] = ["interval", "day", "all-intervals"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Promise::Interval => "interval",
+            Promise::Day => "day",
+            Promise::AllIntervals => "all-intervals",
+        }
+    }
+
+    /// Parses a command-line name.
+    pub fn parse(s: &str) -> Option<Promise> {
+        match s {
+            "interval" => Some(Promise::Interval),
+            "day" => Some(Promise::Day),
+            "all-intervals" => Some(Promise::AllIntervals),
+            _ => None,
+        }
+    }
+
+    /// The promise in words for the headline; `days` names the target days.
+    pub fn words(self, days: &str) -> String {
+        match self {
+            Promise::Interval => PROMISE.to_string(),
+            Promise::Day => format!("over the day on {days}"),
+            Promise::AllIntervals => format!("in all intervals of {days} at once"),
+        }
+    }
+
+    /// What a frontier row's `p_promise` measures, for a plot axis or table column.
+    pub fn measure(self) -> &'static str {
+        match self {
+            Promise::Interval => "share of target-day intervals meeting with the confidence",
+            Promise::Day => "P(every target day meets as a whole)",
+            Promise::AllIntervals => "P(every interval of the target days meets at once)",
+        }
+    }
 }
 
 impl PlanOptions {
@@ -81,6 +140,7 @@ impl PlanOptions {
             frontier: true,
             frontier_steps: 4,
             plan_interval_min: None,
+            promise: Promise::Interval,
         }
     }
 }
@@ -88,17 +148,29 @@ impl PlanOptions {
 /// One point of the frontier.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontierRow {
-    /// The cap on flex heads per day given to the covering.
+    /// The cap on flex heads per target day given to the covering (the frontier's knob).
     pub max_heads_per_day: u32,
-    /// The most flex heads the covering calls in on one date (all pools): the plan's
-    /// headline headcount on the chosen row.
+    /// The most flex heads the covering calls in on one date (all pools).
     pub flex_heads: u32,
-    /// Flex heads the covering used on the peak day.
-    pub peak_day_heads: u32,
-    /// P(every interval of the peak day meets the target, every planned channel).
+    /// The most flex heads the covering puts on one target day (all pools).
+    pub target_day_heads: u32,
+    /// People to contract: per pool its most heads on one date, summed.
+    pub people: u32,
+    /// People to contract per pool (`Plan::pools` order).
+    pub pool_people: Vec<u32>,
+    /// P(every interval of every target day meets at once, every channel).
     pub p_all_intervals: f64,
-    /// P(the peak day as a whole meets the target on every planned channel).
+    /// P(every target day as a whole meets the target on every channel).
     pub p_day: f64,
+    /// Share of the target days' cells (live intervals, deferred days) with contacts whose
+    /// P(meet) reaches the confidence.
+    pub share_cells_meeting: f64,
+    /// The chosen promise's measure ([`Promise::measure`]) at this point.
+    pub p_promise: f64,
+    /// Per frontier replication: the promise held on the target days (the interval
+    /// promise: each day as a whole). All points share the runs (common random numbers),
+    /// so two points' differences can be paired run by run.
+    pub held: Vec<bool>,
     /// Mean SL of the peak day on the headline channel.
     pub mean_sl: Option<f64>,
     /// The worst interval's 5th-percentile SL on the peak day (headline channel).
@@ -107,9 +179,11 @@ pub struct FrontierRow {
     pub occupancy: Option<f64>,
     pub flex_hours: f64,
     pub cost_eur: f64,
-    /// The plan's own point: its flex heads, hours and cost are the plan's (staffing.csv,
-    /// shifts.csv) exactly; its cap is the plan's peak headcount.
+    /// The chosen point: its flex heads, hours and cost are the plan's (staffing.csv,
+    /// shifts.csv) exactly.
     pub chosen: bool,
+    /// The point was added by the bisection (not one of the evenly spaced caps).
+    pub bisection: bool,
 }
 
 /// A finished plan.
@@ -150,9 +224,13 @@ pub struct Plan {
     /// The most flex heads on one date of the per-interval plan (every interval meets with
     /// the confidence on its own), whether or not it is the chosen plan.
     pub per_interval_heads: u32,
-    /// True when the chosen plan is the smallest frontier headcount whose P(every interval
-    /// of the peak day meets) reaches the confidence (false: the per-interval plan).
-    pub every_interval_together: bool,
+    /// The days the promise must hold (`demand::target_days`), ascending.
+    pub target_days: Vec<usize>,
+    /// How the chosen point was found and re-checked (`None`: no frontier ran).
+    pub choice: Option<Choice>,
+    /// Cells the promise's measures leave out (no pool can help them at the plan's own
+    /// point).
+    pub excluded: Excluded,
     /// Iteration steps (simulation method).
     pub steps: Vec<IterStep>,
     pub converged: Option<bool>,
@@ -164,6 +242,7 @@ pub struct Plan {
     /// The permanent roster alone, simulated with the fresh seed (frontier replications:
     /// the same runs as the frontier's 0 point).
     pub roster_only: Evaluation,
+    /// The target day with the most expected contacts (single-day figures and tables).
     pub peak_day: usize,
     /// Index in `check.channels` of the headline channel (most contacts).
     pub headline: usize,
@@ -214,27 +293,29 @@ impl Plan {
         self.frontier.iter().find(|r| r.chosen)
     }
 
-    /// An empty covering of this plan's pools (the frontier's 0 point).
-    fn cover_of_nothing(&self) -> CoverPlan {
-        let mut c = self.cover.clone();
-        c.shifts.clear();
-        for ps in &mut c.pools {
-            ps.peak_headcount = 0;
-            ps.headcount_per_day.iter_mut().for_each(|h| *h = 0);
-        }
-        c.peak_headcount = 0;
-        c.peak_day_headcount = 0;
-        c.total_hours = 0.0;
-        c.total_cost_eur = 0.0;
-        c
-    }
-
-    /// The smallest frontier headcount whose P(every interval of the peak day) reaches the
-    /// confidence.
+    /// The smallest frontier cap whose P(every interval of the target days at once) reaches
+    /// the confidence (among the points simulated).
     pub fn frontier_answer(&self) -> Option<&FrontierRow> {
         self.frontier
             .iter()
             .find(|r| r.p_all_intervals >= self.options.confidence - 1e-12)
+    }
+
+    /// The promise the plan buys: the one asked for, or the interval promise when the
+    /// frontier found it out of reach (the risk list says so).
+    pub fn bought(&self) -> Promise {
+        match &self.choice {
+            Some(ch) if !ch.reached => Promise::Interval,
+            _ => self.options.promise,
+        }
+    }
+
+    /// The target days' dates.
+    pub fn target_dates(&self) -> Vec<Date> {
+        self.target_days
+            .iter()
+            .map(|&d| self.grid.days[d])
+            .collect()
     }
 }
 
@@ -253,6 +334,10 @@ pub struct Headline {
     pub confidence: f64,
     /// The promise the plan is made for, in words.
     pub promise: String,
+    /// The promise the plan buys (`--promise`, or `interval` when that was out of reach).
+    pub promise_kind: Promise,
+    /// The days the promise must hold.
+    pub target_days: Vec<Date>,
     /// People to contract: per pool its most heads on one date, summed over the pools.
     pub people_to_contract: u32,
     /// Per pool (with any flex shift): its name and people to contract, most first.
@@ -477,7 +562,9 @@ impl Plan {
             target_share: self.target_share,
             within_s: self.target_s,
             confidence: self.options.confidence,
-            promise: PROMISE.to_string(),
+            promise: self.bought().words(&dates_list(&self.target_dates())),
+            promise_kind: self.bought(),
+            target_days: self.target_dates(),
             people_to_contract: pools.iter().map(|p| p.people).sum(),
             pools,
             first_flex_date: flex_dates.iter().min().copied(),
@@ -507,10 +594,42 @@ impl Plan {
                 h.round_cap
             ));
         }
+        if let Some(ch) = &self.choice
+            && ch.promise != Promise::Interval
+        {
+            let conf = self.options.confidence;
+            let days = dates_list(&ch.target_days);
+            if !ch.reached {
+                out.push(format!(
+                    "The promise {} is out of reach with the pools' limits: at most {}% on the frontier; the plan is the per-interval one.",
+                    ch.promise.words(&days),
+                    fmt_num(
+                        100.0 * self.frontier.iter().map(|r| r.p_promise).fold(0.0, f64::max),
+                        1
+                    )
+                ));
+            } else if ch.p_check < conf - 1e-12 {
+                out.push(format!(
+                    "The fresh-seed check gives the promise {}% ({} runs), below {}% (the frontier's runs gave {}%): the answer sits at the edge of its sampling error.",
+                    fmt_num(100.0 * ch.p_check, 1),
+                    ch.check_replications,
+                    fmt_num(conf * 100.0, 0),
+                    fmt_num(100.0 * ch.p_frontier, 1)
+                ));
+            }
+        }
+        let left_out = self.excluded.on_days(&self.grid, &self.target_days);
+        if left_out > 0 && self.options.promise != Promise::Interval && self.choice.is_some() {
+            out.push(format!(
+                "{left_out} {} on the target days that no pool can help {} left out of the promise's probability (listed below).",
+                if left_out == 1 { "cell" } else { "cells" },
+                if left_out == 1 { "is" } else { "are" },
+            ));
+        }
         let below = h
             .cells
             .saturating_sub(h.cells_meeting + h.cells_capacity_limited);
-        if below > 0 {
+        if below > 0 && self.bought() == Promise::Interval {
             out.push(format!(
                 "{below} of {} cells fall below {}% probability in the fresh-seed check although a pool could reach them ({}% of the reachable cells meet).",
                 h.cells,
@@ -808,7 +927,11 @@ pub fn plan_from(
             sa.total_cmp(&sb).then(b.cmp(&a))
         })
         .unwrap_or(0);
-    let peak_day = (0..st.grid.days.len())
+    let target_days = crate::demand::target_days(sc, demand);
+    // The target day with the most expected contacts on the planned channels.
+    let peak_day = target_days
+        .iter()
+        .copied()
         .max_by(|&a, &b| {
             let day_sum = |d: usize| -> f64 {
                 st.grid
@@ -836,7 +959,9 @@ pub fn plan_from(
         pools: st.problem.pools.iter().map(|p| p.name.clone()).collect(),
         flex_on_duty: Vec::new(),
         per_interval_heads: cover.peak_day_headcount,
-        every_interval_together: false,
+        target_days,
+        choice: None,
+        excluded: Excluded::default(),
         cover,
         steps,
         converged,
@@ -859,13 +984,45 @@ pub fn plan_from(
         problem: st.problem.clone(),
         summary: PlanSummary::default(),
     };
+    let scale = match opts.method {
+        Method::Simulation => iterate::volume_scale(&st.model, opts.confidence),
+        _ => 1.0,
+    };
+    let mut own_limited = None;
     if opts.frontier {
-        let (mut rows, _) = frontier(&st, &need, &required, &req, &out, opts, &fast)?;
-        // The plan is the per-interval plan: its own point is the chosen row.
-        for r in &mut rows {
-            r.chosen = r.chosen && r.flex_hours == out.cover.total_hours;
+        // The plan's own point on the frontier's runs; the cells no pool can help there are
+        // left out of the promise's measures.
+        let own_ev = evaluate_cached(
+            &st,
+            &out.cover,
+            opts.frontier_replications.max(2),
+            frontier_seed(opts),
+            &mut Vec::new(),
+        )?;
+        let lim = iterate::limited_cells(
+            &st.context(&fast),
+            &own_ev,
+            &req,
+            &required,
+            &out.cover,
+            &need,
+            opts.confidence,
+            scale,
+        );
+        out.excluded = Excluded::from_cells(&lim, &own_ev);
+        own_limited = Some(lim);
+        let seen = vec![(out.cover.shifts.clone(), own_ev)];
+        let fin = FinalNeed {
+            need: &need,
+            required: &required,
+            req: &req,
+        };
+        let (rows, covers, choice) = frontier(&st, &fin, &out, opts, &fast, seen)?;
+        if let Some(k) = rows.iter().position(|r| r.chosen) {
+            out.cover = covers[k].clone();
         }
         out.frontier = rows;
+        out.choice = Some(choice);
     }
     let np = st.problem.pools.len();
     let mut flex_on_duty = vec![0u32; st.grid.len() * np];
@@ -879,6 +1036,10 @@ pub fn plan_from(
     let mut model = st.model.clone();
     apply_plan(&mut model, &st.grid, &out.cover, st.n_teams);
     out.check = evaluate(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
+    if let Some(mut ch) = out.choice.take() {
+        ch.p_check = promise_measure(opts.promise, &out.check, &out);
+        out.choice = Some(ch);
+    }
     let final_load = load::offered_load(&st.model, &observed);
     out.contacts = final_load.first.clone();
     out.offered = (0..st.grid.len() * ng)
@@ -888,20 +1049,21 @@ pub fn plan_from(
         .map(|j| out.check.g_arrivals(j / ng, j % ng))
         .collect();
     // Cells the check finds short that no pool can help (with the final requirement).
-    let scale = match opts.method {
-        Method::Simulation => iterate::volume_scale(&st.model, opts.confidence),
-        _ => 1.0,
+    // Under the day and all-intervals promises single cells may dip by design: the cells
+    // that no pool can help are those of the plan's own point (left out of the promise).
+    out.limited = match own_limited {
+        Some(lim) if opts.promise != Promise::Interval => lim,
+        _ => iterate::limited_cells(
+            &st.context(&fast),
+            &out.check,
+            &req,
+            &required,
+            &out.cover,
+            &need,
+            opts.confidence,
+            scale,
+        ),
     };
-    out.limited = iterate::limited_cells(
-        &st.context(&fast),
-        &out.check,
-        &req,
-        &required,
-        &out.cover,
-        &need,
-        opts.confidence,
-        scale,
-    );
     out.problem.need = need.clone();
     let lp_hours = super::lp_hours_bound(&out.problem, &out.cover, &cover_options)?;
     out.summary = summarise(&out, &st, lp_hours);
@@ -993,6 +1155,15 @@ pub struct PlanSummary {
     pub capacity_limited: Vec<LimitedFigures>,
     /// The rounds of the simulation method, in order.
     pub round_figures: Vec<RoundFigures>,
+    /// The promise (`interval`, `day`, `all-intervals`) and its words.
+    pub promise: Promise,
+    pub promise_words: String,
+    /// The days the promise must hold.
+    pub target_days: Vec<Date>,
+    /// How the chosen frontier point was found and re-checked (none without a frontier).
+    pub choice: Option<Choice>,
+    /// Cells on the target days left out of the promise's probability (no pool can help).
+    pub cells_left_out_on_target_days: usize,
 }
 
 /// One round of the iterative algorithm.
@@ -1138,6 +1309,11 @@ fn summarise(p: &Plan, st: &Setup, lp_hours: f64) -> PlanSummary {
                 peak_flex_heads: s.peak_day_headcount,
             })
             .collect(),
+        promise: p.options.promise,
+        promise_words: p.options.promise.words(&dates_list(&p.target_dates())),
+        target_days: p.target_dates(),
+        choice: p.choice.clone(),
+        cells_left_out_on_target_days: p.excluded.on_days(&p.grid, &p.target_days),
     }
 }
 
@@ -1190,24 +1366,205 @@ fn fewest_heads(
     Ok(best)
 }
 
-/// Flex heads a covering puts on `day`.
-fn heads_on(c: &CoverPlan, day: usize) -> u32 {
-    c.pools
-        .iter()
-        .map(|p| p.headcount_per_day.get(day).copied().unwrap_or(0))
-        .sum()
+/// The frontier's seed: `seed + 2`, fresh against the check's `seed + 1`.
+fn frontier_seed(opts: &PlanOptions) -> u64 {
+    opts.seed.wrapping_add(2)
 }
 
-/// The frontier rows and the covering of each.
+/// The most flex heads a covering puts on one of `days`.
+fn target_heads(c: &CoverPlan, days: &[usize]) -> u32 {
+    days.iter()
+        .map(|&d| {
+            c.pools
+                .iter()
+                .map(|p| p.headcount_per_day.get(d).copied().unwrap_or(0))
+                .sum()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// How the chosen frontier point was found and re-checked (`run.json`, plan.json).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Choice {
+    pub promise: Promise,
+    /// The target days' dates.
+    pub target_days: Vec<Date>,
+    /// Seed and replications of every frontier point (common random numbers: the same
+    /// runs for every point).
+    pub frontier_seed: u64,
+    pub frontier_replications: u32,
+    /// Frontier points simulated, of which added by the bisection.
+    pub points: u32,
+    pub bisection_steps: u32,
+    /// The promise is reached by the chosen point on the frontier's runs (false: no point
+    /// reaches it; the chosen point is the one that comes nearest).
+    pub reached: bool,
+    /// Target-day flex heads of the chosen point (the cap given to the covering).
+    pub heads: u32,
+    /// The largest cap below it that was simulated and fails the promise: when it is
+    /// `heads − 1`, the answer is exact to one head.
+    pub failing_below: Option<u32>,
+    /// The promise's measure ([`Promise::measure`]) at the chosen point on the frontier's
+    /// runs, and in the fresh-seed check at the full replications.
+    pub p_frontier: f64,
+    pub p_check: f64,
+    pub check_seed: u64,
+    pub check_replications: u32,
+}
+
+/// Cells a promise's measures leave out: those no pool can help at the plan's own point
+/// (capacity-limited; they are in the risk list): live intervals `(interval, k)` and deferred
+/// days `(day, k)`, `k` the index in the evaluation's live or deferred channels.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Excluded {
+    pub live: std::collections::BTreeSet<(usize, usize)>,
+    pub deferred: std::collections::BTreeSet<(usize, usize)>,
+}
+
+impl Excluded {
+    fn from_cells(cells: &[LimitedCell], ev: &Evaluation) -> Excluded {
+        let mut out = Excluded::default();
+        for c in cells {
+            if c.day_cell {
+                if let Some(k) = ev.deferred.iter().position(|&x| x == c.channel) {
+                    out.deferred.insert((c.day, k));
+                }
+            } else if let Some(k) = ev.channels.iter().position(|&x| x == c.channel) {
+                out.live.insert((c.interval, k));
+            }
+        }
+        out
+    }
+
+    /// Left-out cells on `days`.
+    pub fn on_days(&self, grid: &Grid, days: &[usize]) -> usize {
+        let on = |d: usize| days.contains(&d);
+        self.live
+            .iter()
+            .filter(|(i, _)| on(grid.slots[*i].day))
+            .count()
+            + self.deferred.iter().filter(|(d, _)| on(*d)).count()
+    }
+}
+
+/// Per replication: the target days all held in it — every interval of each
+/// (`all_intervals`) or each day as a whole, on every live channel, and every deferred
+/// channel's day; the cells of `plan.excluded` left out.
+fn held_together(ev: &Evaluation, plan: &Plan, all_intervals: bool) -> Vec<bool> {
+    let nc = ev.channels.len();
+    let nf = ev.deferred.len();
+    let ni = plan.grid.len();
+    let nd = plan.grid.days.len();
+    let reps = ev.replications.max(1) as usize;
+    if ev.rep_meets.len() < reps * ni * nc
+        || ev.rep_day_meets.len() < reps * nd * nc
+        || ev.rep_deferred_meets.len() < reps * nd * nf
+    {
+        return vec![false; reps];
+    }
+    let ex = &plan.excluded;
+    (0..reps)
+        .map(|r| {
+            plan.target_days.iter().all(|&d| {
+                let live = if all_intervals {
+                    plan.grid.day_slots(d).all(|i| {
+                        (0..nc).all(|k| {
+                            ev.rep_meets[(r * ni + i) * nc + k] || ex.live.contains(&(i, k))
+                        })
+                    })
+                } else {
+                    (0..nc).all(|k| ev.rep_day_meets[(r * nd + d) * nc + k])
+                };
+                live && (0..nf).all(|k| {
+                    ev.rep_deferred_meets[(r * nd + d) * nf + k] || ex.deferred.contains(&(d, k))
+                })
+            })
+        })
+        .collect()
+}
+
+/// The share of replications in which the target days all held ([`held_together`]).
+fn p_together(ev: &Evaluation, plan: &Plan, all_intervals: bool) -> f64 {
+    let held = held_together(ev, plan, all_intervals);
+    held.iter().filter(|h| **h).count() as f64 / held.len().max(1) as f64
+}
+
+/// The promise's measure on an evaluation: see [`Promise::measure`].
+fn promise_measure(promise: Promise, ev: &Evaluation, plan: &Plan) -> f64 {
+    match promise {
+        Promise::Interval => share_cells_meeting(ev, plan),
+        Promise::Day => p_together(ev, plan, false),
+        Promise::AllIntervals => p_together(ev, plan, true),
+    }
+}
+
+/// Share of the target days' cells with contacts (live intervals, deferred days; those of
+/// `plan.excluded` left out) whose P(meet) reaches the confidence.
+fn share_cells_meeting(ev: &Evaluation, plan: &Plan) -> f64 {
+    let conf = plan.options.confidence - 1e-12;
+    let nc = ev.channels.len();
+    let nf = ev.deferred.len();
+    let (mut cells, mut meeting) = (0usize, 0usize);
+    for &d in &plan.target_days {
+        for i in plan.grid.day_slots(d) {
+            for k in 0..nc {
+                if ev.expected[i * nc + k] > 0.0 && !plan.excluded.live.contains(&(i, k)) {
+                    cells += 1;
+                    meeting += usize::from(ev.p_meet[i * nc + k] >= conf);
+                }
+            }
+        }
+        for k in 0..nf {
+            let j = d * nf + k;
+            if ev.deferred_day_sl[j].summary().is_some()
+                && !plan.excluded.deferred.contains(&(d, k))
+            {
+                cells += 1;
+                meeting += usize::from(ev.deferred_day_meets[j] >= conf);
+            }
+        }
+    }
+    if cells == 0 {
+        1.0
+    } else {
+        meeting as f64 / cells as f64
+    }
+}
+
+/// The frontier: coverings with at most `H` flex heads on each target day (other days keep
+/// the plan's need), each simulated with the same `frontier_replications` runs of seed + 2
+/// (common random numbers). `H` runs over evenly spaced caps, the plan's own point and —
+/// for the day and all-intervals promises — the bisection between the largest failing and
+/// the smallest passing cap until they are one head apart. Returns the rows by cap, their
+/// coverings and the choice (the chosen row is marked).
+/// The plan's final need and the requirement it was made from (the frontier's margins
+/// build on them).
+struct FinalNeed<'a> {
+    /// Flex need per planning interval and group.
+    need: &'a [f64],
+    /// The requirement the need was made from.
+    required: &'a [f64],
+    req: &'a Requirement,
+}
+
 fn frontier(
     st: &Setup,
-    need: &[f64],
-    base_req: &[f64],
-    req: &Requirement,
+    fin: &FinalNeed,
     plan: &Plan,
     opts: &PlanOptions,
     cover_options: &CoverOptions,
-) -> Result<(Vec<FrontierRow>, Vec<CoverPlan>), StaffingError> {
+    mut seen: Vec<(Vec<super::PlannedShift>, Evaluation)>,
+) -> Result<(Vec<FrontierRow>, Vec<CoverPlan>, Choice), StaffingError> {
+    let (need, base_req, req) = (fin.need, fin.required, fin.req);
+    let days = &plan.target_days;
+    let nd = st.problem.grid.days.len();
+    let mut mask = vec![false; nd];
+    for &d in days {
+        if d < nd {
+            mask[d] = true;
+        }
+    }
     let max: u32 = st
         .problem
         .pools
@@ -1218,33 +1575,34 @@ fn frontier(
                 .min(p.max_headcount)
         })
         .sum();
+    let own = target_heads(&plan.cover, days);
     let step = max.div_ceil(opts.frontier_steps.max(1)).max(1);
     let mut caps: Vec<u32> = (0..=max).step_by(step as usize).collect();
-    if caps.last() != Some(&max) {
-        caps.push(max);
-    }
-    let own_peak = heads_on(&plan.cover, plan.peak_day);
-    // The plan's own point replaces a cap equal to its peak-day heads and sits among the
-    // caps by them (the rows are in order of heads on the peak day).
-    caps.retain(|&c| c != own_peak);
+    caps.push(max);
+    caps.push(own);
+    caps.sort_unstable();
+    caps.dedup();
     let mut problem = st.problem.clone();
     problem.need = need.to_vec();
-    let seed = opts.seed.wrapping_add(1);
+    let seed = frontier_seed(opts);
     let reps = opts.frontier_replications.max(2);
-    let mut rows = Vec::with_capacity(caps.len() + 1);
-    let mut covers = Vec::with_capacity(caps.len() + 1);
-    let mut own_done = false;
-    // Coverings already simulated: the same shifts give the same evaluation, so it is
-    // reused.
-    let mut seen: Vec<(Vec<super::PlannedShift>, Evaluation)> = Vec::new();
     let ng = st.groups.len();
     let margin0 = requirement::shortfall(base_req, ng, &st.team_available, &st.serves);
-    // need + (the shortfall of requirement + β·√(Erlang A)) − (the shortfall at β = 0).
+    // need + (the shortfall of requirement + β·√(Erlang A)) − (the shortfall at β = 0), on
+    // the target days' planning intervals only: the margin goes nowhere else.
     let need_at = |beta: f64| -> Vec<f64> {
         let r: Vec<f64> = base_req
             .iter()
             .zip(&req.load_erlangs)
-            .map(|(r, a)| if *r > 0.0 { r + beta * a.sqrt() } else { *r })
+            .enumerate()
+            .map(|(j, (r, a))| {
+                let target = mask[st.problem.grid.slots[j / ng.max(1)].day];
+                if *r > 0.0 && target {
+                    r + beta * a.sqrt()
+                } else {
+                    *r
+                }
+            })
             .collect();
         let m = requirement::shortfall(&r, ng, &st.team_available, &st.serves);
         need.iter()
@@ -1252,83 +1610,150 @@ fn frontier(
             .map(|(n, (m, m0))| (n + m - m0).max(0.0))
             .collect()
     };
-    // The coverings of every cap, in parallel (each is deterministic on its own); then
-    // their simulations in cap order, reusing an identical covering's.
-    let cover_of = |cap: u32| -> Result<Option<CoverPlan>, StaffingError> {
-        if cap == 0 {
-            return Ok(None);
+    // The covering of a cap (deterministic on its own, so they run in parallel).
+    let cover_of = |cap: u32| -> Result<CoverPlan, StaffingError> {
+        if cap == own {
+            return Ok(plan.cover.clone());
         }
         let capped = CoverOptions {
             max_heads_per_day: Some(cap),
+            capped_days: Some(mask.clone()),
             ..cover_options.clone()
         };
+        if cap < own {
+            return super::cover(&problem, &capped);
+        }
+        // Above the plan's own heads the need alone asks for no more (and heads cost
+        // nothing by themselves: a covering may cut the same hours into more, shorter
+        // shifts). So the cap's heads carry a square-root staffing margin β·√A on the target
+        // days, β the largest (doubling from 0.5 up to 8, then 5 bisection steps) that the
+        // capped heads still cover without more shortfall on the target days than the need
+        // alone leaves (beyond the pools' capacity aside).
         let cover_at = |beta: f64| -> Result<CoverPlan, StaffingError> {
             let mut p = problem.clone();
             p.need = need_at(beta);
             super::cover(&p, &capped)
         };
-        let c = if cap <= own_peak {
-            super::cover(&problem, &capped)?
-        } else {
-            // Above the plan's own peak-day heads the need alone asks for no more: cover
-            // it with a square-root staffing margin β·√A, β the smallest (bisection) that
-            // brings the peak day's heads to the cap, or as near as the pools allow.
-            let mut hi = 0.5;
-            let mut best = cover_at(hi)?;
-            while heads_on(&best, plan.peak_day) < cap && hi < 8.0 {
-                hi *= 2.0;
-                best = cover_at(hi)?;
+        let short_on_target = |c: &CoverPlan| -> f64 {
+            c.short
+                .iter()
+                .filter(|x| mask[st.problem.grid.slots[x.slot].day])
+                .map(|x| (x.short - x.beyond_capacity).max(0.0))
+                .sum()
+        };
+        let mut best = cover_at(0.0)?;
+        let base = short_on_target(&best);
+        let fits = |c: &CoverPlan| short_on_target(c) <= base + 1e-6;
+        let (mut lo, mut hi) = (0.0, 0.5);
+        loop {
+            let c = cover_at(hi)?;
+            if !fits(&c) {
+                break;
             }
-            let mut lo = 0.0;
-            if heads_on(&best, plan.peak_day) >= cap {
-                for _ in 0..5 {
-                    let mid = 0.5 * (lo + hi);
-                    let c = cover_at(mid)?;
-                    if heads_on(&c, plan.peak_day) >= cap {
+            best = c;
+            lo = hi;
+            if hi >= 8.0 {
+                return Ok(best);
+            }
+            hi *= 2.0;
+        }
+        for _ in 0..5 {
+            let mid = 0.5 * (lo + hi);
+            let c = cover_at(mid)?;
+            if fits(&c) {
+                lo = mid;
+                best = c;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(best)
+    };
+    let covers_of = |caps: &[u32]| -> Result<Vec<CoverPlan>, StaffingError> {
+        use rayon::prelude::*;
+        caps.par_iter().map(|&cap| cover_of(cap)).collect()
+    };
+    // `seen`: coverings already simulated (the same shifts give the same evaluation).
+    let mut points: Vec<(u32, CoverPlan, FrontierRow)> = Vec::new();
+    let add = |points: &mut Vec<(u32, CoverPlan, FrontierRow)>,
+               seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
+               cap: u32,
+               c: CoverPlan,
+               bisection: bool|
+     -> Result<f64, StaffingError> {
+        let ev = evaluate_cached(st, &c, reps, seed, seen)?;
+        let r = row(plan, opts.promise, cap, &c, &ev, bisection);
+        let p = r.p_promise;
+        points.push((cap, c, r));
+        Ok(p)
+    };
+    for (cap, c) in caps.iter().copied().zip(covers_of(&caps)?) {
+        add(&mut points, &mut seen, cap, c, false)?;
+    }
+    let conf = opts.confidence - 1e-12;
+    let mut steps = 0u32;
+    let chosen_cap = if opts.promise == Promise::Interval {
+        own
+    } else {
+        // Bisection between the largest failing and the smallest passing cap.
+        let pass = |points: &[(u32, CoverPlan, FrontierRow)], cap: u32| {
+            points
+                .iter()
+                .find(|x| x.0 == cap)
+                .is_some_and(|x| x.2.p_promise >= conf)
+        };
+        let first_pass = caps.iter().copied().find(|&c| pass(&points, c));
+        match first_pass {
+            // Not reachable with the pools' limits: the plan's own point, and the risk list
+            // says the promise is out of reach.
+            None => own,
+            Some(mut hi) => {
+                let mut lo = caps.iter().copied().filter(|&c| c < hi).max();
+                while let Some(l) = lo.filter(|&l| hi - l > 1) {
+                    let mid = l + (hi - l) / 2;
+                    let c = cover_of(mid)?;
+                    steps += 1;
+                    if add(&mut points, &mut seen, mid, c, true)? >= conf {
                         hi = mid;
-                        best = c;
                     } else {
-                        lo = mid;
+                        lo = Some(mid);
                     }
                 }
+                hi
             }
-            best
-        };
-        Ok(Some(c))
-    };
-    let capped_covers: Vec<Option<CoverPlan>> = {
-        use rayon::prelude::*;
-        caps.par_iter()
-            .map(|&cap| cover_of(cap))
-            .collect::<Result<_, _>>()?
-    };
-    for (cap, c) in caps.into_iter().zip(capped_covers) {
-        if !own_done && cap > own_peak {
-            rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
-            covers.push(plan.cover.clone());
-            own_done = true;
         }
-        let Some(c) = c else {
-            // No flex: the permanent roster alone, already simulated with these runs.
-            let c = plan.cover_of_nothing();
-            rows.push(row(plan, 0, &c, &plan.roster_only, false));
-            covers.push(c);
-            continue;
-        };
-        // The same flex on duty in every interval as a smaller point (the pools cannot
-        // give more: only the shifts are cut differently): no new point.
-        if cap > own_peak && covers.iter().any(|x: &CoverPlan| x.on_duty == c.on_duty) {
-            continue;
-        }
-        let ev = evaluate_cached(st, &c, reps, seed, &mut seen)?;
-        rows.push(row(plan, cap, &c, &ev, false));
+    };
+    points.sort_by_key(|x| x.0);
+    let mut rows = Vec::with_capacity(points.len());
+    let mut covers = Vec::with_capacity(points.len());
+    for (cap, c, mut r) in points {
+        r.chosen = cap == chosen_cap;
+        rows.push(r);
         covers.push(c);
     }
-    if !own_done {
-        rows.push(own_row(st, plan, &plan.cover, reps, seed, &mut seen)?);
-        covers.push(plan.cover.clone());
-    }
-    Ok((rows, covers))
+    let chosen = rows.iter().find(|r| r.chosen);
+    let p_frontier = chosen.map_or(0.0, |r| r.p_promise);
+    let failing_below = rows
+        .iter()
+        .filter(|r| r.max_heads_per_day < chosen_cap && r.p_promise < conf)
+        .map(|r| r.max_heads_per_day)
+        .max();
+    let choice = Choice {
+        promise: opts.promise,
+        target_days: days.iter().map(|&d| plan.grid.days[d]).collect(),
+        frontier_seed: seed,
+        frontier_replications: reps,
+        points: rows.len() as u32,
+        bisection_steps: steps,
+        reached: opts.promise == Promise::Interval || p_frontier >= conf,
+        heads: chosen_cap,
+        failing_below,
+        p_frontier,
+        p_check: 0.0,
+        check_seed: opts.seed.wrapping_add(1),
+        check_replications: opts.replications,
+    };
+    Ok((rows, covers, choice))
 }
 
 /// Simulates a covering, or reuses the evaluation of an identical one.
@@ -1349,36 +1774,27 @@ fn evaluate_cached(
     Ok(ev)
 }
 
-/// The plan's own frontier point, simulated like every other point.
-fn own_row(
-    st: &Setup,
+fn row(
     plan: &Plan,
+    promise: Promise,
+    cap: u32,
     c: &CoverPlan,
-    reps: u32,
-    seed: u64,
-    seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
-) -> Result<FrontierRow, StaffingError> {
-    let ev = if c.shifts.is_empty() {
-        plan.roster_only.clone()
-    } else {
-        evaluate_cached(st, c, reps, seed, seen)?
-    };
-    Ok(row(plan, c.peak_day_headcount, c, &ev, true))
-}
-
-fn row(plan: &Plan, cap: u32, c: &CoverPlan, ev: &Evaluation, chosen: bool) -> FrontierRow {
+    ev: &Evaluation,
+    bisection: bool,
+) -> FrontierRow {
     let d = plan.peak_day;
     let k = plan.headline;
     FrontierRow {
         max_heads_per_day: cap,
         flex_heads: c.peak_day_headcount,
-        peak_day_heads: c
-            .pools
-            .iter()
-            .map(|p| p.headcount_per_day.get(d).copied().unwrap_or(0))
-            .sum(),
-        p_all_intervals: ev.day_all_meet[d],
-        p_day: ev.day_meets[d],
+        target_day_heads: target_heads(c, &plan.target_days),
+        people: c.peak_headcount,
+        pool_people: c.pools.iter().map(|p| p.peak_headcount).collect(),
+        p_all_intervals: p_together(ev, plan, true),
+        p_day: p_together(ev, plan, false),
+        share_cells_meeting: share_cells_meeting(ev, plan),
+        p_promise: promise_measure(promise, ev, plan),
+        held: held_together(ev, plan, promise == Promise::AllIntervals),
         mean_sl: ev.day_sl[d * ev.channels.len() + k]
             .summary()
             .map(|s| s.mean),
@@ -1387,7 +1803,8 @@ fn row(plan: &Plan, cap: u32, c: &CoverPlan, ev: &Evaluation, chosen: bool) -> F
         occupancy: ev.day_occupancy[d].summary().map(|s| s.mean),
         flex_hours: c.total_hours,
         cost_eur: c.total_cost_eur,
-        chosen,
+        chosen: false,
+        bisection,
     }
 }
 
@@ -1449,6 +1866,8 @@ mod tests {
             within_s: 15.0,
             confidence: 0.95,
             promise: PROMISE.into(),
+            promise_kind: Promise::Interval,
+            target_days: vec![jiff::civil::date(2027, 2, 13)],
             people_to_contract: 38,
             pools: vec![
                 PoolPeople {
