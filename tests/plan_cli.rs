@@ -160,3 +160,85 @@ fn bad_confidence_is_an_input_error() {
         .code(2)
         .stderr(predicate::str::contains("confidence 1.5"));
 }
+
+#[test]
+fn promise_and_target_days_flags_reach_the_headline_and_plan_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let assert = Command::cargo_bin("peakplan")
+        .unwrap()
+        .args([
+            "plan",
+            "tests/plan_scenarios/two_days.ron",
+            "--promise",
+            "day",
+            "--target-days",
+            "2027-03-03",
+            "--replications",
+            "60",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let all: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let json = &all["plans"][0];
+    assert_eq!(json["headline"]["promise_kind"], "day");
+    assert_eq!(json["headline"]["target_days"][0], "2027-03-03");
+    assert!(
+        json["sentence"]
+            .as_str()
+            .unwrap()
+            .contains("over the day on 3 March"),
+        "{}",
+        json["sentence"]
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["promise"], "day");
+    assert_eq!(plan["choice"]["frontier_replications"], 30);
+    assert_eq!(plan["choice"]["check_replications"], 60);
+    let frontier = std::fs::read_to_string(out.join("frontier.csv")).unwrap();
+    assert!(frontier.lines().next().unwrap().contains("people_flex"));
+}
+
+#[test]
+fn a_target_day_outside_the_calendar_and_a_promise_without_frontier_are_refused() {
+    Command::cargo_bin("peakplan")
+        .unwrap()
+        .args([
+            "plan",
+            "tests/plan_scenarios/two_days.ron",
+            "--target-days",
+            "2027-04-01",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("calendar.target_days[0]"))
+        .stderr(predicate::str::contains("outside the calendar"));
+    Command::cargo_bin("peakplan")
+        .unwrap()
+        .args([
+            "plan",
+            "tests/plan_scenarios/two_days.ron",
+            "--promise",
+            "all-intervals",
+            "--no-frontier",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("drop --no-frontier"));
+    Command::cargo_bin("peakplan")
+        .unwrap()
+        .args([
+            "plan",
+            "tests/plan_scenarios/two_days.ron",
+            "--promise",
+            "weekly",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("all-intervals"));
+}

@@ -95,12 +95,14 @@ impl CostOptions {
 }
 
 /// The plan options of one side of a marginal: the plan's own options (method, confidence,
-/// iterations, planning interval …) with the frontier off and the pair's seed. The final
+/// iterations, planning interval …) with the frontier off — so the interval promise, the
+/// engine's own fixed point, whatever promise the main plan chose — and the pair's seed. The final
 /// check runs `check_replications` (it does not change the shifts; it says whether the side
 /// meets its target), the roster-only runs the fewest (2).
 pub fn replan_options(own: &PlanOptions, seed: u64, check_replications: u32) -> PlanOptions {
     PlanOptions {
         frontier: false,
+        promise: crate::staffing::plan::Promise::Interval,
         max_iterations: own.max_iterations.min(WARM_ROUNDS),
         seed,
         replications: check_replications.max(2),
@@ -916,7 +918,7 @@ impl CostAnalysis {
             ),
         };
         Some(format!(
-            "Marginal figures: both sides re-planned as the plan was made ({how}; no frontier), {k} independent pair{} ({seeds}, the same seed for both sides' re-plans and their costings on {} replications). {noise}; a difference that is the same in every pair is exact under common random numbers.",
+            "Marginal figures: both sides re-planned as the plan was made ({how}; the interval promise — every interval and day — with no frontier, whichever promise the plan itself was chosen for), {k} independent pair{} ({seeds}, the same seed for both sides' re-plans and their costings on {} replications). {noise}; a difference that is the same in every pair is exact under common random numbers.",
             if k == 1 { "" } else { "s" },
             self.settings.replications,
         ))
