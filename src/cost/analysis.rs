@@ -90,7 +90,7 @@ impl CostOptions {
 
     /// The seed of pair `k` (its re-plans and their costings).
     pub fn pair_seed(&self, k: u32) -> u64 {
-        self.seed.wrapping_add(u64::from(k).wrapping_mul(1_000_003))
+        crate::montecarlo::seeds::pair(self.seed, k)
     }
 }
 

@@ -18,6 +18,7 @@
 
 pub mod budget;
 pub mod detail;
+pub mod seeds;
 pub mod stats;
 
 use rayon::prelude::*;
@@ -491,7 +492,7 @@ impl Default for StationaryConfig {
             replications: 10,
             calls: 100_000,
             warmup_calls: None,
-            seed: 2027,
+            seed: seeds::DEFAULT,
             threads: None,
             batches: 20,
             empty_start: false,

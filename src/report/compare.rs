@@ -95,7 +95,9 @@ fn figure_unit(id: &str) -> Unit {
         "flex_agents" => Unit::Count,
         "flex_hours" => Unit::Hours,
         "flex_cost" | "total_cost" | "cost_per_contact" => Unit::Money,
-        "peak_sl" | "peak_p_all" | "peak_abandon" | "roster_only_worst_sl" => Unit::Share,
+        "peak_sl" | "peak_p_all" | "peak_abandon" | "promise_check" | "roster_only_worst_sl" => {
+            Unit::Share
+        }
         _ => Unit::Plain,
     }
 }
@@ -134,7 +136,7 @@ pub fn rows(ca: &Computed, cb: &Computed) -> Vec<CompareRow> {
     // The peak-day figures' labels name each scenario's own peak day: a neutral label, and
     // the date in each cell's text.
     let text = |c: &Computed, f: &Figure| match f.id {
-        "peak_sl" | "peak_p_all" | "peak_abandon" => {
+        "peak_sl" | "peak_p_all" | "peak_abandon" | "promise_check" => {
             format!("{} ({})", f.text, format::day_month(c.plan.peak_date()))
         }
         _ => f.text.clone(),
@@ -142,9 +144,13 @@ pub fn rows(ca: &Computed, cb: &Computed) -> Vec<CompareRow> {
     for fa in &ca.figures {
         let fb = cb.figures.iter().find(|f| f.id == fa.id);
         let label = match fa.id {
-            "peak_sl" => format!("Mean {} SL on the peak day", ca.plan.headline_channel),
-            "peak_p_all" => "P(every interval of the peak day meets the target)".into(),
-            "peak_abandon" => format!("Abandonment ({}) on the peak day", ca.plan.headline_channel),
+            "peak_sl" => format!("Mean {} SL on the target day", ca.plan.headline_channel),
+            "peak_p_all" => "P(every interval of the target day meets the target)".into(),
+            "peak_abandon" => format!(
+                "Abandonment ({}) on the target day",
+                ca.plan.headline_channel
+            ),
+            "promise_check" => "The promise on the target days (fresh-seed check)".into(),
             _ => fa.label.clone(),
         };
         out.push(CompareRow {

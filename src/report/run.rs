@@ -236,7 +236,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     // The plan's check replications and seed: the simulation replays exactly the check's
     // replications, so its figures and staffing.csv's SL columns come from the same runs.
     let sim_replications = popts.replications;
-    let cfg = Config::new(sim_replications, seed.wrapping_add(1));
+    let cfg = Config::new(sim_replications, montecarlo::seeds::check(seed));
     let report_reps = |done: u32, total: u32| {
         if let Some(f) = o.progress {
             f(Progress::Replications { done, total });
@@ -855,7 +855,7 @@ pub fn run_json(c: &Computed) -> serde_json::Value {
         "overrides": c.overrides,
         "volumes": super::forecast::provenance(&c.scenario, &c.files),
         "seed": c.seed,
-        "simulation": { "seed": c.seed.wrapping_add(1), "replications": c.sim_replications },
+        "simulation": { "seed": montecarlo::seeds::check(c.seed), "replications": c.sim_replications },
         "plan": {
             "method": p.options.method.name(),
             "headline_channel": p.headline_channel,

@@ -1290,8 +1290,11 @@ fn default_switch_delay() -> DurationDist {
 fn default_replications() -> u32 {
     200
 }
+/// The default master seed (`simulation.seed`).
+pub const DEFAULT_SEED: u64 = 2027;
+
 fn default_seed() -> u64 {
-    2027
+    DEFAULT_SEED
 }
 fn default_volume_cv() -> f64 {
     0.1

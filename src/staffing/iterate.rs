@@ -484,7 +484,7 @@ impl Default for IterOptions {
             confidence: 0.95,
             warm: None,
             replications: 40,
-            seed: 2027,
+            seed: crate::montecarlo::seeds::DEFAULT,
             max_iterations: 12,
         }
     }

@@ -7,30 +7,29 @@
 //!   runs [`iterate`](super::iterate::iterate) from the Erlang A shortfall. Every plan is
 //!   then re-simulated with a fresh seed (`seed + 1`, replications `0..R`) — the figures
 //!   reported — so an Erlang plan is judged by the same simulator.
-//! * **Peak day**: the day with the most expected contacts on the planned channels.
+//! * **Target days** ([`crate::demand::target_days`]): where the promise must hold and the
+//!   only days that get a margin; the peak day of single-day figures is the target day with
+//!   the most expected contacts on the planned channels.
 //! * **Planning interval** ([`PlanOptions::plan_interval_min`]): by default the simulation
 //!   interval. A coarser one groups the simulation intervals ([`Grid::coarsen`]): Erlang
 //!   sees each planning interval's mean rate, the permanent roster's available agents are
 //!   averaged over it, flex shifts start on its boundaries (so flex on duty is constant
 //!   over it), and the iteration raises it where any simulation interval inside misses.
-//! * **Frontier**: for `H = 0, s, 2s, …, max` with `s = ⌈max / 6⌉` (max: the pools' daily
-//!   caps summed), a covering with at most `H` flex heads per day (all pools together),
-//!   plus the per-interval plan itself (placed and replacing a cap by its peak-day heads),
-//!   each simulated with `frontier_replications` of the check seed (common random numbers,
-//!   so the curve is monotone up to the covering's choices). Up to the per-interval plan's
-//!   peak-day heads a point covers the final need. Above them that need asks for no more
-//!   people (a per-interval plan at 95% still gives a joint P(every interval of the day)
-//!   far below 95%), so a point covers the need plus a square-root staffing margin:
-//!   `need + shortfall(R + β·√A) − shortfall(R)` per cell, `R` the requirement the need was
-//!   made from, `A` the Erlang A requirement, with `β` the smallest (doubling from 0.5 up
-//!   to 8, then 5 bisection steps) that brings the peak day's flex heads to `H` — or the
-//!   largest tried when the pools cannot; such a point is left out when its flex on duty
-//!   equals a smaller point's in every interval (only the shifts are cut differently).
-//!   The 0 point is the roster-alone run; a covering
-//!   equal to one already simulated reuses its evaluation.
-//! * **Chosen plan**: the first frontier row (fewest peak-day heads) whose P(every interval
-//!   of the peak day meets) reaches the confidence; when none does, the per-interval plan.
-//!   Its covering is the plan (`cover`, staffing.csv, shifts.csv, the fresh-seed check).
+//! * **Promise** ([`Promise`]): `Interval` (default) is the engine's fixed point — every
+//!   interval and day meets with the confidence. `Day` and `AllIntervals` are chosen on the
+//!   frontier.
+//! * **Frontier**: for caps `H` on flex heads on each target day — 0, ¼, ½, ¾ of the pools'
+//!   daily maximum, the maximum and the plan's own heads — a covering (other days keep the
+//!   plan's need), each simulated with `frontier_replications` runs of
+//!   [`seeds::frontier`] (common random numbers). Up to the plan's own heads a point covers
+//!   the final need with at most `H` heads; above them it covers the need plus a
+//!   square-root staffing margin `β·√A` on the target days (`A` the Erlang A load), `β` the
+//!   largest that `H` heads still cover. For `Day` and `AllIntervals` a bisection between
+//!   the largest failing and the smallest passing cap adds points until they are one head
+//!   apart; the passing one is chosen and its covering becomes the plan ([`Choice`]). Cells
+//!   no pool can help at the plan's own point ([`Excluded`]) are left out of the promise's
+//!   probability. A covering equal to one already simulated reuses its evaluation.
+//! * **Check**: the plan re-simulated with [`seeds::check`] at the full replications.
 //! * **Headline**: [`Plan::headline`].
 
 use jiff::civil::Date;
@@ -39,6 +38,7 @@ use super::iterate::{self, Evaluation, IterOptions, IterStep, LimitedCell, apply
 use super::requirement::{self, Method, Requirement};
 use super::{CoverOptions, CoverPlan, CoverProblem, Grid, NeedGroup, Reach, StaffingError, load};
 use crate::demand::Demand;
+use crate::montecarlo::seeds;
 use crate::scenario::Scenario;
 use crate::sim::Model;
 
@@ -876,7 +876,7 @@ pub fn plan_from(
         improve_passes: 5,
         ..CoverOptions::default()
     };
-    let check_seed = opts.seed.wrapping_add(1);
+    let check_seed = seeds::check(opts.seed);
     let mut warm_end = None;
     let (cover, steps, converged, need, required, req, observed) = match opts.method {
         Method::ErlangC | Method::ErlangA => {
@@ -1275,7 +1275,7 @@ fn summarise(p: &Plan, st: &Setup, lp_hours: f64) -> PlanSummary {
         method: p.options.method.name().to_string(),
         confidence: conf,
         seed: p.options.seed,
-        check_seed: p.options.seed.wrapping_add(1),
+        check_seed: seeds::check(p.options.seed),
         check_replications: ev.replications,
         iteration_replications: p.options.iter_replications,
         converged: p.converged.unwrap_or(true),
@@ -1366,9 +1366,9 @@ fn fewest_heads(
     Ok(best)
 }
 
-/// The frontier's seed: `seed + 2`, fresh against the check's `seed + 1`.
+/// The frontier's seed ([`seeds::frontier`]), fresh against the check's.
 fn frontier_seed(opts: &PlanOptions) -> u64 {
-    opts.seed.wrapping_add(2)
+    seeds::frontier(opts.seed)
 }
 
 /// The most flex heads a covering puts on one of `days`.
@@ -1750,7 +1750,7 @@ fn frontier(
         failing_below,
         p_frontier,
         p_check: 0.0,
-        check_seed: opts.seed.wrapping_add(1),
+        check_seed: seeds::check(opts.seed),
         check_replications: opts.replications,
     };
     Ok((rows, covers, choice))
