@@ -40,7 +40,7 @@ fn us_bank_series_loads_with_its_calendar() {
         .calendar
         .closed
         .iter()
-        .map(|&d| fit::forecast::date_of_day_number(d).to_string())
+        .map(|&d| peakplan::scenario::dates::date_of_day_number(d).to_string())
         .collect();
     assert_eq!(
         closed,

@@ -20,9 +20,9 @@
 use serde::Serialize;
 
 use super::counts::CountSeries;
-use super::estimate::day_number;
 use super::forecast::{ForecastOptions, OpCalendar, fit};
 use crate::error::{Error, Result};
+use crate::scenario::dates::day_number;
 
 /// Error measures of one forecast over a set of intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

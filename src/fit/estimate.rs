@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::calls::{CallSet, Outcome};
+use crate::scenario::dates::day_number;
 
 /// Quantile levels reported for handling and patience.
 pub const QUANTILES: [f64; 7] = [0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99];
@@ -80,22 +81,6 @@ pub struct CallFit {
     pub redial_delay_median_s: Option<f64>,
     /// Calls per type (when a type column exists), in order of first appearance.
     pub calls_by_type: Vec<(String, u64)>,
-}
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-pub fn day_number(d: jiff::civil::Date) -> i64 {
-    let (y, m, dd) = (
-        i64::from(d.year()),
-        i64::from(d.month()),
-        i64::from(d.day()),
-    );
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + dd - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Type-7 (linear interpolation) quantile of sorted values.
@@ -354,13 +339,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn day_numbers() {
-        assert_eq!(day_number(jiff::civil::date(1970, 1, 1)), 0);
-        assert_eq!(day_number(jiff::civil::date(2000, 3, 1)), 11_017);
-        assert_eq!(day_number(jiff::civil::date(1999, 1, 1)), 10_592);
-    }
-
-    #[test]
     fn kaplan_meier_textbook() {
         // Events at 1, 3, censored at 2, 4: S(1) = 3/4, S(3) = 3/4 · 1/2 = 3/8.
         let km = KaplanMeier::new(vec![(1.0, true), (2.0, false), (3.0, true), (4.0, false)]);
@@ -493,7 +471,7 @@ pub fn interval_table(set: &CallSet, interval_min: u32) -> Vec<IntervalObs> {
         let m = (i as i64 % per_day) * len / 60;
         row.interval_start = format!(
             "{}T{:02}:{:02}",
-            super::forecast::date_of_day_number(day),
+            crate::scenario::dates::date_of_day_number(day),
             m / 60,
             m % 60
         );

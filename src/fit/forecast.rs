@@ -65,9 +65,9 @@ use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
 use super::counts::{CountSeries, DayCounts};
-use super::estimate::day_number;
 use crate::error::{Error, Result};
 use crate::scenario::Day;
+use crate::scenario::dates::{date_of_day_number, day_number, weekday_index};
 
 /// A named special date (an event's day 0).
 #[derive(Debug, Clone, PartialEq)]
@@ -198,11 +198,6 @@ pub struct OpCalendar {
     /// Which closed days are public holidays (their next open day gets the post-holiday
     /// effect); `None`: every closed day is. Closed days not listed are data gaps.
     pub holidays: Option<BTreeSet<i64>>,
-}
-
-fn weekday_index(dn: i64) -> usize {
-    // 1970-01-01 was a Thursday.
-    (dn + 3).rem_euclid(7) as usize
 }
 
 impl OpCalendar {
@@ -521,12 +516,6 @@ fn median_abs(r: &[f64]) -> f64 {
 }
 
 /// The civil date of a day number (days since 1970-01-01).
-pub fn date_of_day_number(dn: i64) -> Date {
-    jiff::civil::date(1970, 1, 1)
-        .checked_add(jiff::Span::new().days(dn))
-        .unwrap_or(jiff::civil::date(1970, 1, 1))
-}
-
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

@@ -44,10 +44,11 @@ use serde::Serialize;
 use super::backtest::{self, Backtest};
 use super::calls::{CallSet, Mapping, Outcome, load_calls};
 use super::counts::{CountColumns, CountSeries, DayCounts, load_counts};
-use super::estimate::{CallFit, day_number, estimate, interval_table, quantile_sorted};
-use super::forecast::{self, VolumeModel, date_of_day_number};
+use super::estimate::{CallFit, estimate, interval_table, quantile_sorted};
+use super::forecast::{self, VolumeModel};
 use super::{CountsRequest, render, write_atomically};
 use crate::error::{Error, Result};
+use crate::scenario::dates::{date_of_day_number, day_number};
 use crate::scenario::{
     self, ArrivalProfile, BacktestSummary, Channel, ChannelKind, ClockTime, DatedContacts, Day,
     DurationDist, FittedVolumes, HistoryFile, PeakEvent, Reason, Redial, Scenario, Shift,

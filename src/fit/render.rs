@@ -622,7 +622,7 @@ pub fn counts_fragment_value(model: &VolumeModel, channel: &str) -> CountsFragme
             });
         }
     }
-    let origin = super::forecast::date_of_day_number(model.last_day);
+    let origin = crate::scenario::dates::date_of_day_number(model.last_day);
     let cv = FRAGMENT_LEADS
         .iter()
         .map(|&l| {

@@ -16,8 +16,9 @@
 use serde::Serialize;
 
 use super::calls::CallSet;
-use super::estimate::{CallFit, checked_interval_table, day_number};
+use super::estimate::{CallFit, checked_interval_table};
 use crate::error::{Error, Result};
+use crate::scenario::dates::day_number;
 use crate::sim::{self, Dist, Model};
 use crate::units::SlDefinition;
 

@@ -43,7 +43,7 @@ use serde::ser::SerializeMap;
 use crate::demand::{Demand, SourceKind};
 use crate::error::{Error, Result};
 use crate::report::{csv_bytes, csv_err};
-use crate::scenario::{Day, Scenario};
+use crate::scenario::Scenario;
 
 /// Output format of the demand tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -354,9 +354,7 @@ fn order_sources(d: &Demand) -> Vec<usize> {
         .collect()
 }
 
-fn weekday(date: jiff::civil::Date) -> &'static str {
-    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][Day::of(date).index()]
-}
+use crate::scenario::dates::weekday_short as weekday;
 
 fn daily_csv(d: &Demand) -> Result<Vec<u8>> {
     let t = daily_totals(d);

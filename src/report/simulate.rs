@@ -50,7 +50,7 @@ use crate::error::{Error, Result};
 use crate::montecarlo::{self, CellStats, Config, METRICS, McResult, Metric, Stat, Summary};
 use crate::report::demand::{folder_name, write_atomic};
 use crate::report::{csv_bytes, csv_err};
-use crate::scenario::{Day, Scenario};
+use crate::scenario::Scenario;
 use crate::sim::Model;
 
 /// Decimals of every number in the CSV files.
@@ -283,9 +283,7 @@ fn cell_values(c: &CellStats, model: &Model, row: &mut Vec<String>) {
     }
 }
 
-fn weekday(date: jiff::civil::Date) -> &'static str {
-    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][Day::of(date).index()]
-}
+use crate::scenario::dates::weekday_short as weekday;
 
 fn intervals_csv(r: &McResult, model: &Model, d: &Demand) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -51,6 +51,65 @@ pub fn from_day_number(n: i64) -> Option<Date> {
     .ok()
 }
 
+/// The civil date of a day number, clamped to `jiff`'s range (for day numbers computed from
+/// dates, which are always inside it).
+pub fn date_of_day_number(n: i64) -> Date {
+    from_day_number(n).unwrap_or(if n < 0 { Date::MIN } else { Date::MAX })
+}
+
+/// Weekday index of a day number, Monday = 0 (1970-01-01 was a Thursday).
+pub fn weekday_index(n: i64) -> usize {
+    (n + 3).rem_euclid(7) as usize
+}
+
+/// Three-letter English weekday name: "Mon" … "Sun".
+pub fn weekday_short(date: Date) -> &'static str {
+    WEEKDAYS_SHORT[weekday_index(day_number(date))]
+}
+
+/// "Mon" … "Sun".
+pub const WEEKDAYS_SHORT: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// "Jan" … "Dec".
+pub const MONTHS_SHORT: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "January" … "December".
+pub const MONTHS_LONG: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "13 February", as in a headline sentence.
+pub fn day_month(date: Date) -> String {
+    format!(
+        "{} {}",
+        date.day(),
+        MONTHS_LONG[(date.month() as usize).clamp(1, 12) - 1]
+    )
+}
+
+/// "Fri 12 Feb".
+pub fn weekday_day_month(date: Date) -> String {
+    format!(
+        "{} {} {}",
+        weekday_short(date),
+        date.day(),
+        MONTHS_SHORT[(date.month() as usize).clamp(1, 12) - 1]
+    )
+}
+
 /// `date` shifted by `days` (may be negative); `None` outside the supported years.
 pub fn add_days(date: Date, days: i64) -> Option<Date> {
     from_day_number(day_number(date).checked_add(days)?)

@@ -1541,11 +1541,7 @@ fn num(x: f64) -> String {
 
 /// `d` plus `n` days, saturating at jiff's date range (never panics).
 fn add_days(d: Date, n: i32) -> Date {
-    match jiff::Span::new().try_days(i64::from(n)) {
-        Ok(span) => d.saturating_add(span),
-        Err(_) if n < 0 => Date::MIN,
-        Err(_) => Date::MAX,
-    }
+    super::dates::add_days(d, i64::from(n)).unwrap_or(if n < 0 { Date::MIN } else { Date::MAX })
 }
 
 /// The field name of a weekday in `WeekHours` and `WeekValues` (`mon` … `sun`).

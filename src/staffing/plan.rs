@@ -483,25 +483,7 @@ fn format_eur(v: f64) -> String {
     }
 }
 
-/// `13 February`.
-fn long_date(d: jiff::civil::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let m = usize::try_from(d.month()).unwrap_or(1).clamp(1, 12);
-    format!("{} {}", d.day(), MONTHS[m - 1])
-}
+use crate::scenario::dates::day_month as long_date;
 
 impl Plan {
     /// The figures of the headline answer. The roster-alone stretch: among the runs of

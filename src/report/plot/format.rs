@@ -55,21 +55,11 @@ pub fn fraction_percent(f: f64, decimals: usize) -> String {
     percent(f * 100.0, decimals)
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+use crate::scenario::dates::{MONTHS_SHORT as MONTHS, WEEKDAYS_SHORT};
 
 /// Three-letter English weekday name.
 pub fn weekday(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "Mon",
-        Weekday::Tuesday => "Tue",
-        Weekday::Wednesday => "Wed",
-        Weekday::Thursday => "Thu",
-        Weekday::Friday => "Fri",
-        Weekday::Saturday => "Sat",
-        Weekday::Sunday => "Sun",
-    }
+    WEEKDAYS_SHORT[usize::try_from(w.to_monday_zero_offset()).unwrap_or(0)]
 }
 
 /// "Fri 12 Feb".
@@ -78,29 +68,8 @@ pub fn day(d: Date) -> String {
     format!("{} {} {}", weekday(d.weekday()), d.day(), month)
 }
 
-const MONTHS_LONG: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// "13 February", as in a headline sentence.
-pub fn day_month(d: Date) -> String {
-    format!(
-        "{} {}",
-        d.day(),
-        MONTHS_LONG[(d.month() as usize).clamp(1, 12) - 1]
-    )
-}
+pub use crate::scenario::dates::day_month;
 
 /// "Fri 12 Feb 2027".
 pub fn day_with_year(d: Date) -> String {
