@@ -546,19 +546,9 @@ fn daily_json(d: &Demand, name: &str) -> Result<Vec<u8>> {
     json_bytes(&envelope(d, name, rows))
 }
 
-/// Thousands with a thin separator for the summary (`12,345`).
+/// Whole numbers with thousands separated for the summary (`12,345`).
 fn n0(v: f64) -> String {
-    let r = v.round();
-    let neg = r < 0.0;
-    let digits = format!("{:.0}", r.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if neg { format!("-{out}") } else { out }
+    crate::format::thousands(v, 0)
 }
 
 fn pct(part: f64, whole: f64) -> String {

@@ -26,14 +26,3 @@ pub(crate) fn csv_bytes(w: csv::Writer<Vec<u8>>) -> crate::Result<Vec<u8>> {
     w.into_inner()
         .map_err(|e| crate::Error::Internal(format!("writing CSV: {e}")))
 }
-
-/// Any failure while producing report outputs (one `#[from]` variant for the crate error).
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    #[error(transparent)]
-    Plot(#[from] plot::PlotError),
-    #[error(transparent)]
-    Html(#[from] html::HtmlError),
-    #[error(transparent)]
-    Write(#[from] atomic::AtomicError),
-}

@@ -208,18 +208,7 @@ fn opt(v: Option<f64>, d: usize) -> String {
 }
 
 /// `€12,345` (whole euros, thousands separated).
-pub fn eur(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{}€{out}", if n < 0 { "-" } else { "" })
-}
+pub use crate::format::eur;
 
 fn pct(v: f64) -> String {
     format!("{}%", f(v * 100.0, 1))

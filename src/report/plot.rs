@@ -19,7 +19,8 @@
 
 mod draw;
 mod forecast;
-pub mod format;
+/// Number and date formatting ([`crate::format`], shared by every output).
+pub use crate::format;
 mod raster_text;
 mod time_axis;
 

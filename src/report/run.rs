@@ -340,7 +340,7 @@ fn fixed(v: f64, d: usize) -> String {
 /// `1,240` (rounded half away from zero, as the headline sentence rounds; thousands
 /// separated).
 pub fn thousands(v: f64) -> String {
-    super::plot::format::thousands(v.round(), 0)
+    crate::format::thousands(v, 0)
 }
 
 fn pct(v: Option<f64>) -> String {

@@ -459,20 +459,12 @@ fn date_range(a: Date, b: Date) -> String {
 }
 
 fn fmt_num(v: f64, d: usize) -> String {
-    format!("{v:.d$}")
+    crate::format::thousands(v, d)
 }
 
+/// Whole numbers for the headline, rounded as every other output rounds them.
 fn thousands(v: f64) -> String {
-    let n = v as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    crate::format::thousands(v, 0)
 }
 
 fn format_eur(v: f64) -> String {

@@ -4,13 +4,23 @@
 
 use jiff::civil::{Date, DateTime, Weekday};
 
-/// `v` rounded to `decimals` places with comma thousands separators: `1240.0 → "1,240"`.
-/// Non-finite values are written "n/a".
+/// `v` rounded to `decimals` places (half away from zero, as money is rounded) with comma
+/// thousands separators: `1240.0 → "1,240"`. Non-finite values are written "n/a".
 pub fn thousands(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "n/a".to_string();
     }
-    let s = format!("{:.*}", decimals, v.abs());
+    let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(i32::MAX).min(12));
+    let rounded = (v.abs() * scale).round() / scale;
+    let s = format!(
+        "{:.*}",
+        decimals,
+        if rounded.is_finite() {
+            rounded
+        } else {
+            v.abs()
+        }
+    );
     let (int, frac) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (s.as_str(), None),
@@ -88,6 +98,17 @@ pub fn day_clock(t: DateTime) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn halves_round_away_from_zero_as_money_does() {
+        assert_eq!(thousands(2.5, 0), "3");
+        assert_eq!(thousands(1_239.5, 0), "1,240");
+        assert_eq!(thousands(-2.5, 0), "-3");
+        assert_eq!(thousands(-0.4, 0), "0");
+        assert_eq!(thousands(0.125, 2), "0.13");
+        assert_eq!(eur(-12.5), "-€13");
+        assert_eq!(thousands(f64::NAN, 0), "n/a");
+    }
+
     use super::*;
 
     #[test]
