@@ -454,13 +454,13 @@ pub fn choice_line(p: &Plan, ch: &crate::staffing::plan::Choice) -> String {
         ),
         _ if !ch.reached => format!(
             "Promise {}: out of reach with the pools' limits (frontier: {} points, {} runs each); the plan is the per-interval one.",
-            ch.promise.words(&days),
+            ch.promise.words(&ch.target_days),
             ch.points,
             ch.frontier_replications
         ),
         _ => format!(
             "Promise {}: the smallest cap that keeps it is {} flex heads a target day{} — {} on the frontier's {} runs (seed {}, {} bisection steps), {} in the fresh-seed check ({} runs, seed {}).",
-            ch.promise.words(&days),
+            ch.promise.words(&ch.target_days),
             ch.heads,
             match ch.failing_below {
                 Some(b) if b + 1 == ch.heads => format!(" ({b} fail: exact to one head)"),

@@ -40,6 +40,7 @@ use super::{CoverOptions, CoverPlan, CoverProblem, Grid, NeedGroup, Reach, Staff
 use crate::demand::Demand;
 use crate::montecarlo::seeds;
 use crate::scenario::Scenario;
+use crate::scenario::dates::day_month as long_date;
 use crate::sim::Model;
 
 /// Settings of a plan.
@@ -107,12 +108,14 @@ impl Promise {
         }
     }
 
-    /// The promise in words for the headline; `days` names the target days.
-    pub fn words(self, days: &str) -> String {
+    /// The promise in words for the headline, on the target days `days`.
+    pub fn words(self, days: &[Date]) -> String {
+        let named = dates_list(days);
         match self {
             Promise::Interval => PROMISE.to_string(),
-            Promise::Day => format!("over the day on {days}"),
-            Promise::AllIntervals => format!("in all intervals of {days} at once"),
+            Promise::Day if days.len() > 1 => format!("over each day of {named}"),
+            Promise::Day => format!("over the day on {named}"),
+            Promise::AllIntervals => format!("in all intervals of {named} at once"),
         }
     }
 
@@ -239,8 +242,8 @@ pub struct Plan {
     pub warm: Option<iterate::Warm>,
     /// The plan re-simulated with a fresh seed.
     pub check: Evaluation,
-    /// The permanent roster alone, simulated with the fresh seed (frontier replications:
-    /// the same runs as the frontier's 0 point).
+    /// The permanent roster alone, simulated with the check's seed at the frontier's
+    /// replications.
     pub roster_only: Evaluation,
     /// The target day with the most expected contacts (single-day figures and tables).
     pub peak_day: usize,
@@ -475,8 +478,6 @@ fn format_eur(v: f64) -> String {
     }
 }
 
-use crate::scenario::dates::day_month as long_date;
-
 impl Plan {
     /// The figures of the headline answer. The roster-alone stretch: among the runs of
     /// consecutive intervals of one day whose mean SL (permanent roster alone, frontier
@@ -536,7 +537,7 @@ impl Plan {
             target_share: self.target_share,
             within_s: self.target_s,
             confidence: self.options.confidence,
-            promise: self.bought().words(&dates_list(&self.target_dates())),
+            promise: self.bought().words(&self.target_dates()),
             promise_kind: self.bought(),
             target_days: self.target_dates(),
             people_to_contract: pools.iter().map(|p| p.people).sum(),
@@ -572,11 +573,10 @@ impl Plan {
             && ch.promise != Promise::Interval
         {
             let conf = self.options.confidence;
-            let days = dates_list(&ch.target_days);
             if !ch.reached {
                 out.push(format!(
                     "The promise {} is out of reach with the pools' limits: at most {}% on the frontier; the plan is the per-interval one.",
-                    ch.promise.words(&days),
+                    ch.promise.words(&ch.target_days),
                     fmt_num(
                         100.0 * self.frontier.iter().map(|r| r.p_promise).fold(0.0, f64::max),
                         1
@@ -1284,7 +1284,7 @@ fn summarise(p: &Plan, st: &Setup, lp_hours: f64) -> PlanSummary {
             })
             .collect(),
         promise: p.options.promise,
-        promise_words: p.options.promise.words(&dates_list(&p.target_dates())),
+        promise_words: p.options.promise.words(&p.target_dates()),
         target_days: p.target_dates(),
         choice: p.choice.clone(),
         cells_left_out_on_target_days: p.excluded.on_days(&p.grid, &p.target_days),
@@ -1881,6 +1881,30 @@ mod tests {
             "12 February, 14–15 February and 28 February – 1 March"
         );
         assert_eq!(dates_list(&[]), "");
+    }
+
+    #[test]
+    fn each_promise_reads_with_its_days() {
+        let d = |m, d| jiff::civil::date(2027, m, d);
+        assert_eq!(Promise::Interval.words(&[d(2, 14)]), PROMISE);
+        assert_eq!(
+            Promise::Day.words(&[d(2, 14)]),
+            "over the day on 14 February"
+        );
+        assert_eq!(
+            Promise::Day.words(&[d(2, 13), d(2, 14)]),
+            "over each day of 13–14 February"
+        );
+        assert_eq!(
+            Promise::AllIntervals.words(&[d(2, 14)]),
+            "in all intervals of 14 February at once"
+        );
+        for (i, name) in Promise::NAMES.iter().enumerate() {
+            let p = Promise::parse(name).unwrap();
+            assert_eq!(p.name(), *name);
+            assert_eq!(Promise::NAMES[i], p.name());
+        }
+        assert_eq!(Promise::parse("weekly"), None);
     }
 
     fn words(s: &str) -> usize {
