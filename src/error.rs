@@ -25,6 +25,14 @@ pub enum Error {
     /// A scenario file (or `--set` override) is unreadable or invalid; exit code 2.
     #[error("{0}")]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// The scenario's demand cannot be computed (a value the demand model refuses, named by
+    /// its field path); exit code 2.
+    #[error("{}: {source}", file.display())]
+    Demand {
+        file: PathBuf,
+        #[source]
+        source: crate::demand::DemandError,
+    },
     /// Staffing could not be planned (bad pool rules, a solver failure).
     #[error("staffing: {0}")]
     Staffing(#[from] crate::staffing::StaffingError),
@@ -38,11 +46,19 @@ impl Error {
     pub fn is_input_error(&self) -> bool {
         matches!(
             self,
-            Error::Input(_) | Error::Erlang(_) | Error::Scenario(_)
+            Error::Input(_) | Error::Erlang(_) | Error::Scenario(_) | Error::Demand { .. }
         ) || matches!(
             self,
             Error::Staffing(e) if !matches!(e, crate::staffing::StaffingError::Solver(_))
         ) || matches!(self, Error::Cost(e) if e.is_input_error())
+    }
+
+    /// A demand error of the scenario in `file`.
+    pub fn demand(file: &std::path::Path) -> impl FnOnce(crate::demand::DemandError) -> Error + '_ {
+        move |source| Error::Demand {
+            file: file.to_path_buf(),
+            source,
+        }
     }
 }
 

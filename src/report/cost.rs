@@ -120,8 +120,7 @@ pub fn run_outcome(
     );
     // The output folder is checked before any work; files are renamed into place together.
     let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
-    let demand = crate::demand::compute(&sc)
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+    let demand = crate::demand::compute(&sc).map_err(Error::demand(file))?;
     // The flex shifts are those of `peakplan plan` (same options and seed); the frontier
     // does not change them and is not reported here.
     let mut popts = PlanOptions::for_scenario(&sc);

@@ -132,8 +132,7 @@ pub fn run(
     );
     // The output folder is checked before any work; files are renamed into place together.
     let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
-    let demand = crate::demand::compute(&scenario)
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+    let demand = crate::demand::compute(&scenario).map_err(Error::demand(file))?;
     for (name, bytes) in tables(&demand, &scenario.name, format)? {
         staged.write(&name, &bytes)?;
     }

@@ -269,8 +269,7 @@ pub fn run_outcome(
     // Every scenario's demand and work budget before the first plan starts.
     let mut prepared = Vec::new();
     for (file, sc) in files.iter().zip(scenarios) {
-        let demand = crate::demand::compute(&sc)
-            .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+        let demand = crate::demand::compute(&sc).map_err(Error::demand(file))?;
         let mut opts = PlanOptions::for_scenario(&sc);
         opts.method = req.method;
         opts.frontier = req.frontier;

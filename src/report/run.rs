@@ -181,7 +181,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     let sc = loaded.scenario;
     let bad = |e: &dyn std::fmt::Display| Error::Input(format!("{}: {e}", file.display()));
     phase(o, "demand");
-    let demand = crate::demand::compute(&sc).map_err(|e| bad(&e))?;
+    let demand = crate::demand::compute(&sc).map_err(Error::demand(file))?;
     phase(o, "plan");
     let seed = o.seed.unwrap_or(sc.simulation.seed);
     let mut popts = PlanOptions::for_scenario(&sc);
@@ -224,7 +224,9 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
         &format!("`peakplan run {}`", file.display()),
         o.allow_large,
     )?;
-    let plan = plan(&sc, &demand, &popts).map_err(|e| bad(&e))?;
+    // A staffing error keeps its type: bad pool rules are the user's (exit 2), a solver
+    // failure is not (exit 1).
+    let plan = plan(&sc, &demand, &popts)?;
     phase(o, "simulate");
     let mut cleared = sc.clone();
     for p in &mut cleared.agents.flex_pools {

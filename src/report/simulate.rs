@@ -139,8 +139,7 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         .unwrap_or_else(|| Path::new("output").join(folder_name(&scenario.name)));
     // The output folder is checked before any work; files are renamed into place together.
     let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
-    let demand = crate::demand::compute(&scenario)
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+    let demand = crate::demand::compute(&scenario).map_err(Error::demand(file))?;
     let model = Model::from_scenario(&scenario, &demand)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
     let replications = opts
