@@ -206,39 +206,26 @@ fn promise_and_target_days_flags_reach_the_headline_and_plan_json() {
 
 #[test]
 fn a_target_day_outside_the_calendar_and_a_promise_without_frontier_are_refused() {
-    Command::cargo_bin("peakplan")
-        .unwrap()
-        .args([
-            "plan",
-            "tests/plan_scenarios/two_days.ron",
-            "--target-days",
-            "2027-04-01",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("calendar.target_days[0]"))
-        .stderr(predicate::str::contains("outside the calendar"));
-    Command::cargo_bin("peakplan")
-        .unwrap()
-        .args([
-            "plan",
-            "tests/plan_scenarios/two_days.ron",
-            "--promise",
-            "all-intervals",
-            "--no-frontier",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("drop --no-frontier"));
-    Command::cargo_bin("peakplan")
-        .unwrap()
-        .args([
-            "plan",
-            "tests/plan_scenarios/two_days.ron",
-            "--promise",
-            "weekly",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("all-intervals"));
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["--target-days", "2027-04-01"],
+            &["calendar.target_days[0]", "outside the calendar"],
+        ),
+        (
+            &["--promise", "all-intervals", "--no-frontier"],
+            &["drop --no-frontier"],
+        ),
+        (&["--promise", "weekly"], &["all-intervals"]),
+    ];
+    for (args, said) in cases {
+        let mut assert = Command::cargo_bin("peakplan")
+            .unwrap()
+            .args(["plan", "tests/plan_scenarios/two_days.ron"])
+            .args(args)
+            .assert()
+            .code(2);
+        for s in said {
+            assert = assert.stderr(predicate::str::contains(*s));
+        }
+    }
 }

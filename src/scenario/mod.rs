@@ -12,6 +12,7 @@
 //! * `volumes` — contacts per date: the CSV a scenario may name and the construct's rules;
 //! * `error` — [`ScenarioError`], [`Diagnostic`].
 
+pub mod cdf;
 pub mod dates;
 pub mod error;
 pub mod load;

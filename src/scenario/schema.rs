@@ -556,7 +556,6 @@ pub enum Lag {
 impl Lag {
     /// P(lag ≤ x hours). `Days` weights are read as "exactly k × 24 hours later".
     pub fn cdf_h(&self, x: f64) -> f64 {
-        use statrs::function::{erf::erfc, gamma::checked_gamma_lr};
         if x < 0.0 {
             return 0.0;
         }
@@ -571,27 +570,10 @@ impl Lag {
                 };
                 w[..upto].iter().sum::<f64>() / total
             }
-            Lag::Exponential { mean_h } => 1.0 - (-x / mean_h).exp(),
-            Lag::LogNormal { mean_h, cv } => {
-                if x == 0.0 {
-                    return 0.0;
-                }
-                let s2 = (1.0 + cv * cv).ln();
-                let mu = mean_h.ln() - s2 / 2.0;
-                0.5 * erfc(-(x.ln() - mu) / (s2.sqrt() * std::f64::consts::SQRT_2))
-            }
-            Lag::Gamma { mean_h, cv } => {
-                let shape = 1.0 / (cv * cv);
-                let scale = mean_h * cv * cv;
-                checked_gamma_lr(shape, x / scale).unwrap_or(if x > 0.0 { 1.0 } else { 0.0 })
-            }
-            Lag::Fixed { h } => {
-                if x >= *h {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
+            Lag::Exponential { mean_h } => super::cdf::exponential(*mean_h, x),
+            Lag::LogNormal { mean_h, cv } => super::cdf::lognormal(*mean_h, *cv, x),
+            Lag::Gamma { mean_h, cv } => super::cdf::gamma(*mean_h, *cv, x),
+            Lag::Fixed { h } => super::cdf::fixed(*h, x),
         }
     }
 }

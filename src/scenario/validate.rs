@@ -600,24 +600,17 @@ impl<'a> V<'a> {
                 ),
             );
         }
-        let mut seen_target = BTreeSet::new();
-        for (i, &d) in c.target_days.iter().enumerate() {
-            self.in_calendar(p.field("target_days").index(i), d);
-            if !seen_target.insert(d) {
-                self.warn(
-                    p.field("target_days").index(i),
-                    format!("{d} is listed twice"),
-                );
-            }
-        }
+        self.date_list(p.field("target_days"), &c.target_days);
+        self.date_list(p.field("closed_days"), &c.closed_days);
+    }
+
+    /// A list of dates: each inside the calendar, a repeated one warned about.
+    fn date_list(&mut self, path: FieldPath, dates: &[Date]) {
         let mut seen = BTreeSet::new();
-        for (i, &d) in c.closed_days.iter().enumerate() {
-            self.in_calendar(p.field("closed_days").index(i), d);
+        for (i, &d) in dates.iter().enumerate() {
+            self.in_calendar(path.index(i), d);
             if !seen.insert(d) {
-                self.warn(
-                    p.field("closed_days").index(i),
-                    format!("{d} is listed twice"),
-                );
+                self.warn(path.index(i), format!("{d} is listed twice"));
             }
         }
     }

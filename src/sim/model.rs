@@ -33,32 +33,15 @@ pub enum Dist {
 impl Dist {
     /// P(duration ≤ `x` seconds).
     pub fn cdf_s(&self, x: f64) -> f64 {
-        use statrs::function::{erf::erfc, gamma::checked_gamma_lr};
+        use crate::scenario::cdf;
         if x.is_nan() || x < 0.0 {
             return 0.0;
         }
         match self {
-            Dist::Exponential { mean_s } => 1.0 - (-x / mean_s).exp(),
-            Dist::LogNormal { mean_s, cv } => {
-                if x == 0.0 {
-                    return 0.0;
-                }
-                let s2 = (1.0 + cv * cv).ln();
-                let mu = mean_s.ln() - s2 / 2.0;
-                0.5 * erfc(-(x.ln() - mu) / (s2.sqrt() * std::f64::consts::SQRT_2))
-            }
-            Dist::Gamma { mean_s, cv } => {
-                let shape = 1.0 / (cv * cv);
-                let scale = mean_s * cv * cv;
-                checked_gamma_lr(shape, x / scale).unwrap_or(if x > 0.0 { 1.0 } else { 0.0 })
-            }
-            Dist::Fixed { s } => {
-                if x >= *s {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
+            Dist::Exponential { mean_s } => cdf::exponential(*mean_s, x),
+            Dist::LogNormal { mean_s, cv } => cdf::lognormal(*mean_s, *cv, x),
+            Dist::Gamma { mean_s, cv } => cdf::gamma(*mean_s, *cv, x),
+            Dist::Fixed { s } => cdf::fixed(*s, x),
             Dist::Empirical(points) => {
                 let (mut px, mut pp) = (0.0, 0.0);
                 for &(xx, p) in points {

@@ -118,15 +118,6 @@ impl Promise {
             Promise::AllIntervals => format!("in all intervals of {named} at once"),
         }
     }
-
-    /// What a frontier row's `p_promise` measures, for a plot axis or table column.
-    pub fn measure(self) -> &'static str {
-        match self {
-            Promise::Interval => "share of target-day intervals meeting with the confidence",
-            Promise::Day => "P(every target day meets as a whole)",
-            Promise::AllIntervals => "P(every interval of the target days meets at once)",
-        }
-    }
 }
 
 impl PlanOptions {
@@ -168,7 +159,8 @@ pub struct FrontierRow {
     /// Share of the target days' cells (live intervals, deferred days) with contacts whose
     /// P(meet) reaches the confidence.
     pub share_cells_meeting: f64,
-    /// The chosen promise's measure ([`Promise::measure`]) at this point.
+    /// The chosen promise's measure at this point: for `interval` the share of
+    /// target-day cells meeting with the confidence, else the probability the promise holds.
     pub p_promise: f64,
     /// Per frontier replication: the promise held on the target days (the interval
     /// promise: each day as a whole). All points share the runs (common random numbers),
@@ -962,6 +954,20 @@ pub fn plan_from(
         Method::Simulation => iterate::volume_scale(&st.model, opts.confidence),
         _ => 1.0,
     };
+    // The cells of an evaluation of a covering that no pool can help (final requirement).
+    let ctx = st.context(&fast);
+    let limited_of = |ev: &Evaluation, cover: &CoverPlan| {
+        iterate::limited_cells(
+            &ctx,
+            ev,
+            &req,
+            &required,
+            cover,
+            &need,
+            opts.confidence,
+            scale,
+        )
+    };
     let mut own_limited = None;
     if opts.frontier {
         // The plan's own point on the frontier's runs; the cells no pool can help there are
@@ -973,16 +979,7 @@ pub fn plan_from(
             frontier_seed(opts),
             &mut Vec::new(),
         )?;
-        let lim = iterate::limited_cells(
-            &st.context(&fast),
-            &own_ev,
-            &req,
-            &required,
-            &out.cover,
-            &need,
-            opts.confidence,
-            scale,
-        );
+        let lim = limited_of(&own_ev, &out.cover);
         out.excluded = Excluded::from_cells(&lim, &own_ev);
         own_limited = Some(lim);
         let seen = vec![(out.cover.shifts.clone(), own_ev)];
@@ -1027,16 +1024,7 @@ pub fn plan_from(
     // that no pool can help are those of the plan's own point (left out of the promise).
     out.limited = match own_limited {
         Some(lim) if opts.promise != Promise::Interval => lim,
-        _ => iterate::limited_cells(
-            &st.context(&fast),
-            &out.check,
-            &req,
-            &required,
-            &out.cover,
-            &need,
-            opts.confidence,
-            scale,
-        ),
+        _ => limited_of(&out.check, &out.cover),
     };
     out.problem.need = need.clone();
     let lp_hours = super::lp_hours_bound(&out.problem, &out.cover, &cover_options)?;
@@ -1379,7 +1367,7 @@ pub struct Choice {
     /// The largest cap below it that was simulated and fails the promise: when it is
     /// `heads − 1`, the answer is exact to one head.
     pub failing_below: Option<u32>,
-    /// The promise's measure ([`Promise::measure`]) at the chosen point on the frontier's
+    /// The promise's measure (as [`FrontierRow::p_promise`]) at the chosen point on the frontier's
     /// runs, and in the fresh-seed check at the full replications.
     pub p_frontier: f64,
     pub p_check: f64,
@@ -1464,7 +1452,9 @@ fn p_together(ev: &Evaluation, plan: &Plan, all_intervals: bool) -> f64 {
     held.iter().filter(|h| **h).count() as f64 / held.len().max(1) as f64
 }
 
-/// The promise's measure on an evaluation: see [`Promise::measure`].
+/// The promise's measure on an evaluation: for `Interval` the share of target-day cells
+/// meeting with the confidence (not a probability); for `Day` P(each target day meets as a
+/// whole); for `AllIntervals` P(every interval of the target days meets at once).
 fn promise_measure(promise: Promise, ev: &Evaluation, plan: &Plan) -> f64 {
     match promise {
         Promise::Interval => share_cells_meeting(ev, plan),
