@@ -276,9 +276,6 @@ fn on_progress(bar: &indicatif::ProgressBar, p: peakplan::report::run::Progress)
             bar.set_message("planning the flex pools (iterations, check, frontier)…")
         }
         Progress::Phase(name) => bar.set_message(format!("{name}…")),
-        Progress::Replications { done, total } => {
-            bar.set_message(format!("simulating the plan: {done}/{total} replications"))
-        }
     }
 }
 

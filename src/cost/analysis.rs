@@ -46,8 +46,8 @@ use super::model::{AbandonedCell, CostModel, Costing, HandledCell, SimOutcome, S
 use super::{CostError, Money, cost};
 use crate::demand::Demand;
 use crate::scenario::{CampaignOrders, PoolKind, Scenario};
-use crate::sim::Model;
-use crate::staffing::iterate::{Warm, apply_plan};
+use crate::staffing::iterate::Warm;
+use crate::staffing::plan::planned_model;
 use crate::staffing::plan::{Plan, PlanOptions, plan_from};
 use crate::staffing::requirement::Method;
 use crate::staffing::{Roster, roster};
@@ -279,16 +279,6 @@ fn replan_err(what: &str, why: impl std::fmt::Display) -> CostError {
     }
 }
 
-/// The scenario as the planner sees it: the pools' own scheduled shifts removed (the plan
-/// *is* the flex schedule).
-fn without_scheduled(sc: &Scenario) -> Scenario {
-    let mut sc = sc.clone();
-    for p in &mut sc.agents.flex_pools {
-        p.scheduled.clear();
-    }
-    sc
-}
-
 /// The permanent roster a plan pays for.
 pub fn plan_roster(sc: &Scenario, plan: &Plan) -> Result<Roster, CostError> {
     roster(&plan.grid, &sc.agents.teams, &plan.requirement.groups)
@@ -303,20 +293,18 @@ pub fn simulate_outcome(
     plan: &Plan,
     opts: &CostOptions,
 ) -> Result<SimOutcome, CostError> {
-    let mut model = Model::from_scenario(&without_scheduled(sc), demand)
-        .map_err(|e| replan_err("simulation model", e))?;
-    if model.intervals.len() != plan.grid.len() {
+    if demand.intervals.len() != plan.grid.len() {
         return Err(CostError::input(
             "plan",
             format!(
                 "has {} slots but the scenario's demand has {} intervals; the plan belongs to another scenario",
                 plan.grid.len(),
-                model.intervals.len()
+                demand.intervals.len()
             ),
         ));
     }
+    let model = planned_model(sc, demand, plan).map_err(|e| replan_err("simulation model", e))?;
     let nt = sc.agents.teams.len();
-    apply_plan(&mut model, &plan.grid, &plan.cover, nt);
     let totals = crate::montecarlo::run_detail(&model, opts.replications, opts.seed, opts.threads)
         .map_err(|e| replan_err("costing simulation", e))?;
     let r = f64::from(totals.replications);

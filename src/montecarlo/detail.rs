@@ -4,15 +4,15 @@
 //! Each replication logs its contacts ([`Simulator::run_detailed`]); the log is collapsed
 //! to one entry per key and the entries are added into integer totals. Integer addition does
 //! not depend on order, and the result is sorted by key, so the totals are byte-identical for
-//! any number of threads. Memory: one collapsed replication per worker in flight plus the
+//! any number of threads. Memory: one chunk of collapsed replications in flight plus the
 //! sparse totals (only keys that occurred), never a dense interval × reason × channel × tag ×
 //! group array.
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
+use std::ops::ControlFlow;
 
-use crate::sim::{DetailKey, Model, SimError, Simulator};
+use crate::sim::{DetailKey, Model, RunMetrics, SimError, Simulator};
 
 /// Totals over `replications` runs, sorted by key.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -31,7 +31,7 @@ struct Acc {
 }
 
 impl Acc {
-    fn merge(mut self, o: Acc) -> Acc {
+    fn add(&mut self, o: Acc) {
         for (k, (n, ms)) in o.handled {
             let e = self.handled.entry(k).or_default();
             e.0 += n;
@@ -40,8 +40,22 @@ impl Acc {
         for (k, n) in o.abandoned {
             *self.abandoned.entry(k).or_default() += n;
         }
-        self
     }
+}
+
+/// One replication's contact log collapsed to one entry per key.
+fn collapse(m: RunMetrics) -> Acc {
+    let d = m.detail.unwrap_or_default();
+    let mut acc = Acc::default();
+    for (k, ms) in d.handled {
+        let e = acc.handled.entry(k).or_default();
+        e.0 += 1;
+        e.1 += ms;
+    }
+    for k in d.abandoned {
+        *acc.abandoned.entry(k).or_default() += 1;
+    }
+    acc
 }
 
 /// Runs replications `0..replications` of `model` with master `seed` (the same streams as
@@ -56,33 +70,21 @@ pub fn run_detail(
         return Err(SimError::Invalid("replications must be at least 1".into()));
     }
     let sim = Simulator::new(model)?;
-    let go = || {
-        (0..replications)
-            .into_par_iter()
-            .map(|r| {
-                let m = sim.run_detailed(seed, u64::from(r));
-                let d = m.detail.unwrap_or_default();
-                let mut acc = Acc::default();
-                for (k, ms) in d.handled {
-                    let e = acc.handled.entry(k).or_default();
-                    e.0 += 1;
-                    e.1 += ms;
+    let acc = super::driver::in_pool(threads, || {
+        let mut total = Acc::default();
+        super::driver::replicate(
+            0..replications,
+            super::driver::CHUNK,
+            |r| collapse(sim.run_detailed(seed, u64::from(r))),
+            |_, chunk| {
+                for acc in chunk {
+                    total.add(acc);
                 }
-                for k in d.abandoned {
-                    *acc.abandoned.entry(k).or_default() += 1;
-                }
-                acc
-            })
-            .reduce(Acc::default, Acc::merge)
-    };
-    let acc = match threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t.max(1))
-            .build()
-            .map_err(|e| SimError::Invalid(format!("cannot start {t} threads: {e}")))?
-            .install(go),
-        None => go(),
-    };
+                ControlFlow::Continue(())
+            },
+        );
+        total
+    })?;
     let mut handled: Vec<_> = acc
         .handled
         .into_iter()

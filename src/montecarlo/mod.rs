@@ -18,8 +18,11 @@
 
 pub mod budget;
 pub mod detail;
+pub mod driver;
 pub mod seeds;
 pub mod stats;
+
+use std::ops::ControlFlow;
 
 use rayon::prelude::*;
 
@@ -196,7 +199,7 @@ impl Config {
             replications,
             seed,
             threads: None,
-            chunk: 16,
+            chunk: driver::CHUNK,
             sequential: None,
         }
     }
@@ -317,16 +320,7 @@ pub fn run(
         }
     }
     let sim = Simulator::new(model)?;
-    match cfg.threads {
-        Some(t) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(t.max(1))
-                .build()
-                .map_err(|e| SimError::Invalid(format!("cannot start {t} threads: {e}")))?;
-            pool.install(|| run_in_pool(&sim, cfg, progress))
-        }
-        None => run_in_pool(&sim, cfg, progress),
-    }
+    driver::in_pool(cfg.threads, || run_in_pool(&sim, cfg, progress))?
 }
 
 fn run_in_pool(
@@ -334,54 +328,80 @@ fn run_in_pool(
     cfg: &Config,
     progress: Option<&(dyn Fn(u32, u32) + Sync)>,
 ) -> Result<McResult, SimError> {
-    let model = sim.model();
-    let ni = model.intervals.len();
-    let nc = model.channels.len();
-    let nd = model.n_days();
-    let layout = Layout::new(model);
-    let mut res = McResult {
-        replications: 0,
-        n_intervals: ni,
-        n_channels: nc,
-        n_days: nd,
-        intervals: vec![CellStats::default(); ni * nc],
-        days: vec![CellStats::default(); nd * nc],
-        totals: vec![CellStats::default(); nc],
-        day_all_intervals_meet: vec![Stat::default(); nd * nc],
-        reasons: vec![TallyStats::default(); model.reasons.len()],
-        tags: vec![TallyStats::default(); model.tags.len()],
-        customers: CustomerStats::default(),
-        contacts: 0,
-        events: 0,
-    };
-    let mut done = 0u32;
-    while done < cfg.replications {
-        let end = (done + cfg.chunk).min(cfg.replications);
-        let runs: Vec<RunMetrics> = (done..end)
-            .into_par_iter()
-            .map(|r| sim.run(cfg.seed, r as u64))
-            .collect();
-        fold_chunk(model, &layout, &runs, &mut res);
-        done = end;
-        res.replications = done;
-        if let Some(p) = progress {
-            p(done, cfg.replications);
-        }
-        if let Some(s) = &cfg.sequential {
-            let cell = match s.interval {
-                Some(i) => res.interval(i, s.channel),
-                None => &res.totals[s.channel],
-            };
-            let st = cell.stat(s.metric);
-            if done >= s.min_replications.max(2)
-                && st.n() >= 2
-                && st.half_width(0.95) <= s.half_width
-            {
-                break;
+    let mut acc = Accumulator::new(sim.model());
+    driver::replicate(
+        0..cfg.replications,
+        cfg.chunk,
+        |r| sim.run(cfg.seed, u64::from(r)),
+        |done, runs| {
+            acc.fold(&runs);
+            if let Some(p) = progress {
+                p(done, cfg.replications);
             }
+            match &cfg.sequential {
+                Some(s) if acc.precise_enough(s) => ControlFlow::Break(()),
+                _ => ControlFlow::Continue(()),
+            }
+        },
+    );
+    Ok(acc.finish())
+}
+
+/// An [`McResult`] being built: runs are folded in, chunk by chunk, in replication order.
+pub struct Accumulator<'m> {
+    model: &'m Model,
+    layout: Layout,
+    res: McResult,
+}
+
+impl<'m> Accumulator<'m> {
+    /// No replication yet.
+    pub fn new(model: &'m Model) -> Self {
+        let ni = model.intervals.len();
+        let nc = model.channels.len();
+        let nd = model.n_days();
+        Accumulator {
+            model,
+            layout: Layout::new(model),
+            res: McResult {
+                replications: 0,
+                n_intervals: ni,
+                n_channels: nc,
+                n_days: nd,
+                intervals: vec![CellStats::default(); ni * nc],
+                days: vec![CellStats::default(); nd * nc],
+                totals: vec![CellStats::default(); nc],
+                day_all_intervals_meet: vec![Stat::default(); nd * nc],
+                reasons: vec![TallyStats::default(); model.reasons.len()],
+                tags: vec![TallyStats::default(); model.tags.len()],
+                customers: CustomerStats::default(),
+                contacts: 0,
+                events: 0,
+            },
         }
     }
-    Ok(res)
+
+    /// Folds the next runs (the replications that follow those already folded, in order).
+    pub fn fold(&mut self, runs: &[RunMetrics]) {
+        fold_chunk(self.model, &self.layout, runs, &mut self.res);
+        self.res.replications += runs.len() as u32;
+    }
+
+    /// The sequential stop: the named metric's 95% CI half-width is small enough.
+    fn precise_enough(&self, s: &Sequential) -> bool {
+        let cell = match s.interval {
+            Some(i) => self.res.interval(i, s.channel),
+            None => &self.res.totals[s.channel],
+        };
+        let st = cell.stat(s.metric);
+        self.res.replications >= s.min_replications.max(2)
+            && st.n() >= 2
+            && st.half_width(0.95) <= s.half_width
+    }
+
+    pub fn finish(self) -> McResult {
+        self.res
+    }
 }
 
 /// Folds one chunk of runs (in replication order) into the accumulators.
@@ -664,14 +684,14 @@ pub fn simulate_stationary(
         Some(l) => sim.run_from(cfg.seed, r as u64, l),
         None => sim.run(cfg.seed, r as u64),
     };
-    let reps: Vec<RunMetrics> = match cfg.threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t.max(1))
-            .build()
-            .map_err(|e| SimError::Invalid(format!("cannot start {t} threads: {e}")))?
-            .install(|| (0..cfg.replications).into_par_iter().map(one).collect()),
-        None => (0..cfg.replications).into_par_iter().map(one).collect(),
-    };
+    let reps: Vec<RunMetrics> = driver::in_pool(cfg.threads, || {
+        let mut reps = Vec::with_capacity(cfg.replications as usize);
+        driver::replicate(0..cfg.replications, driver::CHUNK, one, |_, chunk| {
+            reps.extend(chunk);
+            ControlFlow::Continue(())
+        });
+        reps
+    })?;
     // One observation per replication (pooled over batches), or per batch if R = 1.
     let units: Vec<(ChannelCell, u64, u64)> = if reps.len() >= 2 {
         reps.iter()

@@ -40,7 +40,7 @@ use serde_json::json;
 use crate::cost::{self, CostAnalysis, CostOptions};
 use crate::demand::Demand;
 use crate::error::{Error, Result};
-use crate::montecarlo::{self, Config, McResult, Metric};
+use crate::montecarlo::{self, McResult, Metric};
 use crate::report::atomic::{self, Replaced};
 use crate::report::demand::{folder_name, write_atomic};
 use crate::report::html::{Block, Column, KeyFigure, PlotBlock, Report, Section, Table};
@@ -52,7 +52,6 @@ use crate::report::plot::{
 use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
 use crate::sim::Model;
-use crate::staffing::iterate::apply_plan;
 use crate::staffing::plan::{Plan, PlanOptions, Promise, plan};
 
 /// The file whose presence marks a complete run directory.
@@ -61,10 +60,9 @@ pub const MARKER: &str = "run.json";
 /// What the run is doing, for a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    /// A phase started: `validate`, `demand`, `plan`, `simulate`, `cost`, `report`.
+    /// A phase started: `validate`, `demand`, `plan` (its check is the run's simulation),
+    /// `cost`, `report`.
     Phase(&'static str),
-    /// Replications of the simulation finished so far.
-    Replications { done: u32, total: u32 },
 }
 
 /// Settings of a run; `None` takes the scenario's own values.
@@ -187,6 +185,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     let mut popts = PlanOptions::for_scenario(&sc);
     popts.seed = seed;
     popts.promise = o.promise;
+    popts.keep_statistics = true;
     if let Some(r) = o.replications {
         if r < 2 {
             return Err(Error::Input(format!(
@@ -226,25 +225,15 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     )?;
     // A staffing error keeps its type: bad pool rules are the user's (exit 2), a solver
     // failure is not (exit 1).
-    let plan = plan(&sc, &demand, &popts)?;
-    phase(o, "simulate");
-    let mut cleared = sc.clone();
-    for p in &mut cleared.agents.flex_pools {
-        p.scheduled.clear();
-    }
-    let mut model = Model::from_scenario(&cleared, &demand).map_err(|e| bad(&e))?;
-    let nt = cleared.agents.teams.len();
-    apply_plan(&mut model, &plan.grid, &plan.cover, nt);
-    // The plan's check replications and seed: the simulation replays exactly the check's
-    // replications, so its figures and staffing.csv's SL columns come from the same runs.
+    let mut plan = plan(&sc, &demand, &popts)?;
+    // The plan's check (fresh seed, its replications) is the run's simulation: staffing.csv's
+    // SL columns and the report's figures come from the same runs, simulated once.
+    let model = crate::staffing::plan::planned_model(&sc, &demand, &plan).map_err(|e| bad(&e))?;
     let sim_replications = popts.replications;
-    let cfg = Config::new(sim_replications, montecarlo::seeds::check(seed));
-    let report_reps = |done: u32, total: u32| {
-        if let Some(f) = o.progress {
-            f(Progress::Replications { done, total });
-        }
-    };
-    let sim = montecarlo::run(&model, &cfg, Some(&report_reps)).map_err(|e| bad(&e))?;
+    let sim = plan
+        .statistics
+        .take()
+        .ok_or_else(|| Error::Internal("the plan kept no statistics of its check".into()))?;
     phase(o, "cost");
     let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
     let headline = plan.headline().sentence();

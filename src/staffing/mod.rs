@@ -20,6 +20,7 @@
 //! shifts, whatever the number of threads).
 
 pub mod cover;
+pub mod evaluate;
 pub mod grid;
 pub mod iterate;
 pub mod load;

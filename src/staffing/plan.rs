@@ -34,14 +34,16 @@
 
 use jiff::civil::Date;
 
+use super::evaluate::evaluate_with_statistics;
 use super::iterate::{self, Evaluation, IterOptions, IterStep, LimitedCell, apply_plan, evaluate};
 use super::requirement::{self, Method, Requirement};
 use super::{CoverOptions, CoverPlan, CoverProblem, Grid, NeedGroup, Reach, StaffingError, load};
 use crate::demand::Demand;
+use crate::montecarlo::McResult;
 use crate::montecarlo::seeds;
 use crate::scenario::Scenario;
 use crate::scenario::dates::day_month as long_date;
-use crate::sim::Model;
+use crate::sim::{Model, SimError};
 
 /// Settings of a plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +70,8 @@ pub struct PlanOptions {
     pub plan_interval_min: Option<u32>,
     /// The service promise the plan is made for.
     pub promise: Promise,
+    /// Keep the check's Monte-Carlo statistics ([`Plan::statistics`]) for a report.
+    pub keep_statistics: bool,
 }
 
 /// The service promise a plan is made for (`--promise`).
@@ -135,6 +139,7 @@ impl PlanOptions {
             frontier_steps: 4,
             plan_interval_min: None,
             promise: Promise::Interval,
+            keep_statistics: false,
         }
     }
 }
@@ -234,6 +239,9 @@ pub struct Plan {
     pub warm: Option<iterate::Warm>,
     /// The plan re-simulated with a fresh seed.
     pub check: Evaluation,
+    /// The check's runs as `peakplan simulate` summarises them, when
+    /// [`PlanOptions::keep_statistics`] asked for them.
+    pub statistics: Option<McResult>,
     /// The permanent roster alone, simulated with the check's seed at the frontier's
     /// replications.
     pub roster_only: Evaluation,
@@ -713,13 +721,34 @@ struct Setup {
     reach: Reach,
 }
 
-fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup, StaffingError> {
+/// The scenario's simulation model as every plan starts from it: the pools' own `scheduled`
+/// shifts removed (the plan *is* the flex schedule). Team `t` is model unit `t`, flex pool
+/// `p` is model unit `teams.len() + p`.
+pub fn unplanned_model(sc: &Scenario, demand: &Demand) -> Result<Model, SimError> {
     let mut sc = sc.clone();
     for p in &mut sc.agents.flex_pools {
         p.scheduled.clear();
     }
-    let model =
-        Model::from_scenario(&sc, demand).map_err(|e| StaffingError::Need(e.to_string()))?;
+    Model::from_scenario(&sc, demand)
+}
+
+/// The model of a plan: [`unplanned_model`] staffed with the plan's flex shifts — what the
+/// check, `run`'s report and the cost analysis simulate.
+pub fn planned_model(sc: &Scenario, demand: &Demand, plan: &Plan) -> Result<Model, SimError> {
+    let mut model = unplanned_model(sc, demand)?;
+    if model.intervals.len() != plan.grid.len() {
+        return Err(SimError::Invalid(format!(
+            "the plan has {} slots but the scenario's demand has {} intervals; the plan belongs to another scenario",
+            plan.grid.len(),
+            model.intervals.len()
+        )));
+    }
+    apply_plan(&mut model, &plan.grid, &plan.cover, sc.agents.teams.len());
+    Ok(model)
+}
+
+fn setup(sc: &Scenario, demand: &Demand, plan_min: Option<u32>) -> Result<Setup, StaffingError> {
+    let model = unplanned_model(sc, demand).map_err(|e| StaffingError::Need(e.to_string()))?;
     let grid = Grid::from_demand(demand)?;
     if grid.len() != model.intervals.len() {
         return Err(StaffingError::Grid(
@@ -933,6 +962,7 @@ pub fn plan_from(
         converged,
         warm: warm_end,
         check: roster_only.clone(),
+        statistics: None,
         roster_only,
         peak_day,
         headline,
@@ -1006,7 +1036,14 @@ pub fn plan_from(
     out.flex_on_duty = flex_on_duty;
     let mut model = st.model.clone();
     apply_plan(&mut model, &st.grid, &out.cover, st.n_teams);
-    out.check = evaluate(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
+    if opts.keep_statistics {
+        let (check, statistics) =
+            evaluate_with_statistics(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
+        out.check = check;
+        out.statistics = Some(statistics);
+    } else {
+        out.check = evaluate(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
+    }
     if let Some(mut ch) = out.choice.take() {
         ch.p_check = promise_measure(opts.promise, &out.check, &out);
         out.choice = Some(ch);
