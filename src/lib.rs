@@ -2,7 +2,8 @@
 //!
 //! Modules follow the data flow; a module may use those listed before it, never after:
 //! `error`, `limits`, `units`, `output` → `scenario` → `format` → `demand` → `erlang` → `sim`
-//! → `montecarlo` → `fit` → `staffing` → `cost` → `report`. See `ARCHITECTURE.md`.
+//! → `montecarlo` → `fit` → `staffing` → `cost` → `report` → `app` (the commands). See
+//! `ARCHITECTURE.md`.
 
 pub mod error;
 pub mod limits;
@@ -26,5 +27,8 @@ pub mod staffing;
 pub mod cost;
 
 pub mod report;
+
+// The commands: each pipeline on top of the modules above.
+pub mod app;
 
 pub use error::{Error, Result};

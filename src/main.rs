@@ -217,9 +217,9 @@ impl RunSettings {
     fn options<'a>(
         &self,
         out: Option<PathBuf>,
-        progress: &'a (dyn Fn(peakplan::report::run::Progress) + Sync),
-    ) -> peakplan::report::run::RunOptions<'a> {
-        peakplan::report::run::RunOptions {
+        progress: &'a (dyn Fn(peakplan::app::run::Progress) + Sync),
+    ) -> peakplan::app::run::RunOptions<'a> {
+        peakplan::app::run::RunOptions {
             out,
             replications: self.flags.replications,
             seed: self.flags.seed,
@@ -269,8 +269,8 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     b
 }
 
-fn on_progress(bar: &indicatif::ProgressBar, p: peakplan::report::run::Progress) {
-    use peakplan::report::run::Progress;
+fn on_progress(bar: &indicatif::ProgressBar, p: peakplan::app::run::Progress) {
+    use peakplan::app::run::Progress;
     match p {
         Progress::Phase("plan") => {
             bar.set_message("planning the flex pools (iterations, check, frontier)…")
@@ -285,7 +285,7 @@ fn run_command(a: RunArgs) -> peakplan::Result<()> {
     let bar = progress_bar(quiet);
     let cb = |p| on_progress(&bar, p);
     let opts = a.settings.options(a.out, &cb);
-    let outcome = flags.in_pool(|| peakplan::report::run::run(&a.file, &opts));
+    let outcome = flags.in_pool(|| peakplan::app::run::run(&a.file, &opts));
     bar.finish_and_clear();
     let outcome = outcome?;
     if flags.format == SummaryFormat::Json {
@@ -310,7 +310,7 @@ fn compare_command(a: CompareArgs) -> peakplan::Result<()> {
     let bar = progress_bar(flags.quiet || flags.format == SummaryFormat::Json);
     let cb = |p| on_progress(&bar, p);
     let opts = a.settings.options(a.out, &cb);
-    let outcome = flags.in_pool(|| peakplan::report::run::compare(&a.a, &a.b, &opts));
+    let outcome = flags.in_pool(|| peakplan::app::compare::compare(&a.a, &a.b, &opts));
     bar.finish_and_clear();
     let outcome = outcome?;
     flags.print(&outcome.text, &outcome.json)
@@ -990,7 +990,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
         }
         Command::Plan(a) => {
             use peakplan::staffing::requirement::Method;
-            let req = peakplan::report::plan::Request {
+            let req = peakplan::app::plan::Request {
                 method: match a.method {
                     PlanMethod::ErlangC => Method::ErlangC,
                     PlanMethod::ErlangA => Method::ErlangA,
@@ -1021,12 +1021,12 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             }
             let sets = a.promise.with_sets(&a.set);
             let outcome = a.flags.in_pool(|| {
-                peakplan::report::plan::run_outcome(&a.files, &sets, &req, a.out.as_deref())
+                peakplan::app::plan::run_outcome(&a.files, &sets, &req, a.out.as_deref())
             })?;
             a.flags.print(&outcome.text, &outcome.json)
         }
         Command::Cost(a) => {
-            let req = peakplan::report::cost::Request {
+            let req = peakplan::app::cost::Request {
                 replications: a.flags.replications,
                 seed: a.flags.seed,
                 threads: a.flags.threads(),
@@ -1034,7 +1034,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 allow_large: a.allow_large,
             };
             let outcome = a.flags.in_pool(|| {
-                peakplan::report::cost::run_outcome(&a.file, &a.set, &req, a.out.as_deref())
+                peakplan::app::cost::run_outcome(&a.file, &a.set, &req, a.out.as_deref())
             })?;
             a.flags.print(&outcome.text, &outcome.json)
         }
@@ -1043,7 +1043,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 TableFormat::Csv => peakplan::report::demand::Format::Csv,
                 TableFormat::Json => peakplan::report::demand::Format::Json,
             };
-            let summary = peakplan::report::demand::run(&a.file, &a.set, a.out.as_deref(), format)?;
+            let summary = peakplan::app::demand::run(&a.file, &a.set, a.out.as_deref(), format)?;
             print!("{summary}");
             Ok(())
         }

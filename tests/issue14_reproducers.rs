@@ -300,9 +300,9 @@ fn no_shipped_scenario_is_over_the_work_budget() {
         let d = peakplan::demand::compute(&sc).unwrap();
         let m = peakplan::sim::Model::from_scenario(&sc, &d).unwrap();
         let opts = peakplan::staffing::plan::PlanOptions::for_scenario(&sc);
-        let reps = peakplan::report::plan::plan_replications(&opts)
+        let reps = peakplan::app::plan::plan_replications(&opts)
             + f64::from(opts.replications)
-            + peakplan::report::plan::cost_replications(
+            + peakplan::app::plan::cost_replications(
                 &sc,
                 20,
                 peakplan::cost::analysis::DEFAULT_PAIRS,
@@ -315,9 +315,9 @@ fn no_shipped_scenario_is_over_the_work_budget() {
             2,
         );
         assert!(w.fits(), "{} (simulate): {w:?}", p.display());
-        let shifts = peakplan::report::plan::candidate_shifts_per_date(&sc);
+        let shifts = peakplan::app::plan::candidate_shifts_per_date(&sc);
         assert!(
-            shifts <= peakplan::report::plan::MAX_CANDIDATE_SHIFTS_PER_DATE / 10.0,
+            shifts <= peakplan::app::plan::MAX_CANDIDATE_SHIFTS_PER_DATE / 10.0,
             "{}: {shifts} candidate shifts a date",
             p.display()
         );
@@ -341,10 +341,7 @@ fn flex_pools_that_allow_every_start_and_length_are_over_the_work_budget() {
         (0..10).map(pool).collect::<Vec<_>>().join(", ")
     );
     let sc = peakplan::scenario::load(&root().join("scenarios/valentines.ron"), &[one]).unwrap();
-    assert_eq!(
-        peakplan::report::plan::candidate_shifts_per_date(&sc),
-        2304.0
-    );
+    assert_eq!(peakplan::app::plan::candidate_shifts_per_date(&sc), 2304.0);
     let t = out_dir();
     let out = t.path().join("o").display().to_string();
     refused(

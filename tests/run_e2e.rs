@@ -510,7 +510,7 @@ fn check_run(dir: &Path) {
     assert!(fin.contains(&escape_html(sentence)), "{sentence}");
     // Each campaign's marginal cost: `run` makes one pair of re-plans, so no interval and
     // not "exact" either; the finance section says so.
-    let k = peakplan::report::run::RUN_MARGINAL_PAIRS as usize;
+    let k = peakplan::app::run::RUN_MARGINAL_PAIRS as usize;
     for c in f["campaigns"].as_array().unwrap() {
         let m = &c["marginal_cost"];
         assert_eq!(m["pairs"].as_array().unwrap().len(), k, "{c}");

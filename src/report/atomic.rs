@@ -534,3 +534,51 @@ fn swap_in(staging: &Path, target: &Path, files: Vec<PathBuf>) -> Result<Replace
     }
     Ok(Replaced::PreviousRun { files, left_behind })
 }
+
+// ------------------------------------------------------------- shared by every command
+
+/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename;
+/// see [`crate::report::atomic`]), creating the directory first.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::Result<()> {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| crate::Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    write_file(path, bytes).map_err(crate::Error::from)
+}
+
+/// A folder-safe version of a scenario name.
+pub fn folder_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() { "scenario".into() } else { s }
+}
+
+/// Refuses, before any work, an output directory that is a symbolic link, a file, or holds
+/// files but no peakplan output ([`check_output_dir`], as every command does):
+/// nothing of the user's is ever replaced.
+pub fn refuse_foreign(dir: &Path, marker: &str) -> crate::Result<()> {
+    Ok(check_output_dir(dir, marker)?)
+}
+
+/// A failure of [`replace_dir`] for `dir` as the crate's error; a failed write
+/// names the file inside `dir`, not inside the hidden staging directory.
+pub fn map_atomic(e: AtomicError, dir: &Path) -> crate::Error {
+    match crate::Error::from(e) {
+        crate::Error::Io { path, source } => crate::Error::Io {
+            path: unstage(&path, dir),
+            source,
+        },
+        other => other,
+    }
+}

@@ -13,7 +13,9 @@
 
 use serde_json::json;
 
-use super::html::{Block, Column, Section, Table};
+use std::fmt::Write as _;
+
+use super::html::{Block, Column, Report, Section, Table};
 use super::plot::format;
 use super::run::{Computed, Figure};
 use crate::cost::analysis::{CampaignMarginal, SideCheck};
@@ -389,6 +391,74 @@ pub fn json(ca: &Computed, cb: &Computed, rows: &[CompareRow]) -> serde_json::Va
         },
         "headline": { "a": ca.headline, "b": cb.headline },
     })
+}
+
+/// The comparison as a table for the terminal, then each side's campaign marginals.
+pub fn terminal_text(ca: &Computed, cb: &Computed, rows: &[CompareRow]) -> String {
+    let shown = table(ca, cb, rows);
+    let mut grid: Vec<Vec<String>> = vec![shown.columns.iter().map(|c| c.name.clone()).collect()];
+    grid.extend(shown.rows.iter().cloned());
+    let widths: Vec<usize> = (0..grid[0].len())
+        .map(|k| grid.iter().map(|r| r[k].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut text = String::new();
+    for (i, r) in grid.iter().enumerate() {
+        let pad = |s: &str, w: usize| " ".repeat(w.saturating_sub(s.chars().count()));
+        let mut line = format!("{}{}", r[0], pad(&r[0], widths[0]));
+        for (k, cell) in r.iter().enumerate().skip(1) {
+            line.push_str(&format!("  {}{cell}", pad(cell, widths[k])));
+        }
+        let _ = writeln!(text, "{}", line.trim_end());
+        if i == 0 {
+            let _ = writeln!(
+                text,
+                "{}",
+                "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1))
+            );
+        }
+    }
+    for c in [&ca, &cb] {
+        for m in &c.cost.campaign_marginals {
+            let _ = writeln!(
+                text,
+                "{}: {} marginal cost {}",
+                c.scenario.name,
+                m.name,
+                m.cost.describe(&c.cost.currency)
+            );
+        }
+    }
+    text
+}
+
+/// The comparison as report.html shows it. `seed`: the seed asked on the command line
+/// (`None`: each scenario's own).
+pub fn report(ca: &Computed, cb: &Computed, rows: &[CompareRow], seed: Option<u64>) -> Report {
+    Report {
+        title: format!("{} vs {} — what-if", ca.scenario.name, cb.scenario.name),
+        headline: format!("A: {} B: {}", ca.headline, cb.headline),
+        risks: ca
+            .risks
+            .iter()
+            .map(|r| format!("A: {r}"))
+            .chain(cb.risks.iter().map(|r| format!("B: {r}")))
+            .collect(),
+        key_figures: Vec::new(),
+        sections: sections(ca, cb, rows),
+        run_info: ca
+            .files
+            .iter()
+            .chain(&cb.files)
+            .map(|(f, h)| (format!("SHA-256 {}", f.display()), h.clone()))
+            .chain([(
+                "Seed".to_string(),
+                seed.map_or_else(
+                    || format!("{} (A), {} (B): each scenario's own", ca.seed, cb.seed),
+                    |s| s.to_string(),
+                ),
+            )])
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ use serde::ser::SerializeMap;
 
 use crate::demand::{Demand, SourceKind};
 use crate::error::{Error, Result};
+use crate::report::atomic::write_atomic;
+use crate::report::plot::plot_error;
 use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
 
@@ -53,101 +55,12 @@ pub enum Format {
     Json,
 }
 
-/// Reads a plain scenario file (no `extends`, no overrides).
-/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename;
-/// see [`crate::report::atomic`]), creating the directory first.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    }
-    crate::report::atomic::write_file(path, bytes).map_err(Error::from)
-}
-
-/// A plot's failure as the crate's error: a failed write names its path (exit 1); a
-/// drawing failure is internal.
-pub(crate) fn plot_error(e: crate::report::plot::PlotError, what: &str) -> Error {
-    match e {
-        crate::report::plot::PlotError::Write(a) => Error::from(a),
-        other => Error::Internal(format!("drawing the {what} plot: {other}")),
-    }
-}
-
-/// Stages `STEM.svg` and `STEM.png` of a plot in `out`.
-pub(crate) fn stage_plot(
-    out: &mut crate::report::atomic::OutputDir,
-    plot: &crate::report::plot::Plot,
-    stem: &str,
-) -> Result<()> {
-    use crate::report::plot::{DEFAULT_SIZE, Format};
-    out.write_path_with(&format!("{stem}.png"), |tmp| {
-        // The plot writes its own temporary file next to `tmp`; a failure is reported for
-        // the PNG the user asked for, so only its cause is kept.
-        plot.write_as(tmp, Format::Png, DEFAULT_SIZE).map_err(
-            |e| -> Box<dyn std::error::Error + Send + Sync> {
-                match e {
-                    crate::report::plot::PlotError::Write(
-                        crate::report::atomic::AtomicError::Io { source, .. },
-                    ) => Box::new(source),
-                    other => Box::new(other),
-                }
-            },
-        )
-    })?;
-    let svg = plot.to_svg(DEFAULT_SIZE).map_err(|e| plot_error(e, stem))?;
-    out.write(&format!("{stem}.svg"), svg.as_bytes())?;
-    Ok(())
-}
-
-/// A folder-safe version of a scenario name.
-pub fn folder_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if s.is_empty() { "scenario".into() } else { s }
-}
-
-/// The command: load `file` (with its `extends` chain and the `--set` overrides), compute
-/// demand, write the tables into `out` (default `output/<scenario name>/`) and return the
-/// summary to print.
-pub fn run(
-    file: &Path,
-    overrides: &[String],
-    out: Option<&Path>,
-    format: Format,
-) -> Result<String> {
-    let scenario = crate::scenario::load(file, overrides)?;
-    let dir = out.map_or_else(
-        || Path::new("output").join(folder_name(&scenario.name)),
-        Path::to_path_buf,
-    );
-    // The output folder is checked before any work; files are renamed into place together.
-    let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
-    let demand = crate::demand::compute(&scenario).map_err(Error::demand(file))?;
-    for (name, bytes) in tables(&demand, &scenario.name, format)? {
-        staged.write(&name, &bytes)?;
-    }
-    stage_plot(&mut staged, &demand_plot(&demand, &scenario), "demand")?;
-    let written = staged.commit()?;
-    let mut text = summary(&demand, &scenario);
-    let _ = writeln!(text, "\nWrote:");
-    for p in written {
-        let _ = writeln!(text, "  {}", p.display());
-    }
-    Ok(text)
-}
-
 /// The interval and daily tables: (file name, bytes).
-fn tables(demand: &Demand, scenario_name: &str, format: Format) -> Result<[(String, Vec<u8>); 2]> {
+pub fn tables(
+    demand: &Demand,
+    scenario_name: &str,
+    format: Format,
+) -> Result<[(String, Vec<u8>); 2]> {
     let (iv, daily, ext) = match format {
         Format::Csv => (intervals_csv(demand)?, daily_csv(demand)?, "csv"),
         Format::Json => (

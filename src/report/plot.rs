@@ -542,3 +542,38 @@ pub const PALETTE: [RGBColor; 7] = [
     RGBColor(213, 94, 0),    // vermillion
     RGBColor(240, 228, 66),  // yellow
 ];
+
+/// A plot's failure as the crate's error: a failed write names its path (exit 1); a
+/// drawing failure is internal.
+pub(crate) fn plot_error(e: PlotError, what: &str) -> crate::Error {
+    match e {
+        PlotError::Write(a) => crate::Error::from(a),
+        other => crate::Error::Internal(format!("drawing the {what} plot: {other}")),
+    }
+}
+
+/// Stages `STEM.svg` and `STEM.png` of a plot in `out`.
+pub(crate) fn stage_plot(
+    out: &mut crate::report::atomic::OutputDir,
+    plot: &Plot,
+    stem: &str,
+) -> crate::Result<()> {
+    use {DEFAULT_SIZE, Format};
+    out.write_path_with(&format!("{stem}.png"), |tmp| {
+        // The plot writes its own temporary file next to `tmp`; a failure is reported for
+        // the PNG the user asked for, so only its cause is kept.
+        plot.write_as(tmp, Format::Png, DEFAULT_SIZE).map_err(
+            |e| -> Box<dyn std::error::Error + Send + Sync> {
+                match e {
+                    PlotError::Write(crate::report::atomic::AtomicError::Io { source, .. }) => {
+                        Box::new(source)
+                    }
+                    other => Box::new(other),
+                }
+            },
+        )
+    })?;
+    let svg = plot.to_svg(DEFAULT_SIZE).map_err(|e| plot_error(e, stem))?;
+    out.write(&format!("{stem}.svg"), svg.as_bytes())?;
+    Ok(())
+}

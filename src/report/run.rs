@@ -37,59 +37,24 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::cost::{self, CostAnalysis, CostOptions};
+use crate::cost::{self, CostAnalysis};
 use crate::demand::Demand;
 use crate::error::{Error, Result};
 use crate::montecarlo::{self, McResult, Metric};
-use crate::report::atomic::{self, Replaced};
-use crate::report::demand::{folder_name, write_atomic};
+use crate::report::atomic::Replaced;
+use crate::report::atomic::write_atomic;
 use crate::report::html::{Block, Column, KeyFigure, PlotBlock, Report, Section, Table};
 use crate::report::plot::format::day_month;
 use crate::report::plot::{
     Band, BandPlot, Bar, BarPlot, DEFAULT_SIZE, FrontierPlot, FrontierPoint, HLine, Plot, Series,
     StepLinesPlot, TargetDays, TimeAxis, ValueUnit,
 };
-use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
 use crate::sim::Model;
-use crate::staffing::plan::{Plan, PlanOptions, Promise, plan};
+use crate::staffing::plan::Plan;
 
 /// The file whose presence marks a complete run directory.
 pub const MARKER: &str = "run.json";
-
-/// What the run is doing, for a progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
-    /// A phase started: `validate`, `demand`, `plan` (its check is the run's simulation),
-    /// `cost`, `report`.
-    Phase(&'static str),
-}
-
-/// Settings of a run; `None` takes the scenario's own values.
-#[derive(Clone, Default)]
-pub struct RunOptions<'a> {
-    /// Output directory (default `output/<scenario name>/`).
-    pub out: Option<PathBuf>,
-    /// Replications of the plan's final check, of every frontier point and of the
-    /// simulation of the planned roster (default: the plan's 100).
-    pub replications: Option<u32>,
-    /// Master seed (default: the scenario's `simulation.seed`).
-    pub seed: Option<u64>,
-    /// `--set PATH=VALUE` overrides.
-    pub overrides: Vec<String>,
-    /// Shorten the plan for smoke tests: at most this many iterations of the simulation
-    /// method and this many replications per iteration (never for real decisions).
-    pub quick: bool,
-    /// Pairs of re-plans behind each marginal cost (default
-    /// [`crate::cost::analysis::DEFAULT_PAIRS`]; 2 with `quick`).
-    pub marginal_pairs: Option<u32>,
-    /// Called on the calling thread as the run advances (the library never prints).
-    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
-    /// Run even over the work budget ([`crate::montecarlo::budget`]).
-    pub allow_large: bool,
-    /// The service promise (`--promise`).
-    pub promise: Promise,
-}
 
 /// One headline figure, with the text every output shows for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,195 +91,6 @@ pub struct Computed {
     /// The run was shortened with `--quick` (marked in every output).
     pub quick: bool,
     pub figures: Vec<Figure>,
-}
-
-/// What a run produced.
-#[derive(Debug)]
-pub struct RunOutcome {
-    pub dir: PathBuf,
-    pub replaced: Replaced,
-    /// Files written (relative to `dir`, sorted).
-    pub files: Vec<PathBuf>,
-    pub headline: String,
-    pub figures: Vec<Figure>,
-    /// The text for the terminal: headline, key figures, what was written or replaced.
-    pub summary: String,
-    /// `run.json`'s record (`run --format json`).
-    pub json: serde_json::Value,
-}
-
-/// SHA-256 of a file's bytes as 64 lowercase hex digits (the form `sha256sum` prints).
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
-fn phase(o: &RunOptions, p: &'static str) {
-    if let Some(f) = o.progress {
-        f(Progress::Phase(p));
-    }
-}
-
-/// Pairs of re-plans behind each marginal in `run` (default; `cost` uses
-/// [`crate::cost::analysis::DEFAULT_PAIRS`]).
-pub const RUN_MARGINAL_PAIRS: u32 = 1;
-
-/// Validate → demand → plan → simulate → cost; nothing is written.
-pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
-    phase(o, "validate");
-    let loaded = crate::scenario::load_with_warnings(file, &o.overrides)?;
-    let mut files = Vec::new();
-    for f in &loaded.files {
-        let bytes = std::fs::read(f).map_err(|source| Error::Io {
-            path: f.clone(),
-            source,
-        })?;
-        files.push((f.clone(), sha256_hex(&bytes)));
-    }
-    let sc = loaded.scenario;
-    let bad = |e: &dyn std::fmt::Display| Error::Input(format!("{}: {e}", file.display()));
-    phase(o, "demand");
-    let demand = crate::demand::compute(&sc).map_err(Error::demand(file))?;
-    phase(o, "plan");
-    let seed = o.seed.unwrap_or(sc.simulation.seed);
-    let mut popts = PlanOptions::for_scenario(&sc);
-    popts.seed = seed;
-    popts.promise = o.promise;
-    popts.keep_statistics = true;
-    if let Some(r) = o.replications {
-        if r < 2 {
-            return Err(Error::Input(format!(
-                "--replications {r}: give at least 2 (the plan's check needs a spread)"
-            )));
-        }
-        popts.replications = r;
-        popts.frontier_replications = r;
-    }
-    if o.quick {
-        popts.max_iterations = popts.max_iterations.min(2);
-        popts.iter_replications = popts.iter_replications.min(8);
-        popts.frontier_steps = popts.frontier_steps.min(3);
-    }
-    let mut copts = CostOptions::for_scenario(&sc);
-    copts.seed = seed;
-    // One pair of warm-started re-plans per marginal keeps `run` within its minute; `cost`
-    // (and --marginal-pairs) give the interval.
-    copts.pairs = RUN_MARGINAL_PAIRS;
-    if o.quick {
-        copts.replications = copts.replications.min(4);
-        copts.pairs = copts.pairs.min(2);
-    }
-    if let Some(k) = o.marginal_pairs {
-        copts.pairs = k;
-    }
-    // The plan, the simulation of the planned roster (the check's replications) and the
-    // cost analysis, before any of them starts.
-    super::plan::check_budget(
-        &sc,
-        &demand,
-        super::plan::plan_replications(&popts)
-            + f64::from(popts.replications)
-            + super::plan::cost_replications(&sc, copts.replications, copts.pairs),
-        &format!("`peakplan run {}`", file.display()),
-        o.allow_large,
-    )?;
-    // A staffing error keeps its type: bad pool rules are the user's (exit 2), a solver
-    // failure is not (exit 1).
-    let mut plan = plan(&sc, &demand, &popts)?;
-    // The plan's check (fresh seed, its replications) is the run's simulation: staffing.csv's
-    // SL columns and the report's figures come from the same runs, simulated once.
-    let model = crate::staffing::plan::planned_model(&sc, &demand, &plan).map_err(|e| bad(&e))?;
-    let sim_replications = popts.replications;
-    let sim = plan
-        .statistics
-        .take()
-        .ok_or_else(|| Error::Internal("the plan kept no statistics of its check".into()))?;
-    phase(o, "cost");
-    let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
-    let headline = plan.headline().sentence();
-    let mut risks = plan.risks();
-    if o.quick {
-        risks.insert(
-            0,
-            "Quick run (--quick): fewer rounds and replications; not for decisions.".into(),
-        );
-    }
-    let model_days =
-        super::channels::channel_days(&sim, &model, &demand.days, plan.options.confidence);
-    risks.extend(super::channels::risk_lines(
-        &super::channels::channel_risks(&model_days),
-    ));
-    let mut c = Computed {
-        file: file.to_path_buf(),
-        scenario: sc,
-        files,
-        overrides: o.overrides.clone(),
-        demand,
-        plan,
-        model,
-        sim,
-        seed,
-        sim_replications,
-        cost,
-        headline,
-        risks,
-        quick: o.quick,
-        figures: Vec::new(),
-    };
-    c.figures = figures(&c);
-    Ok(c)
-}
-
-/// The whole command: compute, then write the run directory atomically.
-pub fn run(file: &Path, o: &RunOptions) -> Result<RunOutcome> {
-    let dir = match &o.out {
-        Some(d) => d.clone(),
-        // Loading is cheap (milliseconds); the name decides the folder.
-        None => Path::new("output").join(folder_name(
-            &crate::scenario::load(file, &o.overrides)?.name,
-        )),
-    };
-    refuse_foreign(&dir, MARKER)?;
-    let c = compute(file, o)?;
-    phase(o, "report");
-    let replaced = atomic::replace_dir(&dir, MARKER, |stage| write_all(&c, stage))
-        .map_err(|e| map_atomic(e, &dir))?;
-    let mut files = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(&dir) {
-        for e in rd.flatten() {
-            files.push(PathBuf::from(e.file_name()));
-        }
-    }
-    files.sort();
-    let mut summary = String::new();
-    let _ = writeln!(summary, "{}", c.headline);
-    for r in &c.risks {
-        let _ = writeln!(summary, "  ! {r}");
-    }
-    for f in &c.figures {
-        let _ = writeln!(summary, "  {:<44} {}", f.label, f.text);
-    }
-    let _ = writeln!(
-        summary,
-        "\n{} files in {}: report.html, summary.md, run.json, CSV tables, PNG + SVG plots.",
-        files.len(),
-        dir.display()
-    );
-    let _ = writeln!(summary, "{}.", replaced.describe(&dir));
-    Ok(RunOutcome {
-        dir,
-        replaced,
-        files,
-        headline: c.headline.clone(),
-        figures: c.figures.clone(),
-        summary,
-        json: run_json(&c),
-    })
 }
 
 // ---------------------------------------------------------------- formatting helpers
@@ -1078,7 +854,7 @@ pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
         // demand.png/svg were written by the demand tables with the busiest day shaded: they
         // are redrawn with the run's target days, as in the report.
         plot.write_png_and_svg(dir, key, DEFAULT_SIZE)
-            .map_err(|e| super::demand::plot_error(e, key))?;
+            .map_err(|e| super::plot::plot_error(e, key))?;
     }
     let html = super::html::render_html(&report).map_err(|e| Error::Internal(e.to_string()))?;
     write_atomic(&dir.join("report.html"), html.as_bytes())?;
@@ -1090,150 +866,22 @@ pub fn write_all(c: &Computed, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What `peakplan compare` produced.
-#[derive(Debug)]
-pub struct CompareOutcome {
-    pub dir: PathBuf,
-    pub replaced: Replaced,
-    /// The compared figures (see [`super::compare`]).
-    pub rows: Vec<super::compare::CompareRow>,
-    /// The table for the terminal.
-    pub text: String,
-    /// The comparison as JSON (`compare --format json`).
-    pub json: serde_json::Value,
-}
-
-/// `peakplan compare A B`: both scenarios run (nothing of their own written) and set side
-/// by side — the headline figures, then contacts and cost per campaign, with B − A — as a
-/// table on the terminal and `compare.html` + `compare.csv` (numeric; see
-/// [`super::compare`]) in `--out` (default `output/compare_<A>_vs_<B>/`).
-pub fn compare(a: &Path, b: &Path, o: &RunOptions) -> Result<CompareOutcome> {
-    // The output folder is checked before any work (loading is cheap; the names decide
-    // the default folder).
-    let early_dir = match &o.out {
-        Some(d) => d.clone(),
-        None => Path::new("output").join(format!(
-            "compare_{}_vs_{}",
-            folder_name(&crate::scenario::load(a, &o.overrides)?.name),
-            folder_name(&crate::scenario::load(b, &o.overrides)?.name)
-        )),
-    };
-    refuse_foreign(&early_dir, "compare.csv")?;
-    // A comparison is about differences: each side's marginals get the cost command's
-    // pairs (an interval) unless --marginal-pairs says otherwise.
-    let o = &RunOptions {
-        marginal_pairs: o
-            .marginal_pairs
-            .or(Some(crate::cost::analysis::DEFAULT_PAIRS)),
-        ..o.clone()
-    };
-    let ca = compute(a, o)?;
-    let cb = compute(b, o)?;
-    phase(o, "report");
-    let rows = super::compare::rows(&ca, &cb);
-    let shown = super::compare::table(&ca, &cb, &rows);
-    let mut grid: Vec<Vec<String>> = vec![shown.columns.iter().map(|c| c.name.clone()).collect()];
-    grid.extend(shown.rows.iter().cloned());
-    let widths: Vec<usize> = (0..grid[0].len())
-        .map(|k| grid.iter().map(|r| r[k].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut text = String::new();
-    for (i, r) in grid.iter().enumerate() {
-        let pad = |s: &str, w: usize| " ".repeat(w.saturating_sub(s.chars().count()));
-        let mut line = format!("{}{}", r[0], pad(&r[0], widths[0]));
-        for (k, cell) in r.iter().enumerate().skip(1) {
-            line.push_str(&format!("  {}{cell}", pad(cell, widths[k])));
-        }
-        let _ = writeln!(text, "{}", line.trim_end());
-        if i == 0 {
-            let _ = writeln!(
-                text,
-                "{}",
-                "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1))
-            );
-        }
+/// The text for the terminal after a run: headline, risks, key figures, what was written.
+pub fn terminal_summary(c: &Computed, n_files: usize, dir: &Path, replaced: &Replaced) -> String {
+    let mut summary = String::new();
+    let _ = writeln!(summary, "{}", c.headline);
+    for r in &c.risks {
+        let _ = writeln!(summary, "  ! {r}");
     }
-    for c in [&ca, &cb] {
-        for m in &c.cost.campaign_marginals {
-            let _ = writeln!(
-                text,
-                "{}: {} marginal cost {}",
-                c.scenario.name,
-                m.name,
-                m.cost.describe(&c.cost.currency)
-            );
-        }
+    for f in &c.figures {
+        let _ = writeln!(summary, "  {:<44} {}", f.label, f.text);
     }
-    let report = Report {
-        title: format!("{} vs {} — what-if", ca.scenario.name, cb.scenario.name),
-        headline: format!("A: {} B: {}", ca.headline, cb.headline),
-        risks: ca
-            .risks
-            .iter()
-            .map(|r| format!("A: {r}"))
-            .chain(cb.risks.iter().map(|r| format!("B: {r}")))
-            .collect(),
-        key_figures: Vec::new(),
-        sections: super::compare::sections(&ca, &cb, &rows),
-        run_info: ca
-            .files
-            .iter()
-            .chain(&cb.files)
-            .map(|(f, h)| (format!("SHA-256 {}", f.display()), h.clone()))
-            .chain([(
-                "Seed".to_string(),
-                o.seed.map_or_else(
-                    || format!("{} (A), {} (B): each scenario's own", ca.seed, cb.seed),
-                    |s| s.to_string(),
-                ),
-            )])
-            .collect(),
-    };
-    let dir = o.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!(
-            "compare_{}_vs_{}",
-            folder_name(&ca.scenario.name),
-            folder_name(&cb.scenario.name)
-        ))
-    });
-    let html = super::html::render_html(&report).map_err(|e| Error::Internal(e.to_string()))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in super::compare::csv_records(&ca, &cb, &rows) {
-        w.write_record(&r).map_err(csv_err)?;
-    }
-    let csv = csv_bytes(w)?;
-    let replaced = atomic::replace_dir(&dir, "compare.csv", |stage| {
-        write_atomic(&stage.join("compare.html"), html.as_bytes())?;
-        write_atomic(&stage.join("compare.csv"), &csv)?;
-        Ok::<(), Error>(())
-    })
-    .map_err(|e| map_atomic(e, &dir))?;
-    let _ = writeln!(text, "\n{}.", replaced.describe(&dir));
-    let json = super::compare::json(&ca, &cb, &rows);
-    Ok(CompareOutcome {
-        dir,
-        replaced,
-        rows,
-        text,
-        json,
-    })
-}
-
-/// Refuses, before any work, an output directory that is a symbolic link, a file, or holds
-/// files but no peakplan output ([`atomic::check_output_dir`], as every command does):
-/// nothing of the user's is ever replaced.
-fn refuse_foreign(dir: &Path, marker: &str) -> Result<()> {
-    Ok(atomic::check_output_dir(dir, marker)?)
-}
-
-/// A failure of [`atomic::replace_dir`] for `dir` as the crate's error; a failed write
-/// names the file inside `dir`, not inside the hidden staging directory.
-fn map_atomic(e: atomic::AtomicError, dir: &Path) -> Error {
-    match Error::from(e) {
-        Error::Io { path, source } => Error::Io {
-            path: atomic::unstage(&path, dir),
-            source,
-        },
-        other => other,
-    }
+    let _ = writeln!(
+        summary,
+        "\n{} files in {}: report.html, summary.md, run.json, CSV tables, PNG + SVG plots.",
+        n_files,
+        dir.display()
+    );
+    let _ = writeln!(summary, "{}.", replaced.describe(dir));
+    summary
 }

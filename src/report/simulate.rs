@@ -48,7 +48,7 @@ use std::time::Instant;
 use crate::demand::{Demand, SourceKind};
 use crate::error::{Error, Result};
 use crate::montecarlo::{self, CellStats, Config, METRICS, McResult, Metric, Stat, Summary};
-use crate::report::demand::{folder_name, write_atomic};
+use crate::report::atomic::{folder_name, write_atomic};
 use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
 use crate::sim::Model;
