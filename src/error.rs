@@ -36,6 +36,17 @@ pub enum Error {
     /// Staffing could not be planned (bad pool rules, a solver failure).
     #[error("staffing: {0}")]
     Staffing(#[from] crate::staffing::StaffingError),
+    /// The plan of the scenario in `file` could not be made (as [`Error::Staffing`]).
+    #[error("{}: {source}", file.display())]
+    Plan {
+        file: PathBuf,
+        #[source]
+        source: crate::staffing::StaffingError,
+    },
+    /// The simulation refused its model (an input the scenario's validation let through,
+    /// exit code 2) or could not start (exit code 1).
+    #[error("{0}")]
+    Sim(#[from] crate::sim::SimError),
     /// Costing failed; exit code 2 when the input is at fault (see `CostError::is_input_error`).
     #[error("cost: {0}")]
     Cost(#[from] crate::cost::CostError),
@@ -49,8 +60,20 @@ impl Error {
             Error::Input(_) | Error::Erlang(_) | Error::Scenario(_) | Error::Demand { .. }
         ) || matches!(
             self,
-            Error::Staffing(e) if !matches!(e, crate::staffing::StaffingError::Solver(_))
+            Error::Staffing(e) | Error::Plan { source: e, .. }
+                if !matches!(e, crate::staffing::StaffingError::Solver(_))
         ) || matches!(self, Error::Cost(e) if e.is_input_error())
+            || matches!(self, Error::Sim(e) if e.is_input_error())
+    }
+
+    /// A planning error of the scenario in `file`.
+    pub fn plan(
+        file: &std::path::Path,
+    ) -> impl FnOnce(crate::staffing::StaffingError) -> Error + '_ {
+        move |source| Error::Plan {
+            file: file.to_path_buf(),
+            source,
+        }
     }
 
     /// A demand error of the scenario in `file`.

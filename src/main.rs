@@ -504,7 +504,7 @@ struct ErlangArgs {
           value_parser = clap::value_parser!(u64).range(1..))]
     sim_calls: u64,
     /// Seed of the simulation (replication i uses stream i).
-    #[arg(long, requires = "simulate", default_value_t = 2027)]
+    #[arg(long, requires = "simulate", default_value_t = peakplan::montecarlo::seeds::DEFAULT)]
     seed: u64,
     /// Worker threads for the simulation (default: one per core; results do not depend on it).
     #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -540,14 +540,14 @@ fn erlang(args: ErlangArgs) -> peakplan::Result<()> {
         ],
     };
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
-    let sim = args.simulate.map(|r| erlang_calc::SimSettings {
+    let sim = args.simulate.map(|r| peakplan::app::erlang::SimSettings {
         replications: r,
         calls: args.sim_calls,
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
         allow_large: args.allow_large,
     });
-    erlang_calc::run(
+    peakplan::app::erlang::run(
         &cases,
         args.batch.is_some(),
         args.format,
@@ -571,39 +571,15 @@ struct ValidateArgs {
 }
 
 fn validate(args: ValidateArgs) -> peakplan::Result<()> {
-    let mut invalid = 0;
-    for file in &args.files {
-        match peakplan::scenario::load_with_warnings(file, &args.set) {
-            Ok(loaded) => {
-                println!(
-                    "ok  {}  ({})",
-                    file.display(),
-                    peakplan::scenario::summary(&loaded.scenario)
-                );
-                for w in &loaded.warnings {
-                    eprintln!("{w}");
-                }
-            }
-            Err(e) => {
-                invalid += 1;
-                match e.diagnostics() {
-                    Some(d) => {
-                        for w in d.errors.iter().chain(&d.warnings) {
-                            eprintln!("{w}");
-                        }
-                    }
-                    None => eprintln!("{e}"),
-                }
-            }
+    use peakplan::app::validate::Stream;
+    let outcome = peakplan::app::validate::validate(&args.files, &args.set);
+    for (stream, line) in &outcome.lines {
+        match stream {
+            Stream::Stdout => println!("{line}"),
+            Stream::Stderr => eprintln!("{line}"),
         }
     }
-    match invalid {
-        0 => Ok(()),
-        n => Err(peakplan::Error::Input(format!(
-            "{n} of {} scenario files invalid",
-            args.files.len()
-        ))),
-    }
+    outcome.result()
 }
 
 /// `peakplan fit`: see `peakplan::fit` for the estimators and the column mappings.
@@ -926,44 +902,22 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
         print!("{}", fit::run_counts(&path, &count_cols, &counts_req)?);
         return Ok(());
     }
-    let set = fit::load_calls(&a.calls, &mapping)?;
-    let est = fit::estimate(&set, a.redial_window_s);
-    if let Some(p) = &a.intervals_out {
-        let rows = fit::estimate::checked_interval_table(&set, a.interval_min)?;
-        fit::write_atomically(p, &fit::estimate::interval_csv(&rows))?;
-    }
-    if let Some(p) = &a.out {
-        let mut frag = fit::render::calls_fragment(&est, &a.profile_channel)?;
-        if let Some(base) = &a.extends {
-            frag = fit::render::with_extends(&frag, base);
-        }
-        fit::write_atomically(p, &frag)?;
-    }
-    if let Some(r) = &a.replay {
-        let bad =
-            || peakplan::Error::Input(format!("--replay `{r}`: write YYYY-MM-DD..YYYY-MM-DD"));
-        let (x, y) = r.split_once("..").ok_or_else(bad)?;
-        let first: jiff::civil::Date = x.trim().parse().map_err(|_| bad())?;
-        let last: jiff::civil::Date = y.trim().parse().map_err(|_| bad())?;
-        let opts = fit::replay::ReplayOptions {
-            replications: a.replications,
-            seed: 2027,
-            allow_large: a.allow_large,
-        };
-        let days = fit::replay::replay_with(&set, &est, first, last, &opts)?;
-        print!("{}", fit::replay::replay_table(&days));
-        return Ok(());
-    }
-    let days = a.per_day.then(|| fit::estimate::daily_observed(&set));
-    let text = match (a.format, &days) {
-        (FormatArg::Table, None) => fit::render::calls_table(&est, &set),
-        (FormatArg::Table, Some(d)) => {
-            fit::render::calls_table(&est, &set) + &fit::render::days_table(d)
-        }
-        (FormatArg::Json, None) => fit::render::calls_json(&est),
-        (FormatArg::Json, Some(d)) => fit::render::calls_json_with_days(&est, d),
+    let req = peakplan::app::fit::CallsRequest {
+        calls: a.calls,
+        mapping,
+        redial_window_s: a.redial_window_s,
+        intervals_out: a.intervals_out,
+        interval_min: a.interval_min,
+        out: a.out,
+        extends: a.extends,
+        profile_channel: a.profile_channel,
+        replay: a.replay,
+        replications: a.replications,
+        allow_large: a.allow_large,
+        per_day: a.per_day,
+        json,
     };
-    print!("{text}");
+    print!("{}", peakplan::app::fit::calls(&req)?);
     Ok(())
 }
 

@@ -160,7 +160,7 @@ fn batch_pipeline(bytes: &[u8]) -> Result<bool, String> {
         Err(e) => return input_error("read_batch", &e),
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    match erlang_calc::run(&cases, true, Format::Csv, None, &mut out, &mut err) {
+    match peakplan::app::erlang::run(&cases, true, Format::Csv, None, &mut out, &mut err) {
         Ok(()) => Ok(true),
         Err(e) => input_error("erlang batch", &e),
     }

@@ -80,8 +80,7 @@ pub fn run_outcome(
         "`peakplan cost`",
         req.allow_large,
     )?;
-    let p =
-        plan(&sc, &demand, &popts).map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+    let p = plan(&sc, &demand, &popts).map_err(Error::plan(file))?;
     let a = analyse(&sc, &demand, &p, &copts)?;
     for (name, bytes) in report::cost::cost_files(&a)? {
         staged.write(name, &bytes)?;

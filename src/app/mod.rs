@@ -6,5 +6,8 @@
 pub mod compare;
 pub mod cost;
 pub mod demand;
+pub mod erlang;
+pub mod fit;
 pub mod plan;
 pub mod run;
+pub mod validate;

@@ -200,8 +200,7 @@ pub fn run_outcome(
     }
     let mut plans = Vec::new();
     for (file, sc, demand, opts) in &prepared {
-        let p =
-            plan(sc, demand, opts).map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
+        let p = plan(sc, demand, opts).map_err(Error::plan(file))?;
         plans.push(p);
     }
     let mut text = String::new();

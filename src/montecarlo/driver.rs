@@ -50,7 +50,7 @@ pub fn in_pool<R: Send>(
         Some(t) => Ok(rayon::ThreadPoolBuilder::new()
             .num_threads(t.max(1))
             .build()
-            .map_err(|e| SimError::Invalid(format!("cannot start {t} threads: {e}")))?
+            .map_err(|e| SimError::Threads(format!("{t} threads: {e}")))?
             .install(f)),
         None => Ok(f()),
     }

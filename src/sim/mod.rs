@@ -53,11 +53,15 @@ pub enum SimError {
     /// The model is inconsistent (an index out of range, a negative rate …).
     #[error("invalid simulation model: {0}")]
     Invalid(String),
+    /// The worker threads could not be started (not the input's fault).
+    #[error("cannot start the simulation's threads: {0}")]
+    Threads(String),
 }
 
-impl From<SimError> for crate::Error {
-    fn from(e: SimError) -> Self {
-        crate::Error::Input(e.to_string())
+impl SimError {
+    /// True when the model (so the user's scenario or arguments) is at fault: exit code 2.
+    pub fn is_input_error(&self) -> bool {
+        matches!(self, SimError::Invalid(_))
     }
 }
 
