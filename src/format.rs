@@ -96,6 +96,21 @@ pub fn day_clock(t: DateTime) -> String {
     format!("{} {}", day(t.date()), clock(t))
 }
 
+/// `3–21 February`, `28 February – 2 March`, `14 February`.
+pub fn date_range(a: Date, b: Date) -> String {
+    if a == b {
+        crate::scenario::dates::day_month(a)
+    } else if a.month() == b.month() {
+        format!("{}–{}", a.day(), crate::scenario::dates::day_month(b))
+    } else {
+        format!(
+            "{} – {}",
+            crate::scenario::dates::day_month(a),
+            crate::scenario::dates::day_month(b)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -154,7 +154,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
         .ok_or_else(|| Error::Internal("the plan kept no statistics of its check".into()))?;
     phase(o, "cost");
     let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
-    let headline = plan.headline().sentence();
+    let headline = crate::report::plan::headline_sentence(&plan.headline());
     let mut risks = plan.risks();
     if o.quick {
         risks.insert(

@@ -32,9 +32,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::format;
 use crate::report::atomic::write_atomic;
 use crate::report::{csv_bytes, csv_err};
-use crate::staffing::plan::{Plan, YearView};
+use crate::staffing::plan::{Headline, Plan, YearView};
 
 /// A plan's summary as JSON: its settings, the headline figures (as numbers), the pools'
 /// headcounts and the frontier's chosen row.
@@ -49,7 +50,7 @@ pub fn plan_json(p: &Plan) -> serde_json::Value {
         "check_replications": p.check.replications,
         "iterations": p.steps.len(),
         "converged": p.converged,
-        "sentence": h.sentence(),
+        "sentence": headline_sentence(&h),
         "headline": h,
         "pools": p.cover.pools.iter().map(|ps| serde_json::json!({
             "pool": ps.pool,
@@ -108,7 +109,7 @@ fn pct(v: f64) -> String {
 
 /// The one-sentence answer (see [`Plan::headline`]).
 pub fn headline(p: &Plan) -> String {
-    p.headline().sentence()
+    headline_sentence(&p.headline())
 }
 
 /// The human summary of one plan.
@@ -488,9 +489,163 @@ pub fn year_tables(y: &YearView, plans: &[Plan]) -> Result<(Vec<u8>, String)> {
     Ok((csv, t))
 }
 
+/// The plan's answer in at most 40 words: the people to contract per pool, the days, the cost
+/// and the promise it buys.
+pub fn headline_sentence(h: &Headline) -> String {
+    let conf = format::thousands(h.confidence * 100.0, 0);
+    let promise = format!(
+        "{}% of {} within {} s{}, {}, {conf}% confidence",
+        format::thousands(h.target_share * 100.0, 0),
+        h.channel,
+        format::thousands(h.within_s, 0),
+        if h.other_channels {
+            " (other channels: own targets)"
+        } else {
+            ""
+        },
+        h.promise
+    );
+    if h.people_to_contract == 0 {
+        return format!("No flex people needed: the permanent roster keeps {promise}.");
+    }
+    // At most three pools by name (the rest summed), to stay within 40 words.
+    let named: Vec<String> = if h.pools.len() > 3 {
+        let rest: u32 = h.pools[2..].iter().map(|p| p.people).sum();
+        h.pools[..2]
+            .iter()
+            .map(|p| format!("{} {}", p.pool, p.people))
+            .chain(std::iter::once(format!("others {rest}")))
+            .collect()
+    } else {
+        h.pools
+            .iter()
+            .map(|p| format!("{} {}", p.pool, p.people))
+            .collect()
+    };
+    let pools = match h.pools.as_slice() {
+        [one] => format!(" from {}", one.pool),
+        [] => String::new(),
+        _ => format!(" ({})", named.join(", ")),
+    };
+    let days = match (h.first_flex_date, h.last_flex_date) {
+        (Some(a), Some(b)) => format!(" for {}", format::date_range(a, b).replace(" – ", "–")),
+        _ => String::new(),
+    };
+    let mut s = format!(
+        "Contract {} flex people{pools}{days}: {} hours, {}. Buys {promise}",
+        h.people_to_contract,
+        format::thousands(h.flex_hours.round(), 0),
+        format::eur(h.flex_cost_eur.round()),
+    );
+    if h.cells_capacity_limited > 0 {
+        s.push_str(&format!("; {} cells unreachable", h.cells_capacity_limited));
+    }
+    if !h.converged {
+        s.push_str("; not converged");
+    }
+    s.push('.');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::staffing::plan::{PROMISE, PoolPeople, Promise};
+
+    fn headline() -> Headline {
+        Headline {
+            channel: "phone".into(),
+            other_channels: false,
+            target_share: 0.85,
+            within_s: 15.0,
+            confidence: 0.95,
+            promise: PROMISE.into(),
+            promise_kind: Promise::Interval,
+            target_days: vec![jiff::civil::date(2027, 2, 13)],
+            people_to_contract: 38,
+            pools: vec![
+                PoolPeople {
+                    pool: "temp_agency".into(),
+                    people: 30,
+                },
+                PoolPeople {
+                    pool: "colleagues".into(),
+                    people: 8,
+                },
+            ],
+            first_flex_date: Some(jiff::civil::date(2027, 2, 11)),
+            last_flex_date: Some(jiff::civil::date(2027, 2, 16)),
+            flex_hours: 1240.4,
+            flex_cost_eur: 41_300.0,
+            converged: true,
+            cells: 500,
+            cells_meeting: 495,
+            cells_capacity_limited: 0,
+            flex_heads: 38,
+            flex_heads_date: Some(jiff::civil::date(2027, 2, 13)),
+            roster_only_worst: None,
+            peak_date: jiff::civil::date(2027, 2, 13),
+        }
+    }
+
+    fn words(s: &str) -> usize {
+        s.split_whitespace().count()
+    }
+
+    #[test]
+    fn the_sentence_names_people_pools_days_cost_and_promise_in_40_words() {
+        let s = headline_sentence(&headline());
+        assert_eq!(
+            s,
+            "Contract 38 flex people (temp_agency 30, colleagues 8) for 11–16 February: 1,240 hours, €41,300. Buys 85% of phone within 15 s, in every interval and day, 95% confidence."
+        );
+        assert!(words(&s) <= 40, "{} words", words(&s));
+    }
+
+    #[test]
+    fn limits_non_convergence_and_no_flex_are_said_plainly_within_40_words() {
+        let mut h = headline();
+        h.other_channels = true;
+        h.cells_capacity_limited = 42;
+        h.converged = false;
+        h.pools.push(PoolPeople {
+            pool: "outsourcer".into(),
+            people: 12,
+        });
+        h.last_flex_date = Some(jiff::civil::date(2027, 3, 2));
+        let s = headline_sentence(&h);
+        assert!(
+            s.contains("(temp_agency 30, colleagues 8, outsourcer 12) for 11 February–2 March:")
+                && s.contains("(other channels: own targets)")
+                && s.ends_with("; 42 cells unreachable; not converged."),
+            "{s}"
+        );
+        assert!(words(&s) <= 40, "{} words: {s}", words(&s));
+        // Four pools: two named, the rest summed.
+        h.pools.push(PoolPeople {
+            pool: "students".into(),
+            people: 2,
+        });
+        let s = headline_sentence(&h);
+        assert!(
+            s.contains("(temp_agency 30, colleagues 8, others 14)"),
+            "{s}"
+        );
+        assert!(words(&s) <= 40, "{} words: {s}", words(&s));
+        let mut h = headline();
+        h.people_to_contract = 0;
+        h.pools.clear();
+        assert_eq!(
+            headline_sentence(&h),
+            "No flex people needed: the permanent roster keeps 85% of phone within 15 s, in every interval and day, 95% confidence."
+        );
+        let mut h = headline();
+        h.pools.truncate(1);
+        assert!(
+            headline_sentence(&h)
+                .starts_with("Contract 38 flex people from temp_agency for 11–16 February")
+        );
+    }
 
     #[test]
     fn euros_are_grouped_by_thousands() {

@@ -42,7 +42,6 @@ use crate::demand::Demand;
 use crate::montecarlo::McResult;
 use crate::montecarlo::seeds;
 use crate::scenario::Scenario;
-use crate::scenario::dates::day_month as long_date;
 use crate::sim::{Model, SimError};
 
 /// Settings of a plan.
@@ -387,95 +386,8 @@ pub struct Stretch {
     pub sl: f64,
 }
 
-impl Headline {
-    /// The answer in at most 40 words: the people to contract per pool, the days, the cost
-    /// and the promise it buys.
-    pub fn sentence(&self) -> String {
-        let conf = fmt_num(self.confidence * 100.0, 0);
-        let promise = format!(
-            "{}% of {} within {} s{}, {}, {conf}% confidence",
-            fmt_num(self.target_share * 100.0, 0),
-            self.channel,
-            fmt_num(self.within_s, 0),
-            if self.other_channels {
-                " (other channels: own targets)"
-            } else {
-                ""
-            },
-            self.promise
-        );
-        if self.people_to_contract == 0 {
-            return format!("No flex people needed: the permanent roster keeps {promise}.");
-        }
-        // At most three pools by name (the rest summed), to stay within 40 words.
-        let named: Vec<String> = if self.pools.len() > 3 {
-            let rest: u32 = self.pools[2..].iter().map(|p| p.people).sum();
-            self.pools[..2]
-                .iter()
-                .map(|p| format!("{} {}", p.pool, p.people))
-                .chain(std::iter::once(format!("others {rest}")))
-                .collect()
-        } else {
-            self.pools
-                .iter()
-                .map(|p| format!("{} {}", p.pool, p.people))
-                .collect()
-        };
-        let pools = match self.pools.as_slice() {
-            [one] => format!(" from {}", one.pool),
-            [] => String::new(),
-            _ => format!(" ({})", named.join(", ")),
-        };
-        let days = match (self.first_flex_date, self.last_flex_date) {
-            (Some(a), Some(b)) => format!(" for {}", date_range(a, b).replace(" – ", "–")),
-            _ => String::new(),
-        };
-        let mut s = format!(
-            "Contract {} flex people{pools}{days}: {} hours, {}. Buys {promise}",
-            self.people_to_contract,
-            thousands(self.flex_hours.round()),
-            format_eur(self.flex_cost_eur),
-        );
-        if self.cells_capacity_limited > 0 {
-            s.push_str(&format!(
-                "; {} cells unreachable",
-                self.cells_capacity_limited
-            ));
-        }
-        if !self.converged {
-            s.push_str("; not converged");
-        }
-        s.push('.');
-        s
-    }
-}
-
-/// `3–21 February`, `28 February – 2 March`, `14 February`.
-fn date_range(a: Date, b: Date) -> String {
-    if a == b {
-        long_date(a)
-    } else if a.month() == b.month() {
-        format!("{}–{}", a.day(), long_date(b))
-    } else {
-        format!("{} – {}", long_date(a), long_date(b))
-    }
-}
-
 fn fmt_num(v: f64, d: usize) -> String {
     crate::format::thousands(v, d)
-}
-
-/// Whole numbers for the headline, rounded as every other output rounds them.
-fn thousands(v: f64) -> String {
-    crate::format::thousands(v, 0)
-}
-
-fn format_eur(v: f64) -> String {
-    let s = thousands(v.round());
-    match s.strip_prefix('-') {
-        Some(rest) => format!("-€{rest}"),
-        None => format!("€{s}"),
-    }
 }
 
 impl Plan {
@@ -690,7 +602,10 @@ pub fn dates_list(dates: &[Date]) -> String {
             _ => runs.push((x, x)),
         }
     }
-    let parts: Vec<String> = runs.iter().map(|&(a, b)| date_range(a, b)).collect();
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|&(a, b)| crate::format::date_range(a, b))
+        .collect();
     match parts.len() {
         0 => String::new(),
         1 => parts[0].clone(),
@@ -1859,42 +1774,6 @@ pub fn year_view(plans: &[Plan]) -> YearView {
 mod tests {
     use super::*;
 
-    fn headline() -> Headline {
-        Headline {
-            channel: "phone".into(),
-            other_channels: false,
-            target_share: 0.85,
-            within_s: 15.0,
-            confidence: 0.95,
-            promise: PROMISE.into(),
-            promise_kind: Promise::Interval,
-            target_days: vec![jiff::civil::date(2027, 2, 13)],
-            people_to_contract: 38,
-            pools: vec![
-                PoolPeople {
-                    pool: "temp_agency".into(),
-                    people: 30,
-                },
-                PoolPeople {
-                    pool: "colleagues".into(),
-                    people: 8,
-                },
-            ],
-            first_flex_date: Some(jiff::civil::date(2027, 2, 11)),
-            last_flex_date: Some(jiff::civil::date(2027, 2, 16)),
-            flex_hours: 1240.4,
-            flex_cost_eur: 41_300.0,
-            converged: true,
-            cells: 500,
-            cells_meeting: 495,
-            cells_capacity_limited: 0,
-            flex_heads: 38,
-            flex_heads_date: Some(jiff::civil::date(2027, 2, 13)),
-            roster_only_worst: None,
-            peak_date: jiff::civil::date(2027, 2, 13),
-        }
-    }
-
     #[test]
     fn dates_read_as_ranges() {
         let d = |m, d| jiff::civil::date(2027, m, d);
@@ -1932,64 +1811,5 @@ mod tests {
             assert_eq!(Promise::NAMES[i], p.name());
         }
         assert_eq!(Promise::parse("weekly"), None);
-    }
-
-    fn words(s: &str) -> usize {
-        s.split_whitespace().count()
-    }
-
-    #[test]
-    fn the_sentence_names_people_pools_days_cost_and_promise_in_40_words() {
-        let s = headline().sentence();
-        assert_eq!(
-            s,
-            "Contract 38 flex people (temp_agency 30, colleagues 8) for 11–16 February: 1,240 hours, €41,300. Buys 85% of phone within 15 s, in every interval and day, 95% confidence."
-        );
-        assert!(words(&s) <= 40, "{} words", words(&s));
-    }
-
-    #[test]
-    fn limits_non_convergence_and_no_flex_are_said_plainly_within_40_words() {
-        let mut h = headline();
-        h.other_channels = true;
-        h.cells_capacity_limited = 42;
-        h.converged = false;
-        h.pools.push(PoolPeople {
-            pool: "outsourcer".into(),
-            people: 12,
-        });
-        h.last_flex_date = Some(jiff::civil::date(2027, 3, 2));
-        let s = h.sentence();
-        assert!(
-            s.contains("(temp_agency 30, colleagues 8, outsourcer 12) for 11 February–2 March:")
-                && s.contains("(other channels: own targets)")
-                && s.ends_with("; 42 cells unreachable; not converged."),
-            "{s}"
-        );
-        assert!(words(&s) <= 40, "{} words: {s}", words(&s));
-        // Four pools: two named, the rest summed.
-        h.pools.push(PoolPeople {
-            pool: "students".into(),
-            people: 2,
-        });
-        let s = h.sentence();
-        assert!(
-            s.contains("(temp_agency 30, colleagues 8, others 14)"),
-            "{s}"
-        );
-        assert!(words(&s) <= 40, "{} words: {s}", words(&s));
-        let mut h = headline();
-        h.people_to_contract = 0;
-        h.pools.clear();
-        assert_eq!(
-            h.sentence(),
-            "No flex people needed: the permanent roster keeps 85% of phone within 15 s, in every interval and day, 95% confidence."
-        );
-        let mut h = headline();
-        h.pools.truncate(1);
-        assert!(
-            h.sentence()
-                .starts_with("Contract 38 flex people from temp_agency for 11–16 February")
-        );
     }
 }
