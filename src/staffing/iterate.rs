@@ -380,8 +380,6 @@ fn need_of(ctx: &Context, analytic: &[f64], correction: &[f64], served: &[bool])
     need
 }
 
-/// The judge of one round (step 5 of the module docs): per-block raises of the correction,
-/// and the cells no pool can help.
 /// Cells that have met the confidence once on the frozen load: judged with a tolerance.
 struct Passed<'a> {
     /// Live cells `[interval * live channels + k]`.
@@ -392,267 +390,324 @@ struct Passed<'a> {
     tolerance: f64,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn judge(
-    ctx: &Context,
-    ev: &Evaluation,
-    req: &Requirement,
-    required: &[f64],
-    plan: &CoverPlan,
-    need: &[f64],
+/// The judge of one round (step 5 of the module docs): what it reads.
+struct Judge<'a> {
+    ctx: &'a Context<'a>,
+    ev: &'a Evaluation,
+    req: &'a Requirement,
+    /// Erlang's agents per `[block * groups + g]` this round.
+    required: &'a [f64],
+    plan: &'a CoverPlan,
+    need: &'a [f64],
     confidence: f64,
+    /// The arrivals' scale to the confidence quantile of the volume uncertainty.
     scale: f64,
-    passed: Option<&Passed>,
-    raised_before: &[u8],
-) -> (Vec<f64>, usize, Vec<LimitedCell>) {
-    let bar_live = |j: usize| match passed {
-        Some(p) if p.live[j] => confidence - p.tolerance,
-        _ => confidence,
-    };
-    let bar_day = |j: usize| match passed {
-        Some(p) if p.days[j] => confidence - p.tolerance,
-        _ => confidence,
-    };
-    let model = ctx.model;
-    let ng = ctx.groups.len();
-    let nb = ctx.problem.grid.len();
-    let mut raise = vec![0.0f64; nb * ng];
-    let mut below = 0usize;
-    let mut limited = Vec::new();
-    let nc = ev.channels.len();
-    let block_open_s = |b: usize, c: usize| -> f64 {
-        ctx.block_of
+    passed: Option<&'a Passed<'a>>,
+    /// Rounds in which each `[block * groups + g]` was raised before.
+    raised_before: &'a [u8],
+    // What it finds:
+    /// Per `[block * groups + g]`: the raise of the correction.
+    raise: Vec<f64>,
+    /// Cells below the confidence.
+    below: usize,
+    /// Cells no pool can help.
+    limited: Vec<LimitedCell>,
+}
+
+impl Judge<'_> {
+    /// Per-block raises of the correction, the number of cells below the confidence and
+    /// the cells no pool can help.
+    fn run(mut self) -> (Vec<f64>, usize, Vec<LimitedCell>) {
+        let ng = self.ctx.groups.len();
+        self.raise = vec![0.0; self.ctx.problem.grid.len() * ng];
+        for i in 0..self.ctx.model.intervals.len() {
+            for (k, &c) in self.ev.channels.iter().enumerate() {
+                self.live_cell(i, k, c);
+            }
+        }
+        for d in 0..self.ctx.grid.days.len() {
+            for (k, &c) in self.ev.deferred.iter().enumerate() {
+                self.deferred_day(d, k, c);
+            }
+        }
+        (self.raise, self.below, self.limited)
+    }
+
+    fn bar_live(&self, j: usize) -> f64 {
+        match self.passed {
+            Some(p) if p.live[j] => self.confidence - p.tolerance,
+            _ => self.confidence,
+        }
+    }
+
+    fn bar_day(&self, j: usize) -> f64 {
+        match self.passed {
+            Some(p) if p.days[j] => self.confidence - p.tolerance,
+            _ => self.confidence,
+        }
+    }
+
+    /// Open seconds of channel `c` in planning block `b`.
+    fn block_open_s(&self, b: usize, c: usize) -> f64 {
+        let model = self.ctx.model;
+        self.ctx
+            .block_of
             .iter()
             .enumerate()
             .filter(|&(i, &bb)| bb == b && model.channels[c].is_open(i))
             .map(|(i, _)| model.intervals[i].len_ms as f64 / 1000.0)
             .sum()
-    };
-    // Live intervals.
-    for i in 0..model.intervals.len() {
-        let b = ctx.block_of[i];
-        for (k, &c) in ev.channels.iter().enumerate() {
-            let arrivals: f64 = (0..ng)
-                .filter(|&g| ctx.groups[g].1 == c)
-                .map(|g| ev.g_arrivals(i, g))
-                .sum();
-            if arrivals <= 0.0 || ev.p_meet[i * nc + k] >= bar_live(i * nc + k) - 1e-12 {
+    }
+
+    /// Live interval `i` on live channel `k` (model channel `c`): below its bar, the short
+    /// groups get the agents Erlang A says close the gap, where a pool can still add a head.
+    fn live_cell(&mut self, i: usize, k: usize, c: usize) {
+        let model = self.ctx.model;
+        let ng = self.ctx.groups.len();
+        let nc = self.ev.channels.len();
+        let b = self.ctx.block_of[i];
+        let arrivals: f64 = (0..ng)
+            .filter(|&g| self.ctx.groups[g].1 == c)
+            .map(|g| self.ev.g_arrivals(i, g))
+            .sum();
+        if arrivals <= 0.0 || self.ev.p_meet[i * nc + k] >= self.bar_live(i * nc + k) - 1e-12 {
+            return;
+        }
+        self.below += 1;
+        let target = model.channels[c].target_share;
+        let p5 = self.ev.sl[i * nc + k].summary().map_or(0.0, |s| s.p5);
+        let gap = (target - p5).max(0.005);
+        let on_channel: Vec<usize> = (0..ng)
+            .filter(|&g| self.ctx.groups[g].1 == c && self.ev.g_arrivals(i, g) > 0.0)
+            .collect();
+        let mean_sl = |g: usize| self.ev.g_sl[i * ng + g].summary().map_or(1.0, |s| s.mean);
+        let mut short: Vec<usize> = on_channel
+            .iter()
+            .copied()
+            .filter(|&g| mean_sl(g) < target - 1e-12)
+            .collect();
+        if short.is_empty() {
+            short = on_channel;
+        }
+        let mut cell_limits = Vec::new();
+        let mut raised_any = false;
+        let open_s = self.block_open_s(b, c).max(1.0);
+        for g in short {
+            let limits = self.ctx.reach.limits(
+                self.ctx.problem,
+                self.plan,
+                self.ctx.cover_options,
+                b,
+                g,
+                self.need[b * ng + g],
+            );
+            if !limits.is_empty() {
+                cell_limits.push((g, limits));
                 continue;
             }
-            below += 1;
-            let target = model.channels[c].target_share;
-            let p5 = ev.sl[i * nc + k].summary().map_or(0.0, |s| s.p5);
-            let gap = (target - p5).max(0.005);
-            let on_channel: Vec<usize> = (0..ng)
-                .filter(|&g| ctx.groups[g].1 == c && ev.g_arrivals(i, g) > 0.0)
-                .collect();
-            let mean_sl = |g: usize| ev.g_sl[i * ng + g].summary().map_or(1.0, |s| s.mean);
-            let mut short: Vec<usize> = on_channel
-                .iter()
-                .copied()
-                .filter(|&g| mean_sl(g) < target - 1e-12)
-                .collect();
-            if short.is_empty() {
-                short = on_channel;
-            }
-            let mut cell_limits = Vec::new();
-            let mut raised_any = false;
-            let open_s = block_open_s(b, c).max(1.0);
-            for g in short {
-                let limits =
-                    ctx.reach
-                        .limits(ctx.problem, plan, ctx.cover_options, b, g, need[b * ng + g]);
-                if !limits.is_empty() {
-                    cell_limits.push((g, limits));
-                    continue;
-                }
-                raised_any = true;
-                let j = b * ng + g;
-                // The interval's own load (a ramp inside a planning interval shows here, not
-                // in the block's mean), with the block's handling time.
-                let n = ev.g_arrivals(i, g) * scale;
-                let len_s = model.intervals[i].len_ms as f64 / 1000.0;
-                let cell = LiveCell {
-                    rate_per_s: n / len_s,
-                    aht_s: if req.contacts[j] > 0.0 {
-                        req.load_erlangs[j] * open_s / req.contacts[j]
-                    } else {
-                        1.0
-                    },
-                };
-                let want = gap.max(target - mean_sl(g));
-                // The agents Erlang A says the mean SL needs to gain what the cell's low
-                // quantile misses; half of them the first time a cell is raised: the low
-                // quantile moves faster than the mean as SL nears 1, so the full step
-                // overshoots, and a cell still short the next round gets the full step.
-                // A cell raised in earlier rounds and still short (Erlang cannot see what it
-                // lacks, e.g. the backlog of the interval before) doubles its least step each
-                // time: 1, 2, 4 … agents.
-                let k = raised_before[j];
-                let step = if k == 0 { 0.5 } else { 1.0 };
-                let least = f64::from(1u32 << k.saturating_sub(1).min(6));
-                let add = if n > 0.0 {
-                    (step * requirement::agents_for_gain(model, c, cell, required[j], want))
-                        .round()
-                        .max(least)
+            raised_any = true;
+            let j = b * ng + g;
+            // The interval's own load (a ramp inside a planning interval shows here, not
+            // in the block's mean), with the block's handling time.
+            let n = self.ev.g_arrivals(i, g) * self.scale;
+            let len_s = model.intervals[i].len_ms as f64 / 1000.0;
+            let cell = LiveCell {
+                rate_per_s: n / len_s,
+                aht_s: if self.req.contacts[j] > 0.0 {
+                    self.req.load_erlangs[j] * open_s / self.req.contacts[j]
                 } else {
-                    least
-                };
-                raise[j] = raise[j].max(add);
-            }
-            if !raised_any {
-                limited.push(LimitedCell {
-                    interval: i,
-                    day: ctx.grid.slots[i].day,
-                    channel: c,
-                    day_cell: false,
-                    groups: cell_limits,
-                });
-            }
+                    1.0
+                },
+            };
+            let want = gap.max(target - mean_sl(g));
+            // The agents Erlang A says the mean SL needs to gain what the cell's low
+            // quantile misses; half of them the first time a cell is raised: the low
+            // quantile moves faster than the mean as SL nears 1, so the full step
+            // overshoots, and a cell still short the next round gets the full step.
+            // A cell raised in earlier rounds and still short (Erlang cannot see what it
+            // lacks, e.g. the backlog of the interval before) doubles its least step each
+            // time: 1, 2, 4 … agents.
+            let k = self.raised_before[j];
+            let step = if k == 0 { 0.5 } else { 1.0 };
+            let least = f64::from(1u32 << k.saturating_sub(1).min(6));
+            let add = if n > 0.0 {
+                (step * requirement::agents_for_gain(model, c, cell, self.required[j], want))
+                    .round()
+                    .max(least)
+            } else {
+                least
+            };
+            self.raise[j] = self.raise[j].max(add);
+        }
+        if !raised_any {
+            self.limited.push(LimitedCell {
+                interval: i,
+                day: self.ctx.grid.slots[i].day,
+                channel: c,
+                day_cell: false,
+                groups: cell_limits,
+            });
         }
     }
-    // Deferred days.
-    let nf = ev.deferred.len();
-    for d in 0..ctx.grid.days.len() {
-        for (k, &c) in ev.deferred.iter().enumerate() {
-            let slots = ctx.grid.day_slots(d);
-            let groups_c: Vec<usize> = (0..ng).filter(|&g| ctx.groups[g].1 == c).collect();
-            let day_arrivals =
-                |g: usize| -> f64 { slots.clone().map(|i| ev.g_arrivals(i, g)).sum() };
-            if groups_c.iter().all(|&g| day_arrivals(g) <= 0.0)
-                || ev.deferred_day_meets[d * nf + k] >= bar_day(d * nf + k) - 1e-12
-            {
-                continue;
-            }
-            // A day whose contacts all have their window past the horizon is not judged.
-            if ev.deferred_day_sl[d * nf + k].n() == 0 {
-                continue;
-            }
-            below += 1;
-            let ch = &model.channels[c];
-            let target = ch.target_share;
-            let p5 = ev.deferred_day_sl[d * nf + k]
+
+    /// Deferred channel `k` (model channel `c`) on day `d`: below its bar, the missing work
+    /// is spread over the open time of its response window where a pool can still add.
+    fn deferred_day(&mut self, d: usize, k: usize, c: usize) {
+        let model = self.ctx.model;
+        let ng = self.ctx.groups.len();
+        let nf = self.ev.deferred.len();
+        let slots = self.ctx.grid.day_slots(d);
+        let groups_c: Vec<usize> = (0..ng).filter(|&g| self.ctx.groups[g].1 == c).collect();
+        let day_arrivals =
+            |g: usize| -> f64 { slots.clone().map(|i| self.ev.g_arrivals(i, g)).sum() };
+        if groups_c.iter().all(|&g| day_arrivals(g) <= 0.0)
+            || self.ev.deferred_day_meets[d * nf + k] >= self.bar_day(d * nf + k) - 1e-12
+        {
+            return;
+        }
+        // A day whose contacts all have their window past the horizon is not judged.
+        if self.ev.deferred_day_sl[d * nf + k].n() == 0 {
+            return;
+        }
+        self.below += 1;
+        let ch = &model.channels[c];
+        let target = ch.target_share;
+        let p5 = self.ev.deferred_day_sl[d * nf + k]
+            .summary()
+            .map_or(0.0, |s| s.p5);
+        let gap = (target - p5).max(0.005);
+        let mean_sl = |g: usize| {
+            self.ev.g_day_sl[d * ng + g]
                 .summary()
-                .map_or(0.0, |s| s.p5);
-            let gap = (target - p5).max(0.005);
-            let mean_sl = |g: usize| ev.g_day_sl[d * ng + g].summary().map_or(1.0, |s| s.mean);
-            let with: Vec<usize> = groups_c
+                .map_or(1.0, |s| s.mean)
+        };
+        let with: Vec<usize> = groups_c
+            .iter()
+            .copied()
+            .filter(|&g| day_arrivals(g) > 0.0)
+            .collect();
+        let mut short: Vec<usize> = with
+            .iter()
+            .copied()
+            .filter(|&g| mean_sl(g) < target - 1e-12)
+            .collect();
+        if short.is_empty() {
+            short = with;
+        }
+        // The open intervals of the day and of the response window after it.
+        let first = slots.start;
+        let last = model.intervals[slots.end - 1];
+        let end_ms = ch.deadline_ms(&model.intervals, last.start_ms + last.len_ms - 1);
+        let window: Vec<usize> = (first..model.intervals.len())
+            .take_while(|&i| model.intervals[i].start_ms < end_ms)
+            .filter(|&i| ch.is_open(i))
+            .collect();
+        let mut cell_limits = Vec::new();
+        let mut raised_any = false;
+        for g in short {
+            let blocks: Vec<usize> = {
+                let mut v: Vec<usize> = window.iter().map(|&i| self.ctx.block_of[i]).collect();
+                v.dedup();
+                v
+            };
+            let ok: Vec<usize> = blocks
                 .iter()
                 .copied()
-                .filter(|&g| day_arrivals(g) > 0.0)
-                .collect();
-            let mut short: Vec<usize> = with
-                .iter()
-                .copied()
-                .filter(|&g| mean_sl(g) < target - 1e-12)
-                .collect();
-            if short.is_empty() {
-                short = with;
-            }
-            // The open intervals of the day and of the response window after it.
-            let first = slots.start;
-            let last = model.intervals[slots.end - 1];
-            let end_ms = ch.deadline_ms(&model.intervals, last.start_ms + last.len_ms - 1);
-            let window: Vec<usize> = (first..model.intervals.len())
-                .take_while(|&i| model.intervals[i].start_ms < end_ms)
-                .filter(|&i| ch.is_open(i))
-                .collect();
-            let mut cell_limits = Vec::new();
-            let mut raised_any = false;
-            for g in short {
-                let blocks: Vec<usize> = {
-                    let mut v: Vec<usize> = window.iter().map(|&i| ctx.block_of[i]).collect();
-                    v.dedup();
-                    v
-                };
-                let ok: Vec<usize> = blocks
-                    .iter()
-                    .copied()
-                    .filter(|&b| {
-                        ctx.reach
-                            .limits(ctx.problem, plan, ctx.cover_options, b, g, need[b * ng + g])
-                            .is_empty()
-                            && ctx
-                                .reach
-                                .day_room(ctx.problem, plan, ctx.cover_options, b, g)
-                    })
-                    .collect();
-                if ok.is_empty() {
-                    // What binds in the window: the rules of the block where the pools are
-                    // furthest from serving (the last one with a rule), else the day's heads.
-                    let by_rule = blocks.iter().rev().find_map(|&b| {
-                        let l = ctx.reach.limits(
-                            ctx.problem,
-                            plan,
-                            ctx.cover_options,
+                .filter(|&b| {
+                    self.ctx
+                        .reach
+                        .limits(
+                            self.ctx.problem,
+                            self.plan,
+                            self.ctx.cover_options,
                             b,
                             g,
-                            need[b * ng + g],
-                        );
-                        (!l.is_empty()).then_some(l)
-                    });
-                    let limits = by_rule.unwrap_or_else(|| {
-                        (0..ctx.problem.pools.len())
-                            .filter(|&p| {
-                                ctx.problem.groups[g].served_by(
-                                    &ctx.problem.pools[p].skills,
-                                    &ctx.problem.pools[p].channels,
-                                )
-                            })
-                            .map(|p| (Some(p), Limit::DailyCap))
-                            .collect()
-                    });
-                    cell_limits.push((g, limits));
-                    continue;
-                }
-                // Missing work in standard seconds, over the reachable open time.
-                let aht = {
-                    let (mut w, mut n) = (0.0, 0.0);
-                    for i in slots.clone() {
-                        let b = ctx.block_of[i];
-                        let j = b * ng + g;
-                        if req.contacts[j] > 0.0 {
-                            let len = block_open_s(b, c).max(1.0);
-                            w += req.load_erlangs[j] * len;
-                            n += req.contacts[j];
-                        }
-                    }
-                    if n > 0.0 { w / n } else { 300.0 }
-                };
-                let want = gap.max(target - mean_sl(g));
-                let work = day_arrivals(g) * want * aht * scale;
-                let open: f64 = window
-                    .iter()
-                    .filter(|&&i| ok.contains(&ctx.block_of[i]))
-                    .map(|&i| model.intervals[i].len_ms as f64 / 1000.0)
-                    .sum();
-                // A day raised before and still short (its backlog is ahead of it in the
-                // queue) doubles its least step each time: 0.25, 0.5, 1 … agents.
-                let k = ok
-                    .iter()
-                    .map(|&b| raised_before[b * ng + g])
-                    .max()
-                    .unwrap_or(0);
-                let least = 0.25 * f64::from(1u32 << k.min(8));
-                let add = (work / open.max(1.0)).max(least);
-                raised_any = true;
-                for b in ok {
-                    let j = b * ng + g;
-                    raise[j] = raise[j].max(add);
-                }
-            }
-            if !raised_any {
-                limited.push(LimitedCell {
-                    interval: first,
-                    day: d,
-                    channel: c,
-                    day_cell: true,
-                    groups: cell_limits,
+                            self.need[b * ng + g],
+                        )
+                        .is_empty()
+                        && self.ctx.reach.day_room(
+                            self.ctx.problem,
+                            self.plan,
+                            self.ctx.cover_options,
+                            b,
+                            g,
+                        )
+                })
+                .collect();
+            if ok.is_empty() {
+                // What binds in the window: the rules of the block where the pools are
+                // furthest from serving (the last one with a rule), else the day's heads.
+                let by_rule = blocks.iter().rev().find_map(|&b| {
+                    let l = self.ctx.reach.limits(
+                        self.ctx.problem,
+                        self.plan,
+                        self.ctx.cover_options,
+                        b,
+                        g,
+                        self.need[b * ng + g],
+                    );
+                    (!l.is_empty()).then_some(l)
                 });
+                let limits = by_rule.unwrap_or_else(|| {
+                    (0..self.ctx.problem.pools.len())
+                        .filter(|&p| {
+                            self.ctx.problem.groups[g].served_by(
+                                &self.ctx.problem.pools[p].skills,
+                                &self.ctx.problem.pools[p].channels,
+                            )
+                        })
+                        .map(|p| (Some(p), Limit::DailyCap))
+                        .collect()
+                });
+                cell_limits.push((g, limits));
+                continue;
+            }
+            // Missing work in standard seconds, over the reachable open time.
+            let aht = {
+                let (mut w, mut n) = (0.0, 0.0);
+                for i in slots.clone() {
+                    let b = self.ctx.block_of[i];
+                    let j = b * ng + g;
+                    if self.req.contacts[j] > 0.0 {
+                        let len = self.block_open_s(b, c).max(1.0);
+                        w += self.req.load_erlangs[j] * len;
+                        n += self.req.contacts[j];
+                    }
+                }
+                if n > 0.0 { w / n } else { 300.0 }
+            };
+            let want = gap.max(target - mean_sl(g));
+            let work = day_arrivals(g) * want * aht * self.scale;
+            let open: f64 = window
+                .iter()
+                .filter(|&&i| ok.contains(&self.ctx.block_of[i]))
+                .map(|&i| model.intervals[i].len_ms as f64 / 1000.0)
+                .sum();
+            // A day raised before and still short (its backlog is ahead of it in the
+            // queue) doubles its least step each time: 0.25, 0.5, 1 … agents.
+            let k = ok
+                .iter()
+                .map(|&b| self.raised_before[b * ng + g])
+                .max()
+                .unwrap_or(0);
+            let least = 0.25 * f64::from(1u32 << k.min(8));
+            let add = (work / open.max(1.0)).max(least);
+            raised_any = true;
+            for b in ok {
+                let j = b * ng + g;
+                self.raise[j] = self.raise[j].max(add);
             }
         }
+        if !raised_any {
+            self.limited.push(LimitedCell {
+                interval: first,
+                day: d,
+                channel: c,
+                day_cell: true,
+                groups: cell_limits,
+            });
+        }
     }
-    (raise, below, limited)
 }
 
 /// The iterative staffing algorithm (see the module docs).
@@ -762,22 +817,27 @@ pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingEr
                 evaluate(&flex_model, ctx.grid, ctx.groups, reps, opts.seed)?
             }
         };
-        let (raise, below, limited) = judge(
+        let passed = Passed {
+            live: &passed_live,
+            days: &passed_days,
+            tolerance,
+        };
+        let (raise, below, limited) = Judge {
             ctx,
-            &ev,
-            &req,
-            &required,
-            &plan,
-            &problem.need,
-            opts.confidence,
+            ev: &ev,
+            req: &req,
+            required: &required,
+            plan: &plan,
+            need: &problem.need,
+            confidence: opts.confidence,
             scale,
-            (it > freeze).then_some(&Passed {
-                live: &passed_live,
-                days: &passed_days,
-                tolerance,
-            }),
-            &raised_before,
-        );
+            passed: (it > freeze).then_some(&passed),
+            raised_before: &raised_before,
+            raise: Vec::new(),
+            below: 0,
+            limited: Vec::new(),
+        }
+        .run();
         for (b, r) in raised_before.iter_mut().zip(&raise) {
             if *r > 0.0 {
                 *b = b.saturating_add(1);
@@ -856,8 +916,21 @@ pub fn limited_cells(
     scale: f64,
 ) -> Vec<LimitedCell> {
     let before = vec![1u8; required.len()];
-    judge(
-        ctx, ev, req, required, plan, need, confidence, scale, None, &before,
-    )
+    Judge {
+        ctx,
+        ev,
+        req,
+        required,
+        plan,
+        need,
+        confidence,
+        scale,
+        passed: None,
+        raised_before: &before,
+        raise: Vec::new(),
+        below: 0,
+        limited: Vec::new(),
+    }
+    .run()
     .2
 }
