@@ -550,6 +550,35 @@ impl Judge<'_> {
         }
     }
 
+    /// What binds group `g` in a response window's planning `blocks`: the rules of the
+    /// block where the pools are furthest from serving (the last one with a rule), else the
+    /// day's heads.
+    fn window_limits(&self, blocks: &[usize], g: usize) -> Vec<(Option<usize>, Limit)> {
+        let ng = self.ctx.groups.len();
+        let by_rule = blocks.iter().rev().find_map(|&b| {
+            let l = self.ctx.reach.limits(
+                self.ctx.problem,
+                self.plan,
+                self.ctx.cover_options,
+                b,
+                g,
+                self.need[b * ng + g],
+            );
+            (!l.is_empty()).then_some(l)
+        });
+        by_rule.unwrap_or_else(|| {
+            (0..self.ctx.problem.pools.len())
+                .filter(|&p| {
+                    self.ctx.problem.groups[g].served_by(
+                        &self.ctx.problem.pools[p].skills,
+                        &self.ctx.problem.pools[p].channels,
+                    )
+                })
+                .map(|p| (Some(p), Limit::DailyCap))
+                .collect()
+        })
+    }
+
     /// Deferred channel `k` (model channel `c`) on day `d`: below its bar, the missing work
     /// is spread over the open time of its response window where a pool can still add.
     fn deferred_day(&mut self, d: usize, k: usize, c: usize) {
@@ -635,30 +664,7 @@ impl Judge<'_> {
                 })
                 .collect();
             if ok.is_empty() {
-                // What binds in the window: the rules of the block where the pools are
-                // furthest from serving (the last one with a rule), else the day's heads.
-                let by_rule = blocks.iter().rev().find_map(|&b| {
-                    let l = self.ctx.reach.limits(
-                        self.ctx.problem,
-                        self.plan,
-                        self.ctx.cover_options,
-                        b,
-                        g,
-                        self.need[b * ng + g],
-                    );
-                    (!l.is_empty()).then_some(l)
-                });
-                let limits = by_rule.unwrap_or_else(|| {
-                    (0..self.ctx.problem.pools.len())
-                        .filter(|&p| {
-                            self.ctx.problem.groups[g].served_by(
-                                &self.ctx.problem.pools[p].skills,
-                                &self.ctx.problem.pools[p].channels,
-                            )
-                        })
-                        .map(|p| (Some(p), Limit::DailyCap))
-                        .collect()
-                });
+                let limits = self.window_limits(&blocks, g);
                 cell_limits.push((g, limits));
                 continue;
             }

@@ -765,17 +765,7 @@ pub fn plan_from(
     opts: &PlanOptions,
     warm: Option<&iterate::Warm>,
 ) -> Result<Plan, StaffingError> {
-    if !(opts.confidence > 0.0 && opts.confidence < 1.0) {
-        return Err(StaffingError::Need(format!(
-            "confidence {} must lie strictly between 0 and 1 (e.g. 0.95)",
-            opts.confidence
-        )));
-    }
-    if opts.replications < 2 || opts.iter_replications < 2 {
-        return Err(StaffingError::Need(
-            "replications must be at least 2".into(),
-        ));
-    }
+    check_options(opts)?;
     let st = setup(sc, demand, opts.plan_interval_min)?;
     let ng = st.groups.len();
     let cover_options = CoverOptions::default();
@@ -787,39 +777,16 @@ pub fn plan_from(
         ..CoverOptions::default()
     };
     let check_seed = seeds::check(opts.seed);
-    let mut warm_end = None;
-    let (cover, steps, converged, need, required, req, observed) = match opts.method {
-        Method::ErlangC | Method::ErlangA => {
-            let (req, observed) = iterate::analytic(&st.model, &st.block_of, 1.0)?;
-            let required = req.of(opts.method).to_vec();
-            let mut problem = st.problem.clone();
-            problem.need = requirement::shortfall(&required, ng, &st.team_available, &st.serves);
-            let c = super::cover(&problem, &cover_options)?;
-            (c, Vec::new(), None, problem.need, required, req, observed)
-        }
-        Method::Simulation => {
-            let it = iterate::iterate(
-                &st.context(&fast),
-                &IterOptions {
-                    confidence: opts.confidence,
-                    warm: warm.cloned(),
-                    replications: opts.iter_replications,
-                    seed: opts.seed,
-                    max_iterations: opts.max_iterations,
-                },
-            )?;
-            warm_end = Some(it.warm);
-            (
-                it.plan,
-                it.steps,
-                Some(it.converged),
-                it.need,
-                it.required,
-                it.requirement,
-                it.observed,
-            )
-        }
-    };
+    let Solved {
+        cover,
+        steps,
+        converged,
+        need,
+        required,
+        req,
+        observed,
+        warm_end,
+    } = solve(&st, opts, warm, &fast, &cover_options)?;
     let cover = fewest_heads(&st.problem, &need, cover, &cover_options)?;
     // The permanent roster alone, with the frontier's runs (it is the frontier's 0 point).
     let roster_only = evaluate(
@@ -829,29 +796,8 @@ pub fn plan_from(
         opts.frontier_replications.max(2),
         check_seed,
     )?;
-    let nc = roster_only.channels.len();
-    let headline = (0..nc)
-        .max_by(|&a, &b| {
-            let sa: f64 = roster_only.expected.iter().skip(a).step_by(nc.max(1)).sum();
-            let sb: f64 = roster_only.expected.iter().skip(b).step_by(nc.max(1)).sum();
-            sa.total_cmp(&sb).then(b.cmp(&a))
-        })
-        .unwrap_or(0);
     let target_days = crate::demand::target_days(sc, demand);
-    // The target day with the most expected contacts on the planned channels.
-    let peak_day = target_days
-        .iter()
-        .copied()
-        .max_by(|&a, &b| {
-            let day_sum = |d: usize| -> f64 {
-                st.grid
-                    .day_slots(d)
-                    .flat_map(|i| roster_only.expected[i * nc..(i + 1) * nc].iter())
-                    .sum()
-            };
-            day_sum(a).total_cmp(&day_sum(b)).then(b.cmp(&a))
-        })
-        .unwrap_or(0);
+    let (headline, peak_day) = headline_and_peak_day(&roster_only, &st.grid, &target_days);
     let headline_ch = roster_only.channels.get(headline).copied().unwrap_or(0);
     let mut out = Plan {
         scenario: sc.name.clone(),
@@ -913,52 +859,18 @@ pub fn plan_from(
             scale,
         )
     };
-    let mut own_limited = None;
-    if opts.frontier {
-        // The plan's own point on the frontier's runs; the cells no pool can help there are
-        // left out of the promise's measures.
-        let own_ev = evaluate_cached(
-            &st,
-            &out.cover,
-            opts.frontier_replications.max(2),
-            frontier_seed(opts),
-            &mut Vec::new(),
-        )?;
-        let lim = limited_of(&own_ev, &out.cover);
-        out.excluded = Excluded::from_cells(&lim, &own_ev);
-        own_limited = Some(lim);
-        let seen = vec![(out.cover.shifts.clone(), own_ev)];
-        let fin = FinalNeed {
-            need: &need,
-            required: &required,
-            req: &req,
-        };
-        let (rows, covers, choice) = frontier(&st, &fin, &out, opts, &fast, seen)?;
-        if let Some(k) = rows.iter().position(|r| r.chosen) {
-            out.cover = covers[k].clone();
-        }
-        out.frontier = rows;
-        out.choice = Some(choice);
-    }
-    let np = st.problem.pools.len();
-    let mut flex_on_duty = vec![0u32; st.grid.len() * np];
-    for p in 0..np {
-        let heads = super::roster::flex_heads(&st.grid, &out.cover.flex_shifts(p));
-        for (s, h) in heads.into_iter().enumerate() {
-            flex_on_duty[s * np + p] = h;
-        }
-    }
-    out.flex_on_duty = flex_on_duty;
-    let mut model = st.model.clone();
-    apply_plan(&mut model, &st.grid, &out.cover, st.n_teams);
-    if opts.keep_statistics {
-        let (check, statistics) =
-            evaluate_with_statistics(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
-        out.check = check;
-        out.statistics = Some(statistics);
+    let fin = FinalNeed {
+        need: &need,
+        required: &required,
+        req: &req,
+    };
+    let own_limited = if opts.frontier {
+        Some(add_frontier(&st, &fin, &mut out, opts, &fast, &limited_of)?)
     } else {
-        out.check = evaluate(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
-    }
+        None
+    };
+    out.flex_on_duty = flex_on_duty(&st, &out.cover);
+    run_check(&st, &mut out, opts, check_seed)?;
     if let Some(mut ch) = out.choice.take() {
         ch.p_check = promise_measure(opts.promise, &out.check, &out);
         out.choice = Some(ch);
@@ -982,6 +894,181 @@ pub fn plan_from(
     let lp_hours = super::lp_hours_bound(&out.problem, &out.cover, &cover_options)?;
     out.summary = summarise(&out, &st, lp_hours);
     Ok(out)
+}
+
+/// The frontier beside the plan, its chosen point made the plan's covering; returns the
+/// cells no pool can help at the plan's own point (left out of the promise's measures).
+fn add_frontier(
+    st: &Setup,
+    fin: &FinalNeed,
+    out: &mut Plan,
+    opts: &PlanOptions,
+    fast: &CoverOptions,
+    limited_of: &dyn Fn(&Evaluation, &CoverPlan) -> Vec<LimitedCell>,
+) -> Result<Vec<LimitedCell>, StaffingError> {
+    // The plan's own point on the frontier's runs.
+    let own_ev = evaluate_cached(
+        st,
+        &out.cover,
+        opts.frontier_replications.max(2),
+        frontier_seed(opts),
+        &mut Vec::new(),
+    )?;
+    let lim = limited_of(&own_ev, &out.cover);
+    out.excluded = Excluded::from_cells(&lim, &own_ev);
+    let seen = vec![(out.cover.shifts.clone(), own_ev)];
+    let (rows, covers, choice) = frontier(st, fin, out, opts, fast, seen)?;
+    if let Some(k) = rows.iter().position(|r| r.chosen) {
+        out.cover = covers[k].clone();
+    }
+    out.frontier = rows;
+    out.choice = Some(choice);
+    Ok(lim)
+}
+
+/// Refuses options no plan can be made with.
+fn check_options(opts: &PlanOptions) -> Result<(), StaffingError> {
+    if !(opts.confidence > 0.0 && opts.confidence < 1.0) {
+        return Err(StaffingError::Need(format!(
+            "confidence {} must lie strictly between 0 and 1 (e.g. 0.95)",
+            opts.confidence
+        )));
+    }
+    if opts.replications < 2 || opts.iter_replications < 2 {
+        return Err(StaffingError::Need(
+            "replications must be at least 2".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The flex need and its covering, before the frontier: from Erlang directly, or from the
+/// simulation-based rounds.
+struct Solved {
+    cover: CoverPlan,
+    steps: Vec<IterStep>,
+    converged: Option<bool>,
+    need: Vec<f64>,
+    required: Vec<f64>,
+    req: Requirement,
+    observed: load::Observed,
+    warm_end: Option<iterate::Warm>,
+}
+
+fn solve(
+    st: &Setup,
+    opts: &PlanOptions,
+    warm: Option<&iterate::Warm>,
+    fast: &CoverOptions,
+    cover_options: &CoverOptions,
+) -> Result<Solved, StaffingError> {
+    let ng = st.groups.len();
+    let solved = match opts.method {
+        Method::ErlangC | Method::ErlangA => {
+            let (req, observed) = iterate::analytic(&st.model, &st.block_of, 1.0)?;
+            let required = req.of(opts.method).to_vec();
+            let mut problem = st.problem.clone();
+            problem.need = requirement::shortfall(&required, ng, &st.team_available, &st.serves);
+            let c = super::cover(&problem, cover_options)?;
+            Solved {
+                cover: c,
+                steps: Vec::new(),
+                converged: None,
+                need: problem.need,
+                required,
+                req,
+                observed,
+                warm_end: None,
+            }
+        }
+        Method::Simulation => {
+            let it = iterate::iterate(
+                &st.context(fast),
+                &IterOptions {
+                    confidence: opts.confidence,
+                    warm: warm.cloned(),
+                    replications: opts.iter_replications,
+                    seed: opts.seed,
+                    max_iterations: opts.max_iterations,
+                },
+            )?;
+            Solved {
+                cover: it.plan,
+                steps: it.steps,
+                converged: Some(it.converged),
+                need: it.need,
+                required: it.required,
+                req: it.requirement,
+                observed: it.observed,
+                warm_end: Some(it.warm),
+            }
+        }
+    };
+    Ok(solved)
+}
+
+/// The headline channel (most expected contacts among the planned channels) and the target
+/// day with the most expected contacts on them.
+fn headline_and_peak_day(
+    roster_only: &Evaluation,
+    grid: &Grid,
+    target_days: &[usize],
+) -> (usize, usize) {
+    let nc = roster_only.channels.len();
+    let headline = (0..nc)
+        .max_by(|&a, &b| {
+            let sa: f64 = roster_only.expected.iter().skip(a).step_by(nc.max(1)).sum();
+            let sb: f64 = roster_only.expected.iter().skip(b).step_by(nc.max(1)).sum();
+            sa.total_cmp(&sb).then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    // The target day with the most expected contacts on the planned channels.
+    let peak_day = target_days
+        .iter()
+        .copied()
+        .max_by(|&a, &b| {
+            let day_sum = |d: usize| -> f64 {
+                grid.day_slots(d)
+                    .flat_map(|i| roster_only.expected[i * nc..(i + 1) * nc].iter())
+                    .sum()
+            };
+            day_sum(a).total_cmp(&day_sum(b)).then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    (headline, peak_day)
+}
+
+/// Flex heads on duty per `[slot * pools + p]` of a covering.
+fn flex_on_duty(st: &Setup, cover: &CoverPlan) -> Vec<u32> {
+    let np = st.problem.pools.len();
+    let mut flex_on_duty = vec![0u32; st.grid.len() * np];
+    for p in 0..np {
+        let heads = super::roster::flex_heads(&st.grid, &cover.flex_shifts(p));
+        for (s, h) in heads.into_iter().enumerate() {
+            flex_on_duty[s * np + p] = h;
+        }
+    }
+    flex_on_duty
+}
+
+/// The plan re-simulated with the check's fresh seed (and, when asked, its statistics kept).
+fn run_check(
+    st: &Setup,
+    out: &mut Plan,
+    opts: &PlanOptions,
+    check_seed: u64,
+) -> Result<(), StaffingError> {
+    let mut model = st.model.clone();
+    apply_plan(&mut model, &st.grid, &out.cover, st.n_teams);
+    if opts.keep_statistics {
+        let (check, statistics) =
+            evaluate_with_statistics(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
+        out.check = check;
+        out.statistics = Some(statistics);
+    } else {
+        out.check = evaluate(&model, &st.grid, &st.groups, opts.replications, check_seed)?;
+    }
+    Ok(())
 }
 
 /// Heads of one pool on one date.
