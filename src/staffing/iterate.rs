@@ -163,6 +163,19 @@ pub struct Warm {
     pub served: Vec<bool>,
 }
 
+impl Warm {
+    /// The warm state belongs to a problem of this shape (same groups and sizes).
+    fn fits(&self, ctx: &Context) -> bool {
+        let model = ctx.model;
+        let ng = ctx.groups.len();
+        self.groups == ctx.groups
+            && self.correction.len() == ctx.problem.grid.len() * ng
+            && self.served.len() == model.intervals.len() * ng
+            && self.observed.abandon.len()
+                == model.intervals.len() * model.channels.len() * model.skills.len()
+    }
+}
+
 /// The flex plan written into `model`: each planned shift's heads go to the group of its
 /// pool that serves exactly the shift's need group ([`Model::assigned_group`]); every such
 /// group not in the plan is emptied. `n_teams` is the number of teams (pool `p` is unit
@@ -716,24 +729,26 @@ impl Judge<'_> {
     }
 }
 
-/// The iterative staffing algorithm (see the module docs).
-pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingError> {
-    if opts.max_iterations == 0 {
-        return Err(StaffingError::Need(
-            "max_iterations must be at least 1".into(),
-        ));
-    }
+/// Where the rounds start: the cells the permanent roster serves alone, the requirement and
+/// the abandonment and waits it is computed with, and the correction so far.
+struct Start {
+    served: Vec<bool>,
+    req: Requirement,
+    observed: Observed,
+    correction: Vec<f64>,
+}
+
+/// The cold start (round 0 simulated, Erlang A's own abandonment and waits), or the warm
+/// state of a nearby plan.
+fn start(
+    ctx: &Context,
+    opts: &IterOptions,
+    warm: Option<&Warm>,
+    scale: f64,
+) -> Result<Start, StaffingError> {
     let model = ctx.model;
-    let ng = ctx.groups.len();
     let nb = ctx.problem.grid.len();
-    let scale = volume_scale(model, opts.confidence);
-    let warm = opts.warm.as_ref().filter(|w| {
-        w.groups == ctx.groups
-            && w.correction.len() == nb * ng
-            && w.served.len() == model.intervals.len() * ng
-            && w.observed.abandon.len()
-                == model.intervals.len() * model.channels.len() * model.skills.len()
-    });
+    let ng = ctx.groups.len();
     // The cells the permanent roster serves alone (round 0), or the warm state's.
     let served = match warm {
         Some(w) => w.served.clone(),
@@ -742,7 +757,7 @@ pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingEr
             served_by_roster(ctx, &roster_only, opts.confidence)
         }
     };
-    let (mut req, mut observed) = match warm {
+    let (req, observed) = match warm {
         Some(w) => (
             requirement::from_load(
                 model,
@@ -754,7 +769,69 @@ pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingEr
         ),
         None => analytic(model, ctx.block_of, scale)?,
     };
-    let mut correction = warm.map_or_else(|| vec![0.0; nb * ng], |w| w.correction.clone());
+    let correction = warm.map_or_else(|| vec![0.0; nb * ng], |w| w.correction.clone());
+    Ok(Start {
+        served,
+        req,
+        observed,
+        correction,
+    })
+}
+
+/// Adds to the kept shifts; adding cannot re-cut them, so when that leaves need short a
+/// fresh covering is taken if it is less short (heads at their daily cap on short shifts).
+fn cover_more_or_fresh(
+    problem: &CoverProblem,
+    base: &CoverPlan,
+    options: &CoverOptions,
+) -> Result<CoverPlan, StaffingError> {
+    let more = super::cover_more(problem, base, options)?;
+    if more.short.is_empty() {
+        return Ok(more);
+    }
+    let fresh = super::cover(problem, options)?;
+    Ok(if shortage(&fresh) < shortage(&more) - 1e-6 {
+        fresh
+    } else {
+        more
+    })
+}
+
+/// A round's replications: while the load still moves, half of them (at least 10) do, the
+/// rounds there being rough; the frozen rounds judge on all of them.
+fn round_replications(replications: u32, load_moving: bool) -> u32 {
+    if load_moving {
+        (replications / 2).max(10).min(replications)
+    } else {
+        replications
+    }
+}
+
+/// Marks the cells whose P(meet) reaches the confidence as passed (they keep the mark).
+fn mark_passed(passed: &mut [bool], p_meet: &[f64], confidence: f64) {
+    for (p, &x) in passed.iter_mut().zip(p_meet) {
+        *p |= x >= confidence - 1e-12;
+    }
+}
+
+/// The iterative staffing algorithm (see the module docs).
+pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingError> {
+    if opts.max_iterations == 0 {
+        return Err(StaffingError::Need(
+            "max_iterations must be at least 1".into(),
+        ));
+    }
+    let model = ctx.model;
+    let ng = ctx.groups.len();
+    let nb = ctx.problem.grid.len();
+    let scale = volume_scale(model, opts.confidence);
+    let warm = opts.warm.as_ref().filter(|w| w.fits(ctx));
+    let Start {
+        served,
+        mut req,
+        mut observed,
+        mut correction,
+    } = start(ctx, opts, warm, scale)?;
     let mut raised_before = vec![0u8; nb * ng];
     let mut steps = Vec::new();
     let mut prev: Option<(Vec<super::PlannedShift>, Evaluation)> = None;
@@ -791,30 +868,10 @@ pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingEr
         // only add to its shifts.
         let incremental = it > freeze + 1;
         let plan = match &prev_plan {
-            Some(base) if incremental => {
-                // Adding to kept shifts cannot re-cut them: when that leaves need short,
-                // a fresh covering may not (heads at their daily cap on short shifts).
-                let more = super::cover_more(&problem, base, ctx.cover_options)?;
-                if more.short.is_empty() {
-                    more
-                } else {
-                    let fresh = super::cover(&problem, ctx.cover_options)?;
-                    if shortage(&fresh) < shortage(&more) - 1e-6 {
-                        fresh
-                    } else {
-                        more
-                    }
-                }
-            }
+            Some(base) if incremental => cover_more_or_fresh(&problem, base, ctx.cover_options)?,
             _ => super::cover(&problem, ctx.cover_options)?,
         };
-        // While the load still moves, half the replications (at least 10) do: the rounds
-        // there are rough; the frozen rounds judge on all of them.
-        let reps = if it <= freeze {
-            (opts.replications / 2).max(10).min(opts.replications)
-        } else {
-            opts.replications
-        };
+        let reps = round_replications(opts.replications, it <= freeze);
         let same = prev.as_ref().is_some_and(|(s, _)| *s == plan.shifts);
         let ev = match &prev {
             Some((_, ev)) if same && ev.replications == reps => ev.clone(),
@@ -844,22 +901,20 @@ pub fn iterate(ctx: &Context, opts: &IterOptions) -> Result<Iterated, StaffingEr
             limited: Vec::new(),
         }
         .run();
-        for (b, r) in raised_before.iter_mut().zip(&raise) {
-            if *r > 0.0 {
-                *b = b.saturating_add(1);
-            }
+        for (b, _) in raised_before
+            .iter_mut()
+            .zip(&raise)
+            .filter(|(_, r)| **r > 0.0)
+        {
+            *b = b.saturating_add(1);
         }
         // Cells meeting the confidence on the frozen load are judged with a tolerance from
         // now on: two binomial standard errors of P(meet) over the round's replications.
         // Without it, cells on the edge flip between rounds (a plan change reshuffles the
         // random paths even under common random numbers) and the rounds never settle.
         if it > freeze {
-            for (j, p) in passed_live.iter_mut().enumerate() {
-                *p |= ev.p_meet[j] >= opts.confidence - 1e-12;
-            }
-            for (j, p) in passed_days.iter_mut().enumerate() {
-                *p |= ev.deferred_day_meets[j] >= opts.confidence - 1e-12;
-            }
+            mark_passed(&mut passed_live, &ev.p_meet, opts.confidence);
+            mark_passed(&mut passed_days, &ev.deferred_day_meets, opts.confidence);
         }
         let raised = raise.iter().filter(|&&x| x > 0.0).count();
         steps.push(IterStep {
