@@ -516,18 +516,7 @@ pub fn analyse(
     plan: &Plan,
     opts: &CostOptions,
 ) -> Result<CostAnalysis, CostError> {
-    if opts.replications == 0 {
-        return Err(CostError::input(
-            "replications",
-            "must be at least 1 (e.g. 20)",
-        ));
-    }
-    if opts.pairs == 0 {
-        return Err(CostError::input(
-            "pairs",
-            "must be at least 1 (2 or more give an interval; e.g. 3)",
-        ));
-    }
+    check_options(opts)?;
     let costing = cost_plan(sc, demand, plan, opts)?;
 
     // The scenarios re-planned: the reference, each campaign's, each lever's other side.
@@ -543,8 +532,77 @@ pub fn analyse(
     } else {
         Vec::new()
     };
-    let mut cases: Vec<(String, &Scenario)> = Vec::new();
     let needs_reference = !campaign_cases.is_empty() || !levers.is_empty();
+    let cases = replan_cases(sc, needs_reference, &campaign_cases, &levers);
+    let mut by_case = replan_all(&cases, plan, opts)?.into_iter();
+    let reference = if needs_reference {
+        by_case.next()
+    } else {
+        None
+    };
+
+    let campaign_marginals: Vec<CampaignMarginal> = (0..campaign_cases.len())
+        .map(|c| {
+            let without = by_case.next().expect("campaign case");
+            let r = reference.as_ref().expect("reference");
+            campaign_marginal(&sc.campaigns[c].name, r, &without)
+        })
+        .collect();
+    let campaigns = campaign_rows(&costing, &campaign_marginals);
+    let (lever_rows, lever_marginals): (Vec<LeverRow>, Vec<LeverMarginal>) = levers
+        .iter()
+        .map(|l| {
+            let other = by_case.next().expect("lever case");
+            let r = reference.as_ref().expect("reference");
+            lever_marginal(l, r, &other)
+        })
+        .unzip();
+
+    let (options, shortfall_hours) = shortfall_options(sc, plan, &costing)?;
+    Ok(CostAnalysis {
+        scenario: sc.name.clone(),
+        currency: costing.currency.clone(),
+        campaigns,
+        campaign_marginals,
+        levers: lever_rows,
+        lever_marginals,
+        replan: needs_reference
+            .then(|| replan_options(&plan.options, opts.seed, opts.replications)),
+        options,
+        shortfall_hours,
+        reference: reference.map(|r| Paired::of(r.iter().map(|x| x.0.total).collect()).mean),
+        outsourcing: outsourcing(sc),
+        settings: opts.clone(),
+        costing,
+    })
+}
+
+/// At least one replication and one pair.
+fn check_options(opts: &CostOptions) -> Result<(), CostError> {
+    if opts.replications == 0 {
+        return Err(CostError::input(
+            "replications",
+            "must be at least 1 (e.g. 20)",
+        ));
+    }
+    if opts.pairs == 0 {
+        return Err(CostError::input(
+            "pairs",
+            "must be at least 1 (2 or more give an interval; e.g. 3)",
+        ));
+    }
+    Ok(())
+}
+
+/// The re-plans to make, each with what it is for: the reference (when anything is
+/// compared), each campaign's scenario without it, each lever's other side.
+fn replan_cases<'s>(
+    sc: &'s Scenario,
+    needs_reference: bool,
+    campaign_cases: &'s [Scenario],
+    levers: &'s [LeverCase],
+) -> Vec<(String, &'s Scenario)> {
+    let mut cases: Vec<(String, &Scenario)> = Vec::new();
     if needs_reference {
         cases.push(("re-plan of the scenario as given".into(), sc));
     }
@@ -554,13 +612,22 @@ pub fn analyse(
             s,
         ));
     }
-    for l in &levers {
+    for l in levers {
         if let Some(s) = l.without.as_ref().or(l.with.as_ref()) {
             cases.push((format!("re-plan for lever `{}`", l.name), s));
         }
     }
-    // Every (case, pair) re-plan and costing, in parallel; each is deterministic on its own.
-    let own = &plan.options;
+    cases
+}
+
+/// Every (case, pair) re-plan and costing, in parallel (each is deterministic on its own);
+/// `[case][pair]`, the first error in that order failing the whole.
+#[allow(clippy::type_complexity)]
+fn replan_all(
+    cases: &[(String, &Scenario)],
+    plan: &Plan,
+    opts: &CostOptions,
+) -> Result<Vec<Vec<(Costing, SideCheck)>>, CostError> {
     let jobs: Vec<(usize, u32)> = (0..cases.len())
         .flat_map(|i| (0..opts.pairs).map(move |k| (i, k)))
         .collect();
@@ -569,7 +636,7 @@ pub fn analyse(
         .map(|&(i, k)| {
             replan_cost(
                 cases[i].1,
-                own,
+                &plan.options,
                 opts.pair_seed(k),
                 opts,
                 &cases[i].0,
@@ -577,7 +644,6 @@ pub fn analyse(
             )
         })
         .collect();
-    // by_case[i][k]
     let mut by_case: Vec<Vec<(Costing, SideCheck)>> = Vec::with_capacity(cases.len());
     let mut results = results.into_iter();
     for _ in 0..cases.len() {
@@ -587,35 +653,40 @@ pub fn analyse(
         }
         by_case.push(row);
     }
-    let mut by_case = by_case.into_iter();
-    let reference = if needs_reference {
-        by_case.next()
-    } else {
-        None
-    };
+    Ok(by_case)
+}
 
-    let mut campaign_marginals = Vec::new();
-    for (c, _) in campaign_cases.iter().enumerate() {
-        let without = by_case.next().expect("campaign case");
-        let r = reference.as_ref().expect("reference");
-        let pairs: Vec<Marginal> = r
+/// Campaign `name`'s marginal: the reference against the re-plans without it, pair by pair.
+fn campaign_marginal(
+    name: &str,
+    reference: &[(Costing, SideCheck)],
+    without: &[(Costing, SideCheck)],
+) -> CampaignMarginal {
+    let pairs: Vec<Marginal> = reference
+        .iter()
+        .zip(without)
+        .map(|(w, wo)| marginal(&w.0, &wo.0))
+        .collect();
+    CampaignMarginal {
+        name: name.to_string(),
+        marginal: mean_marginal(&pairs),
+        cost: Paired::of(pairs.iter().map(|m| m.cost).collect()),
+        without_total: Paired::of(without.iter().map(|x| x.0.total).collect()).mean,
+        sides: reference
             .iter()
-            .zip(&without)
-            .map(|(w, wo)| marginal(&w.0, &wo.0))
-            .collect();
-        campaign_marginals.push(CampaignMarginal {
-            name: sc.campaigns[c].name.clone(),
-            marginal: mean_marginal(&pairs),
-            cost: Paired::of(pairs.iter().map(|m| m.cost).collect()),
-            without_total: Paired::of(without.iter().map(|x| x.0.total).collect()).mean,
-            sides: r.iter().zip(&without).map(|(w, wo)| (w.1, wo.1)).collect(),
-        });
+            .zip(without)
+            .map(|(w, wo)| (w.1, wo.1))
+            .collect(),
     }
-    let campaigns = costing
+}
+
+/// The costing's campaign rows with their marginals and intervals where re-planned.
+fn campaign_rows(costing: &Costing, marginals: &[CampaignMarginal]) -> Vec<CampaignRow> {
+    costing
         .campaigns()
         .iter()
         .map(|cc| {
-            let m = campaign_marginals.iter().find(|m| m.name == cc.name);
+            let m = marginals.iter().find(|m| m.name == cc.name);
             let mut row = campaign_row(cc, m.map(|m| &m.marginal));
             if let Some((lo, hi)) = m.and_then(|m| m.cost.ci95) {
                 row.marginal_cost_ci95_low_eur = Some(lo);
@@ -623,81 +694,73 @@ pub fn analyse(
             }
             row
         })
+        .collect()
+}
+
+/// Lever `l`'s row (means over the pairs) and its paired saving: the reference against
+/// the re-plans of its other side.
+fn lever_marginal(
+    l: &LeverCase,
+    reference: &[(Costing, SideCheck)],
+    other: &[(Costing, SideCheck)],
+) -> (LeverRow, LeverMarginal) {
+    let rows: Vec<LeverRow> = reference
+        .iter()
+        .zip(other)
+        .map(|(r, o)| match (&l.without, &l.with) {
+            (Some(_), _) => lever_row(&l.name, &l.description, &o.0, &r.0),
+            _ => lever_row(&l.name, &l.description, &r.0, &o.0),
+        })
         .collect();
-    let mut lever_rows = Vec::new();
-    let mut lever_marginals = Vec::new();
-    for l in &levers {
-        let other = by_case.next().expect("lever case");
-        let r = reference.as_ref().expect("reference");
-        let rows: Vec<LeverRow> = r
-            .iter()
-            .zip(&other)
-            .map(|(r, o)| match (&l.without, &l.with) {
-                (Some(_), _) => lever_row(&l.name, &l.description, &o.0, &r.0),
-                _ => lever_row(&l.name, &l.description, &r.0, &o.0),
-            })
-            .collect();
-        let saving = Paired::of(rows.iter().map(|x| x.cost_saved_eur).collect());
-        let n = rows.len() as f64;
-        lever_rows.push(LeverRow {
-            lever: l.name.clone(),
-            description: l.description.clone(),
-            contacts_removed: rows.iter().map(|x| x.contacts_removed).sum::<f64>() / n,
-            hours_saved: rows.iter().map(|x| x.hours_saved).sum::<f64>() / n,
-            cost_saved_eur: saving.mean,
-            cost_saved_ci95_low_eur: saving.ci95.map(|c| c.0),
-            cost_saved_ci95_high_eur: saving.ci95.map(|c| c.1),
-        });
-        let sides = r
-            .iter()
-            .zip(&other)
-            .map(|(r, o)| match l.without {
-                Some(_) => (o.1, r.1),
-                None => (r.1, o.1),
-            })
-            .collect();
-        lever_marginals.push(LeverMarginal {
+    let saving = Paired::of(rows.iter().map(|x| x.cost_saved_eur).collect());
+    let n = rows.len() as f64;
+    let row = LeverRow {
+        lever: l.name.clone(),
+        description: l.description.clone(),
+        contacts_removed: rows.iter().map(|x| x.contacts_removed).sum::<f64>() / n,
+        hours_saved: rows.iter().map(|x| x.hours_saved).sum::<f64>() / n,
+        cost_saved_eur: saving.mean,
+        cost_saved_ci95_low_eur: saving.ci95.map(|c| c.0),
+        cost_saved_ci95_high_eur: saving.ci95.map(|c| c.1),
+    };
+    let sides = reference
+        .iter()
+        .zip(other)
+        .map(|(r, o)| match l.without {
+            Some(_) => (o.1, r.1),
+            None => (r.1, o.1),
+        })
+        .collect();
+    (
+        row,
+        LeverMarginal {
             lever: l.name.clone(),
             saving,
             sides,
-        });
-    }
+        },
+    )
+}
 
-    let (options, shortfall_hours) = shortfall_options(sc, plan, &costing)?;
-    let outsourcing = if sc.agents.teams.is_empty() {
-        Outsourcing::NotCompared
-    } else {
-        match sc
-            .agents
-            .flex_pools
-            .iter()
-            .find(|p| p.kind == PoolKind::Outsourcer)
-        {
-            Some(p) => Outsourcing::Pool(p.name.clone()),
-            None => Outsourcing::NoOutsourcer(
-                sc.agents
-                    .flex_pools
-                    .iter()
-                    .map(|p| (p.name.clone(), p.kind))
-                    .collect(),
-            ),
-        }
-    };
-    Ok(CostAnalysis {
-        scenario: sc.name.clone(),
-        currency: costing.currency.clone(),
-        campaigns,
-        campaign_marginals,
-        levers: lever_rows,
-        lever_marginals,
-        replan: needs_reference.then(|| replan_options(own, opts.seed, opts.replications)),
-        options,
-        shortfall_hours,
-        reference: reference.map(|r| Paired::of(r.iter().map(|x| x.0.total).collect()).mean),
-        outsourcing,
-        settings: opts.clone(),
-        costing,
-    })
+/// The pool priced as outsourcing, or why none.
+fn outsourcing(sc: &Scenario) -> Outsourcing {
+    if sc.agents.teams.is_empty() {
+        return Outsourcing::NotCompared;
+    }
+    match sc
+        .agents
+        .flex_pools
+        .iter()
+        .find(|p| p.kind == PoolKind::Outsourcer)
+    {
+        Some(p) => Outsourcing::Pool(p.name.clone()),
+        None => Outsourcing::NoOutsourcer(
+            sc.agents
+                .flex_pools
+                .iter()
+                .map(|p| (p.name.clone(), p.kind))
+                .collect(),
+        ),
+    }
 }
 
 /// Flex, overtime and outsourcing for the agent-hours the plan's flex shifts put on duty.

@@ -108,6 +108,9 @@ fn to_money(what: &str, factors: &[i128], den: i128) -> Result<Money, CostError>
         .map_err(|_| CostError::Overflow(what.into()))
 }
 
+/// Denominator turning micro-quantity × nano-price into cents.
+const QP_DEN: i128 = QTY_SCALE * PRICE_SCALE / 100;
+
 /// Prices `shortfall` as the flex plan, as overtime of `overtime.team`, and (when
 /// `outsourcer` names a pool) as outsourcing; rows in that order.
 pub fn compare_shortfall(
@@ -132,11 +135,18 @@ pub fn compare_shortfall(
     for &h in shortfall.hours_per_slot {
         total_micro += micro("shortfall.hours_per_slot", h)?;
     }
-    let total_hours: f64 = shortfall.hours_per_slot.iter().sum();
-    let qp_den = QTY_SCALE * PRICE_SCALE / 100;
-    let mut rows = Vec::new();
+    let mut rows = vec![
+        flex_option(model, plan)?,
+        overtime_option(model, plan, shortfall, overtime, total_micro)?,
+    ];
+    if let Some(p) = outsourcer {
+        rows.push(outsourcing_option(model, shortfall, p, total_micro)?);
+    }
+    Ok(rows)
+}
 
-    // Flex: the plan's own cost.
+/// The flex plan's own cost (hourly shifts and training) and its short intervals.
+fn flex_option(model: &CostModel, plan: &StaffPlan) -> Result<OptionCost, CostError> {
     let mut cost = Money::ZERO;
     let mut flex_hours = 0.0;
     for (k, s) in plan.flex.shifts.iter().enumerate() {
@@ -149,7 +159,7 @@ pub fn compare_shortfall(
         }
         let paid = micro("flex shift hours", s.hours.max(pool.min_paid_hours))?;
         let rate = nano("hourly_cost_eur", pool.hourly_cost_eur)?;
-        cost += to_money("flex shift", &[i128::from(s.heads), paid, rate], qp_den)?;
+        cost += to_money("flex shift", &[i128::from(s.heads), paid, rate], QP_DEN)?;
     }
     for (p, summary) in plan.flex.pools.iter().enumerate() {
         if let Some(pool) = model.pools.get(p) {
@@ -161,13 +171,14 @@ pub fn compare_shortfall(
             )?;
         }
     }
+    let grid = plan.grid;
     let short: f64 = plan
         .flex
         .short
         .iter()
         .map(|s| s.short * f64::from(grid.slots.get(s.slot).map_or(0, |g| g.length_min)) / 60.0)
         .sum();
-    rows.push(OptionCost {
+    Ok(OptionCost {
         option: "flex".into(),
         description: format!(
             "the flex plan: {} shifts, peak headcount {}, training included",
@@ -178,9 +189,19 @@ pub fn compare_shortfall(
         contacts: 0.0,
         uncovered_hours: short,
         cost_eur: cost,
-    });
+    })
+}
 
-    // Overtime of one team, capped per agent per day.
+/// Overtime of one team, capped per agent per day (`total_micro`: the shortfall in
+/// micro-hours).
+fn overtime_option(
+    model: &CostModel,
+    plan: &StaffPlan,
+    shortfall: &Shortfall,
+    overtime: &OvertimeRule,
+    total_micro: i128,
+) -> Result<OptionCost, CostError> {
+    let grid = plan.grid;
     let team = model.teams.get(overtime.team).ok_or_else(|| {
         CostError::input(
             "overtime.team",
@@ -211,7 +232,7 @@ pub fn compare_shortfall(
     let rate = nano("hourly_cost_eur", team.hourly_cost_eur)?;
     let premium = nano("costs.overtime_premium", model.costs.overtime_premium)?;
     let covered_h = covered_micro as f64 / QTY_SCALE as f64;
-    rows.push(OptionCost {
+    Ok(OptionCost {
         option: "overtime".into(),
         description: format!(
             "team `{}` at {} an hour + {} premium, at most {} h per agent per day",
@@ -228,58 +249,63 @@ pub fn compare_shortfall(
         cost_eur: to_money(
             "overtime",
             &[covered_micro, rate, PRICE_SCALE + premium],
-            qp_den * PRICE_SCALE,
+            QP_DEN * PRICE_SCALE,
         )?,
-    });
+    })
+}
 
-    // Outsourcing.
-    if let Some(p) = outsourcer {
-        let pool = model.pools.get(p).ok_or_else(|| {
-            CostError::input(
-                "outsourcer",
-                format!("no pool {p} (the scenario has {})", model.pools.len()),
-            )
-        })?;
-        let per_contact = shortfall
-            .channel
-            .and_then(|c| pool.price_per_contact_eur.get(c));
-        let row = match per_contact {
-            Some(&price) => {
-                let contacts = total_hours * shortfall.contacts_per_hour;
-                let c = micro("contacts", contacts)?;
-                OptionCost {
-                    option: "outsourcing".into(),
-                    description: format!(
-                        "`{}` per handled contact at {}",
-                        pool.name,
-                        Money::from_eur(price)
-                            .unwrap_or_default()
-                            .format(&model.costs.currency)
-                    ),
-                    hours: total_hours,
-                    contacts,
-                    uncovered_hours: 0.0,
-                    cost_eur: to_money(
-                        "outsourcing",
-                        &[c, nano("price_per_contact_eur", price)?],
-                        qp_den,
-                    )?,
-                }
-            }
-            None => OptionCost {
+/// Pool `p` buys the whole shortfall: per contact on the shortfall's channel when it has
+/// a price there, else by the hour.
+fn outsourcing_option(
+    model: &CostModel,
+    shortfall: &Shortfall,
+    p: usize,
+    total_micro: i128,
+) -> Result<OptionCost, CostError> {
+    let total_hours: f64 = shortfall.hours_per_slot.iter().sum();
+    let pool = model.pools.get(p).ok_or_else(|| {
+        CostError::input(
+            "outsourcer",
+            format!("no pool {p} (the scenario has {})", model.pools.len()),
+        )
+    })?;
+    let per_contact = shortfall
+        .channel
+        .and_then(|c| pool.price_per_contact_eur.get(c));
+    Ok(match per_contact {
+        Some(&price) => {
+            let contacts = total_hours * shortfall.contacts_per_hour;
+            let c = micro("contacts", contacts)?;
+            OptionCost {
                 option: "outsourcing".into(),
-                description: format!("`{}` by the hour", pool.name),
+                description: format!(
+                    "`{}` per handled contact at {}",
+                    pool.name,
+                    Money::from_eur(price)
+                        .unwrap_or_default()
+                        .format(&model.costs.currency)
+                ),
                 hours: total_hours,
-                contacts: 0.0,
+                contacts,
                 uncovered_hours: 0.0,
                 cost_eur: to_money(
                     "outsourcing",
-                    &[total_micro, nano("hourly_cost_eur", pool.hourly_cost_eur)?],
-                    qp_den,
+                    &[c, nano("price_per_contact_eur", price)?],
+                    QP_DEN,
                 )?,
-            },
-        };
-        rows.push(row);
-    }
-    Ok(rows)
+            }
+        }
+        None => OptionCost {
+            option: "outsourcing".into(),
+            description: format!("`{}` by the hour", pool.name),
+            hours: total_hours,
+            contacts: 0.0,
+            uncovered_hours: 0.0,
+            cost_eur: to_money(
+                "outsourcing",
+                &[total_micro, nano("hourly_cost_eur", pool.hourly_cost_eur)?],
+                QP_DEN,
+            )?,
+        },
+    })
 }

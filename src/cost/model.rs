@@ -321,64 +321,8 @@ pub fn cost(
     plan: &StaffPlan,
     outcome: &SimOutcome,
 ) -> Result<Costing, CostError> {
-    let grid = plan.grid;
-    let n_slots = grid.len();
-    let n_teams = model.teams.len();
-    let n_pools = model.pools.len();
-    let n_staff = n_teams + n_pools;
     validate(model, demand, plan, outcome)?;
-
-    let mut b = Builder {
-        cells: Vec::new(),
-        index: BTreeMap::new(),
-    };
-    let staff_index = |s: Staff| match s {
-        Staff::Team(t) => t,
-        Staff::Pool(p) => n_teams + p,
-    };
-
-    // Handled and abandoned contacts into cells.
-    let mut entries: Vec<Vec<Entry>> = vec![Vec::new(); n_staff];
-    for h in &outcome.handled {
-        let staff = staff_index(h.staff);
-        let cell = b.cell(CellKey {
-            day: grid.slots[h.slot].day,
-            channel: Some(h.channel),
-            reason: Some(h.reason),
-            staff: Some(staff),
-            source: Some(h.source),
-        });
-        b.cells[cell].handled_contacts += h.contacts;
-        b.cells[cell].handling_hours += h.handling_hours;
-        entries[staff].push(Entry {
-            slot: h.slot,
-            cell,
-            channel: h.channel,
-            contacts: h.contacts,
-            hours: h.handling_hours,
-        });
-    }
-    for e in &mut entries {
-        e.sort_by_key(|e| (e.slot, e.cell));
-    }
-    let mut abandoned_cells = Vec::new();
-    for a in &outcome.abandoned {
-        let cell = b.cell(CellKey {
-            day: grid.slots[a.slot].day,
-            channel: Some(a.channel),
-            reason: Some(a.reason),
-            staff: None,
-            source: Some(a.source),
-        });
-        b.cells[cell].abandoned_contacts += a.contacts;
-        abandoned_cells.push((cell, a.contacts));
-    }
-
-    let mut components: Vec<Component> = Vec::new();
-    let mut hours = PaidHours::default();
-    let all_channels = |_: usize| true;
-
-    // Permanent teams: roster hours, overtime, hiring.
+    let mut c = Costed::place(model, demand, plan, outcome);
     let premium = price(
         || "costs.overtime_premium".into(),
         model.costs.overtime_premium,
@@ -387,63 +331,184 @@ pub fn cost(
         || "costs.hiring_cost_eur".into(),
         model.costs.hiring_cost_eur,
     )?;
-    for (t, team) in model.teams.iter().enumerate() {
+    for t in 0..model.teams.len() {
+        c.team(t, premium, hiring)?;
+    }
+    for p in 0..model.pools.len() {
+        c.pool(p)?;
+    }
+    c.channel_costs()?;
+    c.abandoned()?;
+    c.allocate()?;
+    Ok(c.finish())
+}
+
+/// A costing under way: the cells, the handled entries per team or pool, and the cost
+/// components found so far (each computed once, allocated at the end).
+struct Costed<'c, 'a> {
+    model: &'c CostModel<'a>,
+    demand: &'c Demand,
+    plan: &'c StaffPlan<'c>,
+    grid: &'c Grid,
+    b: Builder,
+    /// Handled entries per staff index (teams, then pools), sorted by (slot, cell).
+    entries: Vec<Vec<Entry>>,
+    /// Abandoned contacts: (cell, contacts).
+    abandoned_cells: Vec<(usize, f64)>,
+    components: Vec<Component>,
+    hours: PaidHours,
+}
+
+impl<'c, 'a> Costed<'c, 'a> {
+    /// Handled and abandoned contacts into cells, and the entries to spread costs over.
+    fn place(
+        model: &'c CostModel<'a>,
+        demand: &'c Demand,
+        plan: &'c StaffPlan<'c>,
+        outcome: &SimOutcome,
+    ) -> Self {
+        let grid = plan.grid;
+        let n_teams = model.teams.len();
+        let mut b = Builder {
+            cells: Vec::new(),
+            index: BTreeMap::new(),
+        };
+        let mut entries: Vec<Vec<Entry>> = vec![Vec::new(); n_teams + model.pools.len()];
+        for h in &outcome.handled {
+            let staff = match h.staff {
+                Staff::Team(t) => t,
+                Staff::Pool(p) => n_teams + p,
+            };
+            let cell = b.cell(CellKey {
+                day: grid.slots[h.slot].day,
+                channel: Some(h.channel),
+                reason: Some(h.reason),
+                staff: Some(staff),
+                source: Some(h.source),
+            });
+            b.cells[cell].handled_contacts += h.contacts;
+            b.cells[cell].handling_hours += h.handling_hours;
+            entries[staff].push(Entry {
+                slot: h.slot,
+                cell,
+                channel: h.channel,
+                contacts: h.contacts,
+                hours: h.handling_hours,
+            });
+        }
+        for e in &mut entries {
+            e.sort_by_key(|e| (e.slot, e.cell));
+        }
+        let mut c = Costed {
+            model,
+            demand,
+            plan,
+            grid,
+            b,
+            entries,
+            abandoned_cells: Vec::new(),
+            components: Vec::new(),
+            hours: PaidHours::default(),
+        };
+        c.place_abandoned(outcome);
+        c
+    }
+
+    /// Abandoned contacts into cells (no staff).
+    fn place_abandoned(&mut self, outcome: &SimOutcome) {
+        for a in &outcome.abandoned {
+            let cell = self.b.cell(CellKey {
+                day: self.grid.slots[a.slot].day,
+                channel: Some(a.channel),
+                reason: Some(a.reason),
+                staff: None,
+                source: Some(a.source),
+            });
+            self.b.cells[cell].abandoned_contacts += a.contacts;
+            self.abandoned_cells.push((cell, a.contacts));
+        }
+    }
+
+    /// Team `t`: rostered hours, overtime (at `premium`, nano) and hiring (at `hiring`).
+    fn team(&mut self, t: usize, premium: i128, hiring: i128) -> Result<(), CostError> {
+        let (grid, plan) = (self.grid, self.plan);
+        let team = &self.model.teams[t];
+        let all_channels = |_: usize| true;
         let field = || format!("agents.teams[{t}] (`{}`).hourly_cost_eur", team.name);
         let rate = price(field, team.hourly_cost_eur)?;
         let mut minutes: i128 = 0;
-        let mut slot_cost = vec![0.0; n_slots];
+        let mut slot_cost = vec![0.0; grid.len()];
         for (s, slot) in grid.slots.iter().enumerate() {
             let heads = plan.roster.scheduled(s, t);
             minutes += i128::from(heads) * i128::from(slot.length_min);
             slot_cost[s] = f64::from(heads) * f64::from(slot.length_min) / 60.0;
         }
-        hours.permanent += minutes as f64 / 60.0;
-        components.push(Component {
+        self.hours.permanent += minutes as f64 / 60.0;
+        self.components.push(Component {
             kind: CostKind::Permanent,
             total: cents(&field(), &[minutes, rate], 60 * PRICE_SCALE / 100)?,
-            weights: spread_by_slot(&mut b, grid, t, &entries[t], &slot_cost, all_channels),
+            weights: spread_by_slot(
+                &mut self.b,
+                grid,
+                t,
+                &self.entries[t],
+                &slot_cost,
+                all_channels,
+            ),
         });
         if !plan.overtime_hours.is_empty() {
+            let n_teams = self.model.teams.len();
             let mut micro: i128 = 0;
-            let mut slot_cost = vec![0.0; n_slots];
+            let mut slot_cost = vec![0.0; grid.len()];
             for (s, cost) in slot_cost.iter_mut().enumerate() {
                 let h = plan.overtime_hours[s * n_teams + t];
                 micro += qty("overtime_hours", h)?;
                 *cost = h;
-                hours.overtime += h;
+                self.hours.overtime += h;
             }
             let total = cents(
                 &format!("overtime of team `{}`", team.name),
                 &[micro, rate, PRICE_SCALE + premium],
                 QP_DEN * PRICE_SCALE,
             )?;
-            components.push(Component {
+            self.components.push(Component {
                 kind: CostKind::Overtime,
                 total,
-                weights: spread_by_slot(&mut b, grid, t, &entries[t], &slot_cost, all_channels),
+                weights: spread_by_slot(
+                    &mut self.b,
+                    grid,
+                    t,
+                    &self.entries[t],
+                    &slot_cost,
+                    all_channels,
+                ),
             });
         }
         if let Some(&hires) = plan.new_hires.get(t)
             && hires > 0
         {
-            components.push(Component {
+            self.components.push(Component {
                 kind: CostKind::Hiring,
                 total: cents("costs.hiring_cost_eur", &[i128::from(hires), hiring], {
                     PRICE_SCALE / 100
                 })?,
-                weights: spread_season(&mut b, t, 0, &entries[t]),
+                weights: spread_season(&mut self.b, t, 0, &self.entries[t]),
             });
         }
+        Ok(())
     }
 
-    // Flex pools: hourly shifts, per-contact prices, training.
-    for (p, pool) in model.pools.iter().enumerate() {
-        let staff = n_teams + p;
+    /// Pool `p`: its hourly shifts, its per-contact prices and the training of its peak
+    /// headcount.
+    fn pool(&mut self, p: usize) -> Result<(), CostError> {
+        let grid = self.grid;
+        let pool = &self.model.pools[p];
+        let staff = self.model.teams.len() + p;
         let pf = |f: &str| format!("agents.flex_pools[{p}] (`{}`).{f}", pool.name);
         let rate = price(|| pf("hourly_cost_eur"), pool.hourly_cost_eur)?;
         let mut per_contact: BTreeMap<usize, i128> = BTreeMap::new();
         for (name, &eur) in &pool.price_per_contact_eur {
-            let c = channel_index(demand, name, &pf("price_per_contact_eur"))?;
+            let c = channel_index(self.demand, name, &pf("price_per_contact_eur"))?;
             per_contact.insert(c, price(|| pf("price_per_contact_eur"), eur)?);
         }
         let hourly_kind = if pool.kind == PoolKind::Outsourcer {
@@ -451,14 +516,76 @@ pub fn cost(
         } else {
             CostKind::Flex
         };
+        let (micro, slot_cost) = self.pool_paid_hours(p, &per_contact)?;
+        let hourly_only = |c: usize| !per_contact.contains_key(&c);
+        let total = cents(&pf("hourly_cost_eur"), &[micro, rate], QP_DEN)?;
+        if !total.is_zero() {
+            self.components.push(Component {
+                kind: hourly_kind,
+                total,
+                weights: spread_by_slot(
+                    &mut self.b,
+                    grid,
+                    staff,
+                    &self.entries[staff],
+                    &slot_cost,
+                    hourly_only,
+                ),
+            });
+        }
+        for (&c, &price_nano) in &per_contact {
+            let mut micro: i128 = 0;
+            let mut weights = BTreeMap::new();
+            for e in self.entries[staff].iter().filter(|e| e.channel == c) {
+                micro += qty("handled contacts", e.contacts)?;
+                *weights.entry(e.cell).or_insert(0.0) += e.contacts;
+            }
+            self.components.push(Component {
+                kind: CostKind::Outsourcing,
+                total: cents(&pf("price_per_contact_eur"), &[micro, price_nano], QP_DEN)?,
+                weights,
+            });
+        }
+        let training = price(|| pf("training_eur_per_agent"), pool.training_eur_per_agent)?;
+        let summary = self.plan.flex.pools.get(p);
+        let peak = summary.map_or(0, |s| s.peak_headcount);
+        let peak_day = summary
+            .and_then(|s| s.peak_date)
+            .and_then(|d| grid.days.binary_search(&d).ok())
+            .unwrap_or(0);
+        if peak > 0 && training > 0 {
+            self.components.push(Component {
+                kind: CostKind::Training,
+                total: cents(
+                    &pf("training_eur_per_agent"),
+                    &[i128::from(peak), training],
+                    PRICE_SCALE / 100,
+                )?,
+                weights: spread_season(&mut self.b, staff, peak_day, &self.entries[staff]),
+            });
+        }
+        Ok(())
+    }
+
+    /// Pool `p`'s shifts paid by the hour (not on a `per_contact` channel): the paid hours
+    /// in micro-hours, and their cost spread over the slots each shift covers (its day's
+    /// first slot when it covers none). Counts the flex hours on the way.
+    fn pool_paid_hours(
+        &mut self,
+        p: usize,
+        per_contact: &BTreeMap<usize, i128>,
+    ) -> Result<(i128, Vec<f64>), CostError> {
+        let grid = self.grid;
+        let pool = &self.model.pools[p];
         let mut micro: i128 = 0;
-        let mut slot_cost = vec![0.0; n_slots];
-        for (k, shift) in plan.flex.shifts.iter().enumerate() {
+        let mut slot_cost = vec![0.0; grid.len()];
+        for (k, shift) in self.plan.flex.shifts.iter().enumerate() {
             if shift.pool_index != p {
                 continue;
             }
-            hours.flex += f64::from(shift.heads) * shift.hours;
-            let channel = demand
+            self.hours.flex += f64::from(shift.heads) * shift.hours;
+            let channel = self
+                .demand
                 .channels
                 .iter()
                 .position(|c| *c == shift.group.channel);
@@ -467,7 +594,7 @@ pub fn cost(
             }
             let paid_h = shift.hours.max(pool.min_paid_hours);
             micro += i128::from(shift.heads) * qty(&format!("flex shifts[{k}].hours"), paid_h)?;
-            hours.flex_paid += f64::from(shift.heads) * paid_h;
+            self.hours.flex_paid += f64::from(shift.heads) * paid_h;
             let Ok(d) = grid.days.binary_search(&shift.date) else {
                 return Err(CostError::input(
                     format!("flex shifts[{k}].date"),
@@ -488,156 +615,125 @@ pub fn cost(
                 slot_cost[first] += cost;
             }
         }
-        let hourly_only = |c: usize| !per_contact.contains_key(&c);
-        let total = cents(&pf("hourly_cost_eur"), &[micro, rate], QP_DEN)?;
-        if !total.is_zero() {
-            components.push(Component {
-                kind: hourly_kind,
-                total,
-                weights: spread_by_slot(&mut b, grid, staff, &entries[staff], &slot_cost, {
-                    hourly_only
-                }),
+        Ok((micro, slot_cost))
+    }
+
+    /// Channel costs per handled contact and per handled minute.
+    fn channel_costs(&mut self) -> Result<(), CostError> {
+        for (name, cc) in &self.model.costs.channel_costs {
+            let field = format!("costs.channel_costs[\"{name}\"]");
+            let c = channel_index(self.demand, name, &field)?;
+            let per_contact = price(|| format!("{field}.per_contact_eur"), cc.per_contact_eur)?;
+            let per_minute = price(|| format!("{field}.per_minute_eur"), cc.per_minute_eur)?;
+            let mut contacts_micro: i128 = 0;
+            let mut hours_micro: i128 = 0;
+            let mut w_contacts = BTreeMap::new();
+            let mut w_hours = BTreeMap::new();
+            for e in self.entries.iter().flatten().filter(|e| e.channel == c) {
+                contacts_micro += qty("handled contacts", e.contacts)?;
+                hours_micro += qty("handling hours", e.hours)?;
+                *w_contacts.entry(e.cell).or_insert(0.0) += e.contacts;
+                *w_hours.entry(e.cell).or_insert(0.0) += e.hours;
+            }
+            self.components.push(Component {
+                kind: CostKind::Channel,
+                total: cents(&field, &[contacts_micro, per_contact], QP_DEN)?,
+                weights: w_contacts,
+            });
+            self.components.push(Component {
+                kind: CostKind::Channel,
+                total: cents(&field, &[hours_micro, 60, per_minute], QP_DEN)?,
+                weights: w_hours,
             });
         }
-        for (&c, &price_nano) in &per_contact {
+        Ok(())
+    }
+
+    /// The charge per abandoned contact.
+    fn abandoned(&mut self) -> Result<(), CostError> {
+        let abandoned_price = price(
+            || "costs.abandoned_contact_eur".into(),
+            self.model.costs.abandoned_contact_eur,
+        )?;
+        if abandoned_price > 0 {
             let mut micro: i128 = 0;
             let mut weights = BTreeMap::new();
-            for e in entries[staff].iter().filter(|e| e.channel == c) {
-                micro += qty("handled contacts", e.contacts)?;
-                *weights.entry(e.cell).or_insert(0.0) += e.contacts;
+            for &(cell, contacts) in &self.abandoned_cells {
+                micro += qty("abandoned contacts", contacts)?;
+                *weights.entry(cell).or_insert(0.0) += contacts;
             }
-            components.push(Component {
-                kind: CostKind::Outsourcing,
-                total: cents(&pf("price_per_contact_eur"), &[micro, price_nano], QP_DEN)?,
+            self.components.push(Component {
+                kind: CostKind::Abandoned,
+                total: cents(
+                    "costs.abandoned_contact_eur",
+                    &[micro, abandoned_price],
+                    QP_DEN,
+                )?,
                 weights,
             });
         }
-        let training = price(|| pf("training_eur_per_agent"), pool.training_eur_per_agent)?;
-        let peak = plan.flex.pools.get(p).map_or(0, |s| s.peak_headcount);
-        let peak_day = plan
-            .flex
-            .pools
-            .get(p)
-            .and_then(|s| s.peak_date)
-            .and_then(|d| grid.days.binary_search(&d).ok())
-            .unwrap_or(0);
-        if peak > 0 && training > 0 {
-            components.push(Component {
-                kind: CostKind::Training,
-                total: cents(
-                    &pf("training_eur_per_agent"),
-                    &[i128::from(peak), training],
-                    PRICE_SCALE / 100,
-                )?,
-                weights: spread_season(&mut b, staff, peak_day, &entries[staff]),
-            });
-        }
+        Ok(())
     }
 
-    // Channel costs per handled contact and per handled minute.
-    for (name, cc) in &model.costs.channel_costs {
-        let field = format!("costs.channel_costs[\"{name}\"]");
-        let c = channel_index(demand, name, &field)?;
-        let per_contact = price(|| format!("{field}.per_contact_eur"), cc.per_contact_eur)?;
-        let per_minute = price(|| format!("{field}.per_minute_eur"), cc.per_minute_eur)?;
-        let mut contacts_micro: i128 = 0;
-        let mut hours_micro: i128 = 0;
-        let mut w_contacts = BTreeMap::new();
-        let mut w_hours = BTreeMap::new();
-        for e in entries.iter().flatten().filter(|e| e.channel == c) {
-            contacts_micro += qty("handled contacts", e.contacts)?;
-            hours_micro += qty("handling hours", e.hours)?;
-            *w_contacts.entry(e.cell).or_insert(0.0) += e.contacts;
-            *w_hours.entry(e.cell).or_insert(0.0) += e.hours;
+    /// Every component split over its cells by largest remainders.
+    fn allocate(&mut self) -> Result<(), CostError> {
+        for comp in &self.components {
+            if comp.total.is_zero() {
+                continue;
+            }
+            let (cells, weights): (Vec<usize>, Vec<f64>) =
+                comp.weights.iter().map(|(&c, &w)| (c, w)).unzip();
+            let shares = largest_remainder(comp.total, &weights)?;
+            let k = comp.kind as usize;
+            for (c, share) in cells.into_iter().zip(shares) {
+                self.b.cells[c].by_kind[k] += share;
+            }
         }
-        components.push(Component {
-            kind: CostKind::Channel,
-            total: cents(&field, &[contacts_micro, per_contact], QP_DEN)?,
-            weights: w_contacts,
+        Ok(())
+    }
+
+    /// The costing: cells that carry anything, in key order, with the totals and labels.
+    fn finish(self) -> Costing {
+        let (model, demand) = (self.model, self.demand);
+        let mut cells = self.b.cells;
+        cells.retain(|c| {
+            c.handled_contacts != 0.0
+                || c.abandoned_contacts != 0.0
+                || c.handling_hours != 0.0
+                || c.by_kind.iter().any(|m| !m.is_zero())
         });
-        components.push(Component {
-            kind: CostKind::Channel,
-            total: cents(&field, &[hours_micro, 60, per_minute], QP_DEN)?,
-            weights: w_hours,
-        });
-    }
-
-    // Abandoned contacts.
-    let abandoned_price = price(
-        || "costs.abandoned_contact_eur".into(),
-        model.costs.abandoned_contact_eur,
-    )?;
-    if abandoned_price > 0 {
-        let mut micro: i128 = 0;
-        let mut weights = BTreeMap::new();
-        for &(cell, contacts) in &abandoned_cells {
-            micro += qty("abandoned contacts", contacts)?;
-            *weights.entry(cell).or_insert(0.0) += contacts;
+        cells.sort_by_key(|c| c.key);
+        let mut by_kind = [Money::ZERO; CostKind::COUNT];
+        for c in &cells {
+            for (k, m) in c.by_kind.iter().enumerate() {
+                by_kind[k] += *m;
+            }
         }
-        components.push(Component {
-            kind: CostKind::Abandoned,
-            total: cents(
-                "costs.abandoned_contact_eur",
-                &[micro, abandoned_price],
-                QP_DEN,
-            )?,
-            weights,
-        });
-    }
-
-    // Allocate every component.
-    for comp in &components {
-        if comp.total.is_zero() {
-            continue;
+        let n_sources = demand.sources.len();
+        let mut orders = vec![0.0; n_sources];
+        for (i, o) in demand.orders.iter().enumerate() {
+            orders[i % n_sources.max(1)] += o;
         }
-        let (cells, weights): (Vec<usize>, Vec<f64>) =
-            comp.weights.iter().map(|(&c, &w)| (c, w)).unzip();
-        let shares = largest_remainder(comp.total, &weights)?;
-        let k = comp.kind as usize;
-        for (c, share) in cells.into_iter().zip(shares) {
-            b.cells[c].by_kind[k] += share;
+        Costing {
+            currency: model.costs.currency.clone(),
+            days: self.grid.days.clone(),
+            channels: demand.channels.clone(),
+            reasons: demand.reasons.clone(),
+            sources: demand.sources.clone(),
+            staff: model
+                .teams
+                .iter()
+                .map(|t| t.name.clone())
+                .chain(model.pools.iter().map(|p| p.name.clone()))
+                .collect(),
+            n_teams: model.teams.len(),
+            cells,
+            total: by_kind.iter().sum(),
+            by_kind,
+            hours: self.hours,
+            orders,
         }
     }
-
-    // Cells in key order; drop cells that carry nothing at all.
-    let mut cells = b.cells;
-    cells.retain(|c| {
-        c.handled_contacts != 0.0
-            || c.abandoned_contacts != 0.0
-            || c.handling_hours != 0.0
-            || c.by_kind.iter().any(|m| !m.is_zero())
-    });
-    cells.sort_by_key(|c| c.key);
-    let mut by_kind = [Money::ZERO; CostKind::COUNT];
-    for c in &cells {
-        for (k, m) in c.by_kind.iter().enumerate() {
-            by_kind[k] += *m;
-        }
-    }
-    let n_sources = demand.sources.len();
-    let mut orders = vec![0.0; n_sources];
-    for (i, o) in demand.orders.iter().enumerate() {
-        orders[i % n_sources.max(1)] += o;
-    }
-    Ok(Costing {
-        currency: model.costs.currency.clone(),
-        days: grid.days.clone(),
-        channels: demand.channels.clone(),
-        reasons: demand.reasons.clone(),
-        sources: demand.sources.clone(),
-        staff: model
-            .teams
-            .iter()
-            .map(|t| t.name.clone())
-            .chain(model.pools.iter().map(|p| p.name.clone()))
-            .collect(),
-        n_teams,
-        cells,
-        total: by_kind.iter().sum(),
-        by_kind,
-        hours,
-        orders,
-    })
 }
 
 fn channel_index(demand: &Demand, name: &str, field: &str) -> Result<usize, CostError> {

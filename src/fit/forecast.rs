@@ -515,7 +515,7 @@ fn median_abs(r: &[f64]) -> f64 {
     }
 }
 
-/// The civil date of a day number (days since 1970-01-01).
+/// The dot product of two vectors (over the shorter length).
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -583,7 +583,111 @@ pub fn fit_model(
     if let Some(h) = &options.holidays {
         cal = cal.with_holidays(h);
     }
-    // Declared holidays are closed days even when the history has some contacts on them.
+    let days = training_days(series, &cal)?;
+    let dns: Vec<i64> = days.iter().map(|d| day_number(d.date)).collect();
+    let t0 = dns[0];
+    let mut events: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for e in &options.events {
+        events
+            .entry(e.name.clone())
+            .or_default()
+            .push(day_number(e.date));
+    }
+    let (columns, reference_weekday) = design_columns(&dns, options, &cal, &events);
+    let p = columns.len();
+    let n = dns.len();
+    let mut x = DMatrix::<f64>::zeros(n, p);
+    let mut y = DVector::<f64>::zeros(n);
+    for (i, (&dn, d)) in dns.iter().zip(&days).enumerate() {
+        let row = design_row(dn, t0, &columns, reference_weekday, &cal, &events);
+        for (j, v) in row.into_iter().enumerate() {
+            x[(i, j)] = v;
+        }
+        y[i] = d.total().ln();
+    }
+    let weights = recency_weights(&dns, options);
+    let (beta, xtx, robust_scale) = robust_regression(&x, &y, &weights, options)?;
+    let fitted = &x * &beta;
+    let resid: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
+    // Extraordinary days: residual beyond 3.5 robust sd (the Huber fit's MAD scale; for a
+    // least-squares fit the MAD of its residuals). They are listed for the planner
+    // (holidays with some traffic, outages, overload days: give them as `--holiday`s or
+    // `--event`s) and, with `Spread::Robust`, left out of the spread: a handful of them
+    // would otherwise double it (Anonymous Bank January–June: residual sd 0.50 with them,
+    // see ARCHITECTURE.md for the figures without).
+    let flag_scale = robust_scale.unwrap_or_else(|| 1.4826 * median_abs(&resid));
+    let outlier_limit = (flag_scale > 0.0).then_some(3.5 * flag_scale);
+    let is_outlier = |r: f64| outlier_limit.is_some_and(|lim| r.abs() > lim);
+    let usual: Vec<bool> = match options.spread {
+        Spread::Robust => resid.iter().map(|&r| !is_outlier(r)).collect(),
+        Spread::Plain => vec![true; n],
+    };
+    let extraordinary_days: Vec<(Date, f64)> = days
+        .iter()
+        .zip(&resid)
+        .filter(|&(_, &r)| is_outlier(r))
+        .map(|(d, &r)| (d.date, r.exp()))
+        .collect();
+    let (sigma_log, dof) = residual_spread(&resid, &usual, &weights, p);
+    let std_errors: Vec<f64> = match xtx.pseudo_inverse(1e-12) {
+        Ok(inv) => (0..p)
+            .map(|j| sigma_log * inv[(j, j)].max(0.0).sqrt())
+            .collect(),
+        Err(_) => vec![f64::NAN; p],
+    };
+    let phi = if options.residual == ResidualModel::Ar1 {
+        ar1_coefficient(&resid)
+    } else {
+        0.0
+    };
+    let smoothing = if options.residual == ResidualModel::Smoothing {
+        smooth_residuals(&resid, &usual, robust_scale, dof, sigma_log)
+    } else {
+        Smoothing {
+            alpha: 0.0,
+            level_resid: 0.0,
+            sigma_one_step: sigma_log,
+        }
+    };
+    let profile = weekday_profiles(&days, series.slots_per_day, options);
+    let overdispersion = overdispersion(&days, &profile);
+
+    Ok(VolumeModel {
+        interval_min: series.interval_min,
+        first_slot_min: series.first_slot_min,
+        slots_per_day: series.slots_per_day,
+        calendar: cal,
+        t0,
+        columns,
+        beta: beta.iter().copied().collect(),
+        std_errors,
+        reference_weekday,
+        sigma_log,
+        phi,
+        alpha: smoothing.alpha,
+        level_resid: smoothing.level_resid,
+        sigma_one_step: smoothing.sigma_one_step,
+        last_day: *dns.last().unwrap_or(&t0),
+        last_resid: *resid.last().unwrap_or(&0.0),
+        profile,
+        overdispersion,
+        training_days: n,
+        options: options.clone(),
+        events,
+        residuals: days.iter().map(|d| d.date).zip(resid).collect(),
+        extraordinary_days,
+        lead_variance: None,
+        lead_errors: vec![],
+        day_z80: Z80,
+        day_z95: Z95,
+        weekday_variance_factor: [1.0; 7],
+    })
+}
+
+/// The days the model learns from: days with contacts that the calendar does not close
+/// (declared holidays are closed even when the history has some contacts on them); at
+/// least 14.
+fn training_days<'a>(series: &'a CountSeries, cal: &OpCalendar) -> Result<Vec<&'a DayCounts>> {
     let days: Vec<&DayCounts> = series
         .days
         .iter()
@@ -596,19 +700,20 @@ pub fn fit_model(
             days.len()
         )));
     }
-    let dns: Vec<i64> = days.iter().map(|d| day_number(d.date)).collect();
-    let t0 = dns[0];
-    let mut events: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for e in &options.events {
-        events
-            .entry(e.name.clone())
-            .or_default()
-            .push(day_number(e.date));
-    }
+    Ok(days)
+}
 
-    // Columns: only those with at least one non-zero value in training.
+/// The regression's columns, only those with at least one non-zero value in training:
+/// level, trend, a dummy per weekday but the most frequent (returned as the reference),
+/// day-of-month harmonics, post-holiday, and one per event and offset in its window.
+fn design_columns(
+    dns: &[i64],
+    options: &ForecastOptions,
+    cal: &OpCalendar,
+    events: &BTreeMap<String, Vec<i64>>,
+) -> (Vec<String>, usize) {
     let mut weekday_count = [0usize; 7];
-    for &dn in &dns {
+    for &dn in dns {
         weekday_count[weekday_index(dn)] += 1;
     }
     let reference_weekday = (0..7).max_by_key(|&w| weekday_count[w]).unwrap_or(0);
@@ -626,97 +731,89 @@ pub fn fit_model(
         columns.push("post_holiday".into());
     }
     let (ka, kb) = options.event_window;
-    for (name, d0s) in &events {
+    for (name, d0s) in events {
         for k in ka..=kb {
             if d0s.iter().any(|&d0| dns.contains(&(d0 + i64::from(k)))) {
                 columns.push(event_column(name, k));
             }
         }
     }
-    let p = columns.len();
-    let n = dns.len();
-    let mut x = DMatrix::<f64>::zeros(n, p);
-    let mut y = DVector::<f64>::zeros(n);
-    for (i, (&dn, d)) in dns.iter().zip(&days).enumerate() {
-        let row = design_row(dn, t0, &columns, reference_weekday, &cal, &events);
-        for (j, v) in row.into_iter().enumerate() {
-            x[(i, j)] = v;
-        }
-        y[i] = d.total().ln();
-    }
-    let last_dn = *dns.last().unwrap_or(&t0);
-    let weights: Vec<f64> = dns
-        .iter()
+    (columns, reference_weekday)
+}
+
+/// Each training day's weight: halved every `halflife_weeks` before the last day (1 without
+/// a half-life).
+fn recency_weights(dns: &[i64], options: &ForecastOptions) -> Vec<f64> {
+    let last_dn = *dns.last().unwrap_or(&dns[0]);
+    dns.iter()
         .map(|&d| match options.halflife_weeks {
             Some(hl) if hl > 0.0 => 0.5f64.powf((last_dn - d) as f64 / 7.0 / hl),
             _ => 1.0,
         })
-        .collect();
-    let solve = |w: &[f64]| -> Result<(DVector<f64>, DMatrix<f64>)> {
-        let mut xw = x.clone();
-        let mut yw = y.clone();
-        for (i, wi) in w.iter().enumerate() {
-            let r = wi.sqrt();
-            xw.row_mut(i).scale_mut(r);
-            yw[i] *= r;
-        }
-        let xtx = xw.transpose() * &xw;
-        let beta = xw
-            .svd(true, true)
-            .solve(&yw, 1e-9)
-            .map_err(|e| Error::Input(format!("volume regression failed: {e}")))?;
-        Ok((beta, xtx))
-    };
-    let (mut beta, mut xtx) = solve(&weights)?;
-    // Robust: Huber weights (k = 1.5 robust sd) by iteratively reweighted least squares,
-    // so that a few extraordinary days (an unlisted holiday, an overload day) do not move
-    // the level or inflate the uncertainty of every other day.
-    let base = weights.clone();
+        .collect()
+}
+
+/// Weighted least squares of `y` on `x`: the coefficients (by SVD) and the weighted `XᵀX`.
+fn weighted_least_squares(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    w: &[f64],
+) -> Result<(DVector<f64>, DMatrix<f64>)> {
+    let mut xw = x.clone();
+    let mut yw = y.clone();
+    for (i, wi) in w.iter().enumerate() {
+        let r = wi.sqrt();
+        xw.row_mut(i).scale_mut(r);
+        yw[i] *= r;
+    }
+    let xtx = xw.transpose() * &xw;
+    let beta = xw
+        .svd(true, true)
+        .solve(&yw, 1e-9)
+        .map_err(|e| Error::Input(format!("volume regression failed: {e}")))?;
+    Ok((beta, xtx))
+}
+
+/// The regression with recency weights `base`; with `options.robust`, Huber weights
+/// (k = 1.5 robust sd) by iteratively reweighted least squares, so that a few
+/// extraordinary days (an unlisted holiday, an overload day) do not move the level or
+/// inflate the uncertainty of every other day. Returns the coefficients, `XᵀX` and the
+/// last robust scale (MAD × 1.4826; `None` for a plain fit).
+#[allow(clippy::type_complexity)]
+fn robust_regression(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    base: &[f64],
+    options: &ForecastOptions,
+) -> Result<(DVector<f64>, DMatrix<f64>, Option<f64>)> {
+    let (mut beta, mut xtx) = weighted_least_squares(x, y, base)?;
     let mut robust_scale = None;
     if options.robust {
-        let mut weights: Vec<f64>;
         for _ in 0..8 {
-            let fitted = &x * &beta;
-            let r: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
+            let fitted = x * &beta;
+            let r: Vec<f64> = (0..y.len()).map(|i| y[i] - fitted[i]).collect();
             let scale = 1.4826 * median_abs(&r);
             if scale <= 0.0 {
                 break;
             }
             robust_scale = Some(scale);
-            weights = base
+            let weights: Vec<f64> = base
                 .iter()
                 .zip(&r)
                 .map(|(b, ri)| b * (1.5 * scale / ri.abs()).min(1.0))
                 .collect();
-            (beta, xtx) = solve(&weights)?;
+            (beta, xtx) = weighted_least_squares(x, y, &weights)?;
         }
     }
-    let fitted = &x * &beta;
-    let resid: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
-    // Extraordinary days: residual beyond 3.5 robust sd (the Huber fit's MAD scale; for a
-    // least-squares fit the MAD of its residuals). They are listed for the planner
-    // (holidays with some traffic, outages, overload days: give them as `--holiday`s or
-    // `--event`s) and, with `Spread::Robust`, left out of the spread: a handful of them
-    // would otherwise double it (Anonymous Bank January–June: residual sd 0.50 with them,
-    // see ARCHITECTURE.md for the figures without).
-    let flag_scale = robust_scale.unwrap_or_else(|| 1.4826 * median_abs(&resid));
-    let outlier_limit = (flag_scale > 0.0).then_some(3.5 * flag_scale);
-    let is_outlier = |r: f64| outlier_limit.is_some_and(|lim| r.abs() > lim);
-    let usual: Vec<bool> = match options.spread {
-        Spread::Robust => resid.iter().map(|&r| !is_outlier(r)).collect(),
-        Spread::Plain => vec![true; n],
-    };
-    let weights = base;
-    let extraordinary_days: Vec<(Date, f64)> = days
-        .iter()
-        .zip(&resid)
-        .filter(|&(_, &r)| is_outlier(r))
-        .map(|(d, &r)| (d.date, r.exp()))
-        .collect();
-    // Weighted residual variance over the usual days with Kish's effective sample size.
+    Ok((beta, xtx, robust_scale))
+}
+
+/// The residual sd in logs: the weighted residual variance over the usual days with Kish's
+/// effective sample size, on `dof = n_eff − p` degrees of freedom (at least 1; returned).
+fn residual_spread(resid: &[f64], usual: &[bool], weights: &[f64], p: usize) -> (f64, f64) {
     let spread_w: Vec<f64> = weights
         .iter()
-        .zip(&usual)
+        .zip(usual)
         .map(|(&w, &u)| if u { w } else { 0.0 })
         .collect();
     let wsum: f64 = spread_w.iter().sum();
@@ -731,58 +828,80 @@ pub fn fit_model(
         * n_eff
         / dof)
         .sqrt();
-    let std_errors: Vec<f64> = match xtx.pseudo_inverse(1e-12) {
-        Ok(inv) => (0..p)
-            .map(|j| sigma_log * inv[(j, j)].max(0.0).sqrt())
-            .collect(),
-        Err(_) => vec![f64::NAN; p],
-    };
-    let phi = if options.residual == ResidualModel::Ar1 {
-        let (mut num, mut den) = (0.0, 0.0);
-        for i in 1..n {
-            num += resid[i] * resid[i - 1];
-            den += resid[i - 1] * resid[i - 1];
-        }
-        if den > 0.0 {
-            (num / den).clamp(0.0, 0.95)
-        } else {
-            0.0
-        }
+    (sigma_log, dof)
+}
+
+/// The residuals' lag-1 autocorrelation, clamped to [0, 0.95].
+fn ar1_coefficient(resid: &[f64]) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for i in 1..resid.len() {
+        num += resid[i] * resid[i - 1];
+        den += resid[i - 1] * resid[i - 1];
+    }
+    if den > 0.0 {
+        (num / den).clamp(0.0, 0.95)
     } else {
         0.0
-    };
+    }
+}
 
-    // Simple exponential smoothing of the residuals: α minimising one-step squared errors.
-    let (mut alpha, mut level_resid, mut sigma_one_step) = (0.0, 0.0, sigma_log);
-    if options.residual == ResidualModel::Smoothing {
-        let mut best = f64::INFINITY;
-        for a in (1..=19).map(|i| f64::from(i) * 0.05) {
-            let (mut l, mut sse) = (0.0, 0.0);
-            let mut sse_usual = 0.0;
-            for (&raw, &u) in resid.iter().zip(&usual) {
-                // Robust fits clip outlying days so they do not shift the level (nor choose
-                // α); the one-step error variance counts the usual days as they were.
-                let r = match robust_scale {
-                    Some(k) => raw.clamp(-1.5 * k, 1.5 * k),
-                    None => raw,
-                };
-                sse += (r - l).powi(2);
-                if u {
-                    sse_usual += (raw - l).powi(2);
-                }
-                l += a * (r - l);
+/// The smoothed residual level and its one-step error.
+struct Smoothing {
+    alpha: f64,
+    level_resid: f64,
+    sigma_one_step: f64,
+}
+
+/// Simple exponential smoothing of the residuals: α (0.05 to 0.95) minimising one-step
+/// squared errors, the level after the last day and the one-step sd over the usual days.
+fn smooth_residuals(
+    resid: &[f64],
+    usual: &[bool],
+    robust_scale: Option<f64>,
+    dof: f64,
+    sigma_log: f64,
+) -> Smoothing {
+    let mut out = Smoothing {
+        alpha: 0.0,
+        level_resid: 0.0,
+        sigma_one_step: sigma_log,
+    };
+    let mut best = f64::INFINITY;
+    for a in (1..=19).map(|i| f64::from(i) * 0.05) {
+        let (mut l, mut sse) = (0.0, 0.0);
+        let mut sse_usual = 0.0;
+        for (&raw, &u) in resid.iter().zip(usual) {
+            // Robust fits clip outlying days so they do not shift the level (nor choose
+            // α); the one-step error variance counts the usual days as they were.
+            let r = match robust_scale {
+                Some(k) => raw.clamp(-1.5 * k, 1.5 * k),
+                None => raw,
+            };
+            sse += (r - l).powi(2);
+            if u {
+                sse_usual += (raw - l).powi(2);
             }
-            if sse < best {
-                best = sse;
-                alpha = a;
-                level_resid = l;
-                sigma_one_step = (sse_usual / dof).sqrt();
-            }
+            l += a * (r - l);
+        }
+        if sse < best {
+            best = sse;
+            out = Smoothing {
+                alpha: a,
+                level_resid: l,
+                sigma_one_step: (sse_usual / dof).sqrt(),
+            };
         }
     }
+    out
+}
 
-    // Intraday profile per weekday: ratio of sums over the last `profile_weeks` days.
-    let slots = series.slots_per_day;
+/// Intraday profile per weekday (Monday first): ratio of sums over the last
+/// `profile_weeks` days of that weekday (all of them without a limit).
+fn weekday_profiles(
+    days: &[&DayCounts],
+    slots: usize,
+    options: &ForecastOptions,
+) -> [Option<Vec<f64>>; 7] {
     let mut profile: [Option<Vec<f64>>; 7] = Default::default();
     for (w, prof) in profile.iter_mut().enumerate() {
         let mut same: Vec<&&DayCounts> = days
@@ -805,9 +924,14 @@ pub fn fit_model(
         let tot: f64 = sums.iter().sum();
         *prof = Some(sums.into_iter().map(|s| s / tot).collect());
     }
-    // Over-dispersion of interval counts given the day's actual total.
+    profile
+}
+
+/// Over-dispersion of interval counts given the day's actual total: the mean Pearson
+/// χ² per cell, at least 1.
+fn overdispersion(days: &[&DayCounts], profile: &[Option<Vec<f64>>; 7]) -> f64 {
     let (mut num, mut cells) = (0.0, 0.0);
-    for d in &days {
+    for d in days {
         if let Some(prof) = &profile[weekday_index(day_number(d.date))] {
             let t = d.total();
             for (&c, &s) in d.counts.iter().zip(prof) {
@@ -819,42 +943,11 @@ pub fn fit_model(
             }
         }
     }
-    let overdispersion = if cells > 0.0 {
+    if cells > 0.0 {
         (num / cells).max(1.0)
     } else {
         1.0
-    };
-
-    Ok(VolumeModel {
-        interval_min: series.interval_min,
-        first_slot_min: series.first_slot_min,
-        slots_per_day: slots,
-        calendar: cal,
-        t0,
-        columns,
-        beta: beta.iter().copied().collect(),
-        std_errors,
-        reference_weekday,
-        sigma_log,
-        phi,
-        alpha,
-        level_resid,
-        sigma_one_step,
-        last_day: *dns.last().unwrap_or(&t0),
-        last_resid: *resid.last().unwrap_or(&0.0),
-        profile,
-        overdispersion,
-        training_days: n,
-        options: options.clone(),
-        events,
-        residuals: days.iter().map(|d| d.date).zip(resid).collect(),
-        extraordinary_days,
-        lead_variance: None,
-        lead_errors: vec![],
-        day_z80: Z80,
-        day_z95: Z95,
-        weekday_variance_factor: [1.0; 7],
-    })
+    }
 }
 
 /// Fit the model on a whole series, then measure how its spread grows with the lead

@@ -477,6 +477,11 @@ fn clock(m: u32) -> Result<ClockTime> {
 }
 
 /// Runs `peakplan fit --plan`; returns the text (or JSON) to print.
+///
+/// The history is loaded and forecast for the plan period; the base (if any) is read; the
+/// fitted channel hours, reason, roster, volumes and behaviour are put into the base's
+/// lists; the scenario and its volumes CSV are written and, with a base, loaded back and
+/// checked against the forecast.
 pub fn run_plan(req: &PlanRequest) -> Result<String> {
     let (from, to) = parse_period(&req.period)?;
     let out = req
@@ -493,7 +498,166 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
     let channel = req.forecast.profile_channel.clone();
     let mut notes = Vec::new();
 
-    // ---- history ----------------------------------------------------------------------
+    let history = load_history(req)?;
+    let origin = history.origin;
+    if from <= origin {
+        return Err(input(format!(
+            "--plan {}: the plan period must start after the history's last day {origin}",
+            req.period
+        )));
+    }
+    let fc = forecast_plan(req, &history.series, (from, to), origin, &mut notes)?;
+    let model = &fc.model;
+    let base = load_base(req, &out)?;
+    let (channels, channel_kind) =
+        fitted_channels(base.as_ref(), &channel, model, req.interval_min)?;
+    let fit = history.calls.as_ref().map(|(_, f)| f);
+    let (reasons, reason_name, skill) = fitted_reasons(base.as_ref(), req, fit, &channel)?;
+    let roster = match &history.calls {
+        Some((set, _)) => {
+            let roster = Roster {
+                channel: &channel,
+                skill: &skill,
+                team: req.team.as_deref(),
+            };
+            fitted_roster(req, set, model, base.as_ref(), &roster, &mut notes)?
+        }
+        None => None,
+    };
+    let (teams, roster_check) = roster.unzip();
+
+    let csv_name = format!(
+        "{}.volumes.csv",
+        out.file_stem()
+            .map_or_else(|| "plan".into(), |s| s.to_string_lossy().into_owned())
+    );
+    let per_date = dated_contacts(&fc.days, &channel, from);
+    let volumes = Volumes {
+        reason: reason_name,
+        per_date: Vec::new(),
+        file: Some(csv_name.clone()),
+        fitted: Some(fitted_volumes(req, &history, model, fc.backtest.as_ref())),
+    };
+    let events = base_events_left(base.as_ref(), &fc.applied_events);
+    let frag = Fragment {
+        name: req.name.clone().unwrap_or_else(|| {
+            let base_name = base.as_ref().map_or("history", |b| b.name.as_str());
+            format!("{base_name}_{from}")
+        }),
+        description: format!(
+            "Plan {from} to {to} from the history {} to {origin} ({}).",
+            history.first, history.measure
+        ),
+        calendar: CalendarFragment {
+            start: from,
+            end: to,
+            interval_min: req.interval_min,
+            time_zone: req
+                .time_zone
+                .clone()
+                .or_else(|| base.as_ref().map(|b| b.calendar.time_zone.clone()))
+                .unwrap_or_else(|| "Europe/Amsterdam".into()),
+            closed_days: fc.plan_holidays.clone(),
+        },
+        channels,
+        events,
+        volumes: vec![volumes],
+        reasons,
+        arrival_profiles: fitted_profiles(base.as_ref(), model, &channel),
+        agents: teams.map(|teams| AgentsFragment { teams }),
+        behaviour: fit.and_then(|f| fitted_behaviour(f, &channel, channel_kind)),
+        simulation: SimulationFragment {
+            volume_cv: round_to(model.volume_cv_ahead(1), 4),
+            volume_cv_by_lead: VolumeCvByLead {
+                origin,
+                cv: cv_points(&fc.days),
+            },
+        },
+    };
+    let header = Header {
+        history: &history,
+        forecast: &fc,
+        csv_name: &csv_name,
+        roster: roster_check.as_ref(),
+        has_base: base.is_some(),
+    };
+    let mut text = header.comments(req, frag.events.is_some());
+    text.push_str(&fragment_ron(&frag, req.forecast.extends.as_deref())?);
+    let csv_path = out.parent().unwrap_or(Path::new("")).join(&csv_name);
+    write_atomically(&csv_path, &volumes_csv(&per_date))?;
+    write_atomically(&out, &text)?;
+
+    let demand_check = if req.forecast.extends.is_some() {
+        Some(demand_self_check(&out, &channel, &fc.days)?)
+    } else {
+        notes.push(
+            "no --extends: the fragment is not a complete scenario and was not loaded".into(),
+        );
+        None
+    };
+
+    let report = plan_report(&out, history, fc, roster_check, demand_check, notes);
+    Ok(if req.forecast.json {
+        let mut s = serde_json::to_string_pretty(&report)
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        s.push('\n');
+        s
+    } else {
+        plan_table(&report, &frag.name)
+    })
+}
+
+/// What `fit --plan` did, for the table and JSON.
+fn plan_report(
+    out: &Path,
+    history: PlanHistory,
+    fc: PlanForecast,
+    roster: Option<RosterCheck>,
+    demand_check: Option<f64>,
+    notes: Vec<String>,
+) -> PlanReport {
+    let fit = history.calls.as_ref().map(|(_, f)| f);
+    PlanReport {
+        out: out.display().to_string(),
+        history_first: history.first.to_string(),
+        history_last: history.origin.to_string(),
+        origin: history.origin.to_string(),
+        extraordinary_days: fc
+            .model
+            .extraordinary_days
+            .iter()
+            .map(|(d, f)| (d.to_string(), *f))
+            .collect(),
+        days: fc.days,
+        applied_events: fc.applied_events,
+        backtest: fc.backtest,
+        roster,
+        handling: fit.map(|f| (f.service_mean_s, f.service_cv)),
+        patience_mean_s: fit.and_then(|f| f.patience_mean_s_exp_mle),
+        measure: history.measure,
+        demand_check_max_rel_diff: demand_check,
+        notes,
+    }
+}
+
+/// The history `fit --plan` learns from.
+struct PlanHistory {
+    /// The per-call records and what was estimated from them (`--calls`).
+    calls: Option<(CallSet, CallFit)>,
+    /// The volume series forecast: `--counts`, else the calls' `measure` per interval.
+    series: CountSeries,
+    /// The files read, with their SHA-256 (the series' first).
+    files: Vec<HistoryFile>,
+    /// What the series counts, in words.
+    measure: String,
+    /// The series' first day and its last (the forecast origin).
+    first: Date,
+    origin: Date,
+}
+
+/// Loads the call records and the volume series (a `--counts` series wins over the calls'
+/// own volumes) and fingerprints every file read.
+fn load_history(req: &PlanRequest) -> Result<PlanHistory> {
     let calls: Option<(CallSet, CallFit)> = if req.calls.is_empty() {
         None
     } else {
@@ -518,41 +682,62 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
             ));
         }
     };
-    let mut history: Vec<HistoryFile> = Vec::new();
-    for p in &history_paths {
-        history.push(HistoryFile {
+    let mut paths = history_paths;
+    if let (Some(_), Some((set, _))) = (&req.counts, &calls) {
+        paths.extend(set.files.iter().cloned());
+    }
+    let mut files: Vec<HistoryFile> = Vec::new();
+    for p in &paths {
+        files.push(HistoryFile {
             file: p.display().to_string(),
             sha256: sha256_file(p)?,
         });
     }
-    if let (Some(_), Some((set, _))) = (&req.counts, &calls) {
-        for p in &set.files {
-            history.push(HistoryFile {
-                file: p.display().to_string(),
-                sha256: sha256_file(p)?,
-            });
-        }
-    }
-    let (Some(first_day), Some(last_day)) = (series.days.first(), series.days.last()) else {
+    let (Some(first), Some(last)) = (series.days.first(), series.days.last()) else {
         return Err(input("the history has no days"));
     };
-    let origin = last_day.date;
-    if from <= origin {
-        return Err(input(format!(
-            "--plan {}: the plan period must start after the history's last day {origin}",
-            req.period
-        )));
-    }
+    let (first, origin) = (first.date, last.date);
+    Ok(PlanHistory {
+        calls,
+        series,
+        files,
+        measure,
+        first,
+        origin,
+    })
+}
 
-    // ---- forecast ---------------------------------------------------------------------
+/// The forecast of the plan period.
+struct PlanForecast {
+    /// The daily model, with the `--holiday`s inside the plan period closed.
+    model: VolumeModel,
+    backtest: Option<Backtest>,
+    /// `--holiday`s inside the plan period (closed days of the scenario).
+    plan_holidays: Vec<Date>,
+    /// Fitted events with an occurrence in the plan period: (name, date).
+    applied_events: Vec<(String, String)>,
+    /// Every date of the plan period.
+    days: Vec<PlanDay>,
+}
+
+/// Fits the daily model on the history, backtests it (a failed backtest is a note) and
+/// forecasts every date of `period` from `origin`.
+fn forecast_plan(
+    req: &PlanRequest,
+    series: &CountSeries,
+    period: (Date, Date),
+    origin: Date,
+    notes: &mut Vec<String>,
+) -> Result<PlanForecast> {
+    let (from, to) = period;
     let options = super::forecast_options(&req.forecast)?;
-    let mut model: VolumeModel = forecast::fit(&series, &options, None)?;
-    let bt: Option<Backtest> = {
+    let mut model: VolumeModel = forecast::fit(series, &options, None)?;
+    let backtest = {
         let weeks = match &req.forecast.holdout {
             Some(h) => super::parse_holdout(h)?,
             None => 8,
         };
-        match backtest::backtest(&series, &options, weeks, req.forecast.horizon_days) {
+        match backtest::backtest(series, &options, weeks, req.forecast.horizon_days) {
             Ok(b) => Some(b),
             Err(e) => {
                 notes.push(format!("no backtest: {e}"));
@@ -584,6 +769,24 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
         .map(|e| (e.name.clone(), e.date.to_string()))
         .collect();
     applied_events.dedup();
+    let days = plan_days(&model, period, origin, &applied_events)?;
+    Ok(PlanForecast {
+        model,
+        backtest,
+        plan_holidays,
+        applied_events,
+        days,
+    })
+}
+
+/// The forecast of every date of `period`: median, intervals, cv and the applied events'
+/// uplift (closed dates: 0 contacts, uplift 1).
+fn plan_days(
+    model: &VolumeModel,
+    (from, to): (Date, Date),
+    origin: Date,
+    applied_events: &[(String, String)],
+) -> Result<Vec<PlanDay>> {
     let uplift_on = |date: Date| -> f64 {
         let dn = day_number(date);
         applied_events
@@ -599,7 +802,6 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
             })
             .product()
     };
-
     let mut days = Vec::new();
     let mut d = from;
     loop {
@@ -631,31 +833,40 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
             .tomorrow()
             .map_err(|e| input(format!("--plan: date out of range: {e}")))?;
     }
+    Ok(days)
+}
 
-    // ---- the base -----------------------------------------------------------------------
-    // The output folder is made first: the base's path is relative to it.
+/// Makes the output folder (the base's path is relative to it) and loads the base
+/// scenario of `--extends`, which must be valid on its own.
+fn load_base(req: &PlanRequest, out: &Path) -> Result<Option<Scenario>> {
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::Io {
             path: dir.to_path_buf(),
             source: e,
         })?;
     }
-    let base: Option<Scenario> = match &req.forecast.extends {
-        None => None,
-        Some(rel) => {
-            let dir = out.parent().unwrap_or(Path::new(""));
-            let path = dir.join(rel);
-            Some(scenario::load(&path, &[]).map_err(|e| {
-                input(format!(
-                    "--extends {rel} ({}): the base must be a valid scenario on its own:\n{e}",
-                    path.display()
-                ))
-            })?)
-        }
+    let Some(rel) = &req.forecast.extends else {
+        return Ok(None);
     };
+    let dir = out.parent().unwrap_or(Path::new(""));
+    let path = dir.join(rel);
+    Ok(Some(scenario::load(&path, &[]).map_err(|e| {
+        input(format!(
+            "--extends {rel} ({}): the base must be a valid scenario on its own:\n{e}",
+            path.display()
+        ))
+    })?))
+}
 
-    // ---- channel and its hours ----------------------------------------------------------
-    let mut channels: Vec<Channel> = match &base {
+/// The base's channels (else the default channel of that name, else a default channel
+/// renamed) with the history channel's opening hours fitted per weekday; and its kind.
+fn fitted_channels(
+    base: Option<&Scenario>,
+    channel: &str,
+    model: &VolumeModel,
+    interval_min: u32,
+) -> Result<(Vec<Channel>, ChannelKind)> {
+    let mut channels: Vec<Channel> = match base {
         Some(b) => b.channels.clone(),
         None => scenario::default_channels()
             .into_iter()
@@ -664,7 +875,7 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
     };
     if channels.is_empty() {
         channels.push(Channel {
-            name: channel.clone(),
+            name: channel.to_string(),
             ..scenario::default_channels()[0].clone()
         });
     }
@@ -678,6 +889,16 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
                 .join(", ")
         )));
     };
+    if model.interval_min < 1440 {
+        ch.opening_hours = opening_hours(model, interval_min);
+    }
+    let kind = ch.kind;
+    Ok((channels, kind))
+}
+
+/// Per weekday, the window holding all but [`HOURS_TRIM`] of its contacts at each end, in
+/// whole scenario intervals.
+fn opening_hours(model: &VolumeModel, interval_min: u32) -> WeekHours {
     let mut hours = WeekHours::default();
     for (w, p) in model.profile.iter().enumerate() {
         let h = p.as_ref().and_then(|p| {
@@ -686,7 +907,7 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
                 model.first_slot_min,
                 model.interval_min,
                 HOURS_TRIM,
-                req.interval_min,
+                interval_min,
             )
         });
         match Day::ALL[w] {
@@ -699,22 +920,27 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
             Day::Sun => hours.sun = h,
         }
     }
-    if model.interval_min < 1440 {
-        ch.opening_hours = hours;
-    }
-    let channel_kind = ch.kind;
+    hours
+}
 
-    // ---- reason -------------------------------------------------------------------------
+/// The base's reasons with the volumes' reason's handling (fitted from the calls) and FCR 1
+/// put in, or that reason added; with its name and skill.
+fn fitted_reasons(
+    base: Option<&Scenario>,
+    req: &PlanRequest,
+    fit: Option<&CallFit>,
+    channel: &str,
+) -> Result<(Vec<Reason>, String, String)> {
     let reason_name = req.volume_reason.clone().unwrap_or_else(|| "call".into());
-    let mut reasons: Vec<Reason> = base.as_ref().map_or_else(Vec::new, |b| b.reasons.clone());
-    let fitted_handling = calls.as_ref().map(|(_, f)| DurationDist::LogNormal {
+    let mut reasons: Vec<Reason> = base.map_or_else(Vec::new, |b| b.reasons.clone());
+    let fitted_handling = fit.map(|f| DurationDist::LogNormal {
         mean_s: round_to(f.service_mean_s, 1),
         cv: round_to(f.service_cv, 3),
     });
     match reasons.iter_mut().find(|r| r.name == reason_name) {
         Some(r) => {
             if let Some(h) = &fitted_handling {
-                r.handling.insert(channel.clone(), h.clone());
+                r.handling.insert(channel.to_string(), h.clone());
             }
             r.fcr = 1.0;
         }
@@ -729,8 +955,8 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
                 per_1000_orders: 0.0,
                 lag: scenario::Lag::Days(vec![1.0]),
                 timing: scenario::Timing::DailyProfile,
-                channel_mix: [(channel.clone(), 1.0)].into(),
-                handling: [(channel.clone(), handling)].into(),
+                channel_mix: [(channel.to_string(), 1.0)].into(),
+                handling: [(channel.to_string(), handling)].into(),
                 fcr: 1.0,
                 skill: "front_office".into(),
                 preventable_share: 0.0,
@@ -742,165 +968,201 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
         .iter()
         .find(|r| r.name == reason_name)
         .map_or_else(|| "front_office".to_string(), |r| r.skill.clone());
+    Ok((reasons, reason_name, skill))
+}
 
-    // ---- roster ---------------------------------------------------------------------------
+/// The permanent roster from the call records: the median of the agents seen serving per
+/// weekday and interval (days set aside as extraordinary left out), as shifts put into the
+/// base's teams, with its check. `None` (and a note) when the records name no agents.
+fn fitted_roster(
+    req: &PlanRequest,
+    set: &CallSet,
+    model: &VolumeModel,
+    base: Option<&Scenario>,
+    roster: &Roster,
+    notes: &mut Vec<String>,
+) -> Result<Option<(Vec<Team>, RosterCheck)>> {
+    if set.agents.is_empty() {
+        notes.push(
+            "the call records name no agents: no permanent roster written (the base's teams stay)"
+                .into(),
+        );
+        return Ok(None);
+    }
     let skip: BTreeSet<i64> = model
         .extraordinary_days
         .iter()
         .map(|(d, _)| day_number(*d))
         .collect();
-    let mut roster_check = None;
-    let mut teams: Option<Vec<Team>> = None;
-    if let Some((set, _)) = &calls {
-        if set.agents.is_empty() {
-            notes.push("the call records name no agents: no permanent roster written (the base's teams stay)".into());
-        } else {
-            let (need, used) = roster_need(set, req.interval_min, req.roster_weeks, &skip);
-            let slots = (1440 / req.interval_min) as usize;
-            let max_slots = (8 * 60 / req.interval_min) as usize;
-            // Shifts per weekday, then equal shifts merged across weekdays.
-            let mut merged: BTreeMap<(usize, usize, u32), Vec<Day>> = BTreeMap::new();
-            for (w, n) in need.iter().enumerate() {
-                if let Some(n) = n {
-                    for (a, b, h) in shifts_for(n, max_slots) {
-                        merged.entry((a, b, h)).or_default().push(Day::ALL[w]);
-                    }
-                }
+    let (need, used) = roster_need(set, req.interval_min, req.roster_weeks, &skip);
+    let (merged, shifts) = roster_shifts(&need, req.interval_min)?;
+    let check = check_roster(&need, &used, &merged, req);
+    let base_teams = base.map_or_else(Vec::new, |b| b.agents.teams.clone());
+    Ok(Some((put_roster(base_teams, roster, shifts, notes), check)))
+}
+
+/// Roster shifts by (start slot, end slot, heads), with the weekdays they work.
+type MergedShifts = BTreeMap<(usize, usize, u32), Vec<Day>>;
+
+/// Shifts that reproduce the roster statistic: per weekday, then equal shifts merged
+/// across weekdays.
+fn roster_shifts(need: &WeekNeed, interval_min: u32) -> Result<(MergedShifts, Vec<Shift>)> {
+    let max_slots = (8 * 60 / interval_min) as usize;
+    let mut merged: MergedShifts = BTreeMap::new();
+    for (w, n) in need.iter().enumerate() {
+        if let Some(n) = n {
+            for (a, b, h) in shifts_for(n, max_slots) {
+                merged.entry((a, b, h)).or_default().push(Day::ALL[w]);
             }
-            let mut shifts = Vec::new();
-            for ((a, b, h), days) in &merged {
-                shifts.push(Shift {
-                    days: days.clone(),
-                    start: clock(*a as u32 * req.interval_min)?,
-                    end: clock((*b as u32 * req.interval_min) % 1440)?,
-                    heads: *h,
-                    from: None,
-                    until: None,
-                });
-            }
-            // The check: what the shifts give per weekday and slot against the statistic.
-            let mut max_diff = 0u32;
-            let mut cells = 0usize;
-            let mut weekdays = Vec::new();
-            for (w, n) in need.iter().enumerate() {
-                let Some(n) = n else { continue };
-                weekdays.push(format!("{:?}", Day::ALL[w]));
-                for (s, &want) in n.iter().enumerate().take(slots) {
-                    let got: u32 = merged
-                        .iter()
-                        .filter(|((a, b, _), ds)| {
-                            ds.contains(&Day::ALL[w]) && (*a..*b).contains(&s)
-                        })
-                        .map(|((_, _, h), _)| *h)
-                        .sum();
-                    max_diff = max_diff.max(got.abs_diff(want));
-                    cells += 1;
-                }
-            }
-            let (mut dev, mut dev_n, mut observed_h) = (0.0, 0.0, 0.0);
-            for (dn, a) in &used {
-                let w = Day::of(date_of_day_number(*dn)).index();
-                if let Some(n) = &need[w] {
-                    for (s, &obs) in a.iter().enumerate() {
-                        dev += (f64::from(n[s]) - obs as f64).abs();
-                        dev_n += 1.0;
-                        observed_h += obs as f64 * f64::from(req.interval_min) / 60.0;
-                    }
-                }
-            }
-            let weeks_used = used.len() as f64 / weekdays.len().max(1) as f64;
-            let roster_h: f64 = need
-                .iter()
-                .flatten()
-                .map(|n| n.iter().map(|&x| f64::from(x)).sum::<f64>())
-                .sum::<f64>()
-                * f64::from(req.interval_min)
-                / 60.0;
-            roster_check = Some(RosterCheck {
-                weekdays,
-                weeks: req.roster_weeks,
-                days_used: used.len(),
-                cells,
-                max_abs_difference: max_diff,
-                mean_abs_day_deviation: if dev_n > 0.0 { dev / dev_n } else { 0.0 },
-                roster_agent_hours_per_week: roster_h,
-                observed_agent_hours_per_week: if weeks_used > 0.0 {
-                    observed_h / weeks_used
-                } else {
-                    0.0
-                },
-            });
-            let mut ts: Vec<Team> = base
-                .as_ref()
-                .map_or_else(Vec::new, |b| b.agents.teams.clone());
-            let serves = |t: &Team| t.channels.contains(&channel) && t.skills.contains(&skill);
-            let pos = match &req.team {
-                Some(name) => ts.iter().position(|t| &t.name == name),
-                None => ts.iter().position(serves),
-            };
-            let no_shrinkage = Shrinkage {
-                absence: 0.0,
-                in_shift: 0.0,
-            };
-            match pos {
-                Some(i) => {
-                    ts[i].shifts = shifts;
-                    ts[i].shrinkage = no_shrinkage;
-                    if !ts[i].channels.contains(&channel) {
-                        ts[i].channels.push(channel.clone());
-                    }
-                    if !ts[i].skills.contains(&skill) {
-                        ts[i].skills.push(skill.clone());
-                    }
-                }
-                None => {
-                    let cost = ts.first().map_or(0.0, |t| t.hourly_cost_eur);
-                    if cost == 0.0 {
-                        notes.push("the roster team has no hourly cost (no base team to take it from): set agents.teams[..].hourly_cost_eur".into());
-                    }
-                    ts.push(Team {
-                        name: req.team.clone().unwrap_or_else(|| "permanent".into()),
-                        skills: vec![skill.clone()],
-                        channels: vec![channel.clone()],
-                        shifts,
-                        shrinkage: no_shrinkage,
-                        hourly_cost_eur: cost,
-                        aht_factor: 1.0,
-                    });
-                }
-            }
-            teams = Some(ts);
         }
     }
+    let mut shifts = Vec::new();
+    for ((a, b, h), days) in &merged {
+        shifts.push(Shift {
+            days: days.clone(),
+            start: clock(*a as u32 * interval_min)?,
+            end: clock((*b as u32 * interval_min) % 1440)?,
+            heads: *h,
+            from: None,
+            until: None,
+        });
+    }
+    Ok((merged, shifts))
+}
 
-    // ---- volumes ---------------------------------------------------------------------------
-    let recent_from = day_number(origin) - 55;
-    let recent: Vec<(Date, f64)> = series
-        .days
+/// What the shifts give per weekday and slot against the statistic, and how much the days
+/// used differ from it.
+fn check_roster(
+    need: &WeekNeed,
+    used: &[(i64, Vec<u64>)],
+    merged: &MergedShifts,
+    req: &PlanRequest,
+) -> RosterCheck {
+    let slots = (1440 / req.interval_min) as usize;
+    let mut max_diff = 0u32;
+    let mut cells = 0usize;
+    let mut weekdays = Vec::new();
+    for (w, n) in need.iter().enumerate() {
+        let Some(n) = n else { continue };
+        weekdays.push(format!("{:?}", Day::ALL[w]));
+        for (s, &want) in n.iter().enumerate().take(slots) {
+            let got: u32 = merged
+                .iter()
+                .filter(|((a, b, _), ds)| ds.contains(&Day::ALL[w]) && (*a..*b).contains(&s))
+                .map(|((_, _, h), _)| *h)
+                .sum();
+            max_diff = max_diff.max(got.abs_diff(want));
+            cells += 1;
+        }
+    }
+    let (mut dev, mut dev_n, mut observed_h) = (0.0, 0.0, 0.0);
+    for (dn, a) in used {
+        let w = Day::of(date_of_day_number(*dn)).index();
+        if let Some(n) = &need[w] {
+            for (s, &obs) in a.iter().enumerate() {
+                dev += (f64::from(n[s]) - obs as f64).abs();
+                dev_n += 1.0;
+                observed_h += obs as f64 * f64::from(req.interval_min) / 60.0;
+            }
+        }
+    }
+    let weeks_used = used.len() as f64 / weekdays.len().max(1) as f64;
+    let roster_h: f64 = need
         .iter()
-        .filter(|d| day_number(d.date) >= recent_from)
-        .map(|d| (d.date, round_to(d.total(), 1)))
-        .collect();
-    let per_date: Vec<DatedContacts> = days
-        .iter()
+        .flatten()
+        .map(|n| n.iter().map(|&x| f64::from(x)).sum::<f64>())
+        .sum::<f64>()
+        * f64::from(req.interval_min)
+        / 60.0;
+    RosterCheck {
+        weekdays,
+        weeks: req.roster_weeks,
+        days_used: used.len(),
+        cells,
+        max_abs_difference: max_diff,
+        mean_abs_day_deviation: if dev_n > 0.0 { dev / dev_n } else { 0.0 },
+        roster_agent_hours_per_week: roster_h,
+        observed_agent_hours_per_week: if weeks_used > 0.0 {
+            observed_h / weeks_used
+        } else {
+            0.0
+        },
+    }
+}
+
+/// Where the roster goes: the channel and skill it serves, the team named by `--team`.
+struct Roster<'a> {
+    channel: &'a str,
+    skill: &'a str,
+    team: Option<&'a str>,
+}
+
+/// The teams with the roster's shifts (and no shrinkage) given to the `--team` named, else
+/// to the first team serving the channel and skill, else to a new team `permanent`.
+fn put_roster(
+    mut ts: Vec<Team>,
+    roster: &Roster,
+    shifts: Vec<Shift>,
+    notes: &mut Vec<String>,
+) -> Vec<Team> {
+    let (channel, skill) = (roster.channel.to_string(), roster.skill.to_string());
+    let serves = |t: &Team| t.channels.contains(&channel) && t.skills.contains(&skill);
+    let pos = match roster.team {
+        Some(name) => ts.iter().position(|t| t.name == name),
+        None => ts.iter().position(serves),
+    };
+    let no_shrinkage = Shrinkage {
+        absence: 0.0,
+        in_shift: 0.0,
+    };
+    match pos {
+        Some(i) => {
+            ts[i].shifts = shifts;
+            ts[i].shrinkage = no_shrinkage;
+            if !ts[i].channels.contains(&channel) {
+                ts[i].channels.push(channel.clone());
+            }
+            if !ts[i].skills.contains(&skill) {
+                ts[i].skills.push(skill.clone());
+            }
+        }
+        None => {
+            let cost = ts.first().map_or(0.0, |t| t.hourly_cost_eur);
+            if cost == 0.0 {
+                notes.push("the roster team has no hourly cost (no base team to take it from): set agents.teams[..].hourly_cost_eur".into());
+            }
+            ts.push(Team {
+                name: roster.team.unwrap_or("permanent").to_string(),
+                skills: vec![skill],
+                channels: vec![channel],
+                shifts,
+                shrinkage: no_shrinkage,
+                hourly_cost_eur: cost,
+                aht_factor: 1.0,
+            });
+        }
+    }
+    ts
+}
+
+/// The plan dates' medians and bands (closed dates without bands), rounded to 0.1.
+fn dated_contacts(days: &[PlanDay], channel: &str, from: Date) -> Vec<DatedContacts> {
+    days.iter()
         .map(|p| DatedContacts {
             date: p.date.parse().unwrap_or(from),
-            channel: channel.clone(),
+            channel: channel.to_string(),
             contacts: round_to(p.contacts, 1),
             band80: (!p.closed).then(|| (round_to(p.lo80, 1), round_to(p.hi80, 1))),
             band95: (!p.closed).then(|| (round_to(p.lo95, 1), round_to(p.hi95, 1))),
         })
-        .collect();
-    // The volumes go to a CSV beside the scenario (a planner can open and edit it; run.json
-    // records its SHA-256).
-    let csv_name = format!(
-        "{}.volumes.csv",
-        out.file_stem()
-            .map_or_else(|| "plan".into(), |s| s.to_string_lossy().into_owned())
-    );
-    let csv_path = out.parent().unwrap_or(Path::new("")).join(&csv_name);
+        .collect()
+}
+
+/// The volumes CSV beside the scenario (a planner can open and edit it; run.json records
+/// its SHA-256).
+fn volumes_csv(per_date: &[DatedContacts]) -> String {
     let mut csv = String::from("date,channel,contacts,lo80,hi80,lo95,hi95\n");
-    for r in &per_date {
+    for r in per_date {
         let (l8, h8) = r.band80.unwrap_or((0.0, 0.0));
         let (l9, h9) = r.band95.unwrap_or((0.0, 0.0));
         let _ = writeln!(
@@ -909,45 +1171,73 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
             r.date, r.channel, r.contacts
         );
     }
-    let volumes = Volumes {
-        reason: reason_name.clone(),
-        per_date: Vec::new(),
-        file: Some(csv_name.clone()),
-        fitted: Some(FittedVolumes {
-            command: req.command.clone(),
-            history,
-            origin,
-            measure: measure.clone(),
-            recent,
-            set_aside: model
-                .extraordinary_days
-                .iter()
-                .map(|(d, f)| (*d, round_to(*f, 3)))
-                .collect(),
-            backtest: bt.as_ref().map(|b| BacktestSummary {
-                weeks: b.holdout_weeks,
-                horizon_days: b.max_horizon_days as u32,
-                wape: round_to(b.wape, 4),
-                seasonal_naive_wape: round_to(b.seasonal_naive_wape, 4),
-                daily_wape: round_to(b.daily_wape, 4),
-                seasonal_naive_daily_wape: round_to(b.seasonal_naive_daily_wape, 4),
-                daily_pi80_coverage: round_to(b.daily_pi80_coverage, 4),
-                daily_pi95_coverage: round_to(b.daily_pi95_coverage, 4),
-            }),
-        }),
-    };
+    csv
+}
 
-    // ---- profiles, events, behaviour, simulation -----------------------------------------
-    let mut profiles: Vec<ArrivalProfile> = base.as_ref().map_or_else(Vec::new, |b| {
+/// The provenance of fitted volumes: command, history files, origin, the last 8 weeks,
+/// the days set aside and the backtest's summary.
+fn fitted_volumes(
+    req: &PlanRequest,
+    history: &PlanHistory,
+    model: &VolumeModel,
+    bt: Option<&Backtest>,
+) -> FittedVolumes {
+    let recent_from = day_number(history.origin) - 55;
+    FittedVolumes {
+        command: req.command.clone(),
+        history: history.files.clone(),
+        origin: history.origin,
+        measure: history.measure.clone(),
+        recent: history
+            .series
+            .days
+            .iter()
+            .filter(|d| day_number(d.date) >= recent_from)
+            .map(|d| (d.date, round_to(d.total(), 1)))
+            .collect(),
+        set_aside: model
+            .extraordinary_days
+            .iter()
+            .map(|(d, f)| (*d, round_to(*f, 3)))
+            .collect(),
+        backtest: bt.map(|b| BacktestSummary {
+            weeks: b.holdout_weeks,
+            horizon_days: b.max_horizon_days as u32,
+            wape: round_to(b.wape, 4),
+            seasonal_naive_wape: round_to(b.seasonal_naive_wape, 4),
+            daily_wape: round_to(b.daily_wape, 4),
+            seasonal_naive_daily_wape: round_to(b.seasonal_naive_daily_wape, 4),
+            daily_pi80_coverage: round_to(b.daily_pi80_coverage, 4),
+            daily_pi95_coverage: round_to(b.daily_pi95_coverage, 4),
+        }),
+    }
+}
+
+/// The base's arrival profiles of other channels, then the fitted ones of `channel`.
+fn fitted_profiles(
+    base: Option<&Scenario>,
+    model: &VolumeModel,
+    channel: &str,
+) -> Vec<ArrivalProfile> {
+    let mut profiles: Vec<ArrivalProfile> = base.map_or_else(Vec::new, |b| {
         b.arrival_profiles
             .iter()
             .filter(|p| p.channel != channel)
             .cloned()
             .collect()
     });
-    profiles.extend(render::counts_fragment_value(&model, &channel).arrival_profiles);
+    profiles.extend(render::counts_fragment_value(model, channel).arrival_profiles);
+    profiles
+}
+
+/// The base's events without those applied in the volumes (`None`: none was left out, the
+/// base's list stands).
+fn base_events_left(
+    base: Option<&Scenario>,
+    applied_events: &[(String, String)],
+) -> Option<Vec<PeakEvent>> {
     let applied_names: BTreeSet<&str> = applied_events.iter().map(|(n, _)| n.as_str()).collect();
-    let events = base.as_ref().and_then(|b| {
+    base.and_then(|b| {
         b.events
             .iter()
             .any(|e| applied_names.contains(e.name.as_str()))
@@ -958,243 +1248,196 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
                     .cloned()
                     .collect()
             })
-    });
-    let behaviour = calls.as_ref().and_then(|(_, f)| {
-        let patience = f.patience_mean_s_exp_mle?;
-        let live = channel_kind != ChannelKind::Deferred;
-        Some(BehaviourFragment {
-            patience: if live {
-                [(
-                    channel.clone(),
-                    DurationDist::Exponential {
-                        mean_s: round_to(patience, 1),
-                    },
-                )]
-                .into()
-            } else {
-                BTreeMap::new()
-            },
-            redial: f
-                .redial_share
-                .zip(f.redial_delay_median_s)
-                .map(|(p, med)| Redial {
-                    probability: round_to(p, 4),
-                    delay: DurationDist::Exponential {
-                        mean_s: round_to(med / std::f64::consts::LN_2, 1),
-                    },
-                }),
-        })
-    });
-    let cv_points: Vec<(u32, f64)> = {
-        let mut v: Vec<(u32, f64)> = Vec::new();
-        for p in &days {
-            let lead = p.lead_days.max(0) as u32;
-            if v.last().is_none_or(|l| l.0 < lead) {
-                v.push((lead, p.cv));
-            }
-        }
-        v
-    };
-    let time_zone = req
-        .time_zone
-        .clone()
-        .or_else(|| base.as_ref().map(|b| b.calendar.time_zone.clone()))
-        .unwrap_or_else(|| "Europe/Amsterdam".into());
-    let base_name = base.as_ref().map_or("history", |b| b.name.as_str());
-    let name = req
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("{base_name}_{from}"));
-    let frag = Fragment {
-        name: name.clone(),
-        description: format!(
-            "Plan {from} to {to} from the history {} to {origin} ({measure}).",
-            first_day.date
-        ),
-        calendar: CalendarFragment {
-            start: from,
-            end: to,
-            interval_min: req.interval_min,
-            time_zone,
-            closed_days: plan_holidays.clone(),
-        },
-        channels,
-        events,
-        volumes: vec![volumes],
-        reasons,
-        arrival_profiles: profiles,
-        agents: teams.map(|teams| AgentsFragment { teams }),
-        behaviour,
-        simulation: SimulationFragment {
-            volume_cv: round_to(model.volume_cv_ahead(1), 4),
-            volume_cv_by_lead: VolumeCvByLead {
-                origin,
-                cv: cv_points,
-            },
-        },
-    };
+    })
+}
 
-    // ---- the text ------------------------------------------------------------------------------
+/// Patience (exponential MLE, live channels only) and redials fitted from the calls
+/// (`None` without a patience estimate).
+fn fitted_behaviour(f: &CallFit, channel: &str, kind: ChannelKind) -> Option<BehaviourFragment> {
+    let patience = f.patience_mean_s_exp_mle?;
+    let live = kind != ChannelKind::Deferred;
+    Some(BehaviourFragment {
+        patience: if live {
+            [(
+                channel.to_string(),
+                DurationDist::Exponential {
+                    mean_s: round_to(patience, 1),
+                },
+            )]
+            .into()
+        } else {
+            BTreeMap::new()
+        },
+        redial: f
+            .redial_share
+            .zip(f.redial_delay_median_s)
+            .map(|(p, med)| Redial {
+                probability: round_to(p, 4),
+                delay: DurationDist::Exponential {
+                    mean_s: round_to(med / std::f64::consts::LN_2, 1),
+                },
+            }),
+    })
+}
+
+/// The cv by lead: the first plan date of each lead.
+fn cv_points(days: &[PlanDay]) -> Vec<(u32, f64)> {
+    let mut v: Vec<(u32, f64)> = Vec::new();
+    for p in days {
+        let lead = p.lead_days.max(0) as u32;
+        if v.last().is_none_or(|l| l.0 < lead) {
+            v.push((lead, p.cv));
+        }
+    }
+    v
+}
+
+/// What the comment lines at the top of the written scenario say.
+struct Header<'a> {
+    history: &'a PlanHistory,
+    forecast: &'a PlanForecast,
+    csv_name: &'a str,
+    roster: Option<&'a RosterCheck>,
+    has_base: bool,
+}
+
+impl Header<'_> {
+    /// The comment lines: the command, the history, where the volumes and their cv come
+    /// from, applied events, days set aside, the fitted handling and roster, the merge.
+    fn comments(&self, req: &PlanRequest, base_events_dropped: bool) -> String {
+        let (h, model) = (self.history, &self.forecast.model);
+        let mut text = String::new();
+        let _ = writeln!(text, "// Written by `{}`.", req.command);
+        let _ = writeln!(
+            text,
+            "// History {} to {} ({} days with data): {}. Forecast origin {}.",
+            h.first,
+            h.origin,
+            h.series.days.len(),
+            h.measure,
+            h.origin
+        );
+        let _ = writeln!(
+            text,
+            "// volumes: the forecast median per date with its 80%/95% intervals in {} (daily model × intraday profile per weekday, see `peakplan fit --counts`); simulation.volume_cv_by_lead: each date's cv for its lead from the origin and its weekday ({}).",
+            self.csv_name,
+            if model.lead_variance.is_some() {
+                "measured by a rolling origin over the history"
+            } else {
+                "the residual model's formula: too little history to measure it"
+            }
+        );
+        for (name, date) in &self.forecast.applied_events {
+            let u: Vec<String> = model
+                .uplift(name)
+                .iter()
+                .map(|(k, m)| format!("{k:+}: x{m:.3}"))
+                .collect();
+            let _ = writeln!(
+                text,
+                "// Event `{name}` on {date}: its uplift fitted from the history's past occurrences ({}) is applied in the volumes{}.",
+                u.join(", "),
+                if base_events_dropped {
+                    "; the base's event of that name is left out so it does not count twice"
+                } else {
+                    ""
+                }
+            );
+        }
+        if !model.extraordinary_days.is_empty() {
+            let d: Vec<String> = model
+                .extraordinary_days
+                .iter()
+                .map(|(d, f)| format!("{d} x{f:.2}"))
+                .collect();
+            let _ = writeln!(
+                text,
+                "// Set aside as extraordinary (left out of the spread and of the roster statistic): {}.",
+                d.join(", ")
+            );
+        }
+        if let Some((_, f)) = &h.calls {
+            let _ = writeln!(
+                text,
+                "// Handling: lognormal with the sample mean {:.1} s and cv {:.3} of {} answered calls; patience exponential MLE {} s; FCR 1: repeat contacts are in the history's volumes.",
+                f.service_mean_s,
+                f.service_cv,
+                f.answered,
+                f.patience_mean_s_exp_mle
+                    .map_or("n/a".into(), |p| format!("{p:.1}"))
+            );
+        }
+        if let Some(r) = self.roster {
+            let _ = writeln!(
+                text,
+                "// Permanent roster: per weekday and {}-minute interval the median of the agents seen serving over the last {} weeks ({} days), as shifts that reproduce it exactly (largest difference {}); no shrinkage on top: agents seen serving were at work.",
+                req.interval_min, r.weeks, r.days_used, r.max_abs_difference
+            );
+        }
+        if self.has_base {
+            let _ = writeln!(
+                text,
+                "// Lists are replaced whole by `extends`: channels, reasons, teams and arrival profiles are the base's with the fitted parts put in."
+            );
+        }
+        text
+    }
+}
+
+/// The fragment as RON, lines holding a `None` (every optional field's default) left out;
+/// with `extends` naming the base when there is one.
+fn fragment_ron(frag: &Fragment, extends: Option<&str>) -> Result<String> {
     let body = ron::ser::to_string_pretty(
-        &frag,
+        frag,
         ron::ser::PrettyConfig::new()
             .compact_arrays(true)
             .extensions(ron::extensions::Extensions::IMPLICIT_SOME),
     )
     .map_err(|e| Error::Internal(format!("cannot write the RON scenario: {e}")))?;
-    // `None` is every optional field's default: leave those lines out.
     let body: String = body
         .lines()
         .filter(|l| !l.trim_end().ends_with(": None,") && !l.starts_with("#!"))
         .map(|l| format!("{l}\n"))
         .collect();
-    let mut text = String::new();
-    let _ = writeln!(text, "// Written by `{}`.", req.command);
-    let _ = writeln!(
-        text,
-        "// History {} to {} ({} days with data): {measure}. Forecast origin {origin}.",
-        first_day.date,
-        origin,
-        series.days.len()
-    );
-    let _ = writeln!(
-        text,
-        "// volumes: the forecast median per date with its 80%/95% intervals in {csv_name} (daily model × intraday profile per weekday, see `peakplan fit --counts`); simulation.volume_cv_by_lead: each date's cv for its lead from the origin and its weekday ({}).",
-        if model.lead_variance.is_some() {
-            "measured by a rolling origin over the history"
-        } else {
-            "the residual model's formula: too little history to measure it"
-        }
-    );
-    for (name, date) in &applied_events {
-        let u: Vec<String> = model
-            .uplift(name)
-            .iter()
-            .map(|(k, m)| format!("{k:+}: x{m:.3}"))
-            .collect();
-        let _ = writeln!(
-            text,
-            "// Event `{name}` on {date}: its uplift fitted from the history's past occurrences ({}) is applied in the volumes{}.",
-            u.join(", "),
-            if frag.events.is_some() {
-                "; the base's event of that name is left out so it does not count twice"
-            } else {
-                ""
-            }
-        );
-    }
-    if !model.extraordinary_days.is_empty() {
-        let d: Vec<String> = model
-            .extraordinary_days
-            .iter()
-            .map(|(d, f)| format!("{d} x{f:.2}"))
-            .collect();
-        let _ = writeln!(
-            text,
-            "// Set aside as extraordinary (left out of the spread and of the roster statistic): {}.",
-            d.join(", ")
-        );
-    }
-    if let Some((_, f)) = &calls {
-        let _ = writeln!(
-            text,
-            "// Handling: lognormal with the sample mean {:.1} s and cv {:.3} of {} answered calls; patience exponential MLE {} s; FCR 1: repeat contacts are in the history's volumes.",
-            f.service_mean_s,
-            f.service_cv,
-            f.answered,
-            f.patience_mean_s_exp_mle
-                .map_or("n/a".into(), |p| format!("{p:.1}"))
-        );
-    }
-    if let Some(r) = &roster_check {
-        let _ = writeln!(
-            text,
-            "// Permanent roster: per weekday and {}-minute interval the median of the agents seen serving over the last {} weeks ({} days), as shifts that reproduce it exactly (largest difference {}); no shrinkage on top: agents seen serving were at work.",
-            req.interval_min, r.weeks, r.days_used, r.max_abs_difference
-        );
-    }
-    if base.is_some() {
-        let _ = writeln!(
-            text,
-            "// Lists are replaced whole by `extends`: channels, reasons, teams and arrival profiles are the base's with the fitted parts put in."
-        );
-    }
-    let mut body = body;
-    if let Some(rel) = &req.forecast.extends {
-        body = render::with_extends(&format!("\n{body}"), rel)
+    Ok(match extends {
+        Some(rel) => render::with_extends(&format!("\n{body}"), rel)
             .trim_start_matches('\n')
-            .to_string();
-    }
-    text.push_str(&body);
-    write_atomically(&csv_path, &csv)?;
-    write_atomically(&out, &text)?;
+            .to_string(),
+        None => body,
+    })
+}
 
-    // ---- self-check: the written scenario loads and its demand equals the forecast --------
-    let mut demand_check = None;
-    if req.forecast.extends.is_some() {
-        let sc = scenario::load(&out, &[]).map_err(|e| {
-            input(format!(
-                "the written scenario {} does not validate (the base and the fit disagree):\n{e}",
-                out.display()
-            ))
-        })?;
-        let dem = crate::demand::compute(&sc)
-            .map_err(|e| Error::Internal(format!("demand of the written scenario: {e}")))?;
-        let daily = dem.daily();
-        let n = dem.reasons.len() * dem.channels.len() * dem.sources.len();
-        let ci = dem.channel_index(&channel);
-        let mut worst: f64 = 0.0;
-        for (k, p) in days.iter().enumerate() {
-            let Some(ci) = ci else { break };
-            let mut got = 0.0;
-            for r in 0..dem.reasons.len() {
-                for so in 0..dem.sources.len() {
-                    got += daily[k * n + (r * dem.channels.len() + ci) * dem.sources.len() + so];
-                }
-            }
-            if p.contacts > 0.0 {
-                worst = worst.max((got - p.contacts).abs() / p.contacts);
-            } else if got > 0.0 {
-                worst = worst.max(1.0);
+/// Loads the written scenario (it must validate) and compares its demand on `channel` per
+/// plan date with the forecast median: the largest relative difference (1 where the
+/// forecast is 0 and the demand is not).
+fn demand_self_check(out: &Path, channel: &str, days: &[PlanDay]) -> Result<f64> {
+    let sc = scenario::load(out, &[]).map_err(|e| {
+        input(format!(
+            "the written scenario {} does not validate (the base and the fit disagree):\n{e}",
+            out.display()
+        ))
+    })?;
+    let dem = crate::demand::compute(&sc)
+        .map_err(|e| Error::Internal(format!("demand of the written scenario: {e}")))?;
+    let daily = dem.daily();
+    let n = dem.reasons.len() * dem.channels.len() * dem.sources.len();
+    let ci = dem.channel_index(channel);
+    let mut worst: f64 = 0.0;
+    for (k, p) in days.iter().enumerate() {
+        let Some(ci) = ci else { break };
+        let mut got = 0.0;
+        for r in 0..dem.reasons.len() {
+            for so in 0..dem.sources.len() {
+                got += daily[k * n + (r * dem.channels.len() + ci) * dem.sources.len() + so];
             }
         }
-        demand_check = Some(worst);
-    } else {
-        notes.push(
-            "no --extends: the fragment is not a complete scenario and was not loaded".into(),
-        );
+        if p.contacts > 0.0 {
+            worst = worst.max((got - p.contacts).abs() / p.contacts);
+        } else if got > 0.0 {
+            worst = worst.max(1.0);
+        }
     }
-
-    let report = PlanReport {
-        out: out.display().to_string(),
-        measure,
-        history_first: first_day.date.to_string(),
-        history_last: origin.to_string(),
-        origin: origin.to_string(),
-        days,
-        extraordinary_days: model
-            .extraordinary_days
-            .iter()
-            .map(|(d, f)| (d.to_string(), *f))
-            .collect(),
-        applied_events,
-        backtest: bt,
-        roster: roster_check,
-        handling: calls
-            .as_ref()
-            .map(|(_, f)| (f.service_mean_s, f.service_cv)),
-        patience_mean_s: calls.as_ref().and_then(|(_, f)| f.patience_mean_s_exp_mle),
-        demand_check_max_rel_diff: demand_check,
-        notes,
-    };
-    Ok(if req.forecast.json {
-        let mut s = serde_json::to_string_pretty(&report)
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-        s.push('\n');
-        s
-    } else {
-        plan_table(&report, &name)
-    })
+    Ok(worst)
 }
 
 /// The human report of `fit --plan`.

@@ -401,6 +401,24 @@ pub fn counts_table(model: &VolumeModel, series: &CountSeries, bt: Option<&Backt
             s.reason
         );
     }
+    write_daily_model(&mut o, &r);
+    let _ = writeln!(o, "  next week (median, 80% interval):");
+    for d in &r.next_week {
+        let _ = writeln!(
+            o,
+            "    {}  {:>9.0}  [{:.0}, {:.0}]",
+            d.date, d.total, d.lo80, d.hi80
+        );
+    }
+    if let Some(b) = &r.backtest {
+        write_backtest(&mut o, b);
+    }
+    o
+}
+
+/// The daily model's lines of the `fit --counts` table: the regression terms, growth,
+/// spread, the cv by lead, event uplifts and extraordinary days.
+fn write_daily_model(o: &mut String, r: &CountsReport) {
     let _ = writeln!(
         o,
         "  daily model: ln(total) {} regression, multiplicative effects",
@@ -454,94 +472,88 @@ pub fn counts_table(model: &VolumeModel, series: &CountSeries, bt: Option<&Backt
             d.join(", ")
         );
     }
-    let _ = writeln!(o, "  next week (median, 80% interval):");
-    for d in &r.next_week {
+}
+
+/// The rolling-origin backtest's lines of the `fit --counts` table: errors by horizon
+/// against seasonal-naive, interval coverage and the verdict.
+fn write_backtest(o: &mut String, b: &Backtest) {
+    let _ = writeln!(
+        o,
+        "Backtest: rolling origin over the last {} weeks ({} to {}), {} origins, horizons 1-{} days, {} intervals",
+        b.holdout_weeks,
+        b.holdout_first_date,
+        b.holdout_last_date,
+        b.origins,
+        b.max_horizon_days,
+        b.intervals_evaluated
+    );
+    let _ = writeln!(
+        o,
+        "  {:>7}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>10}",
+        "horizon",
+        "intervals",
+        "WAPE",
+        "MAPE",
+        "bias",
+        "naive WAPE",
+        "naive MAPE",
+        "naive bias",
+        "day WAPE/naive"
+    );
+    let pc = |v: f64| format!("{:.2}%", 100.0 * v);
+    for h in &b.by_horizon {
         let _ = writeln!(
             o,
-            "    {}  {:>9.0}  [{:.0}, {:.0}]",
-            d.date, d.total, d.lo80, d.hi80
+            "  {:>6}d  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>6}/{}",
+            h.horizon_days,
+            h.intervals_evaluated,
+            pc(h.wape),
+            pc(h.mape),
+            pc(h.bias),
+            pc(h.seasonal_naive_wape),
+            pc(h.seasonal_naive_mape),
+            pc(h.seasonal_naive_bias),
+            pc(h.daily_wape),
+            pc(h.seasonal_naive_daily_wape)
         );
     }
-    if let Some(b) = &r.backtest {
+    let _ = writeln!(
+        o,
+        "  {:>7}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>6}/{}",
+        "all",
+        b.intervals_evaluated,
+        pc(b.wape),
+        pc(b.mape),
+        pc(b.bias),
+        pc(b.seasonal_naive_wape),
+        pc(b.seasonal_naive_mape),
+        pc(b.seasonal_naive_bias),
+        pc(b.daily_wape),
+        pc(b.seasonal_naive_daily_wape)
+    );
+    let _ = writeln!(
+        o,
+        "  prediction-interval coverage: intervals {} in 80%, {} in 95%; days {} in 80%, {} in 95%",
+        pc(b.pi80_coverage),
+        pc(b.pi95_coverage),
+        pc(b.daily_pi80_coverage),
+        pc(b.daily_pi95_coverage)
+    );
+    if b.beats_seasonal_naive {
         let _ = writeln!(
             o,
-            "Backtest: rolling origin over the last {} weeks ({} to {}), {} origins, horizons 1-{} days, {} intervals",
-            b.holdout_weeks,
-            b.holdout_first_date,
-            b.holdout_last_date,
-            b.origins,
-            b.max_horizon_days,
-            b.intervals_evaluated
-        );
-        let _ = writeln!(
-            o,
-            "  {:>7}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>10}",
-            "horizon",
-            "intervals",
-            "WAPE",
-            "MAPE",
-            "bias",
-            "naive WAPE",
-            "naive MAPE",
-            "naive bias",
-            "day WAPE/naive"
-        );
-        let pc = |v: f64| format!("{:.2}%", 100.0 * v);
-        for h in &b.by_horizon {
-            let _ = writeln!(
-                o,
-                "  {:>6}d  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>6}/{}",
-                h.horizon_days,
-                h.intervals_evaluated,
-                pc(h.wape),
-                pc(h.mape),
-                pc(h.bias),
-                pc(h.seasonal_naive_wape),
-                pc(h.seasonal_naive_mape),
-                pc(h.seasonal_naive_bias),
-                pc(h.daily_wape),
-                pc(h.seasonal_naive_daily_wape)
-            );
-        }
-        let _ = writeln!(
-            o,
-            "  {:>7}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>6}/{}",
-            "all",
-            b.intervals_evaluated,
+            "  The forecast beats seasonal-naive: WAPE {} vs {}.",
             pc(b.wape),
-            pc(b.mape),
-            pc(b.bias),
-            pc(b.seasonal_naive_wape),
-            pc(b.seasonal_naive_mape),
-            pc(b.seasonal_naive_bias),
-            pc(b.daily_wape),
-            pc(b.seasonal_naive_daily_wape)
+            pc(b.seasonal_naive_wape)
         );
+    } else {
         let _ = writeln!(
             o,
-            "  prediction-interval coverage: intervals {} in 80%, {} in 95%; days {} in 80%, {} in 95%",
-            pc(b.pi80_coverage),
-            pc(b.pi95_coverage),
-            pc(b.daily_pi80_coverage),
-            pc(b.daily_pi95_coverage)
+            "  WARNING: the forecast does NOT beat seasonal-naive (WAPE {} vs {}); plan with the simpler baseline or more history.",
+            pc(b.wape),
+            pc(b.seasonal_naive_wape)
         );
-        if b.beats_seasonal_naive {
-            let _ = writeln!(
-                o,
-                "  The forecast beats seasonal-naive: WAPE {} vs {}.",
-                pc(b.wape),
-                pc(b.seasonal_naive_wape)
-            );
-        } else {
-            let _ = writeln!(
-                o,
-                "  WARNING: the forecast does NOT beat seasonal-naive (WAPE {} vs {}); plan with the simpler baseline or more history.",
-                pc(b.wape),
-                pc(b.seasonal_naive_wape)
-            );
-        }
     }
-    o
 }
 
 /// The fitted part of a scenario, as a RON fragment a scenario can `extends`.

@@ -16,37 +16,13 @@ use rand_distr::{Binomial, Distribution, Gamma};
 
 use super::SimError;
 use super::dist::{Sampler, exp1, unit};
-use super::event::EventQueue;
+use super::event::{EventKind, EventQueue, TICK_MASK};
 use super::metrics::{Detail, DetailKey, RunMetrics};
-use super::model::{ChannelKind, InSystem, Model};
+use super::model::{Channel, ChannelKind, InSystem, Model};
 use crate::demand::OPENING_SPREAD_MIN;
 
 /// Returns that reach a closed live channel arrive over this much of its next opening.
 const OPENING_SPREAD_MS: u64 = OPENING_SPREAD_MIN as u64 * 60_000;
-
-const EV_ARRIVAL: u64 = 0;
-const EV_RETURN: u64 = 1;
-const EV_ABANDON: u64 = 2;
-const EV_DONE: u64 = 3;
-const EV_BOUNDARY: u64 = 4;
-
-/// An event's payload: the kind in the top 3 bits, `a` in the next 29, `b` in the low 32.
-/// `a` is an agent (< 2^24, validated), a stream (< 2^29, validated) or a contact's tick
-/// (compared modulo 2^29, see [`TICK_MASK`]); `b` is a contact slot (any `u32`) or an
-/// interval.
-#[inline(always)]
-fn pack(kind: u64, a: u32, b: u32) -> u64 {
-    (kind << 61) | (((a & TICK_MASK) as u64) << 32) | b as u64
-}
-
-#[inline(always)]
-fn unpack(d: u64) -> (u64, u32, u32) {
-    (d >> 61, ((d >> 32) as u32) & TICK_MASK, d as u32)
-}
-
-/// The bits of a contact's tick that an event carries: a stale timer is recognised when
-/// its tick differs from the contact's modulo 2^29.
-const TICK_MASK: u32 = (1 << 29) - 1;
 
 /// Most contact slots (customers in the system at once).
 const MAX_SLOTS: usize = u32::MAX as usize;
@@ -159,131 +135,23 @@ impl<'m> Simulator<'m> {
         model.validate()?;
         let nc = model.channels.len();
         let ns = model.skills.len();
-        let ni = model.intervals.len();
-        let mut hand = Vec::with_capacity(model.reasons.len() * nc);
-        let mut tr_hand = Vec::with_capacity(model.reasons.len() * nc);
-        for r in &model.reasons {
-            let fallback = r.handling.iter().flatten().next();
-            for c in 0..nc {
-                let d = r.handling[c].as_ref().or(fallback).ok_or_else(|| {
-                    SimError::Invalid(format!("reasons: {} has no handling time at all", r.name))
-                })?;
-                hand.push(Sampler::new(d)?);
-                tr_hand.push(
-                    r.transfer
-                        .as_ref()
-                        .map(|t| Sampler::new(t.handling[c].as_ref().unwrap_or(d)))
-                        .transpose()?,
-                );
-            }
-        }
-        let mut chat_k = Vec::new();
-        let mut chat_slow = Vec::new();
-        for ch in &model.channels {
-            match ch.kind {
-                ChannelKind::Chat {
-                    max_concurrent,
-                    slowdown_per_extra,
-                } => {
-                    chat_k.push(max_concurrent);
-                    chat_slow.push(slowdown_per_extra);
-                }
-                _ => {
-                    chat_k.push(0);
-                    chat_slow.push(0.0);
-                }
-            }
-        }
-        let mut q_groups = vec![Vec::new(); nc * ns];
-        let mut g_queues = Vec::new();
-        for (g, gr) in model.groups.iter().enumerate() {
-            let mut qs = Vec::new();
-            for &c in &gr.channels {
-                for &s in &gr.skills {
-                    let q = c * ns + s;
-                    if !q_groups[q].contains(&(g as u16)) {
-                        q_groups[q].push(g as u16);
-                        qs.push(q as u16);
-                    }
-                }
-            }
-            // Channel priority first, then the agent's own skill order (the first skill listed
-            // is its main one: a back-office agent who also backs up the front office takes
-            // a waiting back-office contact first).
-            let rank = |q: u16| {
-                gr.skills
-                    .iter()
-                    .position(|&s| s == q as usize % ns)
-                    .unwrap_or(usize::MAX)
-            };
-            qs.sort_by_key(|&q| (model.channels[q as usize / ns].priority, rank(q), q));
-            g_queues.push(qs.iter().map(|&q| (q, rank(q).min(255) as u8)).collect());
-        }
+        let (hand, tr_hand) = handling_samplers(model)?;
+        let (chat_k, chat_slow): (Vec<u8>, Vec<f64>) =
+            model.channels.iter().map(chat_settings).unzip();
+        let (q_groups, g_queues) = routing(model);
         let n_days = model.n_days();
-        let mut day_max_staff = vec![0u32; model.groups.len() * n_days];
-        for (g, gr) in model.groups.iter().enumerate() {
-            for (i, iv) in model.intervals.iter().enumerate() {
-                let m = &mut day_max_staff[g * n_days + iv.day as usize];
-                *m = (*m).max(gr.staff[i]);
-            }
-        }
+        let day_max_staff = day_max_staff(model, n_days);
         let next_open = model
             .channels
             .iter()
-            .map(|ch| {
-                let mut v = vec![u32::MAX; ni];
-                let mut next = u32::MAX;
-                for i in (0..ni).rev() {
-                    if ch.is_open(i) {
-                        next = i as u32;
-                    }
-                    v[i] = next;
-                }
-                v
-            })
+            .map(|ch| next_open(model, ch))
             .collect();
         let open_before = model
             .channels
             .iter()
-            .map(|ch| {
-                if !(ch.target_open_clock && ch.kind == ChannelKind::Deferred) {
-                    return Vec::new();
-                }
-                let mut acc = 0u64;
-                model
-                    .intervals
-                    .iter()
-                    .enumerate()
-                    .map(|(i, iv)| {
-                        let before = acc;
-                        if ch.is_open(i) {
-                            acc += iv.len_ms;
-                        }
-                        before
-                    })
-                    .collect()
-            })
+            .map(|ch| open_before(model, ch))
             .collect();
-        let n_days = model.n_days();
-        let day_volume = (0..n_days)
-            .map(|d| {
-                let cv = if model.day_volume_cv.is_empty() {
-                    model.volume_cv
-                } else {
-                    model.day_volume_cv[d]
-                };
-                if cv > 0.0 {
-                    let cv2 = cv * cv;
-                    Gamma::new(1.0 / cv2, cv2).map(Some).map_err(|e| {
-                        SimError::Invalid(format!(
-                            "volume cv {cv} on day {d}: no Gamma(mean 1, cv) multiplier ({e})"
-                        ))
-                    })
-                } else {
-                    Ok(None)
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let day_volume = day_volume_laws(model, n_days)?;
         Ok(Simulator {
             model,
             nc,
@@ -317,7 +185,12 @@ impl<'m> Simulator<'m> {
                 .iter()
                 .map(|c| (c.target_s * 1000.0).round() as u64)
                 .collect(),
-            chat_k: chat_k.clone(),
+            g_chat_k: model
+                .groups
+                .iter()
+                .map(|g| g.channels.iter().map(|&c| chat_k[c]).max().unwrap_or(0))
+                .collect(),
+            chat_k,
             chat_slow,
             deferred: model
                 .channels
@@ -337,11 +210,6 @@ impl<'m> Simulator<'m> {
                         .map(|&c| c as u16)
                         .collect()
                 })
-                .collect(),
-            g_chat_k: model
-                .groups
-                .iter()
-                .map(|g| g.channels.iter().map(|&c| chat_k[c]).max().unwrap_or(0))
                 .collect(),
             agents_per_group: model
                 .groups
@@ -397,6 +265,146 @@ impl<'m> Simulator<'m> {
         st.run();
         st.m
     }
+}
+
+/// Handling samplers per `[reason * nc + channel]`: the reason's own law on the channel,
+/// else its first channel's; and the transfer's handling (defaulting to the same law).
+#[allow(clippy::type_complexity)]
+fn handling_samplers(model: &Model) -> Result<(Vec<Sampler>, Vec<Option<Sampler>>), SimError> {
+    let nc = model.channels.len();
+    let mut hand = Vec::with_capacity(model.reasons.len() * nc);
+    let mut tr_hand = Vec::with_capacity(model.reasons.len() * nc);
+    for r in &model.reasons {
+        let fallback = r.handling.iter().flatten().next();
+        for c in 0..nc {
+            let d = r.handling[c].as_ref().or(fallback).ok_or_else(|| {
+                SimError::Invalid(format!("reasons: {} has no handling time at all", r.name))
+            })?;
+            hand.push(Sampler::new(d)?);
+            tr_hand.push(
+                r.transfer
+                    .as_ref()
+                    .map(|t| Sampler::new(t.handling[c].as_ref().unwrap_or(d)))
+                    .transpose()?,
+            );
+        }
+    }
+    Ok((hand, tr_hand))
+}
+
+/// A channel's chat concurrency and slowdown per extra chat (`(0, 0.0)`: not chat).
+fn chat_settings(ch: &Channel) -> (u8, f64) {
+    match ch.kind {
+        ChannelKind::Chat {
+            max_concurrent,
+            slowdown_per_extra,
+        } => (max_concurrent, slowdown_per_extra),
+        _ => (0, 0.0),
+    }
+}
+
+/// The routing tables: the groups eligible for each queue `q = channel * ns + skill`, and
+/// the queues each group serves with its skill's rank, in the order it takes work.
+#[allow(clippy::type_complexity)]
+fn routing(model: &Model) -> (Vec<Vec<u16>>, Vec<Vec<(u16, u8)>>) {
+    let ns = model.skills.len();
+    let mut q_groups = vec![Vec::new(); model.channels.len() * ns];
+    let mut g_queues = Vec::new();
+    for (g, gr) in model.groups.iter().enumerate() {
+        let mut qs = Vec::new();
+        for &c in &gr.channels {
+            for &s in &gr.skills {
+                let q = c * ns + s;
+                if !q_groups[q].contains(&(g as u16)) {
+                    q_groups[q].push(g as u16);
+                    qs.push(q as u16);
+                }
+            }
+        }
+        // Channel priority first, then the agent's own skill order (the first skill listed
+        // is its main one: a back-office agent who also backs up the front office takes
+        // a waiting back-office contact first).
+        let rank = |q: u16| {
+            gr.skills
+                .iter()
+                .position(|&s| s == q as usize % ns)
+                .unwrap_or(usize::MAX)
+        };
+        qs.sort_by_key(|&q| (model.channels[q as usize / ns].priority, rank(q), q));
+        g_queues.push(qs.iter().map(|&q| (q, rank(q).min(255) as u8)).collect());
+    }
+    (q_groups, g_queues)
+}
+
+/// Largest staff per `[group * n_days + day]`.
+fn day_max_staff(model: &Model, n_days: usize) -> Vec<u32> {
+    let mut out = vec![0u32; model.groups.len() * n_days];
+    for (g, gr) in model.groups.iter().enumerate() {
+        for (i, iv) in model.intervals.iter().enumerate() {
+            let m = &mut out[g * n_days + iv.day as usize];
+            *m = (*m).max(gr.staff[i]);
+        }
+    }
+    out
+}
+
+/// Per interval, the next interval at or after it in which `ch` is open (u32::MAX: never).
+fn next_open(model: &Model, ch: &Channel) -> Vec<u32> {
+    let ni = model.intervals.len();
+    let mut v = vec![u32::MAX; ni];
+    let mut next = u32::MAX;
+    for i in (0..ni).rev() {
+        if ch.is_open(i) {
+            next = i as u32;
+        }
+        v[i] = next;
+    }
+    v
+}
+
+/// For a deferred channel whose response time counts open time only, the open ms before
+/// each interval; empty for every other channel.
+fn open_before(model: &Model, ch: &Channel) -> Vec<u64> {
+    if !(ch.target_open_clock && ch.kind == ChannelKind::Deferred) {
+        return Vec::new();
+    }
+    let mut acc = 0u64;
+    model
+        .intervals
+        .iter()
+        .enumerate()
+        .map(|(i, iv)| {
+            let before = acc;
+            if ch.is_open(i) {
+                acc += iv.len_ms;
+            }
+            before
+        })
+        .collect()
+}
+
+/// The law of each day's volume multiplier, Gamma(mean 1, cv) with the day's cv (`None`
+/// where the cv is 0).
+fn day_volume_laws(model: &Model, n_days: usize) -> Result<Vec<Option<Gamma<f64>>>, SimError> {
+    (0..n_days)
+        .map(|d| {
+            let cv = if model.day_volume_cv.is_empty() {
+                model.volume_cv
+            } else {
+                model.day_volume_cv[d]
+            };
+            if cv > 0.0 {
+                let cv2 = cv * cv;
+                Gamma::new(1.0 / cv2, cv2).map(Some).map_err(|e| {
+                    SimError::Invalid(format!(
+                        "volume cv {cv} on day {d}: no Gamma(mean 1, cv) multiplier ({e})"
+                    ))
+                })
+            } else {
+                Ok(None)
+            }
+        })
+        .collect()
 }
 
 struct State<'s, 'm> {
@@ -502,16 +510,15 @@ impl<'s, 'm> State<'s, 'm> {
         for s in 0..self.sim.model.streams.len() {
             self.next_arrival(s);
         }
-        while let Some(e) = self.ev.pop() {
-            self.now = e.time();
+        while let Some((time, kind)) = self.ev.pop() {
+            self.now = time;
             self.m.events += 1;
-            let (kind, a, b) = unpack(e.data);
             match kind {
-                EV_ARRIVAL => self.arrival(a as usize),
-                EV_DONE => self.done(a, b),
-                EV_ABANDON => self.abandon(b, a),
-                EV_RETURN => self.ret(b, a),
-                _ => self.boundary(b as usize),
+                EventKind::Arrival { stream } => self.arrival(stream as usize),
+                EventKind::Done { agent, slot } => self.done(agent, slot),
+                EventKind::Abandon { slot, tick } => self.abandon(slot, tick),
+                EventKind::Return { slot, tick } => self.ret(slot, tick),
+                EventKind::Boundary { interval } => self.boundary(interval as usize),
             }
         }
         // Whatever still waits was never answered.
@@ -545,7 +552,7 @@ impl<'s, 'm> State<'s, 'm> {
                 let t = t + e * inv;
                 self.stream_t[s] = t;
                 let at = (t as u64).min(end as u64 - 1);
-                self.ev.push(at, pack(EV_ARRIVAL, s as u32, 0));
+                self.ev.push(at, EventKind::Arrival { stream: s as u32 });
                 return;
             }
         }
@@ -583,7 +590,7 @@ impl<'s, 'm> State<'s, 'm> {
         self.stream_i[s] = i;
         let at = (t as u64)
             .min(self.sim.model.intervals[i].start_ms + self.sim.model.intervals[i].len_ms - 1);
-        self.ev.push(at, pack(EV_ARRIVAL, s as u32, 0));
+        self.ev.push(at, EventKind::Arrival { stream: s as u32 });
     }
 
     fn arrival(&mut self, s: usize) {
@@ -679,8 +686,10 @@ impl<'s, 'm> State<'s, 'm> {
         self.q_waiting[q] += 1;
         if let Some(p) = &sim.patience[ch] {
             let pat = (p.sample(&mut self.rng) + 0.5) as u64;
-            self.ev
-                .push(self.now.saturating_add(pat), pack(EV_ABANDON, tick, slot));
+            self.ev.push(
+                self.now.saturating_add(pat),
+                EventKind::Abandon { slot, tick },
+            );
         }
     }
 
@@ -834,8 +843,10 @@ impl<'s, 'm> State<'s, 'm> {
             t.handled += 1;
             t.handle_ms += dur_ms;
         }
-        self.ev
-            .push(now.saturating_add(dur_ms), pack(EV_DONE, a, slot));
+        self.ev.push(
+            now.saturating_add(dur_ms),
+            EventKind::Done { agent: a, slot },
+        );
     }
 
     /// Open time of channel `ch` between `arrival_ms` (in interval `from`) and now.
@@ -1107,7 +1118,7 @@ impl<'s, 'm> State<'s, 'm> {
         cm.state = PENDING;
         cm.tick = cm.tick.wrapping_add(1);
         let tick = cm.tick;
-        self.ev.push(t, pack(EV_RETURN, tick, slot));
+        self.ev.push(t, EventKind::Return { slot, tick });
     }
 
     fn ret(&mut self, slot: u32, tick: u32) {
@@ -1131,7 +1142,7 @@ impl<'s, 'm> State<'s, 'm> {
                 self.finish(slot);
             } else {
                 let t = self.opening_arrival(ch, next as usize);
-                self.ev.push(t, pack(EV_RETURN, tick, slot));
+                self.ev.push(t, EventKind::Return { slot, tick });
             }
             return;
         }
@@ -1239,7 +1250,12 @@ impl<'s, 'm> State<'s, 'm> {
             }
         }
         let next = model.intervals[i].start_ms + model.intervals[i].len_ms;
-        self.ev.push(next, pack(EV_BOUNDARY, 0, (i + 1) as u32));
+        self.ev.push(
+            next,
+            EventKind::Boundary {
+                interval: (i + 1) as u32,
+            },
+        );
     }
 
     fn set_staff(&mut self, g: usize, target: u32) {
@@ -1311,26 +1327,6 @@ fn detail_key(interval: usize, c: &Contact, group: u16) -> DetailKey {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn events_carry_slots_beyond_16_million_and_every_kind() {
-        // Slots were once packed into 24 bits: the 16,777,217th customer in the system
-        // would have been mistaken for the first.
-        for slot in [0u32, (1 << 24) + 5, u32::MAX] {
-            for kind in [EV_ARRIVAL, EV_RETURN, EV_ABANDON, EV_DONE, EV_BOUNDARY] {
-                let tick = 0xDEAD_BEEF_u32;
-                let (k, a, b) = unpack(pack(kind, tick, slot));
-                assert_eq!((k, a, b), (kind, tick & TICK_MASK, slot));
-            }
-        }
-        // Agents (< 2^24) and streams (< 2^29) fit the 29-bit operand.
-        let (_, a, _) = unpack(pack(EV_DONE, (1 << 24) - 1, 7));
-        assert_eq!(a, (1 << 24) - 1);
-        let (_, a, _) = unpack(pack(EV_ARRIVAL, (1 << 29) - 1, 0));
-        assert_eq!(a, (1 << 29) - 1);
-    }
-
     #[test]
     fn counters_add_past_the_32_bit_range() {
         let big = u64::from(u32::MAX);

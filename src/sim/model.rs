@@ -8,6 +8,7 @@
 //! Time is integer milliseconds from the start of the calendar (`u64`); intervals may have
 //! different lengths (a DST day has 23 or 25 hours of intervals).
 
+use super::SimError::Invalid;
 use crate::limits::{
     MAX_AHT_FACTOR, MAX_CHAT_SLOWDOWN, MAX_CV, MAX_DURATION_S, MAX_EMPIRICAL_POINTS, MAX_VOLUME_CV,
     MIN_AHT_FACTOR, MIN_CV, MIN_DURATION_S, MIN_VOLUME_CV,
@@ -458,11 +459,44 @@ impl Model {
     }
 
     /// Checks every index and number; the simulator relies on this.
+    ///
+    /// The first rule broken is the error, in this order: sizes and the interval grid,
+    /// behaviour, volume noise, index widths, channels, reasons, streams, groups.
     pub fn validate(&self) -> Result<(), super::SimError> {
-        use super::SimError::Invalid;
-        let ni = self.intervals.len();
+        self.check_sizes()?;
+        self.check_intervals()?;
+        self.check_behaviour()?;
+        self.check_volume_cv()?;
+        self.check_index_widths()?;
+        self.check_day_volume_cv()?;
+        for (c, ch) in self.channels.iter().enumerate() {
+            self.check_channel(c, ch)?;
+        }
+        for (r, re) in self.reasons.iter().enumerate() {
+            self.check_reason(r, re)?;
+        }
+        for (s, st) in self.streams.iter().enumerate() {
+            self.check_stream(s, st)?;
+        }
+        for (g, gr) in self.groups.iter().enumerate() {
+            self.check_group(g, gr)?;
+        }
+        if self
+            .groups
+            .iter()
+            .map(|g| g.staff.iter().max().copied().unwrap_or(0) as u64)
+            .sum::<u64>()
+            >= (1 << 24)
+        {
+            return Err(Invalid("more than 16 million agents".into()));
+        }
+        Ok(())
+    }
+
+    /// At least one interval, 1 to 64 channels and skills.
+    fn check_sizes(&self) -> Result<(), super::SimError> {
         let nc = self.channels.len();
-        if ni == 0 {
+        if self.intervals.is_empty() {
             return Err(Invalid("model has no intervals".into()));
         }
         if nc == 0 || nc > 64 {
@@ -474,6 +508,11 @@ impl Model {
                 self.skills.len()
             )));
         }
+        Ok(())
+    }
+
+    /// Intervals contiguous, each longer than 0, days never going backwards.
+    fn check_intervals(&self) -> Result<(), super::SimError> {
         let mut t = self.intervals[0].start_ms;
         for (k, iv) in self.intervals.iter().enumerate() {
             if iv.len_ms == 0 || iv.start_ms != t {
@@ -487,6 +526,12 @@ impl Model {
             }
             t += iv.len_ms;
         }
+        Ok(())
+    }
+
+    /// Repeat delay, repeat channel and channel switch: indices, shares and laws.
+    fn check_behaviour(&self) -> Result<(), super::SimError> {
+        let nc = self.channels.len();
         check_dist_ok(&self.behaviour.repeat_delay, "behaviour.repeat_delay")?;
         if let Some((c, share)) = self.behaviour.repeat_other_channel {
             if c >= nc || !(0.0..=1.0).contains(&share) {
@@ -503,14 +548,22 @@ impl Model {
             }
             check_dist_ok(d, "behaviour.channel_switch.delay")?;
         }
+        Ok(())
+    }
+
+    fn check_volume_cv(&self) -> Result<(), super::SimError> {
         if !(self.volume_cv == 0.0 || (MIN_VOLUME_CV..=MAX_VOLUME_CV).contains(&self.volume_cv)) {
             return Err(Invalid(format!(
                 "volume_cv = {}; must be 0 (off) or from {MIN_VOLUME_CV} to {MAX_VOLUME_CV}",
                 self.volume_cv
             )));
         }
-        // Reasons, tags and groups are stored as u16 in a contact (u16::MAX marks "no
-        // group"), streams in 29 bits of an event.
+        Ok(())
+    }
+
+    /// Reasons, tags and groups are stored as u16 in a contact (u16::MAX marks "no
+    /// group"), streams in 29 bits of an event.
+    fn check_index_widths(&self) -> Result<(), super::SimError> {
         for (what, n, max) in [
             ("reasons", self.reasons.len(), u16::MAX as usize - 1),
             ("tags", self.tags.len(), u16::MAX as usize - 1),
@@ -521,6 +574,11 @@ impl Model {
                 return Err(Invalid(format!("model has {n} {what}; at most {max}")));
             }
         }
+        Ok(())
+    }
+
+    /// None, or one finite cv ≥ 0 per day.
+    fn check_day_volume_cv(&self) -> Result<(), super::SimError> {
         if !self.day_volume_cv.is_empty() && self.day_volume_cv.len() != self.n_days() {
             return Err(Invalid(format!(
                 "day_volume_cv has {} entries; expected {} (one per day) or none",
@@ -537,126 +595,136 @@ impl Model {
                 "day_volume_cv holds {cv}; every day's cv must be finite and ≥ 0"
             )));
         }
-        for (c, ch) in self.channels.iter().enumerate() {
-            if !(ch.target_share > 0.0 && ch.target_share < 1.0 + 1e-12) || ch.target_s < 0.0 {
-                return Err(Invalid(format!(
-                    "channels[{c}] ({}): target share must be in (0, 1] and target_s ≥ 0",
-                    ch.name
-                )));
-            }
-            if !ch.open.is_empty() && ch.open.len() != ni {
-                return Err(Invalid(format!(
-                    "channels[{c}].open has {} entries; expected {ni} (one per interval) or none",
-                    ch.open.len()
-                )));
-            }
-            if let ChannelKind::Chat {
-                max_concurrent,
-                slowdown_per_extra,
-            } = ch.kind
-            {
-                if max_concurrent == 0 || !(0.0..=MAX_CHAT_SLOWDOWN).contains(&slowdown_per_extra) {
-                    return Err(Invalid(format!(
-                        "channels[{c}]: chat needs max_concurrent ≥ 1 and slowdown from 0 to {MAX_CHAT_SLOWDOWN}"
-                    )));
-                }
-            }
-            if let Some(p) = &ch.patience {
-                check_dist_ok(p, &format!("channels[{c}].patience"))?;
-            }
-            check_dist_ok(&ch.redial_delay, &format!("channels[{c}].redial_delay"))?;
-            if !(0.0..=1.0).contains(&ch.redial_probability) {
-                return Err(Invalid(format!(
-                    "channels[{c}].redial_probability must be in [0, 1]"
-                )));
-            }
+        Ok(())
+    }
+
+    /// Channel `c`: target, opening flags per interval, chat settings, patience, redials.
+    fn check_channel(&self, c: usize, ch: &Channel) -> Result<(), super::SimError> {
+        let ni = self.intervals.len();
+        if !(ch.target_share > 0.0 && ch.target_share < 1.0 + 1e-12) || ch.target_s < 0.0 {
+            return Err(Invalid(format!(
+                "channels[{c}] ({}): target share must be in (0, 1] and target_s ≥ 0",
+                ch.name
+            )));
         }
-        for (r, re) in self.reasons.iter().enumerate() {
-            if re.skill >= self.skills.len() || !(0.0..=1.0).contains(&re.fcr) {
-                return Err(Invalid(format!(
-                    "reasons[{r}] ({}): skill index or fcr out of range",
-                    re.name
-                )));
-            }
-            if re.handling.len() != nc {
-                return Err(Invalid(format!(
-                    "reasons[{r}].handling has {} entries; expected one per channel ({nc})",
-                    re.handling.len()
-                )));
-            }
-            for (c, d) in re.handling.iter().enumerate() {
-                if let Some(d) = d {
-                    check_dist_ok(d, &format!("reasons[{r}].handling[{c}]"))?;
-                }
-            }
-            if let Some(tr) = &re.transfer {
-                if tr.to_skill >= self.skills.len()
-                    || !(0.0..=1.0).contains(&tr.share)
-                    || tr.handling.len() != nc
-                {
-                    return Err(Invalid(format!(
-                        "reasons[{r}].transfer: skill index, share or handling length out of range"
-                    )));
-                }
-            }
+        if !ch.open.is_empty() && ch.open.len() != ni {
+            return Err(Invalid(format!(
+                "channels[{c}].open has {} entries; expected {ni} (one per interval) or none",
+                ch.open.len()
+            )));
         }
-        for (s, st) in self.streams.iter().enumerate() {
-            if st.reason >= self.reasons.len() || st.channel >= nc || st.tag >= self.tags.len() {
-                return Err(Invalid(format!(
-                    "streams[{s}]: reason, channel or tag index out of range"
-                )));
-            }
-            if st.expected.len() != ni {
-                return Err(Invalid(format!(
-                    "streams[{s}].expected has {} entries; expected {ni}",
-                    st.expected.len()
-                )));
-            }
-            if st.expected.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
-                return Err(Invalid(format!(
-                    "streams[{s}].expected: every value must be finite and ≥ 0"
-                )));
-            }
-            if self.reasons[st.reason].handling[st.channel].is_none() {
-                return Err(Invalid(format!(
-                    "streams[{s}]: reason {} has no handling time on channel {}",
-                    self.reasons[st.reason].name, self.channels[st.channel].name
-                )));
-            }
-        }
-        for (g, gr) in self.groups.iter().enumerate() {
-            if gr.channels.iter().any(|&c| c >= nc)
-                || gr.skills.iter().any(|&s| s >= self.skills.len())
-            {
-                return Err(Invalid(format!(
-                    "groups[{g}] ({}): channel or skill index out of range",
-                    gr.name
-                )));
-            }
-            if gr.staff.len() != ni {
-                return Err(Invalid(format!(
-                    "groups[{g}].staff has {} entries; expected {ni}",
-                    gr.staff.len()
-                )));
-            }
-            let ok = (MIN_AHT_FACTOR..=MAX_AHT_FACTOR).contains(&gr.aht_factor)
-                && (0.0..=1.0).contains(&gr.absence)
-                && (0.0..1.0).contains(&gr.in_shift);
-            if !ok {
-                return Err(Invalid(format!(
-                    "groups[{g}] ({}): aht_factor must be from {MIN_AHT_FACTOR} to {MAX_AHT_FACTOR}, absence in [0, 1], in_shift in [0, 1)",
-                    gr.name
-                )));
-            }
-        }
-        if self
-            .groups
-            .iter()
-            .map(|g| g.staff.iter().max().copied().unwrap_or(0) as u64)
-            .sum::<u64>()
-            >= (1 << 24)
+        if let ChannelKind::Chat {
+            max_concurrent,
+            slowdown_per_extra,
+        } = ch.kind
         {
-            return Err(Invalid("more than 16 million agents".into()));
+            if max_concurrent == 0 || !(0.0..=MAX_CHAT_SLOWDOWN).contains(&slowdown_per_extra) {
+                return Err(Invalid(format!(
+                    "channels[{c}]: chat needs max_concurrent ≥ 1 and slowdown from 0 to {MAX_CHAT_SLOWDOWN}"
+                )));
+            }
+        }
+        if let Some(p) = &ch.patience {
+            check_dist_ok(p, &format!("channels[{c}].patience"))?;
+        }
+        check_dist_ok(&ch.redial_delay, &format!("channels[{c}].redial_delay"))?;
+        if !(0.0..=1.0).contains(&ch.redial_probability) {
+            return Err(Invalid(format!(
+                "channels[{c}].redial_probability must be in [0, 1]"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Reason `r`: skill, FCR, one handling law per channel, transfer.
+    fn check_reason(&self, r: usize, re: &Reason) -> Result<(), super::SimError> {
+        let nc = self.channels.len();
+        if re.skill >= self.skills.len() || !(0.0..=1.0).contains(&re.fcr) {
+            return Err(Invalid(format!(
+                "reasons[{r}] ({}): skill index or fcr out of range",
+                re.name
+            )));
+        }
+        if re.handling.len() != nc {
+            return Err(Invalid(format!(
+                "reasons[{r}].handling has {} entries; expected one per channel ({nc})",
+                re.handling.len()
+            )));
+        }
+        for (c, d) in re.handling.iter().enumerate() {
+            if let Some(d) = d {
+                check_dist_ok(d, &format!("reasons[{r}].handling[{c}]"))?;
+            }
+        }
+        if let Some(tr) = &re.transfer {
+            if tr.to_skill >= self.skills.len()
+                || !(0.0..=1.0).contains(&tr.share)
+                || tr.handling.len() != nc
+            {
+                return Err(Invalid(format!(
+                    "reasons[{r}].transfer: skill index, share or handling length out of range"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Stream `s`: indices, expected contacts per interval, a handling law on its channel.
+    fn check_stream(&self, s: usize, st: &Stream) -> Result<(), super::SimError> {
+        let ni = self.intervals.len();
+        if st.reason >= self.reasons.len()
+            || st.channel >= self.channels.len()
+            || st.tag >= self.tags.len()
+        {
+            return Err(Invalid(format!(
+                "streams[{s}]: reason, channel or tag index out of range"
+            )));
+        }
+        if st.expected.len() != ni {
+            return Err(Invalid(format!(
+                "streams[{s}].expected has {} entries; expected {ni}",
+                st.expected.len()
+            )));
+        }
+        if st.expected.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+            return Err(Invalid(format!(
+                "streams[{s}].expected: every value must be finite and ≥ 0"
+            )));
+        }
+        if self.reasons[st.reason].handling[st.channel].is_none() {
+            return Err(Invalid(format!(
+                "streams[{s}]: reason {} has no handling time on channel {}",
+                self.reasons[st.reason].name, self.channels[st.channel].name
+            )));
+        }
+        Ok(())
+    }
+
+    /// Group `g`: indices, staff per interval, handling factor and shrinkage.
+    fn check_group(&self, g: usize, gr: &Group) -> Result<(), super::SimError> {
+        let ni = self.intervals.len();
+        if gr.channels.iter().any(|&c| c >= self.channels.len())
+            || gr.skills.iter().any(|&s| s >= self.skills.len())
+        {
+            return Err(Invalid(format!(
+                "groups[{g}] ({}): channel or skill index out of range",
+                gr.name
+            )));
+        }
+        if gr.staff.len() != ni {
+            return Err(Invalid(format!(
+                "groups[{g}].staff has {} entries; expected {ni}",
+                gr.staff.len()
+            )));
+        }
+        let ok = (MIN_AHT_FACTOR..=MAX_AHT_FACTOR).contains(&gr.aht_factor)
+            && (0.0..=1.0).contains(&gr.absence)
+            && (0.0..1.0).contains(&gr.in_shift);
+        if !ok {
+            return Err(Invalid(format!(
+                "groups[{g}] ({}): aht_factor must be from {MIN_AHT_FACTOR} to {MAX_AHT_FACTOR}, absence in [0, 1], in_shift in [0, 1)",
+                gr.name
+            )));
         }
         Ok(())
     }
