@@ -50,13 +50,7 @@ pub fn read_csv(text: &str) -> (Vec<DatedContacts>, Vec<RowPos>, Vec<CsvProblem>
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rec = csv::ByteRecord::new();
-    let mut col: [Option<usize>; 7] = [None; 7];
-    let mut header_seen = false;
-    // A record's field ranges leave out the delimiters: field i starts i bytes later in the
-    // text (exact for unquoted fields).
-    let cell_at = |rec: &csv::ByteRecord, start: usize, i: usize| {
-        start + rec.range(i).map_or(0, |r| r.start) + i
-    };
+    let mut col: Option<[Option<usize>; 7]> = None;
     loop {
         let start = rdr.position().byte() as usize;
         match rdr.read_byte_record(&mut rec) {
@@ -72,52 +66,15 @@ pub fn read_csv(text: &str) -> (Vec<DatedContacts>, Vec<RowPos>, Vec<CsvProblem>
             }
         }
         let start = rec.position().map_or(start, |p| p.byte() as usize);
-        let field = |i: usize| std::str::from_utf8(rec.get(i).unwrap_or(b"")).map(str::trim);
-        if !header_seen {
-            header_seen = true;
-            for i in 0..rec.len() {
-                let name = field(i).unwrap_or("");
-                match CSV_COLUMNS.iter().position(|c| *c == name) {
-                    Some(k) if col[k].is_none() => col[k] = Some(i),
-                    Some(_) => problems.push(CsvProblem {
-                        offset: cell_at(&rec, start, i),
-                        message: format!("column `{name}` is written twice; write it once"),
-                    }),
-                    None => problems.push(CsvProblem {
-                        offset: cell_at(&rec, start, i),
-                        message: format!(
-                            "unknown column `{name}`{}",
-                            unknown_tail(name, &CSV_COLUMNS, "allowed columns")
-                        ),
-                    }),
-                }
+        let Some(col) = &col else {
+            let c = header(&rec, start, &mut problems);
+            let complete = c[..3].iter().all(Option::is_some);
+            col = Some(c);
+            if complete {
+                continue;
             }
-            for (k, need) in CSV_COLUMNS.iter().enumerate().take(3) {
-                if col[k].is_none() {
-                    problems.push(CsvProblem {
-                        offset: start,
-                        message: format!(
-                            "no `{need}` column; the header must name `date,channel,contacts` (contacts per day), optionally `lo80,hi80,lo95,hi95`"
-                        ),
-                    });
-                }
-            }
-            for (lo, hi) in [(3, 4), (5, 6)] {
-                if col[lo].is_some() != col[hi].is_some() {
-                    problems.push(CsvProblem {
-                        offset: start,
-                        message: format!(
-                            "`{}` and `{}` come in pairs: give both or neither",
-                            CSV_COLUMNS[lo], CSV_COLUMNS[hi]
-                        ),
-                    });
-                }
-            }
-            if col[..3].iter().any(Option::is_none) {
-                break;
-            }
-            continue;
-        }
+            break;
+        };
         if rec.len() == 1
             && rec
                 .get(0)
@@ -125,105 +82,177 @@ pub fn read_csv(text: &str) -> (Vec<DatedContacts>, Vec<RowPos>, Vec<CsvProblem>
         {
             continue; // a blank line
         }
-        let mut cells = [start; 7];
-        for (k, c) in col.iter().enumerate() {
-            if let Some(i) = c {
-                cells[k] = cell_at(&rec, start, *i);
-            }
-        }
-        let mut ok = true;
-        let mut text_of = |k: usize| -> Option<String> {
-            let i = col[k]?;
-            match field(i) {
-                Ok(v) if rec.get(i).is_some() => Some(v.to_string()),
-                Ok(_) => {
-                    problems.push(CsvProblem {
-                        offset: start,
-                        message: format!(
-                            "the row has {} cells; `{}` is missing",
-                            rec.len(),
-                            CSV_COLUMNS[k]
-                        ),
-                    });
-                    ok = false;
-                    None
-                }
-                Err(_) => {
-                    problems.push(CsvProblem {
-                        offset: cells[k],
-                        message: format!("`{}` is not UTF-8 text", CSV_COLUMNS[k]),
-                    });
-                    ok = false;
-                    None
-                }
-            }
-        };
-        let date = text_of(0);
-        let channel = text_of(1);
-        let nums: Vec<Option<String>> = (2..7).map(&mut text_of).collect();
-        let date = date.and_then(|d| match d.parse::<Date>() {
-            Ok(v) if d.len() == 10 => Some(v),
-            _ => {
-                problems.push(CsvProblem {
-                    offset: cells[0],
-                    message: format!("`{d}` is not a date; write YYYY-MM-DD"),
-                });
-                None
-            }
-        });
-        let mut num = |k: usize, v: &Option<String>| -> Option<f64> {
-            let v = v.as_ref()?;
-            match v.parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
-                _ => {
-                    problems.push(CsvProblem {
-                        offset: cells[k],
-                        message: format!(
-                            "`{v}` in `{}` is not a number ≥ 0 (contacts per day)",
-                            CSV_COLUMNS[k]
-                        ),
-                    });
-                    None
-                }
-            }
-        };
-        let contacts = num(2, &nums[0]);
-        let band = |lo: Option<f64>, hi: Option<f64>| lo.zip(hi);
-        let b80 = band(num(3, &nums[1]), num(4, &nums[2]));
-        let b95 = band(num(5, &nums[3]), num(6, &nums[4]));
-        let bad_band =
-            |k: usize, n: &[Option<String>]| col[k].is_some() && n.iter().any(Option::is_none);
-        if !ok
-            || bad_band(3, &nums[1..3]) && b80.is_none()
-            || bad_band(5, &nums[3..5]) && b95.is_none()
-        {
-            continue;
-        }
-        if let (Some(date), Some(channel), Some(contacts)) = (date, channel, contacts) {
-            if channel.is_empty() {
-                problems.push(CsvProblem {
-                    offset: cells[1],
-                    message: "the channel is empty; name one of the scenario's channels".into(),
-                });
-                continue;
-            }
-            rows.push(DatedContacts {
-                date,
-                channel,
-                contacts,
-                band80: b80,
-                band95: b95,
-            });
-            pos.push(RowPos { cells });
+        if let Some((row, cells)) = data_row(&rec, start, col, &mut problems) {
+            rows.push(row);
+            pos.push(cells);
         }
     }
-    if !header_seen {
+    if col.is_none() {
         problems.push(CsvProblem {
             offset: 0,
             message: "the file is empty; write the header `date,channel,contacts` and one row per date and channel".into(),
         });
     }
     (rows, pos, problems)
+}
+
+/// Where field `i` of a record that starts at byte `start` starts. A record's field ranges
+/// leave out the delimiters: field i starts i bytes later in the text (exact for unquoted
+/// fields).
+fn cell_at(rec: &csv::ByteRecord, start: usize, i: usize) -> usize {
+    start + rec.range(i).map_or(0, |r| r.start) + i
+}
+
+/// Field `i` of a record, trimmed (empty when the record has no such field).
+fn field(rec: &csv::ByteRecord, i: usize) -> Result<&str, std::str::Utf8Error> {
+    std::str::from_utf8(rec.get(i).unwrap_or(b"")).map(str::trim)
+}
+
+/// Reads the header: the record field of each of [`CSV_COLUMNS`], with a problem for each
+/// unknown, repeated, missing or unpaired column.
+fn header(
+    rec: &csv::ByteRecord,
+    start: usize,
+    problems: &mut Vec<CsvProblem>,
+) -> [Option<usize>; 7] {
+    let mut col: [Option<usize>; 7] = [None; 7];
+    for i in 0..rec.len() {
+        let name = field(rec, i).unwrap_or("");
+        match CSV_COLUMNS.iter().position(|c| *c == name) {
+            Some(k) if col[k].is_none() => col[k] = Some(i),
+            Some(_) => problems.push(CsvProblem {
+                offset: cell_at(rec, start, i),
+                message: format!("column `{name}` is written twice; write it once"),
+            }),
+            None => problems.push(CsvProblem {
+                offset: cell_at(rec, start, i),
+                message: format!(
+                    "unknown column `{name}`{}",
+                    unknown_tail(name, &CSV_COLUMNS, "allowed columns")
+                ),
+            }),
+        }
+    }
+    for (k, need) in CSV_COLUMNS.iter().enumerate().take(3) {
+        if col[k].is_none() {
+            problems.push(CsvProblem {
+                offset: start,
+                message: format!(
+                    "no `{need}` column; the header must name `date,channel,contacts` (contacts per day), optionally `lo80,hi80,lo95,hi95`"
+                ),
+            });
+        }
+    }
+    for (lo, hi) in [(3, 4), (5, 6)] {
+        if col[lo].is_some() != col[hi].is_some() {
+            problems.push(CsvProblem {
+                offset: start,
+                message: format!(
+                    "`{}` and `{}` come in pairs: give both or neither",
+                    CSV_COLUMNS[lo], CSV_COLUMNS[hi]
+                ),
+            });
+        }
+    }
+    col
+}
+
+/// Reads one data row with the header's columns `col`: the row and its cell positions
+/// when every cell reads, else `None` with the problems found.
+fn data_row(
+    rec: &csv::ByteRecord,
+    start: usize,
+    col: &[Option<usize>; 7],
+    problems: &mut Vec<CsvProblem>,
+) -> Option<(DatedContacts, RowPos)> {
+    let mut cells = [start; 7];
+    for (k, c) in col.iter().enumerate() {
+        if let Some(i) = c {
+            cells[k] = cell_at(rec, start, *i);
+        }
+    }
+    let mut ok = true;
+    let mut text_of = |k: usize| -> Option<String> {
+        let i = col[k]?;
+        match field(rec, i) {
+            Ok(v) if rec.get(i).is_some() => Some(v.to_string()),
+            Ok(_) => {
+                problems.push(CsvProblem {
+                    offset: start,
+                    message: format!(
+                        "the row has {} cells; `{}` is missing",
+                        rec.len(),
+                        CSV_COLUMNS[k]
+                    ),
+                });
+                ok = false;
+                None
+            }
+            Err(_) => {
+                problems.push(CsvProblem {
+                    offset: cells[k],
+                    message: format!("`{}` is not UTF-8 text", CSV_COLUMNS[k]),
+                });
+                ok = false;
+                None
+            }
+        }
+    };
+    let date = text_of(0);
+    let channel = text_of(1);
+    let nums: Vec<Option<String>> = (2..7).map(&mut text_of).collect();
+    let date = date.and_then(|d| match d.parse::<Date>() {
+        Ok(v) if d.len() == 10 => Some(v),
+        _ => {
+            problems.push(CsvProblem {
+                offset: cells[0],
+                message: format!("`{d}` is not a date; write YYYY-MM-DD"),
+            });
+            None
+        }
+    });
+    let mut num = |k: usize, v: &Option<String>| -> Option<f64> {
+        let v = v.as_ref()?;
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+            _ => {
+                problems.push(CsvProblem {
+                    offset: cells[k],
+                    message: format!(
+                        "`{v}` in `{}` is not a number ≥ 0 (contacts per day)",
+                        CSV_COLUMNS[k]
+                    ),
+                });
+                None
+            }
+        }
+    };
+    let contacts = num(2, &nums[0]);
+    let band = |lo: Option<f64>, hi: Option<f64>| lo.zip(hi);
+    let b80 = band(num(3, &nums[1]), num(4, &nums[2]));
+    let b95 = band(num(5, &nums[3]), num(6, &nums[4]));
+    let bad_band =
+        |k: usize, n: &[Option<String>]| col[k].is_some() && n.iter().any(Option::is_none);
+    if !ok || bad_band(3, &nums[1..3]) && b80.is_none() || bad_band(5, &nums[3..5]) && b95.is_none()
+    {
+        return None;
+    }
+    let (date, channel, contacts) = (date?, channel?, contacts?);
+    if channel.is_empty() {
+        problems.push(CsvProblem {
+            offset: cells[1],
+            message: "the channel is empty; name one of the scenario's channels".into(),
+        });
+        return None;
+    }
+    let row = DatedContacts {
+        date,
+        channel,
+        contacts,
+        band80: b80,
+        band95: b95,
+    };
+    Some((row, RowPos { cells }))
 }
 
 /// The column index (into [`CSV_COLUMNS`]) a row field path ends with.
