@@ -602,10 +602,31 @@ impl Ctx {
             }
             removed.push(target);
         };
-        let merged = &emitted.text;
         let mut scenario = scenario;
         let csv_rows = self.read_volume_files(&mut scenario, &merged_doc, &emitted);
-        for issue in validate(&scenario) {
+        self.validated(&scenario, &csv_rows, &merged_doc, &emitted);
+        let diags = self.diagnostics();
+        if !diags.errors.is_empty() {
+            return Err(ScenarioError::Invalid(diags));
+        }
+        Ok(Loaded {
+            scenario,
+            warnings: diags.warnings,
+            files: self.files,
+        })
+    }
+
+    /// Validates the scenario read; each finding is placed in the CSV it came from, else
+    /// in the scenario file that wrote the field.
+    fn validated(
+        &mut self,
+        scenario: &Scenario,
+        csv_rows: &[CsvRows],
+        merged_doc: &Result<syntax::Document, syntax::SyntaxError>,
+        emitted: &Emitted,
+    ) {
+        let merged = &emitted.text;
+        for issue in validate(scenario) {
             let Issue {
                 severity,
                 kind,
@@ -614,9 +635,9 @@ impl Ctx {
             } = issue;
             // The merged text is our own output and always reads back; should it not, the
             // finding is still reported (at the start of the scenario file).
-            let at = match (csv_position(&csv_rows, &path), &merged_doc) {
+            let at = match (csv_position(csv_rows, &path), merged_doc) {
                 (Some(at), _) => at,
-                (None, Ok(doc)) => position_of(&doc.root, merged, &path, &emitted),
+                (None, Ok(doc)) => position_of(&doc.root, merged, &path, emitted),
                 (None, Err(_)) => At {
                     source: 0,
                     offset: 0,
@@ -630,15 +651,6 @@ impl Ctx {
                 message,
             });
         }
-        let diags = self.diagnostics();
-        if !diags.errors.is_empty() {
-            return Err(ScenarioError::Invalid(diags));
-        }
-        Ok(Loaded {
-            scenario,
-            warnings: diags.warnings,
-            files: self.files,
-        })
     }
 
     /// Reads the CSV file of every `volumes[i].file` (relative to the file that names it)

@@ -1123,15 +1123,43 @@ impl<'a> V<'a> {
     }
 
     fn agents(&mut self) {
-        let s = self.s;
-        let a = &s.agents;
+        let a = &self.s.agents;
         let p = root().field("agents");
+        self.group_names(&p);
+        self.heads(
+            p.field("blending").field("reserve_idle_agents"),
+            a.blending.reserve_idle_agents,
+        );
+        if a.teams.is_empty() && a.flex_pools.is_empty() {
+            self.err(
+                p.field("teams"),
+                "no teams and no flex pools; nobody would answer".to_string(),
+            );
+        }
+        let mut total: u64 = 0;
+        for (i, t) in a.teams.iter().enumerate() {
+            total += self.team(p.field("teams").index(i), t);
+        }
+        for (i, f) in a.flex_pools.iter().enumerate() {
+            self.flex_pool(p.field("flex_pools").index(i), f);
+            total += u64::from(f.max_headcount);
+        }
+        if total > MAX_HEADS {
+            self.err(
+                p,
+                format!("{total} heads in all teams' shifts and pools; at most {MAX_HEADS}"),
+            );
+        }
+    }
+
+    /// Teams and pools appear side by side in reports: one namespace of non-empty names.
+    fn group_names(&mut self, p: &FieldPath) {
+        let a = &self.s.agents;
         let groups = a
             .teams
             .iter()
             .map(|t| t.name.as_str())
             .chain(a.flex_pools.iter().map(|f| f.name.as_str()));
-        // Teams and pools appear side by side in reports: one namespace.
         let mut seen: BTreeMap<&str, String> = BTreeMap::new();
         let n_teams = a.teams.len();
         for (k, name) in groups.enumerate() {
@@ -1158,216 +1186,220 @@ impl<'a> V<'a> {
                 seen.insert(name, format!("agents.{list}[{i}]"));
             }
         }
-        self.heads(
-            p.field("blending").field("reserve_idle_agents"),
-            a.blending.reserve_idle_agents,
+    }
+
+    /// Checks team `t` at `tp`; returns the heads of its shifts.
+    fn team(&mut self, tp: FieldPath, t: &Team) -> u64 {
+        let mut heads = 0;
+        if t.skills.is_empty() {
+            self.err(
+                tp.field("skills"),
+                "no skills; list what the team can handle, e.g. [\"front_office\"]".to_string(),
+            );
+        }
+        for (k, ch) in t.channels.iter().enumerate() {
+            self.channel(tp.field("channels").index(k), ch);
+        }
+        if t.channels.is_empty() {
+            self.err(
+                tp.field("channels"),
+                "no channels; list the channels the team serves".to_string(),
+            );
+        }
+        if t.shifts.is_empty() {
+            self.warn(
+                tp.field("shifts"),
+                format!("team `{}` has no shifts; it never works", t.name),
+            );
+        }
+        for (k, sh) in t.shifts.iter().enumerate() {
+            let sp = tp.field("shifts").index(k);
+            if sh.days.is_empty() {
+                self.err(
+                    sp.field("days"),
+                    "no days; list the weekdays the shift runs, e.g. [Mon, Tue, Wed, Thu, Fri]"
+                        .to_string(),
+                );
+            }
+            self.shift_times(sp.clone(), sh.start, sh.end);
+            self.heads(sp.field("heads"), sh.heads);
+            heads += u64::from(sh.heads);
+            if let (Some(f), Some(u)) = (sh.from, sh.until)
+                && u < f
+            {
+                self.err(
+                    sp.field("until"),
+                    format!("the pattern ends ({u}) before it starts ({f})"),
+                );
+            }
+        }
+        self.shrinkage(tp.field("shrinkage"), &t.shrinkage);
+        self.money(tp.field("hourly_cost_eur"), t.hourly_cost_eur, MAX_UNIT_EUR);
+        self.range(
+            tp.field("aht_factor"),
+            t.aht_factor,
+            MIN_AHT_FACTOR,
+            MAX_AHT_FACTOR,
         );
-        if a.teams.is_empty() && a.flex_pools.is_empty() {
+        heads
+    }
+
+    /// Checks flex pool `f` at `fp`.
+    fn flex_pool(&mut self, fp: FieldPath, f: &FlexPool) {
+        self.heads(fp.field("max_headcount"), f.max_headcount);
+        if let Some(m) = f.max_per_day
+            && m > f.max_headcount
+        {
             self.err(
-                p.field("teams"),
-                "no teams and no flex pools; nobody would answer".to_string(),
+                fp.field("max_per_day"),
+                format!(
+                    "{m} a day is more than the pool's max_headcount {}",
+                    f.max_headcount
+                ),
             );
         }
-        let mut total: u64 = 0;
-        for (i, t) in a.teams.iter().enumerate() {
-            let tp = p.field("teams").index(i);
-            if t.skills.is_empty() {
-                self.err(
-                    tp.field("skills"),
-                    "no skills; list what the team can handle, e.g. [\"front_office\"]".to_string(),
-                );
-            }
-            for (k, ch) in t.channels.iter().enumerate() {
-                self.channel(tp.field("channels").index(k), ch);
-            }
-            if t.channels.is_empty() {
-                self.err(
-                    tp.field("channels"),
-                    "no channels; list the channels the team serves".to_string(),
-                );
-            }
-            if t.shifts.is_empty() {
-                self.warn(
-                    tp.field("shifts"),
-                    format!("team `{}` has no shifts; it never works", t.name),
-                );
-            }
-            for (k, sh) in t.shifts.iter().enumerate() {
-                let sp = tp.field("shifts").index(k);
-                if sh.days.is_empty() {
-                    self.err(
-                        sp.field("days"),
-                        "no days; list the weekdays the shift runs, e.g. [Mon, Tue, Wed, Thu, Fri]"
-                            .to_string(),
-                    );
-                }
-                self.shift_times(sp.clone(), sh.start, sh.end);
-                self.heads(sp.field("heads"), sh.heads);
-                total += u64::from(sh.heads);
-                if let (Some(f), Some(u)) = (sh.from, sh.until)
-                    && u < f
-                {
-                    self.err(
-                        sp.field("until"),
-                        format!("the pattern ends ({u}) before it starts ({f})"),
-                    );
-                }
-            }
-            self.shrinkage(tp.field("shrinkage"), &t.shrinkage);
-            self.money(tp.field("hourly_cost_eur"), t.hourly_cost_eur, MAX_UNIT_EUR);
-            self.range(
-                tp.field("aht_factor"),
-                t.aht_factor,
-                MIN_AHT_FACTOR,
-                MAX_AHT_FACTOR,
-            );
-        }
-        for (i, f) in a.flex_pools.iter().enumerate() {
-            let fp = p.field("flex_pools").index(i);
-            self.heads(fp.field("max_headcount"), f.max_headcount);
-            total += u64::from(f.max_headcount);
-            if let Some(m) = f.max_per_day
-                && m > f.max_headcount
-            {
-                self.err(
-                    fp.field("max_per_day"),
-                    format!(
-                        "{m} a day is more than the pool's max_headcount {}",
-                        f.max_headcount
-                    ),
-                );
-            }
-            if let (Some(from), Some(until)) = (f.available_from, f.available_until)
-                && until < from
-            {
-                self.err(
-                    fp.field("available_until"),
-                    format!(
-                        "the pool is available until {until}, before it is available from {from}"
-                    ),
-                );
-            }
-            self.week_hours(fp.field("availability"), &f.availability);
-            let shift_ok = |h: f64| h.is_finite() && h > 0.0 && h <= 24.0;
-            if !shift_ok(f.min_shift_h) {
-                self.err(
-                    fp.field("min_shift_h"),
-                    format!(
-                        "{} h is not a shift length; use more than 0 and at most 24",
-                        f.min_shift_h
-                    ),
-                );
-            }
-            if !shift_ok(f.max_shift_h) {
-                self.err(
-                    fp.field("max_shift_h"),
-                    format!(
-                        "{} h is not a shift length; use more than 0 and at most 24",
-                        f.max_shift_h
-                    ),
-                );
-            } else if shift_ok(f.min_shift_h) && f.max_shift_h < f.min_shift_h {
-                self.err(
-                    fp.field("max_shift_h"),
-                    format!(
-                        "the longest shift ({} h) is shorter than the shortest ({} h)",
-                        f.max_shift_h, f.min_shift_h
-                    ),
-                );
-            }
-            let mut prev: Option<ClockTime> = None;
-            for (k, &t) in f.start_times.iter().enumerate() {
-                if t == ClockTime::END_OF_DAY {
-                    self.err(
-                        fp.field("start_times").index(k),
-                        "24:00 is not a start time; use 00:00 to 23:59".to_string(),
-                    );
-                }
-                if prev.is_some_and(|p| t <= p) {
-                    self.err(fp.field("start_times").index(k), format!("{t} does not follow the previous start time; list them in increasing order"));
-                }
-                prev = Some(t);
-            }
-            if f.notice_days > 60 {
-                self.err(
-                    fp.field("notice_days"),
-                    format!("{} days of notice; at most 60", f.notice_days),
-                );
-            }
-            self.range(
-                fp.field("aht_factor"),
-                f.aht_factor,
-                MIN_AHT_FACTOR,
-                MAX_AHT_FACTOR,
-            );
-            if f.skills.is_empty() {
-                self.err(
-                    fp.field("skills"),
-                    "no skills; list what the pool's agents can handle".to_string(),
-                );
-            }
-            if f.channels.is_empty() {
-                self.err(
-                    fp.field("channels"),
-                    "no channels; list the channels the pool serves".to_string(),
-                );
-            }
-            for (k, ch) in f.channels.iter().enumerate() {
-                self.channel(fp.field("channels").index(k), ch);
-            }
-            self.shrinkage(fp.field("shrinkage"), &f.shrinkage);
-            self.money(fp.field("hourly_cost_eur"), f.hourly_cost_eur, MAX_UNIT_EUR);
-            self.money(
-                fp.field("training_eur_per_agent"),
-                f.training_eur_per_agent,
-                MAX_ONE_OFF_EUR,
-            );
-            if !(f.min_paid_hours.is_finite() && (0.0..=24.0).contains(&f.min_paid_hours)) {
-                self.err(
-                    fp.field("min_paid_hours"),
-                    format!("{} h is not allowed; use 0 to 24", f.min_paid_hours),
-                );
-            }
-            for (ch, &price) in &f.price_per_contact_eur {
-                let pp = fp.field("price_per_contact_eur").field(ch);
-                self.channel(pp.clone(), ch);
-                self.money(pp.clone(), price, MAX_UNIT_EUR);
-                if f.kind != PoolKind::Outsourcer {
-                    self.warn(pp, format!(
-                            "a price per contact on the {:?} pool `{}`; usually only an Outsourcer is paid per contact",
-                            f.kind, f.name
-                        ));
-                }
-            }
-            for (k, sh) in f.scheduled.iter().enumerate() {
-                let sp = fp.field("scheduled").index(k);
-                if self.in_calendar(sp.field("date"), sh.date) {
-                    let before = f.available_from.is_some_and(|d| sh.date < d);
-                    let after = f.available_until.is_some_and(|d| sh.date > d);
-                    if before || after {
-                        self.err(
-                            sp.field("date"),
-                            format!("{} is outside the pool's availability dates", sh.date),
-                        );
-                    }
-                }
-                self.shift_times(sp.clone(), sh.start, sh.end);
-                if sh.heads > f.max_headcount {
-                    self.err(
-                        sp.field("heads"),
-                        format!(
-                            "{} heads on one shift, more than the pool's max_headcount {}",
-                            sh.heads, f.max_headcount
-                        ),
-                    );
-                }
-            }
-        }
-        if total > MAX_HEADS {
+        if let (Some(from), Some(until)) = (f.available_from, f.available_until)
+            && until < from
+        {
             self.err(
-                p,
-                format!("{total} heads in all teams' shifts and pools; at most {MAX_HEADS}"),
+                fp.field("available_until"),
+                format!("the pool is available until {until}, before it is available from {from}"),
             );
+        }
+        self.week_hours(fp.field("availability"), &f.availability);
+        self.pool_shift_lengths(&fp, f);
+        self.pool_start_times(&fp, f);
+        if f.notice_days > 60 {
+            self.err(
+                fp.field("notice_days"),
+                format!("{} days of notice; at most 60", f.notice_days),
+            );
+        }
+        self.range(
+            fp.field("aht_factor"),
+            f.aht_factor,
+            MIN_AHT_FACTOR,
+            MAX_AHT_FACTOR,
+        );
+        if f.skills.is_empty() {
+            self.err(
+                fp.field("skills"),
+                "no skills; list what the pool's agents can handle".to_string(),
+            );
+        }
+        if f.channels.is_empty() {
+            self.err(
+                fp.field("channels"),
+                "no channels; list the channels the pool serves".to_string(),
+            );
+        }
+        for (k, ch) in f.channels.iter().enumerate() {
+            self.channel(fp.field("channels").index(k), ch);
+        }
+        self.shrinkage(fp.field("shrinkage"), &f.shrinkage);
+        self.money(fp.field("hourly_cost_eur"), f.hourly_cost_eur, MAX_UNIT_EUR);
+        self.money(
+            fp.field("training_eur_per_agent"),
+            f.training_eur_per_agent,
+            MAX_ONE_OFF_EUR,
+        );
+        if !(f.min_paid_hours.is_finite() && (0.0..=24.0).contains(&f.min_paid_hours)) {
+            self.err(
+                fp.field("min_paid_hours"),
+                format!("{} h is not allowed; use 0 to 24", f.min_paid_hours),
+            );
+        }
+        for (ch, &price) in &f.price_per_contact_eur {
+            let pp = fp.field("price_per_contact_eur").field(ch);
+            self.channel(pp.clone(), ch);
+            self.money(pp.clone(), price, MAX_UNIT_EUR);
+            if f.kind != PoolKind::Outsourcer {
+                self.warn(pp, format!(
+                        "a price per contact on the {:?} pool `{}`; usually only an Outsourcer is paid per contact",
+                        f.kind, f.name
+                    ));
+            }
+        }
+        self.pool_scheduled(&fp, f);
+    }
+
+    /// A pool's shortest and longest shift: lengths of a day at most, in order.
+    fn pool_shift_lengths(&mut self, fp: &FieldPath, f: &FlexPool) {
+        let shift_ok = |h: f64| h.is_finite() && h > 0.0 && h <= 24.0;
+        if !shift_ok(f.min_shift_h) {
+            self.err(
+                fp.field("min_shift_h"),
+                format!(
+                    "{} h is not a shift length; use more than 0 and at most 24",
+                    f.min_shift_h
+                ),
+            );
+        }
+        if !shift_ok(f.max_shift_h) {
+            self.err(
+                fp.field("max_shift_h"),
+                format!(
+                    "{} h is not a shift length; use more than 0 and at most 24",
+                    f.max_shift_h
+                ),
+            );
+        } else if shift_ok(f.min_shift_h) && f.max_shift_h < f.min_shift_h {
+            self.err(
+                fp.field("max_shift_h"),
+                format!(
+                    "the longest shift ({} h) is shorter than the shortest ({} h)",
+                    f.max_shift_h, f.min_shift_h
+                ),
+            );
+        }
+    }
+
+    /// A pool's start times: clock times of a day, in increasing order.
+    fn pool_start_times(&mut self, fp: &FieldPath, f: &FlexPool) {
+        let mut prev: Option<ClockTime> = None;
+        for (k, &t) in f.start_times.iter().enumerate() {
+            if t == ClockTime::END_OF_DAY {
+                self.err(
+                    fp.field("start_times").index(k),
+                    "24:00 is not a start time; use 00:00 to 23:59".to_string(),
+                );
+            }
+            if prev.is_some_and(|p| t <= p) {
+                self.err(
+                    fp.field("start_times").index(k),
+                    format!(
+                        "{t} does not follow the previous start time; list them in increasing order"
+                    ),
+                );
+            }
+            prev = Some(t);
+        }
+    }
+
+    /// A pool's scheduled shifts: inside its availability and headcount.
+    fn pool_scheduled(&mut self, fp: &FieldPath, f: &FlexPool) {
+        for (k, sh) in f.scheduled.iter().enumerate() {
+            let sp = fp.field("scheduled").index(k);
+            if self.in_calendar(sp.field("date"), sh.date) {
+                let before = f.available_from.is_some_and(|d| sh.date < d);
+                let after = f.available_until.is_some_and(|d| sh.date > d);
+                if before || after {
+                    self.err(
+                        sp.field("date"),
+                        format!("{} is outside the pool's availability dates", sh.date),
+                    );
+                }
+            }
+            self.shift_times(sp.clone(), sh.start, sh.end);
+            if sh.heads > f.max_headcount {
+                self.err(
+                    sp.field("heads"),
+                    format!(
+                        "{} heads on one shift, more than the pool's max_headcount {}",
+                        sh.heads, f.max_headcount
+                    ),
+                );
+            }
         }
     }
 

@@ -343,19 +343,79 @@ fn cover_inner(
     base: Option<&CoverPlan>,
 ) -> Result<CoverPlan, StaffingError> {
     validate(problem)?;
-    let grid = &problem.grid;
-    let n_groups = problem.groups.len();
-    let n_pools = problem.pools.len();
     let templates = templates(problem);
     let delivery = deliveries(problem, options);
     let serves = serves_matrix(problem);
     let open = open_matrix(problem);
     let caps: Vec<u32> = problem.pools.iter().map(day_cap).collect();
+    let reach = reach(
+        problem, options, &templates, &delivery, &serves, &open, &caps,
+    );
+    // The need still to cover: what can be reached, less what the base plan delivers.
+    let capped: Vec<f64> = problem
+        .need
+        .iter()
+        .zip(&reach)
+        .enumerate()
+        .map(|(i, (n, r))| {
+            let have = base.map_or(0.0, |b| b.delivered[i]);
+            (n.min(*r) - have).max(0.0)
+        })
+        .collect();
+    let n_days = problem.grid.days.len();
+    let mut by_day: Vec<Vec<usize>> = vec![Vec::new(); n_days];
+    for (k, t) in templates.iter().enumerate() {
+        by_day[t.day].push(k);
+    }
+    let solved: Vec<Result<(DayProblem, SolvedDay), StaffingError>> = (0..n_days)
+        .into_par_iter()
+        .map(|d| {
+            // Heads the base plan already has on this date.
+            let used: Vec<u32> = (0..problem.pools.len())
+                .map(|p| base.map_or(0, |b| b.pools[p].headcount_per_day[d]))
+                .collect();
+            let free: Vec<u32> = caps
+                .iter()
+                .zip(&used)
+                .map(|(c, u)| c.saturating_sub(*u))
+                .collect();
+            let mut dp = day_problem(
+                problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &free,
+            );
+            dp.total_cap = options
+                .total_cap_on(d)
+                .unwrap_or(u32::MAX)
+                .saturating_sub(used.iter().sum());
+            let solved = solve_day(&dp, options)?;
+            Ok((dp, solved))
+        })
+        .collect();
+    // Assemble, on top of the base plan when there is one.
+    let mut plan = Assembly::new(problem, base);
+    for (d, result) in solved.into_iter().enumerate() {
+        let (dp, solved) = result?;
+        plan.add_day(problem, d, &dp, &solved, &templates, &delivery, &open);
+    }
+    Ok(plan.finish(problem, &reach))
+}
 
-    // What each (slot, group) could get at most: every pool's daily heads there.
+/// What each (slot, group) could get at most: every pool's daily heads there (within the
+/// total cap per day, when there is one).
+fn reach(
+    problem: &CoverProblem,
+    options: &CoverOptions,
+    templates: &[Template],
+    delivery: &[f64],
+    serves: &[Vec<bool>],
+    open: &[bool],
+    caps: &[u32],
+) -> Vec<f64> {
+    let grid = &problem.grid;
+    let n_groups = problem.groups.len();
+    let n_pools = problem.pools.len();
     let mut reach = vec![0.0; grid.len() * n_groups];
     let mut seen = vec![false; grid.len() * n_pools];
-    for t in &templates {
+    for t in templates {
         for s in t.slots.clone() {
             seen[s * n_pools + t.pool] = true;
         }
@@ -380,70 +440,69 @@ fn cover_inner(
             }
         }
     }
-    let capped: Vec<f64> = problem
-        .need
-        .iter()
-        .zip(&reach)
-        .enumerate()
-        .map(|(i, (n, r))| {
-            let have = base.map_or(0.0, |b| b.delivered[i]);
-            (n.min(*r) - have).max(0.0)
-        })
-        .collect();
+    reach
+}
 
-    let mut by_day: Vec<Vec<usize>> = vec![Vec::new(); grid.days.len()];
-    for (k, t) in templates.iter().enumerate() {
-        by_day[t.day].push(k);
+/// A cover plan being put together day by day (on top of a base plan, when there is one).
+struct Assembly {
+    shifts: Vec<PlannedShift>,
+    days: Vec<DaySummary>,
+    on_duty: Vec<u32>,
+    delivered: Vec<f64>,
+    /// Per pool and day.
+    headcount: Vec<Vec<u32>>,
+    pool_hours: Vec<f64>,
+    pool_cost: Vec<f64>,
+    base_day_cost: Vec<f64>,
+}
+
+impl Assembly {
+    fn new(problem: &CoverProblem, base: Option<&CoverPlan>) -> Assembly {
+        let grid = &problem.grid;
+        let (n_groups, n_pools) = (problem.groups.len(), problem.pools.len());
+        Assembly {
+            shifts: base.map_or_else(Vec::new, |b| b.shifts.clone()),
+            days: Vec::new(),
+            on_duty: base.map_or_else(|| vec![0u32; grid.len() * n_pools], |b| b.on_duty.clone()),
+            delivered: base
+                .map_or_else(|| vec![0.0; grid.len() * n_groups], |b| b.delivered.clone()),
+            headcount: (0..n_pools)
+                .map(|p| {
+                    base.map_or_else(
+                        || vec![0u32; grid.days.len()],
+                        |b| b.pools[p].headcount_per_day.clone(),
+                    )
+                })
+                .collect(),
+            pool_hours: (0..n_pools)
+                .map(|p| base.map_or(0.0, |b| b.pools[p].hours))
+                .collect(),
+            pool_cost: (0..n_pools)
+                .map(|p| base.map_or(0.0, |b| b.pools[p].cost_eur))
+                .collect(),
+            base_day_cost: (0..grid.days.len())
+                .map(|d| base.map_or(0.0, |b| b.days[d].cost_eur))
+                .collect(),
+        }
     }
-    let solved: Vec<Result<(DayProblem, SolvedDay), StaffingError>> = (0..grid.days.len())
-        .into_par_iter()
-        .map(|d| {
-            // Heads the base plan already has on this date.
-            let used: Vec<u32> = (0..n_pools)
-                .map(|p| base.map_or(0, |b| b.pools[p].headcount_per_day[d]))
-                .collect();
-            let free: Vec<u32> = caps
-                .iter()
-                .zip(&used)
-                .map(|(c, u)| c.saturating_sub(*u))
-                .collect();
-            let mut dp = day_problem(
-                problem, &templates, &by_day[d], d, &capped, &delivery, &serves, &open, &free,
-            );
-            dp.total_cap = options
-                .total_cap_on(d)
-                .unwrap_or(u32::MAX)
-                .saturating_sub(used.iter().sum());
-            let solved = solve_day(&dp, options)?;
-            Ok((dp, solved))
-        })
-        .collect();
 
-    // Assemble, on top of the base plan when there is one.
-    let mut shifts = base.map_or_else(Vec::new, |b| b.shifts.clone());
-    let mut days = Vec::new();
-    let mut on_duty = base.map_or_else(|| vec![0u32; grid.len() * n_pools], |b| b.on_duty.clone());
-    let mut delivered =
-        base.map_or_else(|| vec![0.0; grid.len() * n_groups], |b| b.delivered.clone());
-    let mut headcount: Vec<Vec<u32>> = (0..n_pools)
-        .map(|p| {
-            base.map_or_else(
-                || vec![0u32; grid.days.len()],
-                |b| b.pools[p].headcount_per_day.clone(),
-            )
-        })
-        .collect();
-    let mut pool_hours: Vec<f64> = (0..n_pools)
-        .map(|p| base.map_or(0.0, |b| b.pools[p].hours))
-        .collect();
-    let mut pool_cost: Vec<f64> = (0..n_pools)
-        .map(|p| base.map_or(0.0, |b| b.pools[p].cost_eur))
-        .collect();
-    for (d, result) in solved.into_iter().enumerate() {
-        let (dp, solved) = result?;
-        let plan = solved.plan;
-        let base_cost = base.map_or(0.0, |b| b.days[d].cost_eur);
-        days.push(DaySummary {
+    /// Adds day `d`'s solution: its summary, its shifts and what they deliver.
+    #[allow(clippy::too_many_arguments)]
+    fn add_day(
+        &mut self,
+        problem: &CoverProblem,
+        d: usize,
+        dp: &DayProblem,
+        solved: &SolvedDay,
+        templates: &[Template],
+        delivery: &[f64],
+        open: &[bool],
+    ) {
+        let grid = &problem.grid;
+        let (n_groups, n_pools) = (problem.groups.len(), problem.pools.len());
+        let plan = &solved.plan;
+        let base_cost = self.base_day_cost[d];
+        self.days.push(DaySummary {
             date: grid.days[d],
             cost_eur: base_cost + plan.cost,
             lp_bound_eur: base_cost + solved.bound,
@@ -460,16 +519,16 @@ fn cover_inner(
             let col = &dp.cols[c];
             let t = &templates[col.template];
             let p = t.pool;
-            headcount[p][d] += x;
-            pool_hours[p] += f64::from(x) * t.hours;
-            pool_cost[p] += f64::from(x) * t.cost;
+            self.headcount[p][d] += x;
+            self.pool_hours[p] += f64::from(x) * t.hours;
+            self.pool_cost[p] += f64::from(x) * t.cost;
             for s in t.slots.clone() {
-                on_duty[s * n_pools + p] += x;
+                self.on_duty[s * n_pools + p] += x;
                 if open[s * n_groups + col.group] {
-                    delivered[s * n_groups + col.group] += f64::from(x) * delivery[p];
+                    self.delivered[s * n_groups + col.group] += f64::from(x) * delivery[p];
                 }
             }
-            shifts.push(PlannedShift {
+            self.shifts.push(PlannedShift {
                 pool: problem.pools[p].name.clone(),
                 pool_index: p,
                 date: grid.days[d],
@@ -482,55 +541,100 @@ fn cover_inner(
             });
         }
     }
-    shifts.sort_by(|a, b| {
-        (a.pool_index, a.date, a.start, a.end, &a.group).cmp(&(
-            b.pool_index,
-            b.date,
-            b.start,
-            b.end,
-            &b.group,
-        ))
-    });
-    // Merge identical shifts counted for the same group (can only come from distinct columns
-    // that map to one template, which pruning prevents, but keep the output canonical).
-    shifts.dedup_by(|b, a| {
-        let same = a.pool_index == b.pool_index
-            && a.date == b.date
-            && a.start == b.start
-            && a.end == b.end
-            && a.group == b.group;
-        if same {
-            a.heads += b.heads;
-            a.cost_eur += b.cost_eur;
-        }
-        same
-    });
 
-    let pools: Vec<PoolSummary> = (0..n_pools)
-        .map(|p| {
-            let peak = headcount[p].iter().copied().max().unwrap_or(0);
-            PoolSummary {
-                pool: problem.pools[p].name.clone(),
-                hours: pool_hours[p],
-                cost_eur: pool_cost[p],
-                peak_headcount: peak,
-                peak_date: (peak > 0)
-                    .then(|| grid.days[headcount[p].iter().position(|&h| h == peak).unwrap()]),
-                headcount_per_day: headcount[p].clone(),
-            }
-        })
-        .collect();
-    let day_totals: Vec<u32> = (0..grid.days.len())
-        .map(|d| headcount.iter().map(|h| h[d]).sum())
-        .collect();
-    let peak_day_headcount = day_totals.iter().copied().max().unwrap_or(0);
-    let peak_day = (peak_day_headcount > 0).then(|| {
-        grid.days[day_totals
+    /// The plan: shifts in canonical order, pool and peak summaries, intervals left short
+    /// (`reach`: what each (slot, group) could get at most) and the costs.
+    fn finish(mut self, problem: &CoverProblem, reach: &[f64]) -> CoverPlan {
+        let grid = &problem.grid;
+        self.canonical_shifts();
+        let pools: Vec<PoolSummary> = (0..problem.pools.len())
+            .map(|p| {
+                let headcount = &self.headcount[p];
+                let peak = headcount.iter().copied().max().unwrap_or(0);
+                PoolSummary {
+                    pool: problem.pools[p].name.clone(),
+                    hours: self.pool_hours[p],
+                    cost_eur: self.pool_cost[p],
+                    peak_headcount: peak,
+                    peak_date: (peak > 0)
+                        .then(|| grid.days[headcount.iter().position(|&h| h == peak).unwrap()]),
+                    headcount_per_day: headcount.clone(),
+                }
+            })
+            .collect();
+        let day_totals: Vec<u32> = (0..grid.days.len())
+            .map(|d| self.headcount.iter().map(|h| h[d]).sum())
+            .collect();
+        let peak_day_headcount = day_totals.iter().copied().max().unwrap_or(0);
+        let peak_day = (peak_day_headcount > 0).then(|| {
+            grid.days[day_totals
+                .iter()
+                .position(|&h| h == peak_day_headcount)
+                .unwrap()]
+        });
+        let short = short_intervals(problem, &self.delivered, reach);
+        let total_cost_eur = self.days.iter().map(|d| d.cost_eur).fold(0.0, |a, b| a + b);
+        let lp_bound_eur = self
+            .days
             .iter()
-            .position(|&h| h == peak_day_headcount)
-            .unwrap()]
-    });
+            .map(|d| d.lp_bound_eur)
+            .fold(0.0, |a, b| a + b);
+        let gap_eur = total_cost_eur - lp_bound_eur;
+        CoverPlan {
+            shifts: self.shifts,
+            peak_headcount: pools.iter().map(|p| p.peak_headcount).sum(),
+            pools,
+            peak_day_headcount,
+            peak_day,
+            total_hours: self.pool_hours.iter().fold(0.0, |a, b| a + b),
+            total_cost_eur,
+            lp_bound_eur,
+            gap_eur,
+            gap: if total_cost_eur > 0.0 {
+                gap_eur / total_cost_eur
+            } else {
+                0.0
+            },
+            on_duty: self.on_duty,
+            delivered: self.delivered,
+            short,
+            days: self.days,
+        }
+    }
 
+    /// Sorts the shifts by pool, date, start, end and group, merging identical ones.
+    fn canonical_shifts(&mut self) {
+        self.shifts.sort_by(|a, b| {
+            (a.pool_index, a.date, a.start, a.end, &a.group).cmp(&(
+                b.pool_index,
+                b.date,
+                b.start,
+                b.end,
+                &b.group,
+            ))
+        });
+        // Merge identical shifts counted for the same group (can only come from distinct
+        // columns that map to one template, which pruning prevents, but keep the output
+        // canonical).
+        self.shifts.dedup_by(|b, a| {
+            let same = a.pool_index == b.pool_index
+                && a.date == b.date
+                && a.start == b.start
+                && a.end == b.end
+                && a.group == b.group;
+            if same {
+                a.heads += b.heads;
+                a.cost_eur += b.cost_eur;
+            }
+            same
+        });
+    }
+}
+
+/// The (slot, group) cells the plan leaves short of their need.
+fn short_intervals(problem: &CoverProblem, delivered: &[f64], reach: &[f64]) -> Vec<ShortInterval> {
+    let grid = &problem.grid;
+    let n_groups = problem.groups.len();
     let mut short = Vec::new();
     for s in 0..grid.len() {
         for g in 0..n_groups {
@@ -550,29 +654,7 @@ fn cover_inner(
             }
         }
     }
-    let total_cost_eur = days.iter().map(|d| d.cost_eur).fold(0.0, |a, b| a + b);
-    let lp_bound_eur = days.iter().map(|d| d.lp_bound_eur).fold(0.0, |a, b| a + b);
-    let gap_eur = total_cost_eur - lp_bound_eur;
-    Ok(CoverPlan {
-        shifts,
-        peak_headcount: pools.iter().map(|p| p.peak_headcount).sum(),
-        pools,
-        peak_day_headcount,
-        peak_day,
-        total_hours: pool_hours.iter().fold(0.0, |a, b| a + b),
-        total_cost_eur,
-        lp_bound_eur,
-        gap_eur,
-        gap: if total_cost_eur > 0.0 {
-            gap_eur / total_cost_eur
-        } else {
-            0.0
-        },
-        on_duty,
-        delivered,
-        short,
-        days,
-    })
+    short
 }
 
 impl CoverPlan {

@@ -275,359 +275,463 @@ pub fn reachable_groups(model: &Model) -> Vec<(usize, usize)> {
 /// The expected load of a model (see the module docs). `observed` may be empty vectors
 /// (no abandonment, no waits).
 pub fn offered_load(model: &Model, observed: &Observed) -> Load {
-    let ni = model.intervals.len();
-    let nc = model.channels.len();
-    let ns = model.skills.len().max(1);
-    let nr = model.reasons.len();
-    let nq = nc * ns;
-    let len_s = model
-        .intervals
-        .first()
-        .map_or(900.0, |iv| iv.len_ms as f64 / 1000.0);
-    let abandon = |i: usize, q: usize| observed.abandon.get(i * nq + q).copied().unwrap_or(0.0);
-    let wait = |i: usize, q: usize| observed.wait_s.get(i * nq + q).copied().unwrap_or(0.0);
-    let max_bins = ni;
-    // Queues some agent group serves.
-    let mut served = vec![false; nq];
-    for g in &model.groups {
-        for &c in &g.channels {
-            for &sk in &g.skills {
-                served[c * ns + sk] = true;
-            }
-        }
-    }
-    // Kernels. Redial and switch: from the abandonment (taken as the arrival time);
-    // repeat: from the end of the handling; transfer: one handling time.
-    let redial_k: Vec<Vec<f64>> = model
-        .channels
-        .iter()
-        .map(|c| {
-            if c.redial_probability > 0.0 {
-                kernel(&c.redial_delay, 0.0, len_s, max_bins)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    let b = &model.behaviour;
-    let switch = b
-        .channel_switch
-        .as_ref()
-        .map(|(to, share, d)| (*to, *share, kernel(d, 0.0, len_s, max_bins)));
-    // Per (reason, channel): handling kernel (transfers), repeat kernel after a first
-    // handling and after a transferred handling.
-    let mut hand_k = vec![Vec::new(); nr * nc];
-    let mut rep_k = vec![Vec::new(); nr * nc];
-    let mut rep_tr_k = vec![Vec::new(); nr * nc];
-    for r in 0..nr {
-        for c in 0..nc {
-            let reason = &model.reasons[r];
-            let a = aht_s(model, r, c);
-            if reason.fcr < 1.0 {
-                rep_k[r * nc + c] = kernel(&b.repeat_delay, a, len_s, max_bins);
-            }
-            if let Some(tr) = &reason.transfer
-                && tr.share > 0.0
-            {
-                let h = reason.handling[c]
-                    .clone()
-                    .or_else(|| reason.handling.iter().flatten().next().cloned())
-                    .unwrap_or(Dist::Fixed { s: a });
-                hand_k[r * nc + c] = kernel(&h, 0.0, len_s, max_bins);
-                if reason.fcr < 1.0 {
-                    rep_tr_k[r * nc + c] = kernel(
-                        &b.repeat_delay,
-                        transfer_aht_s(model, r, c),
-                        len_s,
-                        max_bins,
-                    );
-                }
-            }
-        }
-    }
-    let redirect: Vec<Redirects> = (0..nc).map(|c| redirects(model, c)).collect();
-    // A live transfer arrives whatever the opening hours (it follows a handling); one from a
-    // deferred queue follows a handling that only happens in worked hours.
-    let no_redirect: Redirects = vec![None; ni];
-    let worked: Vec<Redirects> = (0..nc).map(|c| worked_redirects(model, c)).collect();
-    // Per channel and interval: intervals until the channel is next worked (0 when worked).
-    let until_worked: Vec<Vec<Option<usize>>> = (0..nc)
-        .map(|c| {
-            let mut v = vec![None; ni];
-            let mut next = None;
-            for i in (0..ni).rev() {
-                if model.channels[c].is_open(i) {
-                    next = Some(i);
-                }
-                v[i] = next.map(|n| n - i);
-            }
-            v
-        })
-        .collect();
+    let p = Propagation::new(model, observed);
+    let (ni, nrc) = (p.ni, model.reasons.len() * p.nc);
     // Flows per (reason, channel) and interval.
-    let mut first = vec![0.0; nr * nc * ni];
+    let mut first = vec![0.0; nrc * ni];
     for s in &model.streams {
-        let base = (s.reason * nc + s.channel) * ni;
+        let base = (s.reason * p.nc + s.channel) * ni;
         for (i, &x) in s.expected.iter().enumerate() {
             first[base + i] += x;
         }
     }
-    let mut off = first.clone();
-    let mut tin = vec![0.0; nr * nc * ni];
-    // Adds `amount` to `arr` for (r, c) landing `k` intervals after `i`, redirected when a
-    // live channel is closed there; `k == 0` goes to `wave` (propagated again at `i`).
-    #[allow(clippy::too_many_arguments)]
-    fn land_at(
-        arr: &mut [f64],
-        wave: &mut [f64],
-        redirect: &[Option<Vec<(usize, f64)>>],
-        rc: usize,
-        ni: usize,
-        i: usize,
-        kern: &[f64],
-        amount: f64,
-        offset: usize,
-    ) {
-        if amount <= EPS {
-            return;
-        }
-        for (k, &p) in kern.iter().enumerate() {
-            let j = i + k + offset;
-            if j >= ni {
-                break;
-            }
-            let x = amount * p;
-            if x <= 0.0 {
-                continue;
-            }
-            match &redirect[j] {
-                None => {
-                    if j == i {
-                        wave[rc] += x;
-                    } else {
-                        arr[rc * ni + j] += x;
-                    }
-                }
-                Some(parts) => {
-                    for &(t, w) in parts {
-                        if t == i {
-                            wave[rc] += x * w;
-                        } else if t > i {
-                            arr[rc * ni + t] += x * w;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    // `offset` (intervals, fractional: a deferred contact's wait) is split between the two
-    // whole offsets around it.
-    #[allow(clippy::too_many_arguments)]
-    fn land(
-        arr: &mut [f64],
-        wave: &mut [f64],
-        redirect: &[Option<Vec<(usize, f64)>>],
-        rc: usize,
-        ni: usize,
-        i: usize,
-        kern: &[f64],
-        amount: f64,
-        offset: f64,
-    ) {
-        let lo = offset.floor();
-        let frac = offset - lo;
-        let lo = lo as usize;
-        land_at(
-            arr,
-            wave,
-            redirect,
-            rc,
-            ni,
-            i,
-            kern,
-            amount * (1.0 - frac),
-            lo,
-        );
-        if frac > 0.0 {
-            land_at(arr, wave, redirect, rc, ni, i, kern, amount * frac, lo + 1);
-        }
-    }
-    let mut wave_off = vec![0.0; nr * nc];
-    let mut wave_tin = vec![0.0; nr * nc];
-    let mut next_off = vec![0.0; nr * nc];
-    let mut next_tin = vec![0.0; nr * nc];
+    let mut st = Flows {
+        off: first.clone(),
+        tin: vec![0.0; nrc * ni],
+        next_off: vec![0.0; nrc],
+        next_tin: vec![0.0; nrc],
+    };
+    let mut wave_off = vec![0.0; nrc];
+    let mut wave_tin = vec![0.0; nrc];
     for i in 0..ni {
-        for rc in 0..nr * nc {
-            wave_off[rc] = off[rc * ni + i];
-            wave_tin[rc] = tin[rc * ni + i];
+        for rc in 0..nrc {
+            wave_off[rc] = st.off[rc * ni + i];
+            wave_tin[rc] = st.tin[rc * ni + i];
         }
         for _wave in 0..64 {
-            next_off.iter_mut().for_each(|x| *x = 0.0);
-            next_tin.iter_mut().for_each(|x| *x = 0.0);
+            st.next_off.iter_mut().for_each(|x| *x = 0.0);
+            st.next_tin.iter_mut().for_each(|x| *x = 0.0);
             let mut moved = 0.0;
-            for r in 0..nr {
-                let reason = &model.reasons[r];
-                let skill = reason.skill;
-                for c in 0..nc {
-                    let rc = r * nc + c;
-                    let ch = &model.channels[c];
-                    let o = wave_off[rc];
-                    let t = wave_tin[rc];
-                    if o <= EPS && t <= EPS {
-                        continue;
-                    }
-                    let deferred = ch.kind == ChannelKind::Deferred;
-                    let q = c * ns + skill;
-                    // Abandonment → redial or switch (both as the reason's own skill).
-                    let abandon_out = |n: f64, next_off: &mut [f64], off: &mut [f64]| {
-                        if deferred || n <= EPS {
-                            return;
-                        }
-                        let p = ch.redial_probability;
-                        if p > 0.0 {
-                            land(
-                                off,
-                                next_off,
-                                &redirect[c],
-                                rc,
-                                ni,
-                                i,
-                                &redial_k[c],
-                                n * p,
-                                0.0,
-                            );
-                        }
-                        if let Some((to, share, k)) = &switch {
-                            let rt = r * nc + to;
-                            land(
-                                off,
-                                next_off,
-                                &redirect[*to],
-                                rt,
-                                ni,
-                                i,
-                                k,
-                                n * (1.0 - p) * share,
-                                0.0,
-                            );
-                        }
-                    };
-                    // Deferred contacts do not abandon; nobody answers those of a queue no
-                    // group serves (they wait to the end: no repeat, no transfer).
-                    let a = if deferred {
-                        if served[q] { 0.0 } else { 1.0 }
-                    } else {
-                        abandon(i, q)
-                    };
-                    abandon_out(o * a, &mut next_off, &mut off);
-                    let answered = o * (1.0 - a);
-                    // A deferred contact waits at least until its channel is next worked (a
-                    // contact with none before the horizon is never answered in it).
-                    let deferred_wait = |qq: usize| -> f64 {
-                        if deferred {
-                            match until_worked[c][i] {
-                                Some(k) => (wait(i, qq) / len_s).max(k as f64),
-                                None => ni as f64,
-                            }
-                        } else {
-                            0.0
-                        }
-                    };
-                    let mut resolved_or_not = answered;
-                    if let Some(tr) = &reason.transfer
-                        && tr.share > 0.0
-                    {
-                        let moved_tr = answered * tr.share;
-                        resolved_or_not -= moved_tr;
-                        land(
-                            &mut tin,
-                            &mut next_tin,
-                            if deferred { &worked[c] } else { &no_redirect },
-                            rc,
-                            ni,
-                            i,
-                            &hand_k[rc],
-                            moved_tr,
-                            deferred_wait(q),
-                        );
-                    }
-                    // Repeats of the unresolved, after a first handling.
-                    let repeat = |n: f64,
-                                  kern: &[f64],
-                                  offset: f64,
-                                  next_off: &mut [f64],
-                                  off: &mut [f64]| {
-                        if n <= EPS || kern.is_empty() {
-                            return;
-                        }
-                        let (oc, share) = match b.repeat_other_channel {
-                            Some((oc, share)) if oc != c => (oc, share),
-                            _ => (c, 0.0),
-                        };
-                        land(
-                            off,
-                            next_off,
-                            &redirect[c],
-                            rc,
-                            ni,
-                            i,
-                            kern,
-                            n * (1.0 - share),
-                            offset,
-                        );
-                        if share > 0.0 {
-                            land(
-                                off,
-                                next_off,
-                                &redirect[oc],
-                                r * nc + oc,
-                                ni,
-                                i,
-                                kern,
-                                n * share,
-                                offset,
-                            );
-                        }
-                    };
-                    repeat(
-                        resolved_or_not * (1.0 - reason.fcr),
-                        &rep_k[rc],
-                        deferred_wait(q),
-                        &mut next_off,
-                        &mut off,
-                    );
-                    // Transferred contacts: they wait in the receiving skill's queue.
-                    if t > EPS {
-                        let to = reason.transfer.as_ref().map_or(skill, |tr| tr.to_skill);
-                        let qt = c * ns + to;
-                        let at = if deferred {
-                            if served[qt] { 0.0 } else { 1.0 }
-                        } else {
-                            abandon(i, qt)
-                        };
-                        abandon_out(t * at, &mut next_off, &mut off);
-                        repeat(
-                            t * (1.0 - at) * (1.0 - reason.fcr),
-                            &rep_tr_k[rc],
-                            deferred_wait(qt),
-                            &mut next_off,
-                            &mut off,
-                        );
-                    }
+            for rc in 0..nrc {
+                let (o, t) = (wave_off[rc], wave_tin[rc]);
+                if o <= EPS && t <= EPS {
+                    continue;
                 }
+                p.propagate(&mut st, i, rc, o, t);
             }
-            for rc in 0..nr * nc {
-                off[rc * ni + i] += next_off[rc];
-                tin[rc * ni + i] += next_tin[rc];
-                moved += next_off[rc] + next_tin[rc];
+            for rc in 0..nrc {
+                st.off[rc * ni + i] += st.next_off[rc];
+                st.tin[rc * ni + i] += st.next_tin[rc];
+                moved += st.next_off[rc] + st.next_tin[rc];
             }
-            std::mem::swap(&mut wave_off, &mut next_off);
-            std::mem::swap(&mut wave_tin, &mut next_tin);
+            std::mem::swap(&mut wave_off, &mut st.next_off);
+            std::mem::swap(&mut wave_tin, &mut st.next_tin);
             if moved <= EPS {
                 break;
             }
         }
     }
+    per_group(model, &first, &st.off, &st.tin)
+}
+
+/// Offered contacts (`off`) and transfers in (`tin`) per (reason, channel) and interval,
+/// `[(reason * channels + channel) * intervals + interval]`, and the wave being propagated
+/// in the current interval (`next_off`, `next_tin`, per (reason, channel)).
+struct Flows {
+    off: Vec<f64>,
+    tin: Vec<f64>,
+    next_off: Vec<f64>,
+    next_tin: Vec<f64>,
+}
+
+/// The delay kernels. Redial and switch: from the abandonment (taken as the arrival time);
+/// repeat: from the end of the handling; transfer: one handling time.
+struct Kernels {
+    /// Per channel (empty when nobody redials).
+    redial: Vec<Vec<f64>>,
+    /// The channel switch: target channel, share, kernel.
+    switch: Option<(usize, f64, Vec<f64>)>,
+    /// Per (reason, channel): handling (transfers), repeat after a first handling and after
+    /// a transferred handling.
+    hand: Vec<Vec<f64>>,
+    rep: Vec<Vec<f64>>,
+    rep_tr: Vec<Vec<f64>>,
+}
+
+impl Kernels {
+    fn new(model: &Model, len_s: f64) -> Kernels {
+        let (nr, nc) = (model.reasons.len(), model.channels.len());
+        let max_bins = model.intervals.len();
+        let redial = model
+            .channels
+            .iter()
+            .map(|c| {
+                if c.redial_probability > 0.0 {
+                    kernel(&c.redial_delay, 0.0, len_s, max_bins)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let b = &model.behaviour;
+        let switch = b
+            .channel_switch
+            .as_ref()
+            .map(|(to, share, d)| (*to, *share, kernel(d, 0.0, len_s, max_bins)));
+        let mut hand = vec![Vec::new(); nr * nc];
+        let mut rep = vec![Vec::new(); nr * nc];
+        let mut rep_tr = vec![Vec::new(); nr * nc];
+        for r in 0..nr {
+            for c in 0..nc {
+                let reason = &model.reasons[r];
+                let a = aht_s(model, r, c);
+                if reason.fcr < 1.0 {
+                    rep[r * nc + c] = kernel(&b.repeat_delay, a, len_s, max_bins);
+                }
+                if let Some(tr) = &reason.transfer
+                    && tr.share > 0.0
+                {
+                    let h = reason.handling[c]
+                        .clone()
+                        .or_else(|| reason.handling.iter().flatten().next().cloned())
+                        .unwrap_or(Dist::Fixed { s: a });
+                    hand[r * nc + c] = kernel(&h, 0.0, len_s, max_bins);
+                    if reason.fcr < 1.0 {
+                        rep_tr[r * nc + c] = kernel(
+                            &b.repeat_delay,
+                            transfer_aht_s(model, r, c),
+                            len_s,
+                            max_bins,
+                        );
+                    }
+                }
+            }
+        }
+        Kernels {
+            redial,
+            switch,
+            hand,
+            rep,
+            rep_tr,
+        }
+    }
+}
+
+/// Everything the propagation reads: the model, what was observed, kernels and where
+/// closed hours send contacts.
+struct Propagation<'a> {
+    model: &'a Model,
+    observed: &'a Observed,
+    ni: usize,
+    nc: usize,
+    ns: usize,
+    len_s: f64,
+    /// Queues some agent group serves, `[channel * skills + skill]`.
+    served: Vec<bool>,
+    k: Kernels,
+    redirect: Vec<Redirects>,
+    /// A live transfer arrives whatever the opening hours (it follows a handling); one from
+    /// a deferred queue follows a handling that only happens in worked hours.
+    worked: Vec<Redirects>,
+    no_redirect: Redirects,
+    /// Per channel and interval: intervals until the channel is next worked (0 when
+    /// worked).
+    until_worked: Vec<Vec<Option<usize>>>,
+}
+
+impl<'a> Propagation<'a> {
+    fn new(model: &'a Model, observed: &'a Observed) -> Propagation<'a> {
+        let ni = model.intervals.len();
+        let nc = model.channels.len();
+        let ns = model.skills.len().max(1);
+        let len_s = model
+            .intervals
+            .first()
+            .map_or(900.0, |iv| iv.len_ms as f64 / 1000.0);
+        let mut served = vec![false; nc * ns];
+        for g in &model.groups {
+            for &c in &g.channels {
+                for &sk in &g.skills {
+                    served[c * ns + sk] = true;
+                }
+            }
+        }
+        let until_worked = (0..nc)
+            .map(|c| {
+                let mut v = vec![None; ni];
+                let mut next = None;
+                for i in (0..ni).rev() {
+                    if model.channels[c].is_open(i) {
+                        next = Some(i);
+                    }
+                    v[i] = next.map(|n| n - i);
+                }
+                v
+            })
+            .collect();
+        Propagation {
+            model,
+            observed,
+            ni,
+            nc,
+            ns,
+            len_s,
+            served,
+            k: Kernels::new(model, len_s),
+            redirect: (0..nc).map(|c| redirects(model, c)).collect(),
+            worked: (0..nc).map(|c| worked_redirects(model, c)).collect(),
+            no_redirect: vec![None; ni],
+            until_worked,
+        }
+    }
+
+    /// Share of queue `q`'s contacts in interval `i` that abandon. Deferred contacts do not
+    /// abandon; nobody answers those of a queue no group serves (they wait to the end: no
+    /// repeat, no transfer).
+    fn abandon(&self, deferred: bool, i: usize, q: usize) -> f64 {
+        if deferred {
+            if self.served[q] { 0.0 } else { 1.0 }
+        } else {
+            let nq = self.nc * self.ns;
+            self.observed
+                .abandon
+                .get(i * nq + q)
+                .copied()
+                .unwrap_or(0.0)
+        }
+    }
+
+    /// A deferred contact of queue `q` waits at least until its channel `c` is next worked
+    /// (a contact with none before the horizon is never answered in it); in intervals.
+    fn deferred_wait(&self, deferred: bool, c: usize, i: usize, q: usize) -> f64 {
+        if !deferred {
+            return 0.0;
+        }
+        let nq = self.nc * self.ns;
+        let wait = self.observed.wait_s.get(i * nq + q).copied().unwrap_or(0.0);
+        match self.until_worked[c][i] {
+            Some(k) => (wait / self.len_s).max(k as f64),
+            None => self.ni as f64,
+        }
+    }
+
+    /// Propagates the wave of (reason, channel) `rc` in interval `i`: `o` offered and `t`
+    /// transferred-in contacts abandon (and redial or switch), are transferred, or repeat.
+    fn propagate(&self, st: &mut Flows, i: usize, rc: usize, o: f64, t: f64) {
+        let (r, c) = (rc / self.nc, rc % self.nc);
+        let reason = &self.model.reasons[r];
+        let skill = reason.skill;
+        let deferred = self.model.channels[c].kind == ChannelKind::Deferred;
+        let q = c * self.ns + skill;
+        let a = self.abandon(deferred, i, q);
+        self.abandon_out(st, deferred, i, rc, o * a);
+        let answered = o * (1.0 - a);
+        let mut resolved_or_not = answered;
+        if let Some(tr) = &reason.transfer
+            && tr.share > 0.0
+        {
+            let moved_tr = answered * tr.share;
+            resolved_or_not -= moved_tr;
+            land(
+                &mut st.tin,
+                &mut st.next_tin,
+                if deferred {
+                    &self.worked[c]
+                } else {
+                    &self.no_redirect
+                },
+                rc,
+                self.ni,
+                i,
+                &self.k.hand[rc],
+                moved_tr,
+                self.deferred_wait(deferred, c, i, q),
+            );
+        }
+        // Repeats of the unresolved, after a first handling.
+        self.repeat(
+            st,
+            i,
+            rc,
+            resolved_or_not * (1.0 - reason.fcr),
+            &self.k.rep[rc],
+            self.deferred_wait(deferred, c, i, q),
+        );
+        // Transferred contacts: they wait in the receiving skill's queue.
+        if t > EPS {
+            let to = reason.transfer.as_ref().map_or(skill, |tr| tr.to_skill);
+            let qt = c * self.ns + to;
+            let at = self.abandon(deferred, i, qt);
+            self.abandon_out(st, deferred, i, rc, t * at);
+            self.repeat(
+                st,
+                i,
+                rc,
+                t * (1.0 - at) * (1.0 - reason.fcr),
+                &self.k.rep_tr[rc],
+                self.deferred_wait(deferred, c, i, qt),
+            );
+        }
+    }
+
+    /// `n` contacts of `rc` abandon in interval `i`: a share redials, a share of the others
+    /// switches channel (both as the reason's own skill).
+    fn abandon_out(&self, st: &mut Flows, deferred: bool, i: usize, rc: usize, n: f64) {
+        if deferred || n <= EPS {
+            return;
+        }
+        let (r, c) = (rc / self.nc, rc % self.nc);
+        let p = self.model.channels[c].redial_probability;
+        if p > 0.0 {
+            let k = &self.k.redial[c];
+            let redirect = &self.redirect[c];
+            land(
+                &mut st.off,
+                &mut st.next_off,
+                redirect,
+                rc,
+                self.ni,
+                i,
+                k,
+                n * p,
+                0.0,
+            );
+        }
+        if let Some((to, share, k)) = &self.k.switch {
+            let rt = r * self.nc + to;
+            let redirect = &self.redirect[*to];
+            let amount = n * (1.0 - p) * share;
+            land(
+                &mut st.off,
+                &mut st.next_off,
+                redirect,
+                rt,
+                self.ni,
+                i,
+                k,
+                amount,
+                0.0,
+            );
+        }
+    }
+
+    /// `n` unresolved contacts of `rc` come back after the repeat kernel `kern` (from
+    /// `offset` intervals after `i`), a share on the other channel.
+    fn repeat(&self, st: &mut Flows, i: usize, rc: usize, n: f64, kern: &[f64], offset: f64) {
+        if n <= EPS || kern.is_empty() {
+            return;
+        }
+        let (r, c) = (rc / self.nc, rc % self.nc);
+        let (oc, share) = match self.model.behaviour.repeat_other_channel {
+            Some((oc, share)) if oc != c => (oc, share),
+            _ => (c, 0.0),
+        };
+        let (off, next) = (&mut st.off, &mut st.next_off);
+        let amount = n * (1.0 - share);
+        land(
+            off,
+            next,
+            &self.redirect[c],
+            rc,
+            self.ni,
+            i,
+            kern,
+            amount,
+            offset,
+        );
+        if share > 0.0 {
+            let ro = r * self.nc + oc;
+            land(
+                off,
+                next,
+                &self.redirect[oc],
+                ro,
+                self.ni,
+                i,
+                kern,
+                n * share,
+                offset,
+            );
+        }
+    }
+}
+
+/// Adds `amount` to `arr` for (r, c) landing `k` intervals after `i`, redirected when a
+/// live channel is closed there; `k == 0` goes to `wave` (propagated again at `i`).
+#[allow(clippy::too_many_arguments)]
+fn land_at(
+    arr: &mut [f64],
+    wave: &mut [f64],
+    redirect: &[Option<Vec<(usize, f64)>>],
+    rc: usize,
+    ni: usize,
+    i: usize,
+    kern: &[f64],
+    amount: f64,
+    offset: usize,
+) {
+    if amount <= EPS {
+        return;
+    }
+    for (k, &p) in kern.iter().enumerate() {
+        let j = i + k + offset;
+        if j >= ni {
+            break;
+        }
+        let x = amount * p;
+        if x <= 0.0 {
+            continue;
+        }
+        match &redirect[j] {
+            None => {
+                if j == i {
+                    wave[rc] += x;
+                } else {
+                    arr[rc * ni + j] += x;
+                }
+            }
+            Some(parts) => {
+                for &(t, w) in parts {
+                    if t == i {
+                        wave[rc] += x * w;
+                    } else if t > i {
+                        arr[rc * ni + t] += x * w;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// As [`land_at`]; `offset` (intervals, fractional: a deferred contact's wait) is split
+/// between the two whole offsets around it.
+#[allow(clippy::too_many_arguments)]
+fn land(
+    arr: &mut [f64],
+    wave: &mut [f64],
+    redirect: &[Option<Vec<(usize, f64)>>],
+    rc: usize,
+    ni: usize,
+    i: usize,
+    kern: &[f64],
+    amount: f64,
+    offset: f64,
+) {
+    let lo = offset.floor();
+    let frac = offset - lo;
+    let lo = lo as usize;
+    land_at(
+        arr,
+        wave,
+        redirect,
+        rc,
+        ni,
+        i,
+        kern,
+        amount * (1.0 - frac),
+        lo,
+    );
+    if frac > 0.0 {
+        land_at(arr, wave, redirect, rc, ni, i, kern, amount * frac, lo + 1);
+    }
+}
+
+/// The flows per (reason, channel) summed per need group: first contacts, offered,
+/// transfers in and their work.
+fn per_group(model: &Model, first: &[f64], off: &[f64], tin: &[f64]) -> Load {
+    let ni = model.intervals.len();
+    let nc = model.channels.len();
+    let nr = model.reasons.len();
     let groups = reachable_groups(model);
     let ng = groups.len();
     let mut out = Load {

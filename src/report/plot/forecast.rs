@@ -4,6 +4,7 @@
 
 use jiff::civil::Date;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -90,19 +91,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     p: &DailyForecastPlot,
     root: &Area<DB>,
 ) -> Result<(), PlotError> {
-    let (w, _) = root.dim_in_pixel();
-    let fit = (w as f64 - 20.0) / (0.62 * p.title.chars().count().max(1) as f64);
-    root.draw(&Text::new(
-        p.title.clone(),
-        (w as i32 / 2, 12),
-        TextStyle::from(
-            (FONT, fit.clamp(12.0, 22.0) as u32)
-                .into_font()
-                .style(FontStyle::Bold),
-        )
-        .color(&INK)
-        .pos(Pos::new(HPos::Center, VPos::Top)),
-    ))?;
+    title(root, &p.title)?;
     let body = root.split_vertically(46).1;
     let (bw, _) = body.dim_in_pixel();
     let legend_w = (bw / 5).clamp(200, 280);
@@ -170,84 +159,13 @@ pub(super) fn draw<DB: DrawingBackend>(
     let blue = PALETTE[0];
     let mut legend_entries: Vec<(String, Swatch<'_, DB>)> = Vec::new();
     for (band, alpha) in [(&p.band95, 0.15), (&p.band80, 0.32)] {
-        let colour = blue.mix(alpha);
-        for run in runs(n, |i| band.low[i].is_finite() && band.high[i].is_finite()) {
-            let mut poly: Vec<(f64, f64)> = run
-                .iter()
-                .map(|&i| (i as f64 + 0.5, band.high[i].min(y_max)))
-                .collect();
-            poly.extend(
-                run.iter()
-                    .rev()
-                    .map(|&i| (i as f64 + 0.5, band.low[i].max(0.0))),
-            );
-            if run.len() == 1 {
-                let i = run[0] as f64;
-                let (lo, hi) = (poly[1].1, poly[0].1);
-                poly = vec![(i + 0.3, hi), (i + 0.7, hi), (i + 0.7, lo), (i + 0.3, lo)];
-            }
-            chart.draw_series(std::iter::once(Polygon::new(poly, colour.filled())))?;
-        }
-        legend_entries.push((
-            band.label.clone(),
-            Box::new(move |a: &Area<DB>, x: i32, y: i32| {
-                a.draw(&Rectangle::new([(x, y), (x + 34, y + 16)], colour.filled()))?;
-                Ok(())
-            }),
-        ));
+        legend_entries.push(self::band(&mut chart, n, band, blue.mix(alpha), y_max)?);
     }
-    let line = |values: &[f64],
-                colour: RGBColor,
-                chart: &mut ChartContext<'_, DB, _>|
-     -> Result<(), PlotError> {
-        for run in runs(values.len(), |i| values[i].is_finite()) {
-            if run.len() == 1 {
-                let i = run[0];
-                chart.draw_series(std::iter::once(Circle::new(
-                    (i as f64 + 0.5, values[i]),
-                    3,
-                    colour.filled(),
-                )))?;
-            } else {
-                chart.draw_series(std::iter::once(PathElement::new(
-                    run.iter()
-                        .map(|&i| (i as f64 + 0.5, values[i]))
-                        .collect::<Vec<_>>(),
-                    colour.stroke_width(2),
-                )))?;
-            }
-        }
-        Ok(())
-    };
     let ink = RGBColor(60, 60, 60);
-    line(&p.actual.values, ink, &mut chart)?;
-    line(&p.median.values, blue, &mut chart)?;
-    legend_entries.insert(
-        0,
-        (
-            p.actual.name.clone(),
-            Box::new(move |a: &Area<DB>, x: i32, y: i32| {
-                a.draw(&PathElement::new(
-                    vec![(x, y + 8), (x + 34, y + 8)],
-                    ink.stroke_width(2),
-                ))?;
-                Ok(())
-            }),
-        ),
-    );
-    legend_entries.insert(
-        1,
-        (
-            p.median.name.clone(),
-            Box::new(move |a: &Area<DB>, x: i32, y: i32| {
-                a.draw(&PathElement::new(
-                    vec![(x, y + 8), (x + 34, y + 8)],
-                    blue.stroke_width(2),
-                ))?;
-                Ok(())
-            }),
-        ),
-    );
+    line(&mut chart, &p.actual.values, ink)?;
+    line(&mut chart, &p.median.values, blue)?;
+    legend_entries.insert(0, (p.actual.name.clone(), line_swatch(ink)));
+    legend_entries.insert(1, (p.median.name.clone(), line_swatch(blue)));
     let marks: Vec<(f64, f64)> = p
         .set_aside
         .values
@@ -274,31 +192,141 @@ pub(super) fn draw<DB: DrawingBackend>(
     if let Some(o) = p.origin
         && let Some(i) = p.days.iter().position(|d| *d == o)
     {
-        let x = i as f64 + 1.0;
-        chart.draw_series(DashedLineSeries::new(
-            vec![(x, 0.0), (x, y_max)],
-            8,
-            5,
-            BLACK.mix(0.7).stroke_width(1),
-        ))?;
-        let area = chart.plotting_area();
-        let (px, py) = area.map_coordinate(&(x, y_max));
-        let base = area.get_base_pixel();
-        area.strip_coord_spec().draw(&Text::new(
-            format!("Forecast origin {}", format::day(o)),
-            (px - base.0 + 4, py - base.1 + 4),
-            font(13),
-        ))?;
+        origin(&mut chart, i, o, y_max)?;
     }
-    // Legend.
+    legend_list(&legend, &legend_entries)
+}
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The title, bold, centred, shrunk to fit the width.
+fn title<DB: DrawingBackend>(root: &Area<DB>, title: &str) -> Result<(), PlotError> {
+    let (w, _) = root.dim_in_pixel();
+    let fit = (w as f64 - 20.0) / (0.62 * title.chars().count().max(1) as f64);
+    root.draw(&Text::new(
+        title.to_string(),
+        (w as i32 / 2, 12),
+        TextStyle::from(
+            (FONT, fit.clamp(12.0, 22.0) as u32)
+                .into_font()
+                .style(FontStyle::Bold),
+        )
+        .color(&INK)
+        .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    Ok(())
+}
+
+/// One band (`colour`, translucent) as polygons over its runs of days (of the first `n`)
+/// with both bounds; returns its legend entry.
+fn band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'_, DB>,
+    n: usize,
+    band: &Band,
+    colour: RGBAColor,
+    y_max: f64,
+) -> Result<(String, Swatch<'a, DB>), PlotError> {
+    for run in runs(n, |i| band.low[i].is_finite() && band.high[i].is_finite()) {
+        let mut poly: Vec<(f64, f64)> = run
+            .iter()
+            .map(|&i| (i as f64 + 0.5, band.high[i].min(y_max)))
+            .collect();
+        poly.extend(
+            run.iter()
+                .rev()
+                .map(|&i| (i as f64 + 0.5, band.low[i].max(0.0))),
+        );
+        if run.len() == 1 {
+            let i = run[0] as f64;
+            let (lo, hi) = (poly[1].1, poly[0].1);
+            poly = vec![(i + 0.3, hi), (i + 0.7, hi), (i + 0.7, lo), (i + 0.3, lo)];
+        }
+        chart.draw_series(std::iter::once(Polygon::new(poly, colour.filled())))?;
+    }
+    Ok((
+        band.label.clone(),
+        Box::new(move |a: &Area<DB>, x: i32, y: i32| {
+            a.draw(&Rectangle::new([(x, y), (x + 34, y + 16)], colour.filled()))?;
+            Ok(())
+        }),
+    ))
+}
+
+/// A series as lines over its runs of days with values (a dot for a single day).
+fn line<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    values: &[f64],
+    colour: RGBColor,
+) -> Result<(), PlotError> {
+    for run in runs(values.len(), |i| values[i].is_finite()) {
+        if run.len() == 1 {
+            let i = run[0];
+            chart.draw_series(std::iter::once(Circle::new(
+                (i as f64 + 0.5, values[i]),
+                3,
+                colour.filled(),
+            )))?;
+        } else {
+            chart.draw_series(std::iter::once(PathElement::new(
+                run.iter()
+                    .map(|&i| (i as f64 + 0.5, values[i]))
+                    .collect::<Vec<_>>(),
+                colour.stroke_width(2),
+            )))?;
+        }
+    }
+    Ok(())
+}
+
+/// A legend swatch: a line of `colour`.
+fn line_swatch<'a, DB: DrawingBackend + 'a>(colour: RGBColor) -> Swatch<'a, DB> {
+    Box::new(move |a: &Area<DB>, x: i32, y: i32| {
+        a.draw(&PathElement::new(
+            vec![(x, y + 8), (x + 34, y + 8)],
+            colour.stroke_width(2),
+        ))?;
+        Ok(())
+    })
+}
+
+/// The forecast origin `o` (day `i`): a dashed line after it, labelled.
+fn origin<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    i: usize,
+    o: Date,
+    y_max: f64,
+) -> Result<(), PlotError> {
+    let x = i as f64 + 1.0;
+    chart.draw_series(DashedLineSeries::new(
+        vec![(x, 0.0), (x, y_max)],
+        8,
+        5,
+        BLACK.mix(0.7).stroke_width(1),
+    ))?;
+    let area = chart.plotting_area();
+    let (px, py) = area.map_coordinate(&(x, y_max));
+    let base = area.get_base_pixel();
+    area.strip_coord_spec().draw(&Text::new(
+        format!("Forecast origin {}", format::day(o)),
+        (px - base.0 + 4, py - base.1 + 4),
+        font(13),
+    ))?;
+    Ok(())
+}
+
+/// The legend: each entry's swatch and label (shortened to fit), top down while room.
+fn legend_list<DB: DrawingBackend>(
+    legend: &Area<DB>,
+    entries: &[(String, Swatch<'_, DB>)],
+) -> Result<(), PlotError> {
     let (lw, lh) = legend.dim_in_pixel();
     let max_chars = ((lw as f64 - 60.0) / 7.8).max(8.0) as usize;
     let mut y = 30;
-    for (label, swatch) in &legend_entries {
+    for (label, swatch) in entries {
         if y + 20 > lh as i32 {
             break;
         }
-        swatch(&legend, 8, y)?;
+        swatch(legend, 8, y)?;
         let text: String = if label.chars().count() > max_chars {
             let mut t: String = label.chars().take(max_chars - 1).collect();
             t.push('…');
