@@ -20,10 +20,12 @@
 //! A panic or a broken oracle saves the input under `tests/fuzz_regressions/<target>/`
 //! (replayed by `regressions_stay_fixed`) and fails the test.
 //!
-//! * `cargo test --test fuzz` — a few hundred cases per target (seconds);
-//! * `FUZZ_SECONDS=60 cargo test --test fuzz -- --ignored --nocapture` — each target for
-//!   that long (CI: 30 s each, two minutes in all), printing the executions (the test
-//!   profile keeps overflow checks on, so an arithmetic overflow is a crash here).
+//! * `cargo test --test tests -- fuzz::` — a few hundred cases per target (seconds; the
+//!   filter also picks `scenario_fuzz::`);
+//! * `FUZZ_SECONDS=60 cargo test --test tests -- --ignored --exact fuzz::fuzz_for_a_while
+//!   --nocapture` — each target for that long (CI: 30 s each, two minutes in all),
+//!   printing the executions (the test profile keeps overflow checks on, so an arithmetic
+//!   overflow is a crash here).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -698,7 +700,7 @@ fn fit_counts_fuzz_short() {
 /// The bounded run: `FUZZ_SECONDS` (default 30) per target, or only `FUZZ_TARGET`; the RNG
 /// seed is `FUZZ_SEED` (default: the clock, printed, so a failure can be replayed).
 #[test]
-#[ignore = "long: FUZZ_SECONDS=60 cargo test --test fuzz -- --ignored --nocapture"]
+#[ignore = "long: FUZZ_SECONDS=60 cargo test --test tests -- --ignored --exact fuzz::fuzz_for_a_while --nocapture"]
 fn fuzz_for_a_while() {
     let secs: u64 = std::env::var("FUZZ_SECONDS")
         .ok()
