@@ -1,9 +1,7 @@
 //! The cost model on small hand-solved cases: every figure below is worked out by hand in the
 //! comments, from the prices and hours of the case.
 
-mod cost_support;
-
-use cost_support::*;
+use crate::cost_support::*;
 use peakplan::cost::{
     AbandonedCell, CostKind, CostModel, Costing, Dim, HandledCell, Money, OvertimeRule, Shortfall,
     SimOutcome, Staff, StaffPlan, campaign_row, compare_shortfall, cost, lever_row, marginal,

@@ -3,9 +3,7 @@
 //! a cent per rounded component), an outsourcing price touches only outsourced lines, and the
 //! largest-remainder allocation is exact and fair.
 
-mod cost_support;
-
-use cost_support::*;
+use crate::cost_support::*;
 use peakplan::cost::{
     AbandonedCell, CostKind, CostModel, Costing, Dim, HandledCell, Money, SimOutcome, Staff,
     StaffPlan, cost, largest_remainder, largest_remainder_int,

@@ -5,11 +5,9 @@
 //! computation, in floating point, to the cent); flex hours match; every table sums to the
 //! grand total; agent time stays in the interval's work.
 
-mod cost_support;
-#[path = "../benches/support/valentines.rs"]
-mod valentines;
+use crate::valentines;
 
-use cost_support::*;
+use crate::cost_support::*;
 use peakplan::cost::{
     CostKind, CostModel, Dim, HandledCell, Money, SimOutcome, Staff, StaffPlan, cost,
 };

@@ -1,7 +1,6 @@
 //! The demand model against totals derived by hand: conservation, levers, attribution, DST.
-mod demand_common;
 
-use demand_common::*;
+use crate::demand_common::*;
 use peakplan::demand::{self, Demand};
 use peakplan::scenario::{Scenario, default_order_profile};
 

@@ -1,9 +1,8 @@
 //! Property: for any small scenario (lags, interval lengths, time zones with odd DST rules,
 //! closed days, levers), `demand::compute` does not panic and every contact is accounted
 //! for: Σ expected = calendar orders × rate − spill + lead-in, per reason and source.
-mod demand_common;
 
-use demand_common::*;
+use crate::demand_common::*;
 use peakplan::demand;
 use peakplan::scenario::Lag;
 use proptest::prelude::*;

@@ -1,8 +1,7 @@
 //! The shipped scenarios: every file computes, and each is calibrated to the figures the
 //! issue and the brief give (checked here, so a careless edit of a number is caught).
-mod demand_common;
 
-use demand_common::*;
+use crate::demand_common::*;
 use peakplan::demand::{self, Demand, SourceKind};
 use peakplan::scenario::{Campaign, ChannelKind, DurationDist, Levers, PoolKind, Scenario};
 use serde::Deserialize;

@@ -4,7 +4,7 @@
 //! The default tests read the cut shipped in `tests/data/` (16–31 May 1999, see
 //! `tests/data/README.md`), so they run on a clean clone. The tests that need all six months
 //! are `#[ignore]`d and fail, naming the folder, when `../shared/data/real` is absent:
-//! `cargo test --test fit_calls -- --ignored` (CI runs them when the folder is there).
+//! `cargo test --test tests -- --ignored fit_calls::` (CI runs them when the folder is there).
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -42,7 +42,7 @@ fn r(v: f64, digits: i32) -> f64 {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/real (six months): cargo test --test fit_calls -- --ignored"]
+#[ignore = "needs ../shared/data/real (six months): cargo test --test tests -- --ignored fit_calls::"]
 fn anonymous_bank_reproduces_readme_reference_figures() {
     let dir = real_dir();
     let set = fit::load_calls(&bank_files(&dir), &Mapping::Auto(CallColumns::default()))
@@ -291,7 +291,7 @@ fn per_day_figures_show_the_23_may_overload() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/real (six months): cargo test --test fit_calls -- --ignored"]
+#[ignore = "needs ../shared/data/real (six months): cargo test --test tests -- --ignored fit_calls::"]
 fn volume_fit_of_the_arrivals_flags_the_readme_holidays_and_overload() {
     let dir = real_dir();
     let set = fit::load_calls(&bank_files(&dir), &Mapping::Auto(CallColumns::default())).unwrap();

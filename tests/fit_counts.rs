@@ -2,7 +2,7 @@
 //! read from `../shared/data/real/`, never copied into the repository).
 //!
 //! The tests that need the series are `#[ignore]`d (a clean clone has no data) and fail,
-//! naming the file, when it is absent: `cargo test --test fit_counts -- --ignored` (CI runs
+//! naming the file, when it is absent: `cargo test --test tests -- --ignored fit_counts::` (CI runs
 //! them when `../shared/data/real` is there).
 
 use std::collections::BTreeMap;
@@ -25,7 +25,7 @@ fn us_bank() -> PathBuf {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/real: cargo test --test fit_counts -- --ignored"]
+#[ignore = "needs ../shared/data/real: cargo test --test tests -- --ignored fit_counts::"]
 fn us_bank_series_loads_with_its_calendar() {
     let f = us_bank();
     let s = fit::load_counts(&f, &CountColumns::default()).unwrap();
@@ -117,7 +117,7 @@ fn naive_wape_h7(path: &PathBuf, weeks: i64) -> f64 {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/real: cargo test --test fit_counts -- --ignored"]
+#[ignore = "needs ../shared/data/real: cargo test --test tests -- --ignored fit_counts::"]
 fn us_bank_backtest_beats_seasonal_naive() {
     let f = us_bank();
     let s = fit::load_counts(&f, &CountColumns::default()).unwrap();
@@ -139,7 +139,7 @@ fn us_bank_backtest_beats_seasonal_naive() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/real: cargo test --test fit_counts -- --ignored"]
+#[ignore = "needs ../shared/data/real: cargo test --test tests -- --ignored fit_counts::"]
 fn cli_counts_json_has_the_backtest_fields_and_writes_ron() {
     let f = us_bank();
     let dir = tempfile::tempdir().unwrap();
@@ -245,7 +245,7 @@ fn channel_filter_daily_totals_and_malformed_rows() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/real: cargo test --test fit_counts -- --ignored"]
+#[ignore = "needs ../shared/data/real: cargo test --test tests -- --ignored fit_counts::"]
 fn fragments_extend_a_shipped_scenario_and_load() {
     let f = us_bank();
     let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.ron");

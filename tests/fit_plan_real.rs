@@ -2,7 +2,7 @@
 //! Ignored by default (they read 22 MB and refit the forecast hundreds of times); run with
 //!
 //! ```sh
-//! cargo test --release --test fit_plan_real -- --ignored --nocapture
+//! cargo test --release --test tests -- --ignored --nocapture fit_plan_real::
 //! ```
 //!
 //! They fail loudly, never pass silently, when the data folder is absent.

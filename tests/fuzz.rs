@@ -20,17 +20,20 @@
 //! A panic or a broken oracle saves the input under `tests/fuzz_regressions/<target>/`
 //! (replayed by `regressions_stay_fixed`) and fails the test.
 //!
-//! * `cargo test --test fuzz` — a few hundred cases per target (seconds);
-//! * `FUZZ_SECONDS=60 cargo test --test fuzz -- --ignored --nocapture` — each target for
-//!   that long (CI: 30 s each, two minutes in all), printing the executions (the test
-//!   profile keeps overflow checks on, so an arithmetic overflow is a crash here).
+//! * `cargo test --test tests -- fuzz::` — a few hundred cases per target (seconds; the
+//!   filter also picks `scenario_fuzz::`);
+//! * `FUZZ_SECONDS=60 cargo test --test tests -- --ignored --exact fuzz::fuzz_for_a_while
+//!   --nocapture` — each target for that long, targets side by side on one thread per core
+//!   (CI: 30 s each, four targets on two cores: a minute), printing the executions (the
+//!   test profile keeps overflow checks on, so an arithmetic overflow is a crash here).
 
+use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use peakplan::demand::Demand;
@@ -544,17 +547,19 @@ fn mutate(rng: &mut ChaCha8Rng, seeds: &[Vec<u8>], base: &[u8]) -> Vec<u8> {
 
 // ------------------------------------------------------------------------- the loop
 
-/// The message of the last panic, for the failure report (panics still print as usual).
-static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+thread_local! {
+    /// The message of this thread's last panic, for the failure report (panics still print
+    /// as usual). Per thread: the targets of `fuzz_for_a_while` run side by side, and the
+    /// other tests of the binary panic on their own threads.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
 
 fn record_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if let Ok(mut p) = LAST_PANIC.lock() {
-                *p = Some(format!("{info}"));
-            }
+            let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(format!("{info}")));
             previous(info);
         }));
     });
@@ -566,11 +571,7 @@ fn run_one(t: &Target, input: &[u8]) -> Result<bool, String> {
         Ok(r) => r,
         Err(_) => Err(format!(
             "panic: {}",
-            LAST_PANIC
-                .lock()
-                .ok()
-                .and_then(|p| p.clone())
-                .unwrap_or_default()
+            LAST_PANIC.with(|p| p.borrow().clone()).unwrap_or_default()
         )),
     }
 }
@@ -696,9 +697,11 @@ fn fit_counts_fuzz_short() {
 }
 
 /// The bounded run: `FUZZ_SECONDS` (default 30) per target, or only `FUZZ_TARGET`; the RNG
-/// seed is `FUZZ_SEED` (default: the clock, printed, so a failure can be replayed).
+/// seed is `FUZZ_SEED` (default: the clock, printed, so a failure can be replayed). The
+/// targets run side by side on `FUZZ_JOBS` threads (default: one per core), each for its
+/// full `FUZZ_SECONDS` on a thread of its own.
 #[test]
-#[ignore = "long: FUZZ_SECONDS=60 cargo test --test fuzz -- --ignored --nocapture"]
+#[ignore = "long: FUZZ_SECONDS=60 cargo test --test tests -- --ignored --exact fuzz::fuzz_for_a_while --nocapture"]
 fn fuzz_for_a_while() {
     let secs: u64 = std::env::var("FUZZ_SECONDS")
         .ok()
@@ -713,10 +716,17 @@ fn fuzz_for_a_while() {
                 .map_or(0, |d| d.as_secs())
         });
     let only = std::env::var("FUZZ_TARGET").ok();
-    for t in TARGETS
+    let targets: Vec<&Target> = TARGETS
         .iter()
         .filter(|t| only.as_deref().is_none_or(|o| o == t.name))
-    {
+        .collect();
+    let jobs: usize = std::env::var("FUZZ_JOBS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, targets.len().max(1));
+    let next = AtomicUsize::new(0);
+    let run = |t: &Target| {
         let s = fuzz(
             t,
             seed,
@@ -730,7 +740,7 @@ fn fuzz_for_a_while() {
             s.slowest.as_secs_f64()
         );
         if t.name == "scenario" {
-            let n = |k: usize| STAGES[k].load(std::sync::atomic::Ordering::Relaxed);
+            let n = |k: usize| STAGES[k].load(Ordering::Relaxed);
             println!(
                 "  scenario stages: {} refused by validation, {} validated, {} simulated, {} planned",
                 n(0),
@@ -739,7 +749,29 @@ fn fuzz_for_a_while() {
                 n(3)
             );
         }
-    }
+    };
+    // A crash panics its thread (the panic names the target and the saved input); the
+    // other threads finish their targets, then the test fails.
+    let crashed = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    while let Some(t) = targets.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        run(t);
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join())
+            .filter(Result::is_err)
+            .count()
+    });
+    assert_eq!(
+        crashed, 0,
+        "a fuzz target crashed (FUZZ_SEED={seed}): see above"
+    );
 }
 
 #[test]

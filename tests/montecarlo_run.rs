@@ -2,14 +2,12 @@
 //! with a direct computation, sequential stopping, and the stationary estimate used by
 //! `peakplan erlang --simulate`.
 
-mod sim_support;
-
 use std::sync::Mutex;
 
+use crate::sim_support::day_model;
 use peakplan::montecarlo::{self, Config, Metric, Sequential, StationaryConfig};
 use peakplan::sim::{Simulator, Stationary};
 use peakplan::units::SlDefinition;
-use sim_support::day_model;
 
 #[test]
 fn results_are_identical_for_1_2_and_8_threads() {

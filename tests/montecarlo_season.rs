@@ -2,8 +2,8 @@
 //! memory for many replications. Peak memory is measured by hand:
 //!
 //! ```text
-//! cargo test --release --test montecarlo_season --no-run
-//! /usr/bin/time -v target/release/deps/montecarlo_season-* --ignored season_1000_replications
+//! cargo test --release --test tests --no-run
+//! /usr/bin/time -v target/release/deps/tests-* --ignored --exact montecarlo_season::season_1000_replications
 //! ```
 //!
 //! `speedup_by_cpu_time` estimates the 1 → 2 thread speed-up on a busy machine, where
@@ -12,10 +12,10 @@
 //! need, Linux only):
 //!
 //! ```text
-//! cargo test --release --test montecarlo_season -- --ignored --nocapture speedup_by_cpu_time
+//! cargo test --release --test tests -- --ignored --nocapture montecarlo_season::speedup_by_cpu_time
 //! ```
 
-mod sim_support;
+use crate::sim_support;
 
 use peakplan::montecarlo::{self, Config, Metric};
 use peakplan::sim::Simulator;

@@ -2,7 +2,8 @@
 //! that converges, no flex where it buys nothing, notice from the plan date, and capacity
 //! limits that hold up. Small scenarios in tests/plan_scenarios/ (hourly days: a replication
 //! takes about a millisecond). The shipped scenarios' figures are checked by the ignored
-//! tests at the end: `cargo test --release --test plan_engine -- --ignored` (a few minutes).
+//! tests at the end: `cargo test --release --test tests -- --ignored plan_engine::` (a few
+//! minutes).
 
 use std::path::Path;
 
@@ -289,7 +290,7 @@ fn one_capacity_model_for_roster_covering_and_simulator() {
 
 // ---------------------------------------------------------------------------------------
 // The shipped scenarios (issue #12's "Must show"): `cargo test --release --test
-// plan_engine -- --ignored`.
+// tests -- --ignored plan_engine::`.
 // ---------------------------------------------------------------------------------------
 
 fn shipped(name: &str) -> (Scenario, Plan) {
@@ -378,7 +379,7 @@ fn must_show(p: &Plan) {
 }
 
 #[test]
-#[ignore = "minutes: cargo test --release --test plan_engine -- --ignored"]
+#[ignore = "minutes: cargo test --release --test tests -- --ignored plan_engine::"]
 fn valentines_meets_its_promise_on_the_load_customers_bring() {
     let (_, p) = shipped("valentines");
     must_show(&p);
@@ -451,7 +452,7 @@ fn valentines_meets_its_promise_on_the_load_customers_bring() {
 }
 
 #[test]
-#[ignore = "minutes: cargo test --release --test plan_engine -- --ignored"]
+#[ignore = "minutes: cargo test --release --test tests -- --ignored plan_engine::"]
 fn baseline_meets_its_targets_without_flex() {
     let (mut sc, p) = shipped("baseline");
     must_show(&p);
@@ -502,13 +503,13 @@ fn q_target(p: &Plan, channel: usize) -> f64 {
 }
 
 #[test]
-#[ignore = "minutes: cargo test --release --test plan_engine -- --ignored"]
+#[ignore = "minutes: cargo test --release --test tests -- --ignored plan_engine::"]
 fn mothers_day_converges_and_keeps_its_promise() {
     must_show(&shipped("mothers_day").1);
 }
 
 #[test]
-#[ignore = "minutes: cargo test --release --test plan_engine -- --ignored"]
+#[ignore = "minutes: cargo test --release --test tests -- --ignored plan_engine::"]
 fn christmas_converges_and_keeps_its_promise() {
     must_show(&shipped("christmas").1);
 }

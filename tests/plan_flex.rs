@@ -334,7 +334,7 @@ fn the_plan_is_the_same_whatever_the_number_of_threads() {
 /// The shipped Valentine's scenario: the frontier from 0 to the pools' maximum is monotone
 /// within sampling error and the summary names the peak flex headcount for the confidence.
 /// About a minute in release mode:
-/// `cargo test --release --test plan_flex -- --ignored valentines`.
+/// `cargo test --release --test tests -- --ignored plan_flex::valentines`.
 #[test]
 #[ignore]
 fn valentines_frontier_is_monotone_and_the_summary_names_the_headcount() {

@@ -5,12 +5,12 @@
 //! is ignored by default:
 //!
 //! ```text
-//! cargo test --test report_browser -- --ignored
+//! cargo test --test tests -- --ignored report_browser::
 //! ```
 //!
 //! Set `PEAKPLAN_REPORT_EXAMPLES=DIR` to keep the report, its plots and the screenshot.
 
-mod report_support;
+use crate::report_support;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -39,7 +39,7 @@ fn write_run(dir: &std::path::Path) {
 }
 
 #[test]
-#[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
+#[ignore = "needs chromium; run: cargo test --test tests -- --ignored report_browser::"]
 fn report_renders_in_headless_chromium() {
     let keep = std::env::var_os("PEAKPLAN_REPORT_EXAMPLES").map(PathBuf::from);
     let tmp = tempfile::tempdir().unwrap();
@@ -79,7 +79,7 @@ fn report_renders_in_headless_chromium() {
 /// `PEAKPLAN_REPORT_EXAMPLES=DIR` the run and its screenshot stay in `DIR/run/` and
 /// `DIR/run-screenshot.png` (the README's screenshot is made this way).
 #[test]
-#[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
+#[ignore = "needs chromium; run: cargo test --test tests -- --ignored report_browser::"]
 fn report_of_peakplan_run_renders_with_headline_and_every_plot() {
     let keep = std::env::var_os("PEAKPLAN_REPORT_EXAMPLES").map(PathBuf::from);
     let tmp = tempfile::tempdir().unwrap();
@@ -170,7 +170,7 @@ fn report_of_peakplan_run_renders_with_headline_and_every_plot() {
 }
 
 #[test]
-#[ignore = "needs chromium; run: cargo test --test report_browser -- --ignored"]
+#[ignore = "needs chromium; run: cargo test --test tests -- --ignored report_browser::"]
 fn browser_check_fails_on_a_blank_page_and_on_a_missing_plot() {
     let tmp = tempfile::tempdir().unwrap();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/browser-check");

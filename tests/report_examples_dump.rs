@@ -1,8 +1,8 @@
 //! Writes one PNG and SVG of every plot kind to `$PEAKPLAN_REPORT_EXAMPLES` (for people to look
 //! at). Ignored by default: `PEAKPLAN_REPORT_EXAMPLES=/tmp/report-examples cargo test --test
-//! report_examples_dump -- --ignored`.
+//! tests -- --ignored report_examples_dump::`.
 
-mod report_support;
+use crate::report_support;
 
 use peakplan::report::plot::DEFAULT_SIZE;
 

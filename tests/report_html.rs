@@ -1,10 +1,8 @@
 //! The HTML report and its Markdown twin: everything escaped, every plot and the headline
 //! present with their stable hooks, and the same figures in both.
 
-mod report_support;
-
+use crate::report_support::synthetic_report;
 use peakplan::report::html::*;
-use report_support::synthetic_report;
 
 #[test]
 fn html_holds_headline_figures_every_plot_and_table() {

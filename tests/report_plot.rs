@@ -1,11 +1,9 @@
 //! Every plot kind renders to PNG and SVG: non-empty files, the title and axis labels in the
 //! SVG, a decodable, non-blank PNG of the requested size; degenerate data never panics.
 
-mod report_support;
-
+use crate::report_support::*;
 use jiff::civil::date;
 use peakplan::report::plot::*;
-use report_support::*;
 
 fn axis_texts(plot: &Plot) -> Vec<String> {
     match plot {

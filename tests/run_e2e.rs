@@ -5,7 +5,7 @@
 //! seed gives byte-identical files.
 //!
 //! ```text
-//! cargo test --test run_e2e
+//! cargo test --test tests -- run_e2e::
 //! ```
 
 use std::collections::BTreeMap;

@@ -2,12 +2,10 @@
 //! law), empty staffing, chat concurrency, deferred work, redials, repeats, transfers,
 //! shrinkage and the arrival process. Fixed seeds; tolerances are stated with their reason.
 
-mod sim_support;
-
+use crate::sim_support::{INTERVAL_MS, day_model};
 use peakplan::montecarlo::{Stat, t_quantile};
 use peakplan::sim::*;
 use peakplan::units::SlDefinition;
-use sim_support::{INTERVAL_MS, day_model};
 
 fn within_99(s: &Stat, theory: f64) -> bool {
     let hw = t_quantile(0.995, s.n() - 1) * s.sd() / (s.n() as f64).sqrt();

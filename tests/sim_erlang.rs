@@ -14,7 +14,8 @@
 //!
 //! A fast subset runs in `cargo test`; the full grids (22 Erlang C cases, loads 5 to 500
 //! Erlangs, occupancy up to 0.95; 12 Erlang A cases) run with
-//! `cargo test --release --test sim_erlang -- --ignored` (about a minute on 2 cores).
+//! `cargo test --release --test tests -- --ignored sim_erlang::` (about a minute on 2
+//! cores).
 
 use peakplan::montecarlo::{Stat, t_quantile};
 use peakplan::sim::{Model, Simulator, Stationary};
@@ -307,13 +308,13 @@ fn erlang_a_fast_subset() {
 }
 
 #[test]
-#[ignore = "full grid: cargo test --release --test sim_erlang -- --ignored"]
+#[ignore = "full grid: cargo test --release --test tests -- --ignored sim_erlang::"]
 fn erlang_c_full_grid() {
     check_c(&GRID_C, 20, 300_000.0);
 }
 
 #[test]
-#[ignore = "full grid: cargo test --release --test sim_erlang -- --ignored"]
+#[ignore = "full grid: cargo test --release --test tests -- --ignored sim_erlang::"]
 fn erlang_a_full_grid() {
     check_a(&GRID_A, 20, 300_000.0);
 }

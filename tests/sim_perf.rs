@@ -2,8 +2,8 @@
 //! (speed itself is measured by `cargo bench --bench sim`):
 //!
 //! ```text
-//! cargo test --release --test sim_perf --no-run
-//! /usr/bin/time -v target/release/deps/sim_perf-* --ignored sim_mmn_one_million_calls
+//! cargo test --release --test tests --no-run
+//! /usr/bin/time -v target/release/deps/tests-* --ignored --exact sim_perf::sim_mmn_one_million_calls
 //! ```
 
 use peakplan::sim::{Model, Simulator, Stationary};

@@ -16,8 +16,7 @@ use proptest::test_runner::RngSeed;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
-#[path = "../benches/support/valentines.rs"]
-mod valentines;
+use crate::valentines;
 
 const MON: Date = date(2027, 2, 1);
 

@@ -285,10 +285,10 @@ fn commands_share_an_output_folder_that_holds_peakplan_output() {
 }
 
 /// A real full disk: a 1 MB tmpfs filled to the last page. Needs root for `mount`, so it
-/// is run by hand: `sudo cargo test --test write_failures -- --ignored` (it fails, rather
+/// is run by hand: `sudo cargo test --test tests -- --ignored write_failures::` (it fails, rather
 /// than skips, when the tmpfs cannot be mounted).
 #[test]
-#[ignore = "mounts a tmpfs: needs root; run with `cargo test --test write_failures -- --ignored`"]
+#[ignore = "mounts a tmpfs: needs root; run with `cargo test --test tests -- --ignored write_failures::`"]
 fn a_real_full_tmpfs_gives_the_same_outcome() {
     use std::io::Write as _;
     let tmp = tempfile::tempdir().unwrap();
