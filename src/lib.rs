@@ -27,4 +27,6 @@ pub mod cost;
 
 pub mod report;
 
+pub mod app;
+
 pub use error::{Error, Result};
