@@ -53,6 +53,59 @@ enum Command {
     Validate(ValidateArgs),
     /// Fit history: per-call records (--calls) or interval volumes (--counts).
     Fit(Box<FitArgs>),
+    /// Assemble the part files of `simulate --shard K/N` (or `sweep --shard K/N`) into
+    /// exactly the files the one-machine command writes, byte for byte. Refuses a missing,
+    /// duplicated or foreign part.
+    Merge(MergeArgs),
+    /// What-if grid: runs `run`'s computation for every combination of the --vary values
+    /// (each a --set) and writes sweep.csv, sweep.json and sweep.png, one row per variant.
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan simulate scenarios/valentines.ron --replications 40 --shard 1/4\n  peakplan merge output/valentines/parts/simulate-part-*-of-4.json\n\nExit codes: 0 success, 2 bad input (a missing, duplicated or foreign part), 1 internal error."
+)]
+struct MergeArgs {
+    /// The part files (`<kind>-part-K-of-N.json`), in any order.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// Output folder. Default: the one-machine command's default folder.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No text summary on stdout.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  peakplan sweep scenarios/valentines.ron --vary levers.prevention.where_is_my_order=0,0.25,0.5 --quick\n  peakplan sweep scenarios/valentines.ron --vary simulation.volume_cv=0.1,0.2 --shard 1/2\n\nExit codes: 0 success, 2 bad input, 1 internal error."
+)]
+struct SweepArgs {
+    /// The scenario file (.ron).
+    file: PathBuf,
+    /// A field and its values, e.g. `--vary simulation.volume_cv=0.1,0.2` (repeatable: the
+    /// grid is every combination, the last --vary changing fastest).
+    #[arg(long = "vary", value_name = "PATH=V1,V2,…", required = true)]
+    vary: Vec<String>,
+    #[command(flatten)]
+    flags: SimFlags,
+    /// Override a field in every variant (RON value; repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Shorten each variant's plan as `run --quick` does.
+    #[arg(long)]
+    quick: bool,
+    /// Run only variants of shard K of N and write DIR/sweep-part-K-of-N.json.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<peakplan::app::shard::ShardSpec>,
+    /// Output folder. Default: output/<scenario name>/sweep/ (parts: its parts/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run even when a variant is over the work budget.
+    #[arg(long)]
+    allow_large: bool,
 }
 
 /// The flags every command that simulates or plans shares (`simulate`, `plan`, `cost`, `run`,
@@ -353,6 +406,11 @@ struct SimulateArgs {
     /// 2 GB of memory; see the README's "Scale limits").
     #[arg(long)]
     allow_large: bool,
+    /// Run only shard K of N (replications ⌊(K−1)·R/N⌋..⌊K·R/N⌋) and write one part file,
+    /// DIR/simulate-part-K-of-N.json (DIR: --out, default output/<scenario name>/parts/);
+    /// `peakplan merge` assembles the parts.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<peakplan::app::shard::ShardSpec>,
 }
 
 #[derive(Debug, Args)]
@@ -938,8 +996,30 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 overrides: a.set,
                 quiet: flags.quiet || flags.format == SummaryFormat::Json,
                 allow_large: a.allow_large,
+                shard: a.shard,
             };
             let outcome = flags.in_pool(|| peakplan::report::simulate::run(&a.file, &opts))?;
+            flags.print(&outcome.summary, &outcome.json)
+        }
+        Command::Merge(a) => {
+            let outcome = peakplan::app::merge::merge(&a.parts, a.out, a.quiet)?;
+            print!("{}", outcome.summary);
+            Ok(())
+        }
+        Command::Sweep(a) => {
+            let flags = &a.flags;
+            let opts = peakplan::app::sweep::Options {
+                vary: a.vary.clone(),
+                replications: flags.replications,
+                seed: flags.seed,
+                sets: a.set.clone(),
+                quick: a.quick,
+                shard: a.shard,
+                out: a.out.clone(),
+                quiet: flags.quiet || flags.format == SummaryFormat::Json,
+                allow_large: a.allow_large,
+            };
+            let outcome = flags.in_pool(|| peakplan::app::sweep::run(&a.file, &opts))?;
             flags.print(&outcome.summary, &outcome.json)
         }
         Command::Plan(a) => {

@@ -62,6 +62,7 @@ mod scenario_fuzz;
 mod scenario_readme;
 mod scenario_variants;
 mod schema_smoke;
+mod shard_merge;
 mod sim_behaviour;
 mod sim_erlang;
 mod sim_lower;
@@ -71,6 +72,7 @@ mod simulate_erlang_cli;
 mod simulate_lowering;
 mod staffing_cover;
 mod staffing_roster;
+mod sweep;
 mod volumes;
 mod write_failures;
 

@@ -1,13 +1,18 @@
 //! The application layer: one file per command, owning its pipeline — option defaulting,
 //! the seed and replication policy, the order of the steps and the work budget — on top of
 //! the computing modules, with [`crate::report`] writing the files. `main.rs` only parses the
-//! command line into these functions' options and maps their errors to exit codes.
+//! command line into these functions' options and maps their errors to exit codes. The work
+//! can span machines: shards of it (`--shard K/N`, [`shard`]), the merge of their parts
+//! ([`merge`]), and sweeps of what-ifs ([`sweep`]).
 
 pub mod compare;
 pub mod cost;
 pub mod demand;
 pub mod erlang;
 pub mod fit;
+pub mod merge;
 pub mod plan;
 pub mod run;
+pub mod shard;
+pub mod sweep;
 pub mod validate;

@@ -62,7 +62,7 @@ pub struct RunOutcome {
 }
 
 /// SHA-256 of a file's bytes as 64 lowercase hex digits (the form `sha256sum` prints).
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     sha2::Sha256::digest(bytes)
         .iter()

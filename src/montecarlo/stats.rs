@@ -138,6 +138,12 @@ pub struct Summary {
     /// n < 2.
     pub ci95_low: f64,
     pub ci95_high: f64,
+    /// Quantiles over the replications, interpolated at position p(n − 1). From
+    /// [`super::MStat`] (simulate's statistics): exact up to 9 replications, beyond within
+    /// 0.5 % (relative) of the exact value, and exact when the order statistics read are
+    /// the only value of their histogram bucket (counts, 0/1 outcomes); its mean and sd are
+    /// those of the values rounded to 2^-24. From [`Stat`] (the plan's evaluation): P²
+    /// estimates.
     pub p5: f64,
     pub p50: f64,
     pub p95: f64,

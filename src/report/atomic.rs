@@ -36,6 +36,7 @@ pub const OUTPUT_MARKERS: &[&str] = &[
     "staffing.csv",
     "year.csv",
     "costs.csv",
+    "sweep.csv",
 ];
 
 /// What went wrong while writing output.

@@ -47,7 +47,7 @@ use std::time::Instant;
 
 use crate::demand::{Demand, SourceKind};
 use crate::error::{Error, Result};
-use crate::montecarlo::{self, CellStats, Config, METRICS, McResult, Metric, Stat, Summary};
+use crate::montecarlo::{self, CellStats, Config, METRICS, MStat, McResult, Metric, Summary};
 use crate::report::atomic::{folder_name, write_atomic};
 use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
@@ -69,6 +69,9 @@ pub struct Options {
     pub quiet: bool,
     /// Run even over the work budget ([`crate::montecarlo::budget`]).
     pub allow_large: bool,
+    /// Run only this shard's replications and write a part file
+    /// ([`crate::app::shard`]).
+    pub shard: Option<crate::app::shard::ShardSpec>,
 }
 
 /// What a run produced.
@@ -131,14 +134,39 @@ pub fn summary_json(
 }
 
 /// The command: load, compute demand, simulate, write the tables; returns the summary.
+///
+/// With [`Options::shard`] it runs only that shard's replications and writes one part file
+/// instead (see [`crate::app::shard`]); `peakplan merge` turns the parts into these tables.
 pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
+    if let Some(spec) = opts.shard {
+        return crate::app::merge::simulate_shard(file, opts, spec);
+    }
+    let p = prepare(file, opts)?;
+    // The output folder is checked before any work; files are renamed into place together.
+    let staged = crate::report::atomic::OutputDir::new(&p.dir)?;
+    let started = Instant::now();
+    let result = simulate_range(file, opts, &p, 0..p.cfg.replications)?;
+    let wall = started.elapsed().as_secs_f64();
+    finish(opts, p, staged, result, wall)
+}
+
+/// A loaded simulation, before any replication.
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub demand: Demand,
+    pub model: Model,
+    pub cfg: Config,
+    /// The output folder (`--out`, default `output/<scenario name>/`).
+    pub dir: PathBuf,
+}
+
+/// Loads the scenario, computes demand and the model, and checks the settings.
+pub fn prepare(file: &Path, opts: &Options) -> Result<Prepared> {
     let scenario = crate::scenario::load(file, &opts.overrides)?;
     let dir = opts
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(folder_name(&scenario.name)));
-    // The output folder is checked before any work; files are renamed into place together.
-    let mut staged = crate::report::atomic::OutputDir::new(&dir)?;
     let demand = crate::demand::compute(&scenario).map_err(Error::demand(file))?;
     let model = Model::from_scenario(&scenario, &demand)
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
@@ -157,13 +185,31 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         threads: opts.threads,
         ..Config::new(replications, opts.seed.unwrap_or(scenario.simulation.seed))
     };
+    Ok(Prepared {
+        scenario,
+        demand,
+        model,
+        cfg,
+        dir,
+    })
+}
+
+/// Runs replications `reps` of a prepared simulation (all of them, or a shard's), with the
+/// work budget checked first and a progress bar on a terminal.
+pub fn simulate_range(
+    file: &Path,
+    opts: &Options,
+    p: &Prepared,
+    reps: std::ops::Range<u32>,
+) -> Result<McResult> {
+    let n = reps.end - reps.start;
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
-    crate::montecarlo::budget::Work::of_model(&model, f64::from(replications), threads)
+    crate::montecarlo::budget::Work::of_model(&p.model, f64::from(n), threads)
         .check("`peakplan simulate`", opts.allow_large)?;
     let bar = if opts.quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {
-        let b = indicatif::ProgressBar::new(replications as u64);
+        let b = indicatif::ProgressBar::new(n as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} simulating {pos}/{len} replications [{bar:40}] {elapsed} (eta {eta})",
         ) {
@@ -173,12 +219,30 @@ pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
         b.enable_steady_tick(std::time::Duration::from_millis(200));
         b
     };
-    let progress = |done: u32, _total: u32| bar.set_position(done as u64);
-    let started = Instant::now();
-    let result = montecarlo::run(&model, &cfg, Some(&progress))
+    let first = reps.start;
+    let progress = |done: u32, _total: u32| bar.set_position(u64::from(done - first));
+    let result = montecarlo::run_range(&p.model, &p.cfg, reps, Some(&progress))
         .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
-    let wall = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    Ok(result)
+}
+
+/// Writes the tables of a finished simulation (one machine's, or merged from parts) and
+/// builds the summary: the same code for both, so both write the same bytes.
+pub fn finish(
+    opts: &Options,
+    p: Prepared,
+    mut staged: crate::report::atomic::OutputDir,
+    result: McResult,
+    wall: f64,
+) -> Result<Outcome> {
+    let Prepared {
+        scenario,
+        demand,
+        model,
+        cfg,
+        dir: _,
+    } = p;
     for (name, bytes) in tables(&result, &model, &demand)? {
         staged.write(name, &bytes)?;
     }
@@ -262,7 +326,7 @@ fn group_values(s: Option<Summary>, row: &mut Vec<String>) {
     }
 }
 
-fn stat_values(s: &Stat, row: &mut Vec<String>) {
+fn stat_values(s: &MStat, row: &mut Vec<String>) {
     group_values(s.summary(), row)
 }
 
