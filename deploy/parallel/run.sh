@@ -83,7 +83,7 @@ secs() { local ms=$((($2 - $1) / 1000000)); printf '%d.%03d' $((ms / 1000)) $((m
 # The shards. Remote hosts write parts/<part> under their login folder, which comes back to
 # $work/parts (--return) and is removed there (--cleanup); here they write it in place.
 cd "$work"
-par=(parallel --quote --jobs "${JOBS:-100%}" --retries "${RETRIES:-2}" --halt soon,fail=1
+par=(parallel --quote --jobs "${JOBS:-100%}" --retries "${RETRIES:-2}" --halt "soon,fail=1"
     --joblog "$work/joblog" --tagstring 'shard {}/'"$n")
 if [[ -n ${SSHLOGIN:-} ]]; then
     par+=(--sshlogin "$SSHLOGIN" --return "parts/$command-part-{}-of-$n.json" --cleanup)
