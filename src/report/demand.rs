@@ -530,7 +530,15 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
     let _ = writeln!(out, "By reason:  {}", list(&d.reasons, &r_tot));
     let _ = writeln!(out, "By source:  {}", list(&src_names, &s_tot));
 
-    // Contacts by day.
+    days_table(&mut out, d, s, &t, &os);
+    peak_intervals(&mut out, d);
+    spill_and_lead_in(&mut out, d);
+    out
+}
+
+/// Contacts by day and channel, the target days marked.
+fn days_table(out: &mut String, d: &Demand, s: &Scenario, t: &DailyTotals, os: &[usize]) {
+    let nd = d.days.len();
     let _ = writeln!(
         out,
         "\nday              orders  contacts  {}",
@@ -561,8 +569,10 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
             }
         );
     }
+}
 
-    // Peak intervals.
+/// The busiest interval over all channels, and each channel's.
+fn peak_intervals(out: &mut String, d: &Demand) {
     let mut best = (0usize, f64::MIN);
     for i in 0..d.intervals.len() {
         let v = d.interval_total(i);
@@ -597,6 +607,11 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
             }
         }
     }
+}
+
+/// Contacts after the calendar (spill), from orders before it (lead-in), and those moved out
+/// of closed hours.
+fn spill_and_lead_in(out: &mut String, d: &Demand) {
     let spill: f64 = d.spill.iter().sum();
     let lead: f64 = d.lead_in.iter().sum();
     let _ = writeln!(
@@ -640,5 +655,4 @@ pub fn summary(d: &Demand, s: &Scenario) -> String {
                 .join(", ")
         );
     }
-    out
 }

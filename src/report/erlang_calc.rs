@@ -816,29 +816,7 @@ pub fn read_batch_from(
         .headers()
         .map_err(|e| Error::Input(format!("{name}: cannot read the header: {e}")))?
         .clone();
-    let allowed = BATCH_COLUMNS.join(", ");
-    let mut index = [None::<usize>; 11];
-    for (i, h) in headers.iter().enumerate() {
-        let Some(k) = BATCH_COLUMNS.iter().position(|c| *c == h) else {
-            return Err(Error::Input(format!(
-                "{name}: line 1: unknown column `{h}`; allowed columns: {allowed}"
-            )));
-        };
-        if index[k].is_some() {
-            return Err(Error::Input(format!(
-                "{name}: line 1: column `{h}` appears twice"
-            )));
-        }
-        index[k] = Some(i);
-    }
-    for required in ["calls", "interval_s", "aht_s"] {
-        let k = BATCH_COLUMNS.iter().position(|c| *c == required).unwrap();
-        if index[k].is_none() {
-            return Err(Error::Input(format!(
-                "{name}: line 1: the required column `{required}` is missing (required: calls, interval_s, aht_s; optional: the other columns of: {allowed})"
-            )));
-        }
-    }
+    let index = batch_columns(&headers, name)?;
     let mut cases = Vec::new();
     for (row_i, record) in rdr.records().enumerate() {
         let record = record.map_err(|e| Error::Input(format!("{name}: {e}")))?;
@@ -929,30 +907,7 @@ pub fn read_batch_from(
             shrinkage,
         };
         // Validate now, so that errors name the line and the column.
-        let check = Queue::new(case.rate_per_s, case.aht_s, case.patience_s)
-            .and_then(|_| case.targets.validate())
-            .and_then(|_| {
-                if case.patience_s.is_none() && case.targets.max_abandon.is_some() {
-                    Err(ErlangError::AbandonWithoutPatience)
-                } else if case.agents == Agents::Required && case.targets.is_empty() {
-                    Err(ErlangError::NoTarget)
-                } else {
-                    Ok(())
-                }
-            });
-        if let Err(e) = check {
-            let col = match &e {
-                ErlangError::OutOfRange { field, .. } => match *field {
-                    "arrival rate" | "offered load (Erlangs)" => "calls",
-                    f => BATCH_COLUMNS
-                        .iter()
-                        .find(|c| **c == f)
-                        .copied()
-                        .unwrap_or("aht_s"),
-                },
-                ErlangError::AbandonWithoutPatience => "max_abandon",
-                _ => "agents",
-            };
+        if let Err((col, e)) = check_case(&case) {
             return Err(at(col, e.to_string()));
         }
         cases.push(case);
@@ -963,4 +918,62 @@ pub fn read_batch_from(
         )));
     }
     Ok(cases)
+}
+
+/// The batch file's columns: each allowed column's position, the required ones present.
+fn batch_columns(headers: &csv::StringRecord, name: &str) -> Result<[Option<usize>; 11]> {
+    let allowed = BATCH_COLUMNS.join(", ");
+    let mut index = [None::<usize>; 11];
+    for (i, h) in headers.iter().enumerate() {
+        let Some(k) = BATCH_COLUMNS.iter().position(|c| *c == h) else {
+            return Err(Error::Input(format!(
+                "{name}: line 1: unknown column `{h}`; allowed columns: {allowed}"
+            )));
+        };
+        if index[k].is_some() {
+            return Err(Error::Input(format!(
+                "{name}: line 1: column `{h}` appears twice"
+            )));
+        }
+        index[k] = Some(i);
+    }
+    for required in ["calls", "interval_s", "aht_s"] {
+        let k = BATCH_COLUMNS.iter().position(|c| *c == required).unwrap();
+        if index[k].is_none() {
+            return Err(Error::Input(format!(
+                "{name}: line 1: the required column `{required}` is missing (required: calls, interval_s, aht_s; optional: the other columns of: {allowed})"
+            )));
+        }
+    }
+    Ok(index)
+}
+
+/// A batch case the formulas accept, or the column to blame and why.
+fn check_case(case: &Case) -> std::result::Result<(), (&'static str, ErlangError)> {
+    let check = Queue::new(case.rate_per_s, case.aht_s, case.patience_s)
+        .and_then(|_| case.targets.validate())
+        .and_then(|_| {
+            if case.patience_s.is_none() && case.targets.max_abandon.is_some() {
+                Err(ErlangError::AbandonWithoutPatience)
+            } else if case.agents == Agents::Required && case.targets.is_empty() {
+                Err(ErlangError::NoTarget)
+            } else {
+                Ok(())
+            }
+        });
+    check.map_err(|e| {
+        let col = match &e {
+            ErlangError::OutOfRange { field, .. } => match *field {
+                "arrival rate" | "offered load (Erlangs)" => "calls",
+                f => BATCH_COLUMNS
+                    .iter()
+                    .find(|c| **c == f)
+                    .copied()
+                    .unwrap_or("aht_s"),
+            },
+            ErlangError::AbandonWithoutPatience => "max_abandon",
+            _ => "agents",
+        };
+        (col, e)
+    })
 }
