@@ -115,10 +115,10 @@ struct SimFlags {
     /// Master seed. Default: the scenario's simulation.seed.
     #[arg(long)]
     seed: Option<u64>,
-    /// Replications: simulate — of the simulation (default: the scenario's); plan — of the
-    /// final check (default 100; each frontier point runs at most 30); cost — of every
-    /// costing (default 20); run and compare — of the plan's check, of the simulation of the
-    /// planned roster and of each frontier point (default 100, and 30 per frontier point).
+    /// Replications: simulate — of the simulation (default: the scenario's); plan, run and
+    /// compare — of the plan's final check, which is also run's simulation (default 100;
+    /// each frontier point runs at most 30, and at most R); cost — of every costing
+    /// (default 20).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     replications: Option<u32>,
     /// Worker threads: the command runs in a pool of N threads. Default: one per core.

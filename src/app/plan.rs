@@ -28,6 +28,14 @@ pub struct Request {
     pub promise: Promise,
 }
 
+/// `--replications R` of every command that plans (`plan`, `run`, `compare`): the plan's
+/// final check runs R replications (in `run`, the check is the report's simulation) and
+/// every frontier point at most R (its default, 30, otherwise).
+pub fn apply_replications(opts: &mut PlanOptions, r: u32) {
+    opts.replications = r;
+    opts.frontier_replications = opts.frontier_replications.min(r);
+}
+
 /// Replications a plan with `o` runs at most, counted as whole-calendar replications: the
 /// iterations of the simulation method, the check and the frontier points (0, the steps,
 /// the maximum, the per-interval plan and up to two margin points).
@@ -181,8 +189,7 @@ pub fn run_outcome(
             opts.confidence = c;
         }
         if let Some(r) = req.replications {
-            opts.replications = r;
-            opts.frontier_replications = opts.frontier_replications.min(r);
+            apply_replications(&mut opts, r);
         }
         opts.plan_interval_min = req.plan_interval_min;
         opts.promise = req.promise;

@@ -25,8 +25,8 @@ pub enum Progress {
 pub struct RunOptions<'a> {
     /// Output directory (default `output/<scenario name>/`).
     pub out: Option<PathBuf>,
-    /// Replications of the plan's final check, of every frontier point and of the
-    /// simulation of the planned roster (default: the plan's 100).
+    /// Replications of the plan's final check, which is the run's simulation (default: the
+    /// plan's 100); frontier points run at most as many ([`super::plan::apply_replications`]).
     pub replications: Option<u32>,
     /// Master seed (default: the scenario's `simulation.seed`).
     pub seed: Option<u64>,
@@ -110,8 +110,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
                 "--replications {r}: give at least 2 (the plan's check needs a spread)"
             )));
         }
-        popts.replications = r;
-        popts.frontier_replications = r;
+        super::plan::apply_replications(&mut popts, r);
     }
     if o.quick {
         popts.max_iterations = popts.max_iterations.min(2);
@@ -130,13 +129,12 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     if let Some(k) = o.marginal_pairs {
         copts.pairs = k;
     }
-    // The plan, the simulation of the planned roster (the check's replications) and the
-    // cost analysis, before any of them starts.
+    // The plan (whose check is the run's simulation) and the cost analysis, before either
+    // starts.
     crate::app::plan::check_budget(
         &sc,
         &demand,
         crate::app::plan::plan_replications(&popts)
-            + f64::from(popts.replications)
             + crate::app::plan::cost_replications(&sc, copts.replications, copts.pairs),
         &format!("`peakplan run {}`", file.display()),
         o.allow_large,
