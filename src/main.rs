@@ -988,7 +988,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
         Command::Validate(args) => validate(args),
         Command::Simulate(a) => {
             let flags = &a.flags;
-            let opts = peakplan::report::simulate::Options {
+            let opts = peakplan::app::simulate::Options {
                 replications: flags.replications,
                 seed: flags.seed,
                 threads: flags.threads(),
@@ -998,7 +998,7 @@ fn run(cli: Cli) -> peakplan::Result<()> {
                 allow_large: a.allow_large,
                 shard: a.shard,
             };
-            let outcome = flags.in_pool(|| peakplan::report::simulate::run(&a.file, &opts))?;
+            let outcome = flags.in_pool(|| peakplan::app::simulate::run(&a.file, &opts))?;
             flags.print(&outcome.summary, &outcome.json)
         }
         Command::Merge(a) => {

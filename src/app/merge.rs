@@ -14,9 +14,9 @@
 use std::path::{Path, PathBuf};
 
 use super::shard::{self, Part, PartHeader, ShardSpec};
+use super::simulate;
 use crate::error::{Error, Result};
 use crate::montecarlo::McResult;
-use crate::report::simulate;
 
 /// The kind of a `simulate` part.
 pub const SIMULATE: &str = "simulate";

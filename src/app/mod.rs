@@ -14,5 +14,6 @@ pub mod merge;
 pub mod plan;
 pub mod run;
 pub mod shard;
+pub mod simulate;
 pub mod sweep;
 pub mod validate;

@@ -1,9 +1,7 @@
-//! `peakplan simulate`: Monte-Carlo replications of a scenario, written as CSV tables, and a
-//! short summary for people.
-//!
-//! The command loads the scenario (with its `extends` chain and `--set` overrides), computes
-//! demand, lowers both into a [`Model`] and runs [`montecarlo::run`]. Defaults for the
-//! replications and the seed come from the scenario's `simulation` section.
+//! `peakplan simulate`'s files: Monte-Carlo statistics of a scenario written as CSV tables,
+//! and a short summary for people. The pipeline (load, demand, model, the replications, a
+//! shard's part) is [`crate::app::simulate`]; defaults for the replications and the seed
+//! come from the scenario's `simulation` section.
 //!
 //! # Files (in `--out`, default `output/<scenario name>/`)
 //!
@@ -41,49 +39,18 @@
 //! Every file is written atomically (temporary file, then rename).
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use crate::demand::{Demand, SourceKind};
-use crate::error::{Error, Result};
-use crate::montecarlo::{self, CellStats, Config, METRICS, MStat, McResult, Metric, Summary};
-use crate::report::atomic::{folder_name, write_atomic};
+use crate::error::Result;
+use crate::montecarlo::{CellStats, METRICS, MStat, McResult, Metric, Summary};
+use crate::report::atomic::write_atomic;
 use crate::report::{csv_bytes, csv_err};
 use crate::scenario::Scenario;
 use crate::sim::Model;
 
 /// Decimals of every number in the CSV files.
 pub const DECIMALS: usize = 6;
-
-/// Command-line settings; `None` takes the scenario's `simulation` section (or rayon's
-/// default thread count).
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub replications: Option<u32>,
-    pub seed: Option<u64>,
-    pub threads: Option<usize>,
-    pub out: Option<PathBuf>,
-    pub overrides: Vec<String>,
-    /// No progress bar, no summary.
-    pub quiet: bool,
-    /// Run even over the work budget ([`crate::montecarlo::budget`]).
-    pub allow_large: bool,
-    /// Run only this shard's replications and write a part file
-    /// ([`crate::app::shard`]).
-    pub shard: Option<crate::app::shard::ShardSpec>,
-}
-
-/// What a run produced.
-#[derive(Debug)]
-pub struct Outcome {
-    pub result: McResult,
-    pub written: Vec<PathBuf>,
-    /// The human summary (empty when quiet).
-    pub summary: String,
-    /// The summary as JSON ([`summary_json`]).
-    pub json: serde_json::Value,
-}
 
 /// The summary as JSON: settings, every channel per day (service level or share answered
 /// within the response window, abandonment or backlog, P(the day meets); see
@@ -133,148 +100,8 @@ pub fn summary_json(
     })
 }
 
-/// The command: load, compute demand, simulate, write the tables; returns the summary.
-///
-/// With [`Options::shard`] it runs only that shard's replications and writes one part file
-/// instead (see [`crate::app::shard`]); `peakplan merge` turns the parts into these tables.
-pub fn run(file: &Path, opts: &Options) -> Result<Outcome> {
-    if let Some(spec) = opts.shard {
-        return crate::app::merge::simulate_shard(file, opts, spec);
-    }
-    let p = prepare(file, opts)?;
-    // The output folder is checked before any work; files are renamed into place together.
-    let staged = crate::report::atomic::OutputDir::new(&p.dir)?;
-    let started = Instant::now();
-    let result = simulate_range(file, opts, &p, 0..p.cfg.replications)?;
-    let wall = started.elapsed().as_secs_f64();
-    finish(opts, p, staged, result, wall)
-}
-
-/// A loaded simulation, before any replication.
-pub struct Prepared {
-    pub scenario: Scenario,
-    pub demand: Demand,
-    pub model: Model,
-    pub cfg: Config,
-    /// The output folder (`--out`, default `output/<scenario name>/`).
-    pub dir: PathBuf,
-}
-
-/// Loads the scenario, computes demand and the model, and checks the settings.
-pub fn prepare(file: &Path, opts: &Options) -> Result<Prepared> {
-    let scenario = crate::scenario::load(file, &opts.overrides)?;
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(folder_name(&scenario.name)));
-    let demand = crate::demand::compute(&scenario).map_err(Error::demand(file))?;
-    let model = Model::from_scenario(&scenario, &demand)
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
-    let replications = opts
-        .replications
-        .unwrap_or(scenario.simulation.replications);
-    if replications == 0 {
-        return Err(Error::Input(
-            "--replications must be at least 1 (simulation.replications in the scenario)".into(),
-        ));
-    }
-    if opts.threads == Some(0) {
-        return Err(Error::Input("--threads must be at least 1".into()));
-    }
-    let cfg = Config {
-        threads: opts.threads,
-        ..Config::new(replications, opts.seed.unwrap_or(scenario.simulation.seed))
-    };
-    Ok(Prepared {
-        scenario,
-        demand,
-        model,
-        cfg,
-        dir,
-    })
-}
-
-/// Runs replications `reps` of a prepared simulation (all of them, or a shard's), with the
-/// work budget checked first and a progress bar on a terminal.
-pub fn simulate_range(
-    file: &Path,
-    opts: &Options,
-    p: &Prepared,
-    reps: std::ops::Range<u32>,
-) -> Result<McResult> {
-    let n = reps.end - reps.start;
-    let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
-    crate::montecarlo::budget::Work::of_model(&p.model, f64::from(n), threads)
-        .check("`peakplan simulate`", opts.allow_large)?;
-    let bar = if opts.quiet || !std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let b = indicatif::ProgressBar::new(n as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} simulating {pos}/{len} replications [{bar:40}] {elapsed} (eta {eta})",
-        ) {
-            b.set_style(style.progress_chars("=> "));
-        }
-        // Progress arrives per chunk of 16 replications; keep the clock moving between.
-        b.enable_steady_tick(std::time::Duration::from_millis(200));
-        b
-    };
-    let first = reps.start;
-    let progress = |done: u32, _total: u32| bar.set_position(u64::from(done - first));
-    let result = montecarlo::run_range(&p.model, &p.cfg, reps, Some(&progress))
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
-    bar.finish_and_clear();
-    Ok(result)
-}
-
-/// Writes the tables of a finished simulation (one machine's, or merged from parts) and
-/// builds the summary: the same code for both, so both write the same bytes.
-pub fn finish(
-    opts: &Options,
-    p: Prepared,
-    mut staged: crate::report::atomic::OutputDir,
-    result: McResult,
-    wall: f64,
-) -> Result<Outcome> {
-    let Prepared {
-        scenario,
-        demand,
-        model,
-        cfg,
-        dir: _,
-    } = p;
-    for (name, bytes) in tables(&result, &model, &demand)? {
-        staged.write(name, &bytes)?;
-    }
-    let written = staged.commit()?;
-    let mut json = summary_json(&result, &model, &demand, &scenario, cfg.seed);
-    json["files"] = serde_json::json!(
-        written
-            .iter()
-            .map(|w| w.display().to_string())
-            .collect::<Vec<_>>()
-    );
-    let summary = if opts.quiet {
-        String::new()
-    } else {
-        let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
-        let mut s = summary(&result, &model, &demand, &scenario, cfg.seed, threads, wall);
-        let _ = writeln!(s, "\nWrote:");
-        for p in &written {
-            let _ = writeln!(s, "  {}", p.display());
-        }
-        s
-    };
-    Ok(Outcome {
-        result,
-        written,
-        summary,
-        json,
-    })
-}
-
 /// The tables: (file name, bytes).
-fn tables(r: &McResult, model: &Model, d: &Demand) -> Result<[(&'static str, Vec<u8>); 5]> {
+pub fn tables(r: &McResult, model: &Model, d: &Demand) -> Result<[(&'static str, Vec<u8>); 5]> {
     Ok([
         ("sim_intervals.csv", intervals_csv(r, model, d)?),
         ("sim_daily.csv", daily_csv(r, model, d)?),
