@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::stats::{Summary, t_quantile};
+use super::stats::Summary;
 
 /// Fraction bits of the fixed-point sums.
 pub const SCALE_BITS: u32 = 24;
@@ -258,10 +258,7 @@ impl MStat {
 
     /// Half-width of the two-sided confidence interval at `level` (e.g. 0.95).
     pub fn half_width(&self, level: f64) -> f64 {
-        if self.n < 2 {
-            return f64::INFINITY;
-        }
-        t_quantile(0.5 + level / 2.0, self.n - 1) * self.sd() / (self.n as f64).sqrt()
+        super::stats::half_width(level, self.n, self.sd())
     }
 
     /// The value of rank `r` (0-based, < n).
@@ -299,25 +296,7 @@ impl MStat {
 
     /// The summary; `None` when the metric was never defined.
     pub fn summary(&self) -> Option<Summary> {
-        if self.n == 0 {
-            return None;
-        }
-        let hw = if self.n < 2 {
-            0.0
-        } else {
-            self.half_width(0.95)
-        };
-        let mean = self.mean();
-        Some(Summary {
-            n: self.n,
-            mean,
-            sd: self.sd(),
-            ci95_low: mean - hw,
-            ci95_high: mean + hw,
-            p5: self.quantile(0.05).unwrap_or(f64::NAN),
-            p50: self.quantile(0.5).unwrap_or(f64::NAN),
-            p95: self.quantile(0.95).unwrap_or(f64::NAN),
-        })
+        (self.n > 0).then(|| Summary::of(self.n, self.mean(), self.sd(), |p| self.quantile(p)))
     }
 
     /// The state as one line of text: `n s1 s2 e:v,v… | b:key:count:min:max,…` with the

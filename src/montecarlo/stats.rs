@@ -149,6 +149,33 @@ pub struct Summary {
     pub p95: f64,
 }
 
+/// Half-width of the two-sided Student-t confidence interval at `level` (e.g. 0.95) of the
+/// mean of `n` values with sample standard deviation `sd`; infinite below two values.
+pub fn half_width(level: f64, n: u64, sd: f64) -> f64 {
+    if n < 2 {
+        return f64::INFINITY;
+    }
+    t_quantile(0.5 + level / 2.0, n - 1) * sd / (n as f64).sqrt()
+}
+
+impl Summary {
+    /// The summary of `n ≥ 1` values with this mean, sample sd and quantile function: the
+    /// 95% CI is Student t (zero-width for one value); a missing quantile is NaN.
+    pub fn of(n: u64, mean: f64, sd: f64, quantile: impl Fn(f64) -> Option<f64>) -> Summary {
+        let hw = if n < 2 { 0.0 } else { half_width(0.95, n, sd) };
+        Summary {
+            n,
+            mean,
+            sd,
+            ci95_low: mean - hw,
+            ci95_high: mean + hw,
+            p5: quantile(0.05).unwrap_or(f64::NAN),
+            p50: quantile(0.5).unwrap_or(f64::NAN),
+            p95: quantile(0.95).unwrap_or(f64::NAN),
+        }
+    }
+}
+
 impl Stat {
     /// Adds one replication's value.
     #[inline]
@@ -187,32 +214,12 @@ impl Stat {
 
     /// Half-width of the two-sided confidence interval at `level` (e.g. 0.95).
     pub fn half_width(&self, level: f64) -> f64 {
-        if self.n < 2 {
-            return f64::INFINITY;
-        }
-        t_quantile(0.5 + level / 2.0, self.n - 1) * self.sd() / (self.n as f64).sqrt()
+        half_width(level, self.n, self.sd())
     }
 
     /// The summary; `None` when the metric was never defined.
     pub fn summary(&self) -> Option<Summary> {
-        if self.n == 0 {
-            return None;
-        }
-        let hw = if self.n < 2 {
-            0.0
-        } else {
-            self.half_width(0.95)
-        };
-        Some(Summary {
-            n: self.n,
-            mean: self.mean,
-            sd: self.sd(),
-            ci95_low: self.mean - hw,
-            ci95_high: self.mean + hw,
-            p5: self.p2.quantile(0.05).unwrap_or(f64::NAN),
-            p50: self.p2.quantile(0.5).unwrap_or(f64::NAN),
-            p95: self.p2.quantile(0.95).unwrap_or(f64::NAN),
-        })
+        (self.n > 0).then(|| Summary::of(self.n, self.mean, self.sd(), |p| self.p2.quantile(p)))
     }
 }
 
