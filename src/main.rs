@@ -322,6 +322,24 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
     b
 }
 
+/// A replications bar on stderr (hidden when stderr is not a terminal or with --quiet);
+/// its length is set by the first progress report.
+fn replications_bar(quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} simulating {pos}/{len} replications [{bar:40}] {elapsed} (eta {eta})",
+    ) {
+        b.set_style(style.progress_chars("=> "));
+    }
+    // Progress arrives per chunk of 16 replications; keep the clock moving between.
+    b.enable_steady_tick(std::time::Duration::from_millis(200));
+    b
+}
+
 fn on_progress(bar: &indicatif::ProgressBar, p: peakplan::app::run::Progress) {
     use peakplan::app::run::Progress;
     match p {
@@ -988,17 +1006,26 @@ fn run(cli: Cli) -> peakplan::Result<()> {
         Command::Validate(args) => validate(args),
         Command::Simulate(a) => {
             let flags = &a.flags;
+            let quiet = flags.quiet || flags.format == SummaryFormat::Json;
+            let bar = replications_bar(quiet);
+            let cb = |done: u32, total: u32| {
+                bar.set_length(u64::from(total));
+                bar.set_position(u64::from(done));
+            };
             let opts = peakplan::app::simulate::Options {
                 replications: flags.replications,
                 seed: flags.seed,
                 threads: flags.threads(),
                 out: a.out,
                 overrides: a.set,
-                quiet: flags.quiet || flags.format == SummaryFormat::Json,
+                quiet,
+                progress: Some(&cb),
                 allow_large: a.allow_large,
                 shard: a.shard,
             };
-            let outcome = flags.in_pool(|| peakplan::app::simulate::run(&a.file, &opts))?;
+            let outcome = flags.in_pool(|| peakplan::app::simulate::run(&a.file, &opts));
+            bar.finish_and_clear();
+            let outcome = outcome?;
             flags.print(&outcome.summary, &outcome.json)
         }
         Command::Merge(a) => {

@@ -4,7 +4,6 @@
 //! one-machine run and `merge` end in the same [`finish`], so both write the same bytes.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -18,15 +17,18 @@ use crate::sim::Model;
 
 /// Command-line settings; `None` takes the scenario's `simulation` section (or rayon's
 /// default thread count).
-#[derive(Debug, Clone, Default)]
-pub struct Options {
+#[derive(Clone, Default)]
+pub struct Options<'a> {
     pub replications: Option<u32>,
     pub seed: Option<u64>,
     pub threads: Option<usize>,
     pub out: Option<PathBuf>,
     pub overrides: Vec<String>,
-    /// No progress bar, no summary.
+    /// No summary.
     pub quiet: bool,
+    /// Called as replications finish, with (done, of this run's): the binary draws its
+    /// progress bar from it (the library never prints).
+    pub progress: Option<&'a (dyn Fn(u32, u32) + Sync)>,
     /// Run even over the work budget ([`crate::montecarlo::budget`]).
     pub allow_large: bool,
     /// Run only this shard's replications and write a part file
@@ -107,7 +109,7 @@ pub fn prepare(file: &Path, opts: &Options) -> Result<Prepared> {
 }
 
 /// Runs replications `reps` of a prepared simulation (all of them, or a shard's), with the
-/// work budget checked first and a progress bar on a terminal.
+/// work budget checked first and [`Options::progress`] told as they finish.
 pub fn simulate_range(
     file: &Path,
     opts: &Options,
@@ -118,25 +120,17 @@ pub fn simulate_range(
     let threads = opts.threads.unwrap_or_else(rayon::current_num_threads);
     crate::montecarlo::budget::Work::of_model(&p.model, f64::from(n), threads)
         .check("`peakplan simulate`", opts.allow_large)?;
-    let bar = if opts.quiet || !std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let b = indicatif::ProgressBar::new(n as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} simulating {pos}/{len} replications [{bar:40}] {elapsed} (eta {eta})",
-        ) {
-            b.set_style(style.progress_chars("=> "));
-        }
-        // Progress arrives per chunk of 16 replications; keep the clock moving between.
-        b.enable_steady_tick(std::time::Duration::from_millis(200));
-        b
-    };
     let first = reps.start;
-    let progress = |done: u32, _total: u32| bar.set_position(u64::from(done - first));
-    let result = montecarlo::run_range(&p.model, &p.cfg, reps, Some(&progress))
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
-    bar.finish_and_clear();
-    Ok(result)
+    if let Some(f) = opts.progress {
+        f(0, n);
+    }
+    let progress = |done: u32, _total: u32| {
+        if let Some(f) = opts.progress {
+            f(done - first, n);
+        }
+    };
+    montecarlo::run_range(&p.model, &p.cfg, reps, Some(&progress))
+        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))
 }
 
 /// Writes the tables of a finished simulation (one machine's, or merged from parts) and

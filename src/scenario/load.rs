@@ -935,11 +935,31 @@ fn describe_ron_error(
         atom.map_or(offset, |n| n.start)
     };
     let found = text_of(atom.or(node), merged);
-    let p = path.clone();
-    if let Some(hint) = atom.and_then(|_| unit_hint(&found, &p)) {
-        return (K::WrongValue, p, hint, pos);
+    if let Some(hint) = atom.and_then(|_| unit_hint(&found, &path)) {
+        return (K::WrongValue, path, hint, pos);
     }
-    let (kind, path, message) = match code {
+    if let Some((kind, path, message)) = field_message(code, &path) {
+        return (kind, path, message, pos);
+    }
+    let (kind, message) = value_message(code, atom.is_some(), &found);
+    (kind, path, message, pos)
+}
+
+/// ron's errors about a struct's fields or an enum's variants (unknown, missing, written
+/// twice, a wrong struct name), with the path they belong to; `None` for other errors.
+fn field_message(
+    code: &ron::Error,
+    path: &FieldPath,
+) -> Option<(DiagnosticKind, FieldPath, String)> {
+    use DiagnosticKind as K;
+    use ron::Error as E;
+    let within = |outer: &Option<String>, word: &str| {
+        outer
+            .as_ref()
+            .map_or(String::new(), |o| format!(" {word} `{o}`"))
+    };
+    let p = path.clone();
+    Some(match code {
         E::NoSuchStructField {
             expected,
             found,
@@ -949,9 +969,7 @@ fn describe_ron_error(
             p,
             format!(
                 "unknown field `{found}`{}{}",
-                outer
-                    .as_ref()
-                    .map_or(String::new(), |o| format!(" in `{o}`")),
+                within(outer, "in"),
                 unknown_tail(found, expected, "allowed fields")
             ),
         ),
@@ -964,21 +982,14 @@ fn describe_ron_error(
             p,
             format!(
                 "unknown variant `{found}`{}{}",
-                outer
-                    .as_ref()
-                    .map_or(String::new(), |o| format!(" of `{o}`")),
+                within(outer, "of"),
                 unknown_tail(found, expected, "allowed variants")
             ),
         ),
         E::MissingStructField { field, outer } => (
             K::MissingField,
-            path.field(field),
-            format!(
-                "missing required field `{field}`{}",
-                outer
-                    .as_ref()
-                    .map_or(String::new(), |o| format!(" in `{o}`"))
-            ),
+            p.field(field),
+            format!("missing required field `{field}`{}", within(outer, "in")),
         ),
         E::DuplicateStructField { field, .. } => (
             K::DuplicateField,
@@ -990,87 +1001,55 @@ fn describe_ron_error(
             p,
             format!("`{found}` is not the name of this value: write `{expected}(…)` or just `(…)`"),
         ),
-        E::InvalidValueForType { expected, found } => (
-            K::WrongValue,
-            p,
-            format!("expected {expected}, found {found}"),
-        ),
-        E::ExpectedDifferentLength { expected, found } => (
-            K::WrongValue,
-            p,
-            format!("expected {expected}, found {found} element(s)"),
-        ),
-        E::ExpectedComma if atom.is_some() && found.parse::<f64>().is_ok() => (
-            K::WrongValue,
-            p,
-            format!("expected a whole number, found `{found}`"),
-        ),
-        E::ExpectedInteger | E::InvalidIntegerDigit { .. } => (
-            K::WrongValue,
-            p,
-            format!("expected a whole number, found `{found}`"),
-        ),
-        E::IntegerOutOfBounds => (
-            K::WrongValue,
-            p,
-            format!("`{found}` is out of range for this field (negative, or too large)"),
-        ),
-        E::ExpectedFloat => (
-            K::WrongValue,
-            p,
-            format!("expected a number, found `{found}`"),
-        ),
-        E::ExpectedString | E::ExpectedStringEnd => (
-            K::WrongValue,
-            p,
-            format!("expected a string in double quotes, found `{found}`"),
-        ),
-        E::ExpectedBoolean => (
-            K::WrongValue,
-            p,
-            format!("expected `true` or `false`, found `{found}`"),
-        ),
-        E::ExpectedArray => (
-            K::WrongValue,
-            p,
-            format!("expected a list `[…]`, found `{found}`"),
-        ),
-        E::ExpectedMap => (
-            K::WrongValue,
-            p,
-            format!("expected a map `{{\"key\": value, …}}`, found `{found}`"),
-        ),
-        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => (
-            K::WrongValue,
-            p,
-            format!("expected a struct `(field: value, …)`, found `{found}`"),
-        ),
-        E::ExpectedIdentifier => (
-            K::WrongValue,
-            p,
-            format!("expected a name (an enum variant or field), found `{found}`"),
-        ),
-        E::Message(m) => {
-            let shown = if atom.is_some() && !m.contains(found.trim_matches('"')) {
-                format!("invalid value {found}: {m}")
-            } else {
-                m.clone()
-            };
-            (K::WrongValue, p, shown)
+        _ => return None,
+    })
+}
+
+/// ron's errors about a value (the wrong type, out of range, a syntax error inside it):
+/// the kind and the message, `found` being the value's text (`atom`: it is one token).
+fn value_message(code: &ron::Error, atom: bool, found: &str) -> (DiagnosticKind, String) {
+    use DiagnosticKind as K;
+    use ron::Error as E;
+    let message = match code {
+        E::InvalidValueForType { expected, found } => format!("expected {expected}, found {found}"),
+        E::ExpectedDifferentLength { expected, found } => {
+            format!("expected {expected}, found {found} element(s)")
         }
+        E::ExpectedComma if atom && found.parse::<f64>().is_ok() => {
+            format!("expected a whole number, found `{found}`")
+        }
+        E::ExpectedInteger | E::InvalidIntegerDigit { .. } => {
+            format!("expected a whole number, found `{found}`")
+        }
+        E::IntegerOutOfBounds => {
+            format!("`{found}` is out of range for this field (negative, or too large)")
+        }
+        E::ExpectedFloat => format!("expected a number, found `{found}`"),
+        E::ExpectedString | E::ExpectedStringEnd => {
+            format!("expected a string in double quotes, found `{found}`")
+        }
+        E::ExpectedBoolean => format!("expected `true` or `false`, found `{found}`"),
+        E::ExpectedArray => format!("expected a list `[…]`, found `{found}`"),
+        E::ExpectedMap => format!("expected a map `{{\"key\": value, …}}`, found `{found}`"),
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
+            format!("expected a struct `(field: value, …)`, found `{found}`")
+        }
+        E::ExpectedIdentifier => {
+            format!("expected a name (an enum variant or field), found `{found}`")
+        }
+        E::Message(m) if atom && !m.contains(found.trim_matches('"')) => {
+            format!("invalid value {found}: {m}")
+        }
+        E::Message(m) => m.clone(),
         // A syntax error in text our reader accepted: ron read part of an atom (`10.5` as
         // the integer 10) and stumbled on the rest.
-        other if atom.is_some() => (
-            K::WrongValue,
-            p,
-            format!(
-                "`{found}` is not a valid value here ({})",
-                other.to_string().to_lowercase()
-            ),
+        other if atom => format!(
+            "`{found}` is not a valid value here ({})",
+            other.to_string().to_lowercase()
         ),
-        other => (K::Syntax, p, other.to_string()),
+        other => return (K::Syntax, other.to_string()),
     };
-    (kind, path, message, pos)
+    (K::WrongValue, message)
 }
 
 #[cfg(test)]

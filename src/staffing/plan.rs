@@ -1535,12 +1535,6 @@ fn share_cells_meeting(ev: &Evaluation, plan: &Plan) -> f64 {
     }
 }
 
-/// The frontier: coverings with at most `H` flex heads on each target day (other days keep
-/// the plan's need), each simulated with the same `frontier_replications` runs of seed + 2
-/// (common random numbers). `H` runs over evenly spaced caps, the plan's own point and —
-/// for the day and all-intervals promises — the bisection between the largest failing and
-/// the smallest passing cap until they are one head apart. Returns the rows by cap, their
-/// coverings and the choice (the chosen row is marked).
 /// The plan's final need and the requirement it was made from (the frontier's margins
 /// build on them).
 struct FinalNeed<'a> {
@@ -1551,6 +1545,12 @@ struct FinalNeed<'a> {
     req: &'a Requirement,
 }
 
+/// The frontier: coverings with at most `H` flex heads on each target day (other days keep
+/// the plan's need), each simulated with the same `frontier_replications` runs of seed + 2
+/// (common random numbers). `H` runs over evenly spaced caps, the plan's own point and —
+/// for the day and all-intervals promises — the bisection between the largest failing and
+/// the smallest passing cap until they are one head apart. Returns the rows by cap, their
+/// coverings and the choice (the chosen row is marked).
 fn frontier(
     st: &Setup,
     fin: &FinalNeed,
@@ -1559,88 +1559,173 @@ fn frontier(
     cover_options: &CoverOptions,
     mut seen: Vec<(Vec<super::PlannedShift>, Evaluation)>,
 ) -> Result<(Vec<FrontierRow>, Vec<CoverPlan>, Choice), StaffingError> {
-    let (need, base_req, req) = (fin.need, fin.required, fin.req);
-    let days = &plan.target_days;
-    let nd = st.problem.grid.days.len();
-    let mut mask = vec![false; nd];
-    for &d in days {
-        if d < nd {
-            mask[d] = true;
+    let f = Frontier::new(st, fin, plan, opts, cover_options);
+    let caps = f.caps();
+    let covers = {
+        use rayon::prelude::*;
+        // Each cap's covering is deterministic on its own, so they run in parallel.
+        caps.par_iter()
+            .map(|&cap| f.cover_of(cap))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut points = Vec::new();
+    for (cap, c) in caps.iter().copied().zip(covers) {
+        f.add(&mut points, &mut seen, cap, c, false)?;
+    }
+    let (chosen_cap, steps) = if opts.promise == Promise::Interval {
+        (f.own, 0)
+    } else {
+        f.bisect(&caps, &mut points, &mut seen)?
+    };
+    Ok(f.finish(points, chosen_cap, steps))
+}
+
+/// One frontier point: its cap, covering and row.
+type Point = (u32, CoverPlan, FrontierRow);
+
+/// What the frontier's points share: the plan, the target days and the need they cover.
+struct Frontier<'a> {
+    st: &'a Setup,
+    fin: &'a FinalNeed<'a>,
+    plan: &'a Plan,
+    opts: &'a PlanOptions,
+    cover_options: &'a CoverOptions,
+    /// Whether each day of the grid is a target day.
+    mask: Vec<bool>,
+    /// The covering problem of the plan's final need.
+    problem: CoverProblem,
+    /// The shortfall of the requirement alone (the margins' zero).
+    margin0: Vec<f64>,
+    /// The plan's own heads on its busiest target day.
+    own: u32,
+    seed: u64,
+    reps: u32,
+}
+
+impl<'a> Frontier<'a> {
+    fn new(
+        st: &'a Setup,
+        fin: &'a FinalNeed<'a>,
+        plan: &'a Plan,
+        opts: &'a PlanOptions,
+        cover_options: &'a CoverOptions,
+    ) -> Self {
+        let nd = st.problem.grid.days.len();
+        let mut mask = vec![false; nd];
+        for &d in &plan.target_days {
+            if d < nd {
+                mask[d] = true;
+            }
+        }
+        let mut problem = st.problem.clone();
+        problem.need = fin.need.to_vec();
+        let margin0 = requirement::shortfall(
+            fin.required,
+            st.groups.len(),
+            &st.team_available,
+            &st.serves,
+        );
+        Frontier {
+            st,
+            fin,
+            plan,
+            opts,
+            cover_options,
+            mask,
+            problem,
+            margin0,
+            own: target_heads(&plan.cover, &plan.target_days),
+            seed: frontier_seed(opts),
+            reps: opts.frontier_replications.max(2),
         }
     }
-    let max: u32 = st
-        .problem
-        .pools
-        .iter()
-        .map(|p| {
-            p.max_per_day
-                .unwrap_or(p.max_headcount)
-                .min(p.max_headcount)
-        })
-        .sum();
-    let own = target_heads(&plan.cover, days);
-    let step = max.div_ceil(opts.frontier_steps.max(1)).max(1);
-    let mut caps: Vec<u32> = (0..=max).step_by(step as usize).collect();
-    caps.push(max);
-    caps.push(own);
-    caps.sort_unstable();
-    caps.dedup();
-    let mut problem = st.problem.clone();
-    problem.need = need.to_vec();
-    let seed = frontier_seed(opts);
-    let reps = opts.frontier_replications.max(2);
-    let ng = st.groups.len();
-    let margin0 = requirement::shortfall(base_req, ng, &st.team_available, &st.serves);
-    // need + (the shortfall of requirement + β·√(Erlang A)) − (the shortfall at β = 0), on
-    // the target days' planning intervals only: the margin goes nowhere else.
-    let need_at = |beta: f64| -> Vec<f64> {
-        let r: Vec<f64> = base_req
+
+    /// Evenly spaced caps from 0 to the pools' most heads on a day, and the plan's own.
+    fn caps(&self) -> Vec<u32> {
+        let max: u32 = self
+            .st
+            .problem
+            .pools
             .iter()
-            .zip(&req.load_erlangs)
+            .map(|p| {
+                p.max_per_day
+                    .unwrap_or(p.max_headcount)
+                    .min(p.max_headcount)
+            })
+            .sum();
+        let step = max.div_ceil(self.opts.frontier_steps.max(1)).max(1);
+        let mut caps: Vec<u32> = (0..=max).step_by(step as usize).collect();
+        caps.push(max);
+        caps.push(self.own);
+        caps.sort_unstable();
+        caps.dedup();
+        caps
+    }
+
+    fn on_target(&self, slot: usize) -> bool {
+        self.mask[self.st.problem.grid.slots[slot].day]
+    }
+
+    /// need + (the shortfall of requirement + β·√(Erlang A)) − (the shortfall at β = 0), on
+    /// the target days' planning intervals only: the margin goes nowhere else.
+    fn need_at(&self, beta: f64) -> Vec<f64> {
+        let ng = self.st.groups.len();
+        let r: Vec<f64> = self
+            .fin
+            .required
+            .iter()
+            .zip(&self.fin.req.load_erlangs)
             .enumerate()
             .map(|(j, (r, a))| {
-                let target = mask[st.problem.grid.slots[j / ng.max(1)].day];
-                if *r > 0.0 && target {
+                if *r > 0.0 && self.on_target(j / ng.max(1)) {
                     r + beta * a.sqrt()
                 } else {
                     *r
                 }
             })
             .collect();
-        let m = requirement::shortfall(&r, ng, &st.team_available, &st.serves);
-        need.iter()
-            .zip(m.iter().zip(&margin0))
+        let m = requirement::shortfall(&r, ng, &self.st.team_available, &self.st.serves);
+        self.fin
+            .need
+            .iter()
+            .zip(m.iter().zip(&self.margin0))
             .map(|(n, (m, m0))| (n + m - m0).max(0.0))
             .collect()
-    };
-    // The covering of a cap (deterministic on its own, so they run in parallel).
-    let cover_of = |cap: u32| -> Result<CoverPlan, StaffingError> {
-        if cap == own {
-            return Ok(plan.cover.clone());
+    }
+
+    /// The covering with at most `cap` heads on each target day.
+    fn cover_of(&self, cap: u32) -> Result<CoverPlan, StaffingError> {
+        if cap == self.own {
+            return Ok(self.plan.cover.clone());
         }
         let capped = CoverOptions {
             max_heads_per_day: Some(cap),
-            capped_days: Some(mask.clone()),
-            ..cover_options.clone()
+            capped_days: Some(self.mask.clone()),
+            ..self.cover_options.clone()
         };
-        if cap < own {
-            return super::cover(&problem, &capped);
+        if cap < self.own {
+            super::cover(&self.problem, &capped)
+        } else {
+            self.cover_with_margin(&capped)
         }
-        // Above the plan's own heads the need alone asks for no more (and heads cost
-        // nothing by themselves: a covering may cut the same hours into more, shorter
-        // shifts). So the cap's heads carry a square-root staffing margin β·√A on the target
-        // days, β the largest (doubling from 0.5 up to 8, then 5 bisection steps) that the
-        // capped heads still cover without more shortfall on the target days than the need
-        // alone leaves (beyond the pools' capacity aside).
+    }
+
+    /// Above the plan's own heads the need alone asks for no more (and heads cost nothing
+    /// by themselves: a covering may cut the same hours into more, shorter shifts). So the
+    /// cap's heads carry a square-root staffing margin β·√A on the target days, β the
+    /// largest (doubling from 0.5 up to 8, then 5 bisection steps) that the capped heads
+    /// still cover without more shortfall on the target days than the need alone leaves
+    /// (beyond the pools' capacity aside).
+    fn cover_with_margin(&self, capped: &CoverOptions) -> Result<CoverPlan, StaffingError> {
         let cover_at = |beta: f64| -> Result<CoverPlan, StaffingError> {
-            let mut p = problem.clone();
-            p.need = need_at(beta);
-            super::cover(&p, &capped)
+            let mut p = self.problem.clone();
+            p.need = self.need_at(beta);
+            super::cover(&p, capped)
         };
         let short_on_target = |c: &CoverPlan| -> f64 {
             c.short
                 .iter()
-                .filter(|x| mask[st.problem.grid.slots[x.slot].day])
+                .filter(|x| self.on_target(x.slot))
                 .map(|x| (x.short - x.beyond_capacity).max(0.0))
                 .sum()
         };
@@ -1671,92 +1756,105 @@ fn frontier(
             }
         }
         Ok(best)
-    };
-    let covers_of = |caps: &[u32]| -> Result<Vec<CoverPlan>, StaffingError> {
-        use rayon::prelude::*;
-        caps.par_iter().map(|&cap| cover_of(cap)).collect()
-    };
-    // `seen`: coverings already simulated (the same shifts give the same evaluation).
-    let mut points: Vec<(u32, CoverPlan, FrontierRow)> = Vec::new();
-    let add = |points: &mut Vec<(u32, CoverPlan, FrontierRow)>,
-               seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
-               cap: u32,
-               c: CoverPlan,
-               bisection: bool|
-     -> Result<f64, StaffingError> {
-        let ev = evaluate_cached(st, &c, reps, seed, seen)?;
-        let r = row(plan, opts.promise, cap, &c, &ev, bisection);
+    }
+
+    /// Simulates a cap's covering (or reuses the evaluation of the same shifts in `seen`)
+    /// and adds its point; returns its P(promise).
+    fn add(
+        &self,
+        points: &mut Vec<Point>,
+        seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
+        cap: u32,
+        c: CoverPlan,
+        bisection: bool,
+    ) -> Result<f64, StaffingError> {
+        let ev = evaluate_cached(self.st, &c, self.reps, self.seed, seen)?;
+        let r = row(self.plan, self.opts.promise, cap, &c, &ev, bisection);
         let p = r.p_promise;
         points.push((cap, c, r));
         Ok(p)
-    };
-    for (cap, c) in caps.iter().copied().zip(covers_of(&caps)?) {
-        add(&mut points, &mut seen, cap, c, false)?;
     }
-    let conf = opts.confidence - 1e-12;
-    let mut steps = 0u32;
-    let chosen_cap = if opts.promise == Promise::Interval {
-        own
-    } else {
-        // Bisection between the largest failing and the smallest passing cap.
-        let pass = |points: &[(u32, CoverPlan, FrontierRow)], cap: u32| {
+
+    /// Bisection between the largest failing and the smallest passing cap, until they are
+    /// one head apart; returns the chosen cap (the plan's own when no cap passes: the
+    /// promise is out of reach with the pools' limits, and the risk list says so) and the
+    /// number of bisection steps.
+    fn bisect(
+        &self,
+        caps: &[u32],
+        points: &mut Vec<Point>,
+        seen: &mut Vec<(Vec<super::PlannedShift>, Evaluation)>,
+    ) -> Result<(u32, u32), StaffingError> {
+        let conf = self.opts.confidence - 1e-12;
+        let pass = |points: &[Point], cap: u32| {
             points
                 .iter()
                 .find(|x| x.0 == cap)
                 .is_some_and(|x| x.2.p_promise >= conf)
         };
-        let first_pass = caps.iter().copied().find(|&c| pass(&points, c));
-        match first_pass {
-            // Not reachable with the pools' limits: the plan's own point, and the risk list
-            // says the promise is out of reach.
-            None => own,
-            Some(mut hi) => {
-                let mut lo = caps.iter().copied().filter(|&c| c < hi).max();
-                while let Some(l) = lo.filter(|&l| hi - l > 1) {
-                    let mid = l + (hi - l) / 2;
-                    let c = cover_of(mid)?;
-                    steps += 1;
-                    if add(&mut points, &mut seen, mid, c, true)? >= conf {
-                        hi = mid;
-                    } else {
-                        lo = Some(mid);
-                    }
-                }
-                hi
+        let Some(mut hi) = caps.iter().copied().find(|&c| pass(points, c)) else {
+            return Ok((self.own, 0));
+        };
+        let mut steps = 0;
+        let mut lo = caps.iter().copied().filter(|&c| c < hi).max();
+        while let Some(l) = lo.filter(|&l| hi - l > 1) {
+            let mid = l + (hi - l) / 2;
+            let c = self.cover_of(mid)?;
+            steps += 1;
+            if self.add(points, seen, mid, c, true)? >= conf {
+                hi = mid;
+            } else {
+                lo = Some(mid);
             }
         }
-    };
-    points.sort_by_key(|x| x.0);
-    let mut rows = Vec::with_capacity(points.len());
-    let mut covers = Vec::with_capacity(points.len());
-    for (cap, c, mut r) in points {
-        r.chosen = cap == chosen_cap;
-        rows.push(r);
-        covers.push(c);
+        Ok((hi, steps))
     }
-    let chosen = rows.iter().find(|r| r.chosen);
-    let p_frontier = chosen.map_or(0.0, |r| r.p_promise);
-    let failing_below = rows
-        .iter()
-        .filter(|r| r.max_heads_per_day < chosen_cap && r.p_promise < conf)
-        .map(|r| r.max_heads_per_day)
-        .max();
-    let choice = Choice {
-        promise: opts.promise,
-        target_days: days.iter().map(|&d| plan.grid.days[d]).collect(),
-        frontier_seed: seed,
-        frontier_replications: reps,
-        points: rows.len() as u32,
-        bisection_steps: steps,
-        reached: opts.promise == Promise::Interval || p_frontier >= conf,
-        heads: chosen_cap,
-        failing_below,
-        p_frontier,
-        p_check: 0.0,
-        check_seed: seeds::check(opts.seed),
-        check_replications: opts.replications,
-    };
-    Ok((rows, covers, choice))
+
+    /// The rows and coverings by cap, the chosen one marked, and the choice.
+    fn finish(
+        &self,
+        mut points: Vec<Point>,
+        chosen_cap: u32,
+        steps: u32,
+    ) -> (Vec<FrontierRow>, Vec<CoverPlan>, Choice) {
+        let (opts, conf) = (self.opts, self.opts.confidence - 1e-12);
+        points.sort_by_key(|x| x.0);
+        let mut rows = Vec::with_capacity(points.len());
+        let mut covers = Vec::with_capacity(points.len());
+        for (cap, c, mut r) in points {
+            r.chosen = cap == chosen_cap;
+            rows.push(r);
+            covers.push(c);
+        }
+        let chosen = rows.iter().find(|r| r.chosen);
+        let p_frontier = chosen.map_or(0.0, |r| r.p_promise);
+        let failing_below = rows
+            .iter()
+            .filter(|r| r.max_heads_per_day < chosen_cap && r.p_promise < conf)
+            .map(|r| r.max_heads_per_day)
+            .max();
+        let choice = Choice {
+            promise: opts.promise,
+            target_days: self
+                .plan
+                .target_days
+                .iter()
+                .map(|&d| self.plan.grid.days[d])
+                .collect(),
+            frontier_seed: self.seed,
+            frontier_replications: self.reps,
+            points: rows.len() as u32,
+            bisection_steps: steps,
+            reached: opts.promise == Promise::Interval || p_frontier >= conf,
+            heads: chosen_cap,
+            failing_below,
+            p_frontier,
+            p_check: 0.0,
+            check_seed: seeds::check(opts.seed),
+            check_replications: opts.replications,
+        };
+        (rows, covers, choice)
+    }
 }
 
 /// Simulates a covering, or reuses the evaluation of an identical one.

@@ -13,8 +13,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::format;
 use super::time_axis::time_ticks;
 use super::{
-    BandPlot, BarPlot, FrontierPlot, PALETTE, Plot, PlotError, StackedAreaPlot, StepLinesPlot,
-    TargetDays, TimeAxis, ValueUnit,
+    BandPlot, BarPlot, FrontierPlot, FrontierPoint, PALETTE, Plot, PlotError, StackedAreaPlot,
+    StepLinesPlot, TargetDays, TimeAxis, ValueUnit,
 };
 
 type Area<DB> = DrawingArea<DB, Shift>;
@@ -964,7 +964,7 @@ fn band<DB: DrawingBackend>(p: &BandPlot, root: &Area<DB>) -> R {
 
 fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
     let (chart_area, legend) = layout(root, &p.title)?;
-    let mut pts: Vec<_> = p
+    let mut pts: Vec<FrontierPoint> = p
         .points
         .iter()
         .copied()
@@ -974,49 +974,90 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
     if pts.is_empty() {
         return note(&chart_area, "No data to plot: the frontier has no points");
     }
-    let (mut x0, mut x1) = (pts[0].flex_headcount, pts[pts.len() - 1].flex_headcount);
-    if let Some(c) = p.chosen.filter(|c| c.is_finite()) {
-        x0 = x0.min(c);
-        x1 = x1.max(c);
-    }
-    let pad = if x1 - x0 < 1e-9 {
-        1.0
-    } else {
-        (x1 - x0) * 0.04
-    };
-    let (x0, x1) = (x0 - pad, x1 + pad);
-    // Headcounts are whole numbers: ticks on a 1-2-5 ladder of whole steps.
-    let step = nice_step(x1 - x0, 10);
-    let ticks: Vec<f64> = {
-        let first = (x0 / step).ceil() as i64;
-        let last = (x1 / step).floor() as i64;
-        (first..=last).map(|k| k as f64 * step).collect()
-    };
-    let x_dec = if step >= 1.0 {
-        0
-    } else {
-        decimals_for(step * 8.0)
-    };
-    let x_axis = || KeyAxis {
-        range: x0..x1,
-        bold: ticks.clone(),
-        light: Vec::new(),
-    };
-    let xf = |v: &f64| format::thousands(*v, x_dec);
-
+    let chosen = p.chosen.filter(|c| c.is_finite());
+    let axis = HeadAxis::of(&pts, chosen);
     let (_, h) = chart_area.dim_in_pixel();
     let (top, bottom) = chart_area.split_vertically(h * 52 / 100);
-    let blue = PALETTE[0];
-    let orange = PALETTE[1];
-    let mut entries = Vec::new();
+    let mut entries = probability_panel(p, &pts, &axis, chosen, &top)?;
+    entries.push(cost_panel(p, &pts, &axis, chosen, &bottom)?);
+    if let Some(c) = chosen {
+        entries.push(entry(
+            format!("Chosen: {}", axis.label(c)),
+            Swatch::Line(VERMILLION, 2, Dash::Dashed),
+        ));
+    }
+    draw_legend(&legend, &entries)
+}
 
-    // Top: probability of meeting the target.
-    let mut c1 = ChartBuilder::on(&top)
+/// The frontier's shared horizontal axis: headcounts (whole numbers), padded by 4 %, with
+/// ticks on a 1-2-5 ladder of whole steps.
+struct HeadAxis {
+    x0: f64,
+    x1: f64,
+    ticks: Vec<f64>,
+    decimals: usize,
+}
+
+impl HeadAxis {
+    fn of(pts: &[FrontierPoint], chosen: Option<f64>) -> HeadAxis {
+        let (mut x0, mut x1) = (pts[0].flex_headcount, pts[pts.len() - 1].flex_headcount);
+        if let Some(c) = chosen {
+            x0 = x0.min(c);
+            x1 = x1.max(c);
+        }
+        let pad = if x1 - x0 < 1e-9 {
+            1.0
+        } else {
+            (x1 - x0) * 0.04
+        };
+        let (x0, x1) = (x0 - pad, x1 + pad);
+        let step = nice_step(x1 - x0, 10);
+        let first = (x0 / step).ceil() as i64;
+        let last = (x1 / step).floor() as i64;
+        HeadAxis {
+            x0,
+            x1,
+            ticks: (first..=last).map(|k| k as f64 * step).collect(),
+            decimals: if step >= 1.0 {
+                0
+            } else {
+                decimals_for(step * 8.0)
+            },
+        }
+    }
+
+    fn key(&self) -> KeyAxis {
+        KeyAxis {
+            range: self.x0..self.x1,
+            bold: self.ticks.clone(),
+            light: Vec::new(),
+        }
+    }
+
+    fn label(&self, v: f64) -> String {
+        format::thousands(v, self.decimals)
+    }
+}
+
+/// The frontier's top panel: the probability of keeping the promise per headcount, with
+/// its confidence bars, the required probability and the chosen headcount; returns its
+/// legend entries.
+fn probability_panel<DB: DrawingBackend>(
+    p: &FrontierPlot,
+    pts: &[FrontierPoint],
+    axis: &HeadAxis,
+    chosen: Option<f64>,
+    area: &Area<DB>,
+) -> R<Vec<Entry>> {
+    let blue = PALETTE[0];
+    let mut entries = Vec::new();
+    let mut c1 = ChartBuilder::on(area)
         .margin(10)
         .margin_right(25)
         .x_label_area_size(30)
         .y_label_area_size(Y_AREA_PX)
-        .build_cartesian_2d(x_axis(), 0.0..1.0)?;
+        .build_cartesian_2d(axis.key(), 0.0..1.0)?;
+    let xf = |v: &f64| axis.label(*v);
     let pf = |v: &f64| format::fraction_percent(*v, 0);
     c1.configure_mesh()
         .x_label_formatter(&xf)
@@ -1086,7 +1127,7 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
     {
         let v = t.value.clamp(0.0, 1.0);
         c1.draw_series(DashedLineSeries::new(
-            vec![(x0, v), (x1, v)],
+            vec![(axis.x0, v), (axis.x1, v)],
             10,
             6,
             BLACK.stroke_width(2),
@@ -1096,20 +1137,36 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
             Swatch::Line(RGBColor(0, 0, 0), 2, Dash::Dashed),
         ));
     }
+    if let Some(c) = chosen {
+        let style = VERMILLION.stroke_width(2);
+        c1.draw_series(DashedLineSeries::new(vec![(c, 0.0), (c, 1.0)], 6, 4, style))?;
+    }
+    Ok(entries)
+}
 
-    // Bottom: cost.
+/// The frontier's bottom panel: the cost per headcount and the chosen headcount; returns
+/// its legend entry.
+fn cost_panel<DB: DrawingBackend>(
+    p: &FrontierPlot,
+    pts: &[FrontierPoint],
+    axis: &HeadAxis,
+    chosen: Option<f64>,
+    area: &Area<DB>,
+) -> R<Entry> {
+    let orange = PALETTE[1];
     let costs: Vec<(f64, f64)> = pts
         .iter()
         .filter(|q| q.cost_eur.is_finite())
         .map(|q| (q.flex_headcount, q.cost_eur))
         .collect();
     let y = data_range(costs.iter().map(|c| c.1), true);
-    let mut c2 = ChartBuilder::on(&bottom)
+    let mut c2 = ChartBuilder::on(area)
         .margin(10)
         .margin_right(25)
         .x_label_area_size(50)
         .y_label_area_size(Y_AREA_PX)
-        .build_cartesian_2d(x_axis(), y.0..y.1)?;
+        .build_cartesian_2d(axis.key(), y.0..y.1)?;
+    let xf = |v: &f64| axis.label(*v);
     let ef = |v: &f64| format::eur(*v);
     c2.configure_mesh()
         .x_label_formatter(&xf)
@@ -1132,7 +1189,14 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
             .iter()
             .map(|&pt| TriangleMarker::new(pt, 6, orange.filled())),
     )?;
-    entries.push(entry(
+    if costs.is_empty() {
+        note(&c2.plotting_area().strip_coord_spec(), "No cost values")?;
+    }
+    if let Some(c) = chosen {
+        let style = VERMILLION.stroke_width(2);
+        c2.draw_series(DashedLineSeries::new(vec![(c, y.0), (c, y.1)], 6, 4, style))?;
+    }
+    Ok(entry(
         if p.cost_label.is_empty() {
             "Cost"
         } else {
@@ -1140,21 +1204,7 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
         }
         .to_string(),
         Swatch::Line(orange, 2, Dash::Solid),
-    ));
-    if costs.is_empty() {
-        note(&c2.plotting_area().strip_coord_spec(), "No cost values")?;
-    }
-
-    if let Some(c) = p.chosen.filter(|c| c.is_finite()) {
-        let style = VERMILLION.stroke_width(2);
-        c1.draw_series(DashedLineSeries::new(vec![(c, 0.0), (c, 1.0)], 6, 4, style))?;
-        c2.draw_series(DashedLineSeries::new(vec![(c, y.0), (c, y.1)], 6, 4, style))?;
-        entries.push(entry(
-            format!("Chosen: {}", format::thousands(c, x_dec)),
-            Swatch::Line(VERMILLION, 2, Dash::Dashed),
-        ));
-    }
-    draw_legend(&legend, &entries)
+    ))
 }
 
 // ---------------------------------------------------------------- (e) bars
