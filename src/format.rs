@@ -111,6 +111,27 @@ pub fn date_range(a: Date, b: Date) -> String {
     }
 }
 
+/// `13–16 February`, `12 and 14 February`, `12, 14, 16 February`, `28 February – 2 March`
+/// (consecutive dates as ranges).
+pub fn dates_list(dates: &[Date]) -> String {
+    let mut d: Vec<Date> = dates.to_vec();
+    d.sort();
+    d.dedup();
+    let mut runs: Vec<(Date, Date)> = Vec::new();
+    for x in d {
+        match runs.last_mut() {
+            Some((_, b)) if b.tomorrow().ok() == Some(x) => *b = x,
+            _ => runs.push((x, x)),
+        }
+    }
+    let parts: Vec<String> = runs.iter().map(|&(a, b)| date_range(a, b)).collect();
+    match parts.len() {
+        0 => String::new(),
+        1 => parts[0].clone(),
+        n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -155,5 +176,20 @@ mod tests {
         assert_eq!(day_with_year(d), "Fri 12 Feb 2027");
         assert_eq!(day_month(jiff::civil::date(2027, 5, 9)), "9 May");
         assert_eq!(day_clock(d.at(9, 30, 0, 0)), "Fri 12 Feb 09:30");
+    }
+
+    #[test]
+    fn dates_read_as_ranges() {
+        let d = |m, d| jiff::civil::date(2027, m, d);
+        assert_eq!(dates_list(&[d(2, 14)]), "14 February");
+        assert_eq!(
+            dates_list(&[d(2, 15), d(2, 13), d(2, 14), d(2, 14)]),
+            "13–15 February"
+        );
+        assert_eq!(
+            dates_list(&[d(2, 12), d(2, 14), d(2, 15), d(2, 28), d(3, 1)]),
+            "12 February, 14–15 February and 28 February – 1 March"
+        );
+        assert_eq!(dates_list(&[]), "");
     }
 }

@@ -560,7 +560,7 @@ fn a_promise_out_of_reach_is_not_claimed_the_plan_stays_per_interval_and_the_ris
         "{}",
         peakplan::report::plan::headline_sentence(&h)
     );
-    let risks = p.risks();
+    let risks = peakplan::report::plan::risks(&p);
     assert!(
         risks[0].contains("in all intervals of 3 March at once is out of reach"),
         "{risks:?}"

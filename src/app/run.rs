@@ -153,7 +153,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
     phase(o, "cost");
     let cost = cost::analyse(&sc, &demand, &plan, &copts)?;
     let headline = crate::report::plan::headline_sentence(&plan.headline());
-    let mut risks = plan.risks();
+    let mut risks = crate::report::plan::risks(&plan);
     if o.quick {
         risks.insert(
             0,

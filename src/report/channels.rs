@@ -192,7 +192,7 @@ pub fn risk_lines(risks: &[ChannelRisk]) -> Vec<String> {
                 duration(r0.target_s),
                 rs.len(),
                 if rs.len() == 1 { "day" } else { "days" },
-                crate::staffing::plan::dates_list(&dates),
+                crate::format::dates_list(&dates),
             );
             let backlog = rs
                 .iter()

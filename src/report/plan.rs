@@ -32,10 +32,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::format;
+use crate::format::{self, dates_list};
 use crate::report::atomic::write_atomic;
 use crate::report::{csv_bytes, csv_err};
-use crate::staffing::plan::{Headline, Plan, YearView};
+use crate::staffing::plan::{Headline, Plan, Promise, YearView};
+use jiff::civil::Date;
 
 /// A plan's summary as JSON: its settings, the headline figures (as numbers), the pools'
 /// headcounts and the frontier's chosen row.
@@ -107,6 +108,126 @@ fn pct(v: f64) -> String {
     format!("{}%", f(v * 100.0, 1))
 }
 
+/// What a board should know besides the headline, most serious first, in words from the
+/// plan's figures: a plan that did
+/// not converge, cells below the promise in the fresh-seed check (capacity-limited ones
+/// with the limits that bind, per date and channel), pools at their limits.
+pub fn risks(p: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    let h = &p.summary;
+    if p.converged == Some(false) {
+        out.push(format!(
+            "The staffing did not settle within {} rounds: the figures may fall short where the check says so.",
+            h.round_cap
+        ));
+    }
+    if let Some(ch) = &p.choice
+        && ch.promise != Promise::Interval
+    {
+        let conf = p.options.confidence;
+        if !ch.reached {
+            out.push(format!(
+                "The promise {} is out of reach with the pools' limits: at most {}% on the frontier; the plan is the per-interval one.",
+                ch.promise.words(&ch.target_days),
+                format::thousands(
+                    100.0 * p.frontier.iter().map(|r| r.p_promise).fold(0.0, f64::max),
+                    1
+                )
+            ));
+        } else if ch.p_check < conf - 1e-12 {
+            out.push(format!(
+                "The fresh-seed check gives the promise {}% ({} runs), below {}% (the frontier's runs gave {}%): the answer sits at the edge of its sampling error.",
+                format::thousands(100.0 * ch.p_check, 1),
+                ch.check_replications,
+                format::thousands(conf * 100.0, 0),
+                format::thousands(100.0 * ch.p_frontier, 1)
+            ));
+        }
+    }
+    let left_out = p.excluded.on_days(&p.grid, &p.target_days);
+    if left_out > 0 && p.options.promise != Promise::Interval && p.choice.is_some() {
+        out.push(format!(
+            "{left_out} {} on the target days that no pool can help {} left out of the promise's probability (listed below).",
+            if left_out == 1 { "cell" } else { "cells" },
+            if left_out == 1 { "is" } else { "are" },
+        ));
+    }
+    let below = h
+        .cells
+        .saturating_sub(h.cells_meeting + h.cells_capacity_limited);
+    if below > 0 && p.bought() == Promise::Interval {
+        out.push(format!(
+            "{below} of {} cells fall below {}% probability in the fresh-seed check although a pool could reach them ({}% of the reachable cells meet).",
+            h.cells,
+            format::thousands(p.options.confidence * 100.0, 0),
+            format::thousands(100.0 * h.share_meeting_not_limited, 1)
+        ));
+    }
+    // Capacity-limited cells per channel and binding limits, with their dates.
+    let mut by: Vec<(String, Vec<String>, usize, Vec<Date>)> = Vec::new();
+    for l in &h.capacity_limited {
+        let mut limits: Vec<String> = l
+            .groups
+            .iter()
+            .flat_map(|g| {
+                g.limits.iter().map(move |pl| match &pl.pool {
+                    Some(p) => format!("{p}: {}", pl.limit.replace('_', " ")),
+                    None => format!("no pool serves {}", g.group),
+                })
+            })
+            .collect();
+        limits.sort();
+        limits.dedup();
+        // Named by the short groups ("back_office phone"), else the channel.
+        let mut who: Vec<&str> = l.groups.iter().map(|g| g.group.as_str()).collect();
+        who.dedup();
+        let who = if who.is_empty() {
+            l.channel.clone()
+        } else {
+            who.join(" and ")
+        };
+        match by
+            .iter_mut()
+            .find(|(w, lim, _, _)| *w == who && *lim == limits)
+        {
+            Some(e) => {
+                e.2 += 1;
+                e.3.push(l.date);
+            }
+            None => by.push((who, limits, 1, vec![l.date])),
+        }
+    }
+    for (ch, limits, n, dates) in by {
+        out.push(format!(
+            "{ch}: {n} {} below the promise on {} that no pool can reach ({}).",
+            if n == 1 { "cell" } else { "cells" },
+            dates_list(&dates),
+            limits.join("; ")
+        ));
+    }
+    // Pools at their daily limit.
+    for (pool, pf) in p.problem.pools.iter().zip(&h.pools) {
+        let cap = pool
+            .max_per_day
+            .unwrap_or(pool.max_headcount)
+            .min(pool.max_headcount);
+        let at: Vec<Date> = pf
+            .heads_per_day
+            .iter()
+            .filter(|d| cap > 0 && d.heads >= cap)
+            .map(|d| d.date)
+            .collect();
+        if !at.is_empty() {
+            out.push(format!(
+                "Pool {} is at its limit of {cap} people a day on {}.",
+                pf.pool,
+                dates_list(&at)
+            ));
+        }
+    }
+    out
+}
+
 /// The one-sentence answer (see [`Plan::headline`]).
 pub fn headline(p: &Plan) -> String {
     headline_sentence(&p.headline())
@@ -124,7 +245,7 @@ pub fn summary(p: &Plan) -> String {
         p.options.method.name()
     );
     let _ = writeln!(t, "{}", headline(p));
-    for r in p.risks() {
+    for r in risks(p) {
         let _ = writeln!(t, "  ! {r}");
     }
     let _ = writeln!(
@@ -212,7 +333,7 @@ pub fn summary(p: &Plan) -> String {
 /// How the chosen point was found, in one sentence (plan summary, report).
 pub fn choice_line(p: &Plan, ch: &crate::staffing::plan::Choice) -> String {
     use crate::staffing::plan::Promise;
-    let days = crate::staffing::plan::dates_list(&ch.target_days);
+    let days = crate::format::dates_list(&ch.target_days);
     let conf = pct(p.options.confidence);
     match ch.promise {
         Promise::Interval => format!(

@@ -235,7 +235,7 @@ pub fn figures(c: &Computed) -> Vec<Figure> {
 /// What the promise figure measures, in the fresh-seed check.
 fn promise_label(p: &Plan) -> String {
     use crate::staffing::plan::Promise;
-    let days = crate::staffing::plan::dates_list(&p.target_dates());
+    let days = crate::format::dates_list(&p.target_dates());
     let conf = fixed(p.options.confidence * 100.0, 0);
     match p.options.promise {
         Promise::Interval => format!("Cells of {days} meeting with {conf}% (fresh-seed check)"),
@@ -406,7 +406,7 @@ fn frontier_plot(c: &Computed) -> Option<Plot> {
         return None;
     }
     let reps = f64::from(ch.frontier_replications.max(1));
-    let days = crate::staffing::plan::dates_list(&ch.target_days);
+    let days = crate::format::dates_list(&ch.target_days);
     // The interval promise's own measure is a share of cells, not a probability: its curve
     // shows P(every target day meets as a whole).
     let (measure, p_of): (String, fn(&crate::staffing::plan::FrontierRow) -> f64) = match ch.promise
@@ -555,7 +555,7 @@ fn daily_table(c: &Computed) -> Table {
 
 fn frontier_table(c: &Computed) -> Table {
     let p = &c.plan;
-    let days = crate::staffing::plan::dates_list(&p.target_dates());
+    let days = crate::format::dates_list(&p.target_dates());
     let mut columns = vec![
         Column::number(format!("Flex heads on {days} (cap)")),
         Column::number("People to contract"),

@@ -113,7 +113,7 @@ impl Promise {
 
     /// The promise in words for the headline, on the target days `days`.
     pub fn words(self, days: &[Date]) -> String {
-        let named = dates_list(days);
+        let named = crate::format::dates_list(days);
         match self {
             Promise::Interval => PROMISE.to_string(),
             Promise::Day if days.len() > 1 => format!("over each day of {named}"),
@@ -386,10 +386,6 @@ pub struct Stretch {
     pub sl: f64,
 }
 
-fn fmt_num(v: f64, d: usize) -> String {
-    crate::format::thousands(v, d)
-}
-
 impl Plan {
     /// The figures of the headline answer. The roster-alone stretch: among the runs of
     /// consecutive intervals of one day whose mean SL (permanent roster alone, frontier
@@ -467,149 +463,6 @@ impl Plan {
             roster_only_worst: best.map(|(_, s)| s),
             peak_date: self.peak_date(),
         }
-    }
-
-    /// What a board should know besides the headline, most serious first: a plan that did
-    /// not converge, cells below the promise in the fresh-seed check (capacity-limited ones
-    /// with the limits that bind, per date and channel), pools at their limits.
-    pub fn risks(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let h = &self.summary;
-        if self.converged == Some(false) {
-            out.push(format!(
-                "The staffing did not settle within {} rounds: the figures may fall short where the check says so.",
-                h.round_cap
-            ));
-        }
-        if let Some(ch) = &self.choice
-            && ch.promise != Promise::Interval
-        {
-            let conf = self.options.confidence;
-            if !ch.reached {
-                out.push(format!(
-                    "The promise {} is out of reach with the pools' limits: at most {}% on the frontier; the plan is the per-interval one.",
-                    ch.promise.words(&ch.target_days),
-                    fmt_num(
-                        100.0 * self.frontier.iter().map(|r| r.p_promise).fold(0.0, f64::max),
-                        1
-                    )
-                ));
-            } else if ch.p_check < conf - 1e-12 {
-                out.push(format!(
-                    "The fresh-seed check gives the promise {}% ({} runs), below {}% (the frontier's runs gave {}%): the answer sits at the edge of its sampling error.",
-                    fmt_num(100.0 * ch.p_check, 1),
-                    ch.check_replications,
-                    fmt_num(conf * 100.0, 0),
-                    fmt_num(100.0 * ch.p_frontier, 1)
-                ));
-            }
-        }
-        let left_out = self.excluded.on_days(&self.grid, &self.target_days);
-        if left_out > 0 && self.options.promise != Promise::Interval && self.choice.is_some() {
-            out.push(format!(
-                "{left_out} {} on the target days that no pool can help {} left out of the promise's probability (listed below).",
-                if left_out == 1 { "cell" } else { "cells" },
-                if left_out == 1 { "is" } else { "are" },
-            ));
-        }
-        let below = h
-            .cells
-            .saturating_sub(h.cells_meeting + h.cells_capacity_limited);
-        if below > 0 && self.bought() == Promise::Interval {
-            out.push(format!(
-                "{below} of {} cells fall below {}% probability in the fresh-seed check although a pool could reach them ({}% of the reachable cells meet).",
-                h.cells,
-                fmt_num(self.options.confidence * 100.0, 0),
-                fmt_num(100.0 * h.share_meeting_not_limited, 1)
-            ));
-        }
-        // Capacity-limited cells per channel and binding limits, with their dates.
-        let mut by: Vec<(String, Vec<String>, usize, Vec<Date>)> = Vec::new();
-        for l in &h.capacity_limited {
-            let mut limits: Vec<String> = l
-                .groups
-                .iter()
-                .flat_map(|g| {
-                    g.limits.iter().map(move |pl| match &pl.pool {
-                        Some(p) => format!("{p}: {}", pl.limit.replace('_', " ")),
-                        None => format!("no pool serves {}", g.group),
-                    })
-                })
-                .collect();
-            limits.sort();
-            limits.dedup();
-            // Named by the short groups ("back_office phone"), else the channel.
-            let mut who: Vec<&str> = l.groups.iter().map(|g| g.group.as_str()).collect();
-            who.dedup();
-            let who = if who.is_empty() {
-                l.channel.clone()
-            } else {
-                who.join(" and ")
-            };
-            match by
-                .iter_mut()
-                .find(|(w, lim, _, _)| *w == who && *lim == limits)
-            {
-                Some(e) => {
-                    e.2 += 1;
-                    e.3.push(l.date);
-                }
-                None => by.push((who, limits, 1, vec![l.date])),
-            }
-        }
-        for (ch, limits, n, dates) in by {
-            out.push(format!(
-                "{ch}: {n} {} below the promise on {} that no pool can reach ({}).",
-                if n == 1 { "cell" } else { "cells" },
-                dates_list(&dates),
-                limits.join("; ")
-            ));
-        }
-        // Pools at their daily limit.
-        for (pool, pf) in self.problem.pools.iter().zip(&h.pools) {
-            let cap = pool
-                .max_per_day
-                .unwrap_or(pool.max_headcount)
-                .min(pool.max_headcount);
-            let at: Vec<Date> = pf
-                .heads_per_day
-                .iter()
-                .filter(|d| cap > 0 && d.heads >= cap)
-                .map(|d| d.date)
-                .collect();
-            if !at.is_empty() {
-                out.push(format!(
-                    "Pool {} is at its limit of {cap} people a day on {}.",
-                    pf.pool,
-                    dates_list(&at)
-                ));
-            }
-        }
-        out
-    }
-}
-
-/// `13–16 February`, `12 and 14 February`, `12, 14, 16 February`, `28 February – 2 March`
-/// (consecutive dates as ranges).
-pub fn dates_list(dates: &[Date]) -> String {
-    let mut d: Vec<Date> = dates.to_vec();
-    d.sort();
-    d.dedup();
-    let mut runs: Vec<(Date, Date)> = Vec::new();
-    for x in d {
-        match runs.last_mut() {
-            Some((_, b)) if b.tomorrow().ok() == Some(x) => *b = x,
-            _ => runs.push((x, x)),
-        }
-    }
-    let parts: Vec<String> = runs
-        .iter()
-        .map(|&(a, b)| crate::format::date_range(a, b))
-        .collect();
-    match parts.len() {
-        0 => String::new(),
-        1 => parts[0].clone(),
-        n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
     }
 }
 
@@ -1958,21 +1811,6 @@ pub fn year_view(plans: &[Plan]) -> YearView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_read_as_ranges() {
-        let d = |m, d| jiff::civil::date(2027, m, d);
-        assert_eq!(dates_list(&[d(2, 14)]), "14 February");
-        assert_eq!(
-            dates_list(&[d(2, 15), d(2, 13), d(2, 14), d(2, 14)]),
-            "13–15 February"
-        );
-        assert_eq!(
-            dates_list(&[d(2, 12), d(2, 14), d(2, 15), d(2, 28), d(3, 1)]),
-            "12 February, 14–15 February and 28 February – 1 March"
-        );
-        assert_eq!(dates_list(&[]), "");
-    }
 
     #[test]
     fn each_promise_reads_with_its_days() {
