@@ -191,7 +191,8 @@ fn input(msg: impl Into<String>) -> Error {
 }
 
 /// Which calls are redials: the next call of a customer within `window_s` after that
-/// customer abandoned in the queue (the pairing of [`super::estimate`]'s redial share).
+/// customer abandoned in the queue (the pairing of the redial share in
+/// [`super::estimate`](mod@super::estimate)).
 pub fn redial_flags(set: &CallSet, window_s: f64) -> Vec<bool> {
     let mut by_customer: Vec<(u64, i64, usize)> = set
         .records

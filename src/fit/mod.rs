@@ -4,8 +4,8 @@
 //! text to print) are [`crate::app::fit`].
 //!
 //! * [`calls`]: per-call records with a column mapping (built-in: Anonymous Bank);
-//! * [`estimate`]: queue figures, handling-time distribution, patience (Kaplan–Meier and
-//!   exponential MLE), redials;
+//! * [`estimate`](mod@estimate): queue figures, handling-time distribution, patience
+//!   (Kaplan–Meier and exponential MLE), redials;
 //! * [`counts`]: interval or daily volumes;
 //! * [`forecast`]: daily totals (log-linear regression with weekday, trend, post-holiday and
 //!   special-day terms, AR(1) residuals) × intraday profile per weekday, with prediction
