@@ -971,11 +971,14 @@ fn fit(a: FitArgs) -> peakplan::Result<()> {
             time_zone: a.time_zone,
             command,
         };
-        print!("{}", fit::history::run_plan(&req)?);
+        print!("{}", peakplan::app::fit::plan(&req)?);
         return Ok(());
     }
     if let Some(path) = a.counts {
-        print!("{}", fit::run_counts(&path, &count_cols, &counts_req)?);
+        print!(
+            "{}",
+            peakplan::app::fit::counts(&path, &count_cols, &counts_req)?
+        );
         return Ok(());
     }
     let req = peakplan::app::fit::CallsRequest {

@@ -1,5 +1,9 @@
-//! `peakplan fit --plan FROM..TO`: from a centre's own history to a runnable scenario in one
-//! command.
+//! `peakplan fit --plan FROM..TO`: the pieces that turn a centre's own history into a
+//! runnable scenario — the forecast of the plan period ([`forecast_plan`]), the scenario
+//! built on the base ([`plan_scenario`]: its RON text with the comment lines, and the
+//! volumes CSV) and the report ([`plan_report`], [`plan_table`], [`plan_json`]).
+//! [`crate::app::fit::plan`] runs them: it loads the history and the base, writes the two
+//! files and loads the written scenario back to check its demand.
 //!
 //! What history can tell, written for the plan period:
 //!
@@ -12,7 +16,7 @@
 //! * **the volume uncertainty by lead** (`simulation.volume_cv_by_lead`): each plan date
 //!   gets the cv of its lead from the forecast origin (the last day of history);
 //! * **intraday profiles** per weekday and the channel's **opening hours** per weekday
-//!   (the smallest window holding all but 0.5 % of that weekday's contacts);
+//!   (the smallest window holding all but 0.1 % of that weekday's contacts at each end);
 //! * from per-call records: **handling** (lognormal with the sample mean and cv),
 //!   **patience** (exponential MLE), **redials** (share and delay), and — when the records
 //!   name agents — the **permanent roster**: per weekday and interval, the median of the
@@ -42,11 +46,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::backtest::{self, Backtest};
-use super::calls::{CallSet, Mapping, Outcome, load_calls};
-use super::counts::{CountColumns, CountSeries, DayCounts, load_counts};
-use super::estimate::{CallFit, estimate, interval_table, quantile_sorted};
-use super::forecast::{self, VolumeModel};
-use super::{CountsRequest, render, write_atomically};
+use super::calls::{CallSet, Mapping, Outcome};
+use super::counts::{CountColumns, CountSeries, DayCounts};
+use super::estimate::{CallFit, interval_table, quantile_sorted};
+use super::forecast::{self, ForecastOptions, VolumeModel};
+use super::{CountsRequest, render};
 use crate::error::{Error, Result};
 use crate::scenario::dates::{date_of_day_number, day_number};
 use crate::scenario::{
@@ -54,6 +58,10 @@ use crate::scenario::{
     DurationDist, FittedVolumes, HistoryFile, PeakEvent, Reason, Redial, Scenario, Shift,
     Shrinkage, Team, VolumeCvByLead, Volumes, WeekHours,
 };
+
+/// The `fit --plan` pipeline, at its old path (the tests call it here).
+#[doc(hidden)]
+pub use crate::app::fit::plan as run_plan;
 
 /// Share of a weekday's contacts left outside its fitted opening hours at each end (stray
 /// night calls do not open the line all night).
@@ -71,7 +79,8 @@ pub enum Measure {
 }
 
 impl Measure {
-    fn describe(self, window_s: f64) -> String {
+    /// What the volumes count, in words (`window_s`: the redial window).
+    pub fn describe(self, window_s: f64) -> String {
         match self {
             Measure::Fresh => format!(
                 "fresh calls to agents: calls that reached the agent queue, without redials of a queue abandon within {window_s:.0} s (the simulation adds redials at the planned service level)"
@@ -181,45 +190,9 @@ fn input(msg: impl Into<String>) -> Error {
     Error::Input(msg.into())
 }
 
-fn parse_period(s: &str) -> Result<(Date, Date)> {
-    let bad = || {
-        input(format!(
-            "--plan `{s}`: write FROM..TO, e.g. 1999-07-01..1999-07-31"
-        ))
-    };
-    let (a, b) = s.split_once("..").ok_or_else(bad)?;
-    let a: Date = a.trim().parse().map_err(|_| bad())?;
-    let b: Date = b.trim().parse().map_err(|_| bad())?;
-    if b < a {
-        return Err(input(format!(
-            "--plan `{s}`: the period ends before it starts"
-        )));
-    }
-    if (b - a).get_days() >= 400 {
-        return Err(input(format!(
-            "--plan `{s}`: at most 400 days (a scenario's calendar)"
-        )));
-    }
-    Ok((a, b))
-}
-
-/// SHA-256 of a file as 64 lowercase hex digits.
-fn sha256_file(path: &Path) -> Result<String> {
-    use sha2::Digest as _;
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    Ok(sha2::Sha256::digest(&bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        }))
-}
-
 /// Which calls are redials: the next call of a customer within `window_s` after that
-/// customer abandoned in the queue (the pairing of [`super::estimate`]'s redial share).
+/// customer abandoned in the queue (the pairing of the redial share in
+/// [`super::estimate`](mod@super::estimate)).
 pub fn redial_flags(set: &CallSet, window_s: f64) -> Vec<bool> {
     let mut by_customer: Vec<(u64, i64, usize)> = set
         .records
@@ -476,43 +449,39 @@ fn clock(m: u32) -> Result<ClockTime> {
         .ok_or_else(|| Error::Internal(format!("clock minute {m} out of range")))
 }
 
-/// Runs `peakplan fit --plan`; returns the text (or JSON) to print.
-///
-/// The history is loaded and forecast for the plan period; the base (if any) is read; the
-/// fitted channel hours, reason, roster, volumes and behaviour are put into the base's
-/// lists; the scenario and its volumes CSV are written and, with a base, loaded back and
-/// checked against the forecast.
-pub fn run_plan(req: &PlanRequest) -> Result<String> {
-    let (from, to) = parse_period(&req.period)?;
-    let out = req
-        .forecast
-        .out
-        .clone()
-        .ok_or_else(|| input("--plan needs --out FILE.ron (the scenario it writes)"))?;
-    if ![15, 30, 60].contains(&req.interval_min) {
-        return Err(input(format!(
-            "--interval-min {}: a scenario's interval is 15, 30 or 60 minutes",
-            req.interval_min
-        )));
-    }
-    let channel = req.forecast.profile_channel.clone();
-    let mut notes = Vec::new();
+/// The scenario `fit --plan` writes, as text, with what goes beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanScenario {
+    /// The scenario's name.
+    pub name: String,
+    /// The scenario: the comment lines, then the RON (with `extends` when there is a base).
+    pub text: String,
+    /// The volumes CSV's file name (beside the scenario, as its `volumes` name it) and its
+    /// text.
+    pub csv_name: String,
+    pub volumes_csv: String,
+    /// The roster's check (`None` without a roster).
+    pub roster: Option<RosterCheck>,
+}
 
-    let history = load_history(req)?;
+/// The scenario of the plan period, ready to write to `out`: the fitted channel hours,
+/// reason, roster, volumes and behaviour put into the base's lists (`base`, already loaded),
+/// with the comment lines that say where each part comes from.
+pub fn plan_scenario(
+    req: &PlanRequest,
+    history: &PlanHistory,
+    fc: &PlanForecast,
+    base: Option<&Scenario>,
+    out: &Path,
+    notes: &mut Vec<String>,
+) -> Result<PlanScenario> {
+    let (from, to) = fc.period;
     let origin = history.origin;
-    if from <= origin {
-        return Err(input(format!(
-            "--plan {}: the plan period must start after the history's last day {origin}",
-            req.period
-        )));
-    }
-    let fc = forecast_plan(req, &history.series, (from, to), origin, &mut notes)?;
+    let channel = req.forecast.profile_channel.clone();
     let model = &fc.model;
-    let base = load_base(req, &out)?;
-    let (channels, channel_kind) =
-        fitted_channels(base.as_ref(), &channel, model, req.interval_min)?;
+    let (channels, channel_kind) = fitted_channels(base, &channel, model, req.interval_min)?;
     let fit = history.calls.as_ref().map(|(_, f)| f);
-    let (reasons, reason_name, skill) = fitted_reasons(base.as_ref(), req, fit, &channel)?;
+    let (reasons, reason_name, skill) = fitted_reasons(base, req, fit, &channel)?;
     let roster = match &history.calls {
         Some((set, _)) => {
             let roster = Roster {
@@ -520,7 +489,7 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
                 skill: &skill,
                 team: req.team.as_deref(),
             };
-            fitted_roster(req, set, model, base.as_ref(), &roster, &mut notes)?
+            fitted_roster(req, set, model, base, &roster, notes)?
         }
         None => None,
     };
@@ -536,12 +505,12 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
         reason: reason_name,
         per_date: Vec::new(),
         file: Some(csv_name.clone()),
-        fitted: Some(fitted_volumes(req, &history, model, fc.backtest.as_ref())),
+        fitted: Some(fitted_volumes(req, history, model, fc.backtest.as_ref())),
     };
-    let events = base_events_left(base.as_ref(), &fc.applied_events);
+    let events = base_events_left(base, &fc.applied_events);
     let frag = Fragment {
         name: req.name.clone().unwrap_or_else(|| {
-            let base_name = base.as_ref().map_or("history", |b| b.name.as_str());
+            let base_name = base.map_or("history", |b| b.name.as_str());
             format!("{base_name}_{from}")
         }),
         description: format!(
@@ -555,7 +524,7 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
             time_zone: req
                 .time_zone
                 .clone()
-                .or_else(|| base.as_ref().map(|b| b.calendar.time_zone.clone()))
+                .or_else(|| base.map(|b| b.calendar.time_zone.clone()))
                 .unwrap_or_else(|| "Europe/Amsterdam".into()),
             closed_days: fc.plan_holidays.clone(),
         },
@@ -563,7 +532,7 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
         events,
         volumes: vec![volumes],
         reasons,
-        arrival_profiles: fitted_profiles(base.as_ref(), model, &channel),
+        arrival_profiles: fitted_profiles(base, model, &channel),
         agents: teams.map(|teams| AgentsFragment { teams }),
         behaviour: fit.and_then(|f| fitted_behaviour(f, &channel, channel_kind)),
         simulation: SimulationFragment {
@@ -575,40 +544,25 @@ pub fn run_plan(req: &PlanRequest) -> Result<String> {
         },
     };
     let header = Header {
-        history: &history,
-        forecast: &fc,
+        history,
+        forecast: fc,
         csv_name: &csv_name,
         roster: roster_check.as_ref(),
         has_base: base.is_some(),
     };
     let mut text = header.comments(req, frag.events.is_some());
     text.push_str(&fragment_ron(&frag, req.forecast.extends.as_deref())?);
-    let csv_path = out.parent().unwrap_or(Path::new("")).join(&csv_name);
-    write_atomically(&csv_path, &volumes_csv(&per_date))?;
-    write_atomically(&out, &text)?;
-
-    let demand_check = if req.forecast.extends.is_some() {
-        Some(demand_self_check(&out, &channel, &fc.days)?)
-    } else {
-        notes.push(
-            "no --extends: the fragment is not a complete scenario and was not loaded".into(),
-        );
-        None
-    };
-
-    let report = plan_report(&out, history, fc, roster_check, demand_check, notes);
-    Ok(if req.forecast.json {
-        let mut s = serde_json::to_string_pretty(&report)
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-        s.push('\n');
-        s
-    } else {
-        plan_table(&report, &frag.name)
+    Ok(PlanScenario {
+        name: frag.name,
+        text,
+        csv_name,
+        volumes_csv: volumes_csv(&per_date),
+        roster: roster_check,
     })
 }
 
 /// What `fit --plan` did, for the table and JSON.
-fn plan_report(
+pub fn plan_report(
     out: &Path,
     history: PlanHistory,
     fc: PlanForecast,
@@ -640,104 +594,56 @@ fn plan_report(
     }
 }
 
-/// The history `fit --plan` learns from.
-struct PlanHistory {
+/// The history `fit --plan` learns from (loaded by [`crate::app::fit::plan`]).
+#[derive(Debug, Clone)]
+pub struct PlanHistory {
     /// The per-call records and what was estimated from them (`--calls`).
-    calls: Option<(CallSet, CallFit)>,
+    pub calls: Option<(CallSet, CallFit)>,
     /// The volume series forecast: `--counts`, else the calls' `measure` per interval.
-    series: CountSeries,
+    pub series: CountSeries,
     /// The files read, with their SHA-256 (the series' first).
-    files: Vec<HistoryFile>,
+    pub files: Vec<HistoryFile>,
     /// What the series counts, in words.
-    measure: String,
+    pub measure: String,
     /// The series' first day and its last (the forecast origin).
-    first: Date,
-    origin: Date,
-}
-
-/// Loads the call records and the volume series (a `--counts` series wins over the calls'
-/// own volumes) and fingerprints every file read.
-fn load_history(req: &PlanRequest) -> Result<PlanHistory> {
-    let calls: Option<(CallSet, CallFit)> = if req.calls.is_empty() {
-        None
-    } else {
-        let set = load_calls(&req.calls, &req.mapping)?;
-        let fit = estimate(&set, req.redial_window_s);
-        Some((set, fit))
-    };
-    let (series, history_paths, measure) = match (&req.counts, &calls) {
-        (Some((p, cols)), _) => (
-            load_counts(p, cols)?,
-            vec![p.clone()],
-            format!("`{}` per interval of {}", cols.count, p.display()),
-        ),
-        (None, Some((set, _))) => (
-            series_from_calls(set, req.interval_min, req.measure, req.redial_window_s),
-            set.files.clone(),
-            req.measure.describe(req.redial_window_s),
-        ),
-        (None, None) => {
-            return Err(input(
-                "--plan needs --calls FILE… or --counts FILE, or both",
-            ));
-        }
-    };
-    let mut paths = history_paths;
-    if let (Some(_), Some((set, _))) = (&req.counts, &calls) {
-        paths.extend(set.files.iter().cloned());
-    }
-    let mut files: Vec<HistoryFile> = Vec::new();
-    for p in &paths {
-        files.push(HistoryFile {
-            file: p.display().to_string(),
-            sha256: sha256_file(p)?,
-        });
-    }
-    let (Some(first), Some(last)) = (series.days.first(), series.days.last()) else {
-        return Err(input("the history has no days"));
-    };
-    let (first, origin) = (first.date, last.date);
-    Ok(PlanHistory {
-        calls,
-        series,
-        files,
-        measure,
-        first,
-        origin,
-    })
+    pub first: Date,
+    pub origin: Date,
 }
 
 /// The forecast of the plan period.
-struct PlanForecast {
+#[derive(Debug, Clone)]
+pub struct PlanForecast {
+    /// The plan period, first and last date.
+    pub period: (Date, Date),
     /// The daily model, with the `--holiday`s inside the plan period closed.
-    model: VolumeModel,
-    backtest: Option<Backtest>,
+    pub model: VolumeModel,
+    pub backtest: Option<Backtest>,
     /// `--holiday`s inside the plan period (closed days of the scenario).
-    plan_holidays: Vec<Date>,
+    pub plan_holidays: Vec<Date>,
     /// Fitted events with an occurrence in the plan period: (name, date).
-    applied_events: Vec<(String, String)>,
+    pub applied_events: Vec<(String, String)>,
     /// Every date of the plan period.
-    days: Vec<PlanDay>,
+    pub days: Vec<PlanDay>,
 }
 
-/// Fits the daily model on the history, backtests it (a failed backtest is a note) and
-/// forecasts every date of `period` from `origin`.
-fn forecast_plan(
+/// Fits the daily model (`options`, from `req.forecast`) on the history, backtests it (a
+/// failed backtest is a note) and forecasts every date of `period` from `origin`.
+pub fn forecast_plan(
     req: &PlanRequest,
+    options: &ForecastOptions,
     series: &CountSeries,
     period: (Date, Date),
     origin: Date,
     notes: &mut Vec<String>,
 ) -> Result<PlanForecast> {
     let (from, to) = period;
-    let options = super::forecast_options(&req.forecast)?;
-    let mut model: VolumeModel = forecast::fit(series, &options, None)?;
+    let mut model: VolumeModel = forecast::fit(series, options, None)?;
     let backtest = {
         let weeks = match &req.forecast.holdout {
             Some(h) => super::parse_holdout(h)?,
             None => 8,
         };
-        match backtest::backtest(series, &options, weeks, req.forecast.horizon_days) {
+        match backtest::backtest(series, options, weeks, req.forecast.horizon_days) {
             Ok(b) => Some(b),
             Err(e) => {
                 notes.push(format!("no backtest: {e}"));
@@ -771,6 +677,7 @@ fn forecast_plan(
     applied_events.dedup();
     let days = plan_days(&model, period, origin, &applied_events)?;
     Ok(PlanForecast {
+        period,
         model,
         backtest,
         plan_holidays,
@@ -834,28 +741,6 @@ fn plan_days(
             .map_err(|e| input(format!("--plan: date out of range: {e}")))?;
     }
     Ok(days)
-}
-
-/// Makes the output folder (the base's path is relative to it) and loads the base
-/// scenario of `--extends`, which must be valid on its own.
-fn load_base(req: &PlanRequest, out: &Path) -> Result<Option<Scenario>> {
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
-    }
-    let Some(rel) = &req.forecast.extends else {
-        return Ok(None);
-    };
-    let dir = out.parent().unwrap_or(Path::new(""));
-    let path = dir.join(rel);
-    Ok(Some(scenario::load(&path, &[]).map_err(|e| {
-        input(format!(
-            "--extends {rel} ({}): the base must be a valid scenario on its own:\n{e}",
-            path.display()
-        ))
-    })?))
 }
 
 /// The base's channels (else the default channel of that name, else a default channel
@@ -1407,41 +1292,16 @@ fn fragment_ron(frag: &Fragment, extends: Option<&str>) -> Result<String> {
     })
 }
 
-/// Loads the written scenario (it must validate) and compares its demand on `channel` per
-/// plan date with the forecast median: the largest relative difference (1 where the
-/// forecast is 0 and the demand is not).
-fn demand_self_check(out: &Path, channel: &str, days: &[PlanDay]) -> Result<f64> {
-    let sc = scenario::load(out, &[]).map_err(|e| {
-        input(format!(
-            "the written scenario {} does not validate (the base and the fit disagree):\n{e}",
-            out.display()
-        ))
-    })?;
-    let dem = crate::demand::compute(&sc)
-        .map_err(|e| Error::Internal(format!("demand of the written scenario: {e}")))?;
-    let daily = dem.daily();
-    let n = dem.reasons.len() * dem.channels.len() * dem.sources.len();
-    let ci = dem.channel_index(channel);
-    let mut worst: f64 = 0.0;
-    for (k, p) in days.iter().enumerate() {
-        let Some(ci) = ci else { break };
-        let mut got = 0.0;
-        for r in 0..dem.reasons.len() {
-            for so in 0..dem.sources.len() {
-                got += daily[k * n + (r * dem.channels.len() + ci) * dem.sources.len() + so];
-            }
-        }
-        if p.contacts > 0.0 {
-            worst = worst.max((got - p.contacts).abs() / p.contacts);
-        } else if got > 0.0 {
-            worst = worst.max(1.0);
-        }
-    }
-    Ok(worst)
+/// The JSON report of `fit --plan`.
+pub fn plan_json(r: &PlanReport) -> String {
+    let mut s =
+        serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
 }
 
-/// The human report of `fit --plan`.
-fn plan_table(r: &PlanReport, name: &str) -> String {
+/// The human report of `fit --plan` (`name`: the written scenario's).
+pub fn plan_table(r: &PlanReport, name: &str) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
