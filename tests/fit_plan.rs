@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use jiff::civil::{Date, date};
+use peakplan::app::fit::plan as run_plan;
 use peakplan::fit::forecast::{self, ForecastOptions, ResidualModel};
-use peakplan::fit::history::{Measure, PlanRequest, run_plan};
+use peakplan::fit::history::{Measure, PlanRequest};
 use peakplan::fit::{CallColumns, CountColumns, CountsRequest, Mapping, SpecialDay};
 use peakplan::scenario::Day;
 use rand::SeedableRng;

@@ -9,9 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
+use peakplan::app::fit::plan as run_plan;
 use peakplan::fit::backtest::backtest;
 use peakplan::fit::forecast::{self, ForecastOptions, LeadSpread, Spread};
-use peakplan::fit::history::{Measure, PlanRequest, run_plan, series_from_calls};
+use peakplan::fit::history::{Measure, PlanRequest, series_from_calls};
 use peakplan::fit::{CallColumns, CountColumns, CountSeries, CountsRequest, Mapping};
 
 fn real_dir() -> PathBuf {

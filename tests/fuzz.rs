@@ -239,7 +239,7 @@ fn counts_pipeline(bytes: &[u8]) -> Result<bool, String> {
         extends: None,
         json: false,
     };
-    match fit::run_counts(f.path(), &CountColumns::default(), &req) {
+    match peakplan::app::fit::counts(f.path(), &CountColumns::default(), &req) {
         Ok(_) => Ok(true),
         Err(e) => input_error("fit --counts", &e),
     }

@@ -59,10 +59,6 @@ use crate::scenario::{
     Shrinkage, Team, VolumeCvByLead, Volumes, WeekHours,
 };
 
-/// The `fit --plan` pipeline, at its old path (the tests call it here).
-#[doc(hidden)]
-pub use crate::app::fit::plan as run_plan;
-
 /// Share of a weekday's contacts left outside its fitted opening hours at each end (stray
 /// night calls do not open the line all night).
 const HOURS_TRIM: f64 = 0.001;

@@ -144,7 +144,3 @@ pub fn parse_holdout(s: &str) -> Result<u32> {
         _ => Err(bad()),
     }
 }
-
-/// The `fit --counts` pipeline, at its old path (the tests call it here).
-#[doc(hidden)]
-pub use crate::app::fit::counts as run_counts;
