@@ -978,9 +978,14 @@ fn frontier<DB: DrawingBackend>(p: &FrontierPlot, root: &Area<DB>) -> R {
     let axis = HeadAxis::of(&pts, chosen);
     let (_, h) = chart_area.dim_in_pixel();
     let (top, bottom) = chart_area.split_vertically(h * 52 / 100);
-    let mut entries = probability_panel(p, &pts, &axis, chosen, &top)?;
-    entries.push(cost_panel(p, &pts, &axis, chosen, &bottom)?);
+    let (mut c1, mut entries) = probability_panel(p, &pts, &axis, &top)?;
+    let (mut c2, y, cost_entry) = cost_panel(p, &pts, &axis, &bottom)?;
+    entries.push(cost_entry);
+    // The chosen headcount in both panels, drawn last (after both panels' content).
     if let Some(c) = chosen {
+        let style = VERMILLION.stroke_width(2);
+        c1.draw_series(DashedLineSeries::new(vec![(c, 0.0), (c, 1.0)], 6, 4, style))?;
+        c2.draw_series(DashedLineSeries::new(vec![(c, y.0), (c, y.1)], 6, 4, style))?;
         entries.push(entry(
             format!("Chosen: {}", axis.label(c)),
             Swatch::Line(VERMILLION, 2, Dash::Dashed),
@@ -1040,15 +1045,14 @@ impl HeadAxis {
 }
 
 /// The frontier's top panel: the probability of keeping the promise per headcount, with
-/// its confidence bars, the required probability and the chosen headcount; returns its
-/// legend entries.
-fn probability_panel<DB: DrawingBackend>(
+/// its confidence bars and the required probability; returns the chart and its legend
+/// entries.
+fn probability_panel<'a, DB: DrawingBackend>(
     p: &FrontierPlot,
     pts: &[FrontierPoint],
     axis: &HeadAxis,
-    chosen: Option<f64>,
-    area: &Area<DB>,
-) -> R<Vec<Entry>> {
+    area: &'a Area<DB>,
+) -> R<(TimeChart<'a, DB>, Vec<Entry>)> {
     let blue = PALETTE[0];
     let mut entries = Vec::new();
     let mut c1 = ChartBuilder::on(area)
@@ -1137,22 +1141,17 @@ fn probability_panel<DB: DrawingBackend>(
             Swatch::Line(RGBColor(0, 0, 0), 2, Dash::Dashed),
         ));
     }
-    if let Some(c) = chosen {
-        let style = VERMILLION.stroke_width(2);
-        c1.draw_series(DashedLineSeries::new(vec![(c, 0.0), (c, 1.0)], 6, 4, style))?;
-    }
-    Ok(entries)
+    Ok((c1, entries))
 }
 
-/// The frontier's bottom panel: the cost per headcount and the chosen headcount; returns
-/// its legend entry.
-fn cost_panel<DB: DrawingBackend>(
+/// The frontier's bottom panel: the cost per headcount; returns the chart, its value range
+/// and its legend entry.
+fn cost_panel<'a, DB: DrawingBackend>(
     p: &FrontierPlot,
     pts: &[FrontierPoint],
     axis: &HeadAxis,
-    chosen: Option<f64>,
-    area: &Area<DB>,
-) -> R<Entry> {
+    area: &'a Area<DB>,
+) -> R<(TimeChart<'a, DB>, (f64, f64), Entry)> {
     let orange = PALETTE[1];
     let costs: Vec<(f64, f64)> = pts
         .iter()
@@ -1192,11 +1191,7 @@ fn cost_panel<DB: DrawingBackend>(
     if costs.is_empty() {
         note(&c2.plotting_area().strip_coord_spec(), "No cost values")?;
     }
-    if let Some(c) = chosen {
-        let style = VERMILLION.stroke_width(2);
-        c2.draw_series(DashedLineSeries::new(vec![(c, y.0), (c, y.1)], 6, 4, style))?;
-    }
-    Ok(entry(
+    let label = entry(
         if p.cost_label.is_empty() {
             "Cost"
         } else {
@@ -1204,7 +1199,8 @@ fn cost_panel<DB: DrawingBackend>(
         }
         .to_string(),
         Swatch::Line(orange, 2, Dash::Solid),
-    ))
+    );
+    Ok((c2, y, label))
 }
 
 // ---------------------------------------------------------------- (e) bars
