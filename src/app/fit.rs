@@ -12,7 +12,6 @@
 //!   on the base of `--extends` ([`fit::history::plan_scenario`]), written with its volumes
 //!   CSV and, with a base, loaded back and its demand checked against the forecast.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -274,17 +273,11 @@ fn parse_period(s: &str) -> Result<(Date, Date)> {
 
 /// SHA-256 of a file as 64 lowercase hex digits.
 fn sha256_file(path: &Path) -> Result<String> {
-    use sha2::Digest as _;
     let bytes = std::fs::read(path).map_err(|e| Error::Io {
         path: path.to_path_buf(),
         source: e,
     })?;
-    Ok(sha2::Sha256::digest(&bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        }))
+    Ok(super::sha256_hex(&bytes))
 }
 
 /// Loads the call records and the volume series (a `--counts` series wins over the calls'

@@ -17,3 +17,17 @@ pub mod shard;
 pub mod simulate;
 pub mod sweep;
 pub mod validate;
+
+/// SHA-256 of bytes as 64 lowercase hex digits (the form `sha256sum` prints): the
+/// fingerprints of the files a run read (`run.json`), of a shard's scenario (its part file)
+/// and of `fit --plan`'s history.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

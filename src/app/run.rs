@@ -2,7 +2,6 @@
 //! plan) → cost, then the run directory (report.html, summary.md, run.json, tables, plots)
 //! written atomically by [`crate::report::run`].
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::cost::{self, CostOptions};
@@ -61,17 +60,6 @@ pub struct RunOutcome {
     pub json: serde_json::Value,
 }
 
-/// SHA-256 of a file's bytes as 64 lowercase hex digits (the form `sha256sum` prints).
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 pub(crate) fn phase(o: &RunOptions, p: &'static str) {
     if let Some(f) = o.progress {
         f(Progress::Phase(p));
@@ -92,7 +80,7 @@ pub fn compute(file: &Path, o: &RunOptions) -> Result<Computed> {
             path: f.clone(),
             source,
         })?;
-        files.push((f.clone(), sha256_hex(&bytes)));
+        files.push((f.clone(), super::sha256_hex(&bytes)));
     }
     let sc = loaded.scenario;
     let bad = |e: &dyn std::fmt::Display| Error::Input(format!("{}: {e}", file.display()));

@@ -146,7 +146,7 @@ pub fn scenario_hash(file: &Path, sets: &[String]) -> Result<String> {
         all.extend_from_slice(format!("set\n{}\n", s.len()).as_bytes());
         all.extend_from_slice(s.as_bytes());
     }
-    Ok(super::run::sha256_hex(&all))
+    Ok(super::sha256_hex(&all))
 }
 
 /// The default folder of parts: `output/<scenario folder name>/parts/` (`sweep`:
