@@ -323,7 +323,7 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// A replications bar on stderr (hidden when stderr is not a terminal or with --quiet);
-/// its length is set by the first progress report.
+/// its length is set, and its clock started, by the first progress report.
 fn replications_bar(quiet: bool) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if quiet || !std::io::stderr().is_terminal() {
@@ -335,8 +335,6 @@ fn replications_bar(quiet: bool) -> indicatif::ProgressBar {
     ) {
         b.set_style(style.progress_chars("=> "));
     }
-    // Progress arrives per chunk of 16 replications; keep the clock moving between.
-    b.enable_steady_tick(std::time::Duration::from_millis(200));
     b
 }
 
@@ -1012,7 +1010,11 @@ fn run(cli: Cli) -> peakplan::Result<()> {
             let quiet = flags.quiet || flags.format == SummaryFormat::Json;
             let bar = replications_bar(quiet);
             let cb = |done: u32, total: u32| {
-                bar.set_length(u64::from(total));
+                if bar.length() != Some(u64::from(total)) {
+                    bar.set_length(u64::from(total));
+                    // Progress arrives per chunk of 16 replications; keep the clock moving.
+                    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                }
                 bar.set_position(u64::from(done));
             };
             let opts = peakplan::app::simulate::Options {
