@@ -858,12 +858,7 @@ impl CostAnalysis {
             c.cost_per_handled_contact().format(cur),
             whole(c.paid_hours())
         ));
-        let kinds: Vec<String> = c
-            .kind_rows()
-            .into_iter()
-            .filter(|(_, m)| *m != Money::ZERO)
-            .map(|(k, m)| format!("{} {}", k.as_str(), m.format(cur)))
-            .collect();
+        let kinds = c.kinds_in(cur);
         out.push(format!("By kind: {}.", kinds.join(", ")));
         let per = |dim: Dim| -> String {
             c.totals_by(dim)

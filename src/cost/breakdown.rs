@@ -194,6 +194,16 @@ impl Costing {
             .map(|&k| (k, self.by_kind[k as usize]))
             .collect()
     }
+
+    /// The kinds with a cost, each as "flex €12,345" in `currency`, in `CostKind::ALL`
+    /// order (the summary's and the report's "By kind" list).
+    pub fn kinds_in(&self, currency: &str) -> Vec<String> {
+        self.kind_rows()
+            .into_iter()
+            .filter(|(_, m)| *m != Money::ZERO)
+            .map(|(k, m)| format!("{} {}", k.as_str(), m.format(currency)))
+            .collect()
+    }
 }
 
 /// One value of a dimension in a summary table.

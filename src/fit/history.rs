@@ -1226,15 +1226,11 @@ impl Header<'_> {
             );
         }
         if !model.extraordinary_days.is_empty() {
-            let d: Vec<String> = model
-                .extraordinary_days
-                .iter()
-                .map(|(d, f)| format!("{d} x{f:.2}"))
-                .collect();
+            let d = super::render::days_with_factors(&model.extraordinary_days);
             let _ = writeln!(
                 text,
                 "// Set aside as extraordinary (left out of the spread and of the roster statistic): {}.",
-                d.join(", ")
+                d
             );
         }
         if let Some((_, f)) = &h.calls {
@@ -1333,16 +1329,8 @@ pub fn plan_table(r: &PlanReport, name: &str) -> String {
         );
     }
     if !r.extraordinary_days.is_empty() {
-        let d: Vec<String> = r
-            .extraordinary_days
-            .iter()
-            .map(|(d, f)| format!("{d} x{f:.2}"))
-            .collect();
-        let _ = writeln!(
-            o,
-            "  set aside as extraordinary (not in the spread): {}",
-            d.join(", ")
-        );
+        let d = super::render::days_with_factors(&r.extraordinary_days);
+        let _ = writeln!(o, "  set aside as extraordinary (not in the spread): {}", d);
     }
     if let Some(b) = &r.backtest {
         let _ = writeln!(

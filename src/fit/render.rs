@@ -461,15 +461,11 @@ fn write_daily_model(o: &mut String, r: &CountsReport) {
         let _ = writeln!(o, "  uplift {}: {}", u.event, pts.join(", "));
     }
     if !r.extraordinary_days.is_empty() {
-        let d: Vec<String> = r
-            .extraordinary_days
-            .iter()
-            .map(|(d, f)| format!("{d} x{f:.2}"))
-            .collect();
+        let d = days_with_factors(&r.extraordinary_days);
         let _ = writeln!(
             o,
             "  extraordinary days (actual/fitted, beyond 3.5 robust sd): {}",
-            d.join(", ")
+            d
         );
     }
 }
@@ -833,6 +829,14 @@ pub fn calls_fragment(fit: &CallFit, channel: &str) -> Result<String> {
     o.push_str(&body);
     o.push('\n');
     Ok(o)
+}
+
+/// Days with their factor (actual/fitted), "1999-03-01 x1.85, 1999-04-05 x0.42".
+pub fn days_with_factors<D: std::fmt::Display>(days: &[(D, f64)]) -> String {
+    days.iter()
+        .map(|(d, f)| format!("{d} x{f:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Make a fragment extend a base scenario: `extends: "BASE"` as its first field, so the

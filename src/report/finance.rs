@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::html::{Block, Column, Section, Table};
 use crate::cost::analysis::{Outsourcing, Paired, SideCheck};
-use crate::cost::{CostAnalysis, Dim, Money};
+use crate::cost::{CostAnalysis, Dim};
 use crate::scenario::PoolKind;
 
 fn whole(x: f64) -> String {
@@ -260,12 +260,7 @@ pub fn outsourcing_sentence(a: &CostAnalysis) -> String {
 pub fn finance_section(a: &CostAnalysis, plot: Option<Block>) -> Section {
     let cur = &a.currency;
     let c = &a.costing;
-    let kinds: Vec<String> = c
-        .kind_rows()
-        .into_iter()
-        .filter(|(_, m)| *m != Money::ZERO)
-        .map(|(k, m)| format!("{} {}", k.as_str(), m.format(cur)))
-        .collect();
+    let kinds = c.kinds_in(cur);
     let mut blocks = vec![Block::Paragraph(format!(
         "The plan costs {} for {} handled contacts: {} per handled contact, {} paid agent hours. By kind: {}.",
         c.total.format(cur),
