@@ -109,9 +109,9 @@ fn pct(v: f64) -> String {
 }
 
 /// What a board should know besides the headline, most serious first, in words from the
-/// plan's figures: a plan that did
-/// not converge, cells below the promise in the fresh-seed check (capacity-limited ones
-/// with the limits that bind, per date and channel), pools at their limits.
+/// plan's figures: a plan that did not converge, cells below the promise in the fresh-seed
+/// check (capacity-limited ones with the limits that bind, per date and channel), pools at
+/// their limits.
 pub fn risks(p: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     let h = &p.summary;
