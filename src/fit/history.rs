@@ -45,12 +45,13 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::CountsRequest;
 use super::backtest::{self, Backtest};
 use super::calls::{CallSet, Mapping, Outcome};
 use super::counts::{CountColumns, CountSeries, DayCounts};
 use super::estimate::{CallFit, interval_table, quantile_sorted};
 use super::forecast::{self, ForecastOptions, VolumeModel};
-use super::{CountsRequest, render};
+use super::render::{self, round_to};
 use crate::error::{Error, Result};
 use crate::scenario::dates::{date_of_day_number, day_number};
 use crate::scenario::{
@@ -433,11 +434,6 @@ struct BehaviourFragment {
 struct SimulationFragment {
     volume_cv: f64,
     volume_cv_by_lead: VolumeCvByLead,
-}
-
-fn round_to(v: f64, digits: i32) -> f64 {
-    let p = 10f64.powi(digits);
-    (v * p).round() / p
 }
 
 fn clock(m: u32) -> Result<ClockTime> {
@@ -1149,15 +1145,7 @@ fn fitted_behaviour(f: &CallFit, channel: &str, kind: ChannelKind) -> Option<Beh
         } else {
             BTreeMap::new()
         },
-        redial: f
-            .redial_share
-            .zip(f.redial_delay_median_s)
-            .map(|(p, med)| Redial {
-                probability: round_to(p, 4),
-                delay: DurationDist::Exponential {
-                    mean_s: round_to(med / std::f64::consts::LN_2, 1),
-                },
-            }),
+        redial: render::fitted_redial(f),
     })
 }
 

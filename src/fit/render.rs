@@ -755,16 +755,30 @@ fn serialize_present<S: serde::Serializer, T: Serialize>(
     }
 }
 
-fn round_to(v: f64, digits: i32) -> f64 {
+/// `v` rounded to `digits` decimals (the fitted figures a fragment writes).
+pub(super) fn round_to(v: f64, digits: i32) -> f64 {
     let p = 10f64.powi(digits);
     (v * p).round() / p
+}
+
+/// The redial behaviour fitted from the calls: the share of abandons that call again and
+/// an exponential delay with the observed median (`None` without redials).
+pub(super) fn fitted_redial(fit: &CallFit) -> Option<crate::scenario::Redial> {
+    fit.redial_share
+        .zip(fit.redial_delay_median_s)
+        .map(|(p, med)| crate::scenario::Redial {
+            probability: round_to(p, 4),
+            delay: crate::scenario::DurationDist::Exponential {
+                mean_s: round_to(med / std::f64::consts::LN_2, 1),
+            },
+        })
 }
 
 /// The RON text of a per-call fit: `behaviour.patience` and `behaviour.redial`, with the
 /// handling-time distribution to paste into the reasons in a comment (handling belongs to
 /// reasons, which the history does not name).
 pub fn calls_fragment(fit: &CallFit, channel: &str) -> Result<String> {
-    use crate::scenario::{DurationDist, Redial};
+    use crate::scenario::DurationDist;
     let Some(patience) = fit.patience_mean_s_exp_mle else {
         return Err(Error::Input(
             "no queued abandon in the records: patience cannot be fitted".into(),
@@ -779,15 +793,7 @@ pub fn calls_fragment(fit: &CallFit, channel: &str) -> Result<String> {
                 },
             )]
             .into(),
-            redial: fit
-                .redial_share
-                .zip(fit.redial_delay_median_s)
-                .map(|(p, med)| Redial {
-                    probability: round_to(p, 4),
-                    delay: DurationDist::Exponential {
-                        mean_s: round_to(med / std::f64::consts::LN_2, 1),
-                    },
-                }),
+            redial: fitted_redial(fit),
         },
     };
     let body = ron::ser::to_string_pretty(&frag, ron::ser::PrettyConfig::new())
